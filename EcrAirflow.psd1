@@ -1,0 +1,25 @@
+@{
+    # The one place the version lives: build.ps1 reads it and passes it to dotnet.
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f0c4a52-3b1e-4f36-9d0a-2e8b1c7d5a41'
+    Author               = 'EcrAirflow contributors'
+    CompanyName          = 'EcrAirflow'
+    Copyright            = '(c) EcrAirflow contributors. Apache-2.0.'
+    Description          = 'Keeps Apache Airflow Docker connections supplied with fresh Amazon ECR credentials: Get-EcrDockerCredential | Sync-AirflowEcrConnection, through the Airflow REST API, the Airflow CLI or AIRFLOW_CONN_* variables.'
+    RootModule           = 'EcrAirflow.psm1'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FormatsToProcess     = @('EcrAirflow.Format.ps1xml')
+    FunctionsToExport    = @()
+    CmdletsToExport      = @('Get-EcrDockerCredential', 'Sync-AirflowEcrConnection')
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('AWS', 'ECR', 'Airflow', 'Docker', 'Credentials')
+            LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
+            ProjectUri   = 'https://github.com/ecrairflow/EcrAirflow'
+            ReleaseNotes = 'See README.md.'
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System;
+
+namespace EcrAirflow
+{
+    /// <summary>What Sync-AirflowEcrConnection did with one connection.</summary>
+    public enum SyncAction
+    {
+        Created,
+        Updated,
+        /// <summary>Written with overwrite semantics where Airflow does not say whether it existed.</summary>
+        Upserted,
+        Unchanged,
+        /// <summary>-WhatIf or a declined -Confirm: nothing was written.</summary>
+        Skipped,
+    }
+
+    /// <summary>One connection written by Sync-AirflowEcrConnection. Never carries the password.</summary>
+    public sealed class AirflowConnectionSyncResult
+    {
+        public string ConnectionId { get; set; } = "";
+
+        /// <summary>Rest, Cli or EnvironmentVariable.</summary>
+        public string Mode { get; set; } = "";
+
+        /// <summary>Where it was written: URL without credentials, CLI command, variable scope or file path.</summary>
+        public string Target { get; set; } = "";
+
+        /// <summary>V1 or V2 for Rest mode; empty otherwise.</summary>
+        public string? ApiVersion { get; set; }
+
+        public SyncAction Action { get; set; }
+
+        public string Registry { get; set; } = "";
+
+        public DateTimeOffset? ExpiresAt { get; set; }
+
+        /// <summary>EnvironmentVariable mode: the variable name (AIRFLOW_CONN_...).</summary>
+        public string? VariableName { get; set; }
+    }
+}

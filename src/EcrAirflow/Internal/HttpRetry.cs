@@ -1,0 +1,191 @@
+using System;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace EcrAirflow.Internal
+{
+    /// <summary>Settings for one logical HTTP call: per-attempt timeout and bounded retries.</summary>
+    internal sealed class HttpCallOptions
+    {
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        public int MaximumRetryCount { get; set; } = 3;
+
+        /// <summary>First backoff step; doubled per attempt, with full jitter.</summary>
+        public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+        /// <summary>Upper bound for one wait, including a server's Retry-After.</summary>
+        public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(20);
+
+        /// <summary>Prefix of the error ids this call raises, e.g. "Ecr" or "Airflow".</summary>
+        public string ErrorPrefix { get; set; } = "Http";
+
+        /// <summary>A name for the peer in messages, e.g. "Amazon ECR" or "the Airflow API".</summary>
+        public string PeerName { get; set; } = "the server";
+    }
+
+    /// <summary>
+    /// Sends a request with bounded retries: exponential backoff with jitter, honouring Retry-After, for
+    /// network errors, timeouts and the statuses the caller calls transient. After the last attempt a
+    /// transient status is returned to the caller to map; a network failure becomes an EcrAirflowException.
+    /// </summary>
+    internal static class HttpRetry
+    {
+        private static readonly Random Jitter = new Random();
+
+        public static bool IsTransientStatus(HttpStatusCode status)
+        {
+            var code = (int)status;
+            return code == 429 || code == 500 || code == 502 || code == 503 || code == 504;
+        }
+
+        public static async Task<HttpResponseMessage> SendAsync(
+            HttpClient client,
+            Func<HttpRequestMessage> createRequest,
+            HttpCallOptions options,
+            IOperationLog log,
+            CancellationToken cancellationToken,
+            Func<HttpResponseMessage, bool>? isTransient = null)
+        {
+            isTransient ??= r => IsTransientStatus(r.StatusCode);
+            for (var attempt = 0; ; attempt++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var request = createRequest();
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(options.Timeout);
+                HttpResponseMessage? response = null;
+                Exception? failure = null;
+                try
+                {
+                    response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    failure = new EcrAirflowException(
+                        options.ErrorPrefix + "Timeout",
+                        FailureKind.ConnectionError,
+                        $"{options.PeerName} at {Describe(request.RequestUri)} did not answer within {options.Timeout.TotalSeconds:0.###} s.",
+                        "Check that the endpoint is reachable from this machine, or raise -TimeoutSec.");
+                }
+                catch (HttpRequestException ex)
+                {
+                    failure = MapNetworkFailure(ex, request.RequestUri, options);
+                    if (((EcrAirflowException)failure).Kind == FailureKind.SecurityError)
+                    {
+                        throw failure; // a TLS failure will not fix itself
+                    }
+                }
+
+                if (response != null && !(isTransient(response) && attempt < options.MaximumRetryCount))
+                {
+                    return response;
+                }
+
+                if (attempt >= options.MaximumRetryCount)
+                {
+                    throw failure!;
+                }
+
+                var delay = Backoff(attempt, options, response);
+                log.Verbose($"{(response != null ? "HTTP " + (int)response.StatusCode : failure!.Message)} from {Describe(request.RequestUri)}; retry {attempt + 1} of {options.MaximumRetryCount} in {delay.TotalMilliseconds:0} ms.");
+                response?.Dispose();
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>The URL as safe to show: scheme, host, port and path; never user info or query.</summary>
+        public static string Describe(Uri? uri)
+        {
+            if (uri == null)
+            {
+                return "(no address)";
+            }
+
+            return uri.IsAbsoluteUri ? uri.GetLeftPart(UriPartial.Path) : uri.OriginalString;
+        }
+
+        internal static TimeSpan Backoff(int attempt, HttpCallOptions options, HttpResponseMessage? response)
+        {
+            var retryAfter = RetryAfter(response);
+            if (retryAfter.HasValue)
+            {
+                return retryAfter.Value > options.MaxDelay ? options.MaxDelay : retryAfter.Value;
+            }
+
+            var ceiling = options.BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 10));
+            ceiling = Math.Min(ceiling, options.MaxDelay.TotalMilliseconds);
+            double factor;
+            lock (Jitter)
+            {
+                factor = 0.5 + (Jitter.NextDouble() / 2); // "equal jitter": never less than half the step
+            }
+
+            return TimeSpan.FromMilliseconds(ceiling * factor);
+        }
+
+        private static TimeSpan? RetryAfter(HttpResponseMessage? response)
+        {
+            var header = response?.Headers.RetryAfter;
+            if (header == null)
+            {
+                return null;
+            }
+
+            if (header.Delta.HasValue)
+            {
+                return header.Delta.Value;
+            }
+
+            if (header.Date.HasValue)
+            {
+                var wait = header.Date.Value - DateTimeOffset.UtcNow;
+                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+            }
+
+            return null;
+        }
+
+        private static EcrAirflowException MapNetworkFailure(HttpRequestException ex, Uri? uri, HttpCallOptions options)
+        {
+            for (Exception? e = ex; e != null; e = e.InnerException)
+            {
+                if (e is AuthenticationException)
+                {
+                    return new EcrAirflowException(
+                        options.ErrorPrefix + "TlsFailure",
+                        FailureKind.SecurityError,
+                        $"The TLS connection to {Describe(uri)} failed: {e.Message}",
+                        "Check the server certificate and its chain; for a test server with a self-signed certificate use -SkipCertificateCheck.",
+                        ex);
+                }
+
+                if (e is SocketException socket)
+                {
+                    var what = socket.SocketErrorCode == SocketError.HostNotFound || socket.SocketErrorCode == SocketError.TryAgain || socket.SocketErrorCode == SocketError.NoData
+                        ? "The host name could not be resolved"
+                        : socket.SocketErrorCode == SocketError.ConnectionRefused
+                            ? "The connection was refused"
+                            : "The connection failed (" + socket.SocketErrorCode + ")";
+                    return new EcrAirflowException(
+                        options.ErrorPrefix + "ConnectionFailed",
+                        FailureKind.ConnectionError,
+                        $"{what} when calling {options.PeerName} at {Describe(uri)}.",
+                        "Check the URL, DNS and firewall, and that the service is running.",
+                        ex);
+                }
+            }
+
+            return new EcrAirflowException(
+                options.ErrorPrefix + "ConnectionFailed",
+                FailureKind.ConnectionError,
+                $"Calling {options.PeerName} at {Describe(uri)} failed: {ex.Message}",
+                "Check the URL, DNS and firewall, and that the service is running.",
+                ex);
+        }
+    }
+}

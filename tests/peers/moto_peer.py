@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Starts moto (a real AWS emulator) on 127.0.0.1 with SigV4 and IAM checking on, and sets it up.
+
+The first INITIAL_NO_AUTH_ACTION_COUNT requests create an admin user; everything after that, including
+the rest of the set-up, is signed and checked by moto like real AWS would. The peer writes what the
+tests need (endpoint, keys, role ARN) as JSON to --info, then serves until its stdin closes or it is
+terminated. Usage: python3 moto_peer.py --info FILE [--port N]
+"""
+import argparse
+import json
+import os
+import signal
+import socket
+import sys
+import threading
+
+NO_AUTH_SETUP_REQUESTS = 3  # CreateUser, PutUserPolicy, CreateAccessKey for the admin
+os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = str(NO_AUTH_SETUP_REQUESTS)
+os.environ.setdefault("MOTO_ALLOW_NONEXISTENT_REGION", "true")
+# boto3 used for set-up must never find a developer's real credentials or config.
+for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+    os.environ.pop(name, None)
+os.environ["AWS_CONFIG_FILE"] = os.devnull
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+
+import boto3  # noqa: E402
+from moto.server import ThreadedMotoServer  # noqa: E402
+
+ACCOUNT = "123456789012"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def policy(*actions):
+    return json.dumps({"Version": "2012-10-17",
+                       "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": "*"}]})
+
+
+def make_user(iam, name, actions):
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName=name + "-policy", PolicyDocument=policy(*actions))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return {"accessKeyId": key["AccessKeyId"], "secretAccessKey": key["SecretAccessKey"]}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--info", required=True)
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    port = args.port or free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+
+    anonymous = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
+                             aws_access_key_id="AKIASETUPSETUPSETUP0", aws_secret_access_key="setup")
+    admin = make_user(anonymous, "ecrairflow-admin", ["*"])
+    iam = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
+                       aws_access_key_id=admin["accessKeyId"], aws_secret_access_key=admin["secretAccessKey"])
+    allowed = make_user(iam, "ecr-puller", ["ecr:GetAuthorizationToken", "ecr-public:GetAuthorizationToken",
+                                            "sts:GetAuthorizationToken", "sts:AssumeRole",
+                                            "sts:GetCallerIdentity"])
+    denied = make_user(iam, "no-ecr", ["s3:ListAllMyBuckets"])
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}]})
+    role = iam.create_role(RoleName="ecr-cross-account", AssumeRolePolicyDocument=trust)["Role"]
+    iam.put_role_policy(RoleName="ecr-cross-account", PolicyName="ecr",
+                        PolicyDocument=policy("ecr:GetAuthorizationToken"))
+
+    info = {"endpoint": endpoint, "port": port, "accountId": ACCOUNT, "pid": os.getpid(),
+            "admin": admin, "allowed": allowed, "denied": denied, "roleArn": role["Arn"]}
+    tmp = args.info + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(info, f)
+    os.replace(tmp, args.info)
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+
+    def watch_stdin():
+        try:
+            while sys.stdin.read(1):
+                pass
+        except Exception:
+            pass
+        stop.set()
+
+    if not sys.stdin.isatty():
+        threading.Thread(target=watch_stdin, daemon=True).start()
+    stop.wait()
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()

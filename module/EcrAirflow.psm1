@@ -4,4 +4,4 @@
 $edition = if ($PSVersionTable.PSEdition -eq 'Core') { 'net8.0' } else { 'netstandard2.0' }
 $assembly = [System.IO.Path]::Combine($PSScriptRoot, 'bin', $edition, 'EcrAirflow.dll')
 $module = Import-Module -Name $assembly -PassThru -ErrorAction Stop
-Export-ModuleMember -Cmdlet $module.ExportedCmdlets.Keys
+Export-ModuleMember -Cmdlet ([string[]] $module.ExportedCmdlets.Keys)

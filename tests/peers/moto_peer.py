@@ -64,11 +64,13 @@ def main():
     iam = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
                        aws_access_key_id=admin["accessKeyId"], aws_secret_access_key=admin["secretAccessKey"])
     allowed = make_user(iam, "ecr-puller", ["ecr:GetAuthorizationToken", "ecr-public:GetAuthorizationToken",
-                                            "sts:GetAuthorizationToken", "sts:AssumeRole",
+                                            "sts:GetServiceBearerToken", "sts:AssumeRole",
                                             "sts:GetCallerIdentity"])
     denied = make_user(iam, "no-ecr", ["s3:ListAllMyBuckets"])
     trust = json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}]})
+        # moto compares principals literally (it does not expand :root), so name the user.
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/ecr-puller"},
+         "Action": "sts:AssumeRole"}]})
     role = iam.create_role(RoleName="ecr-cross-account", AssumeRolePolicyDocument=trust)["Role"]
     iam.put_role_policy(RoleName="ecr-cross-account", PolicyName="ecr",
                         PolicyDocument=policy("ecr:GetAuthorizationToken"))

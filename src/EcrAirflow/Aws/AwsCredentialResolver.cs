@@ -1,0 +1,217 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
+using EcrAirflow.Internal;
+
+namespace EcrAirflow.Aws
+{
+    /// <summary>Credentials resolved for one call, and where they came from (for -Verbose; never the secret).</summary>
+    internal sealed class ResolvedCredentials
+    {
+        public ResolvedCredentials(ImmutableCredentials credentials, string source)
+        {
+            Credentials = credentials;
+            Source = source;
+        }
+
+        public ImmutableCredentials Credentials { get; }
+
+        public string Source { get; }
+    }
+
+    /// <summary>
+    /// Finds AWS credentials the way AWS tools do: explicit keys, a named profile (static, SSO, assume-role,
+    /// credential_process), or AWSSDK.Core's default chain (environment, web identity, profiles, container,
+    /// instance metadata); then optionally assumes a role through STS.
+    /// </summary>
+    internal static class AwsCredentialResolver
+    {
+        private static int _servicesLoaded;
+
+        public static async Task<ResolvedCredentials> ResolveAsync(AwsCredentialRequest request, string region, IOperationLog log, CancellationToken cancellationToken)
+        {
+            var source = await ResolveSourceAsync(request, log, cancellationToken).ConfigureAwait(false);
+            if (string.IsNullOrEmpty(request.RoleArn))
+            {
+                return source;
+            }
+
+            return await AssumeRoleAsync(source, request, region, log, cancellationToken).ConfigureAwait(false);
+        }
+
+        private static async Task<ResolvedCredentials> ResolveSourceAsync(AwsCredentialRequest request, IOperationLog log, CancellationToken cancellationToken)
+        {
+            if (!string.IsNullOrEmpty(request.AccessKeyId))
+            {
+                if (string.IsNullOrEmpty(request.SecretAccessKey))
+                {
+                    throw new EcrAirflowException("MissingSecretAccessKey", FailureKind.InvalidArgument,
+                        "-Credential has an access key id but no secret access key.",
+                        "Create it with Get-Credential: user name = access key id, password = secret access key.");
+                }
+
+                return new ResolvedCredentials(new ImmutableCredentials(request.AccessKeyId, request.SecretAccessKey, request.SessionToken), "-Credential");
+            }
+
+            EnsureServiceAssembliesLoaded();
+            AWSCredentials credentials;
+            string description;
+            if (!string.IsNullOrEmpty(request.ProfileName))
+            {
+                var chain = string.IsNullOrEmpty(request.ProfileLocation)
+                    ? new CredentialProfileStoreChain()
+                    : new CredentialProfileStoreChain(request.ProfileLocation);
+                if (!chain.TryGetProfile(request.ProfileName, out var profile))
+                {
+                    throw new EcrAirflowException("ProfileNotFound", FailureKind.ObjectNotFound,
+                        $"The AWS profile '{request.ProfileName}' was not found{(string.IsNullOrEmpty(request.ProfileLocation) ? " in ~/.aws/credentials or ~/.aws/config" : " in " + request.ProfileLocation)}.",
+                        "List profiles with 'aws configure list-profiles', fix -ProfileName, or point -ProfileLocation at the right file.")
+                    { TargetObject = request.ProfileName };
+                }
+
+                try
+                {
+                    credentials = AWSCredentialsFactory.GetAWSCredentials(profile, chain);
+                }
+                catch (Exception ex) when (ex is AmazonClientException || ex is InvalidOperationException || ex is ArgumentException)
+                {
+                    throw new EcrAirflowException("ProfileInvalid", FailureKind.InvalidData,
+                        $"The AWS profile '{request.ProfileName}' cannot provide credentials: {ex.Message}",
+                        "Check the profile's keys, role_arn/source_profile or sso_* settings.", ex)
+                    { TargetObject = request.ProfileName };
+                }
+
+                description = $"profile '{request.ProfileName}'";
+            }
+            else
+            {
+                try
+                {
+                    credentials = await DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(null).ConfigureAwait(false);
+                }
+                catch (AmazonClientException ex)
+                {
+                    throw NoCredentials(ex);
+                }
+
+                description = "the default credential chain (" + credentials.GetType().Name + ")";
+            }
+
+            ImmutableCredentials resolved;
+            try
+            {
+                resolved = await credentials.GetCredentialsAsync().ConfigureAwait(false);
+            }
+            catch (AmazonServiceException ex)
+            {
+                throw MapStsFailure(ex, "getting credentials from " + description);
+            }
+            catch (AmazonClientException ex)
+            {
+                throw new EcrAirflowException("CredentialsUnavailable", FailureKind.SecurityError,
+                    $"AWS credentials from {description} could not be obtained: {ex.Message}",
+                    "For SSO profiles run 'aws sso login --profile <name>'; for roles check role_arn and source_profile; otherwise see the credential options in Get-Help Get-EcrDockerCredential.", ex);
+            }
+
+            if (resolved == null || string.IsNullOrEmpty(resolved.AccessKey))
+            {
+                throw NoCredentials(null);
+            }
+
+            log.Verbose($"AWS credentials from {description}.");
+            return new ResolvedCredentials(resolved, description);
+        }
+
+        private static async Task<ResolvedCredentials> AssumeRoleAsync(ResolvedCredentials source, AwsCredentialRequest request, string region, IOperationLog log, CancellationToken cancellationToken)
+        {
+            EnsureServiceAssembliesLoaded();
+            var config = new AmazonSecurityTokenServiceConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(region) };
+            var stsEndpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_STS") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
+            if (!string.IsNullOrEmpty(stsEndpoint))
+            {
+                config.ServiceURL = stsEndpoint;
+                config.AuthenticationRegion = region;
+            }
+
+            var sessionName = string.IsNullOrEmpty(request.RoleSessionName)
+                ? "EcrAirflow-" + DateTimeOffset.UtcNow.ToUnixTimeSeconds()
+                : request.RoleSessionName;
+            var sourceCredentials = source.Credentials;
+            var awsCredentials = string.IsNullOrEmpty(sourceCredentials.Token)
+                ? (AWSCredentials)new BasicAWSCredentials(sourceCredentials.AccessKey, sourceCredentials.SecretKey)
+                : new SessionAWSCredentials(sourceCredentials.AccessKey, sourceCredentials.SecretKey, sourceCredentials.Token);
+            log.Verbose($"Assuming role {request.RoleArn} (session {sessionName}) through STS{(string.IsNullOrEmpty(stsEndpoint) ? string.Empty : " at " + stsEndpoint)}.");
+            using var sts = new AmazonSecurityTokenServiceClient(awsCredentials, config);
+            AssumeRoleResponse response;
+            try
+            {
+                response = await sts.AssumeRoleAsync(new AssumeRoleRequest
+                {
+                    RoleArn = request.RoleArn,
+                    RoleSessionName = sessionName,
+                    ExternalId = string.IsNullOrEmpty(request.ExternalId) ? null : request.ExternalId,
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AmazonServiceException ex)
+            {
+                throw MapStsFailure(ex, "assuming role " + request.RoleArn);
+            }
+            catch (AmazonClientException ex)
+            {
+                throw new EcrAirflowException("AssumeRoleFailed", FailureKind.ConnectionError,
+                    $"Assuming role {request.RoleArn} failed: {ex.Message}",
+                    "Check network access to STS (AWS_ENDPOINT_URL_STS for a private endpoint).", ex);
+            }
+
+            var c = response.Credentials;
+            return new ResolvedCredentials(new ImmutableCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken), $"role {request.RoleArn} assumed with {source.Source}");
+        }
+
+        private static EcrAirflowException MapStsFailure(AmazonServiceException ex, string what)
+        {
+            var code = ex.ErrorCode ?? string.Empty;
+            var (id, kind, hint) = code switch
+            {
+                "AccessDenied" or "AccessDeniedException" => ("AssumeRoleAccessDenied", FailureKind.PermissionDenied,
+                    "The source identity needs sts:AssumeRole on the role, and the role's trust policy must allow it (and the -ExternalId, if it requires one)."),
+                "InvalidClientTokenId" or "UnrecognizedClientException" => ("AwsUnrecognizedClient", FailureKind.SecurityError,
+                    "AWS does not know this access key id: check the credential source."),
+                "SignatureDoesNotMatch" or "InvalidSignatureException" => ("AwsInvalidSignature", FailureKind.SecurityError,
+                    "The secret access key does not match the access key id, or the clock is off."),
+                "ExpiredToken" or "ExpiredTokenException" => ("AwsExpiredCredentials", FailureKind.SecurityError,
+                    "The session token has expired: sign in again and retry."),
+                _ => ("AssumeRoleFailed", FailureKind.NotSpecified, "Check the role ARN and the source credentials."),
+            };
+            return new EcrAirflowException(id, kind, $"STS refused {what}: {code}: {ex.Message}", hint, ex) { RequestId = ex.RequestId };
+        }
+
+        private static EcrAirflowException NoCredentials(Exception? inner) => new EcrAirflowException(
+            "NoAwsCredentials",
+            FailureKind.SecurityError,
+            "No AWS credentials were found.",
+            "Give -Credential (access key id / secret key) or -ProfileName, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN, or run where container or instance credentials exist.",
+            inner);
+
+        /// <summary>
+        /// AWSSDK.Core creates STS/SSO/SSOOIDC clients for assume-role, web identity and SSO profiles only when
+        /// those assemblies are loaded; loading them here, lazily, keeps module import cheap.
+        /// </summary>
+        internal static void EnsureServiceAssembliesLoaded()
+        {
+            if (Interlocked.Exchange(ref _servicesLoaded, 1) == 1)
+            {
+                return;
+            }
+
+            GC.KeepAlive(typeof(AmazonSecurityTokenServiceClient).Assembly);
+            GC.KeepAlive(typeof(Amazon.SSO.AmazonSSOClient).Assembly);
+            GC.KeepAlive(typeof(Amazon.SSOOIDC.AmazonSSOOIDCClient).Assembly);
+        }
+    }
+}

@@ -20,8 +20,8 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # Run only Pester files whose name matches this (development convenience).
-    [string] $PesterFilter = '*'
+    # Run only Pester files whose name starts with this (development convenience; All = every file).
+    [string] $PesterFilter = 'All'
 )
 
 $ErrorActionPreference = 'Stop'

@@ -1,14 +1,16 @@
 # Runs every Pester suite in this fresh pwsh and writes {Passed, Failed, Skipped} to -ResultPath.
 param(
     [Parameter(Mandatory)] [string] $ResultPath,
-    [string] $Filter = '*'
+    [string] $Filter = 'All'
 )
 $ErrorActionPreference = 'Stop'
 $pester = Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages/pester/6.2.0/tools/Pester.psd1'
 if ($env:NUGET_PACKAGES) { $pester = Join-Path $env:NUGET_PACKAGES 'pester/6.2.0/tools/Pester.psd1' }
 Import-Module $pester -Force
 $config = New-PesterConfiguration
-$config.Run.Path = @(Get-ChildItem $PSScriptRoot -Filter "$Filter.Tests.ps1" | ForEach-Object FullName)
+# 'All' rather than '*': pwsh on Unix would glob a bare * passed to a native command.
+$pattern = if ($Filter -eq 'All') { '*.Tests.ps1' } else { "$Filter*.Tests.ps1" }
+$config.Run.Path = @(Get-ChildItem $PSScriptRoot -Filter $pattern | ForEach-Object FullName)
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Normal'
 $result = Invoke-Pester -Configuration $config

@@ -1,0 +1,81 @@
+using System;
+using EcrAirflow.Ecr;
+using Xunit;
+
+namespace EcrAirflow.Tests
+{
+    public class EcrEndpointTests
+    {
+        [Theory]
+        [InlineData("eu-west-1", false, false, "https://api.ecr.eu-west-1.amazonaws.com/")]
+        [InlineData("cn-north-1", false, false, "https://api.ecr.cn-north-1.amazonaws.com.cn/")]
+        [InlineData("us-gov-west-1", false, false, "https://api.ecr.us-gov-west-1.amazonaws.com/")]
+        [InlineData("us-iso-east-1", false, false, "https://api.ecr.us-iso-east-1.c2s.ic.gov/")]
+        [InlineData("us-isob-east-1", false, false, "https://api.ecr.us-isob-east-1.sc2s.sgov.gov/")]
+        [InlineData("us-east-1", true, false, "https://api.ecr-fips.us-east-1.amazonaws.com/")]
+        [InlineData("us-gov-east-1", true, false, "https://api.ecr-fips.us-gov-east-1.amazonaws.com/")]
+        [InlineData("eu-west-1", false, true, "https://ecr.eu-west-1.api.aws/")]
+        [InlineData("cn-northwest-1", false, true, "https://ecr.cn-northwest-1.api.amazonwebservices.com.cn/")]
+        [InlineData("us-east-2", true, true, "https://ecr-fips.us-east-2.api.aws/")]
+        public void Private_endpoints_follow_partition_and_variant(string region, bool fips, bool dualStack, string expected)
+        {
+            var endpoint = EcrEndpoints.Resolve(region, false, fips, dualStack, null);
+            Assert.Equal(expected, endpoint.Url.ToString());
+            Assert.Equal("ecr", endpoint.SigningName);
+            Assert.Equal(region, endpoint.SigningRegion);
+            Assert.Equal("AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken", endpoint.Target);
+        }
+
+        [Fact]
+        public void Public_is_us_east_1_with_its_own_signing_name_and_target()
+        {
+            var endpoint = EcrEndpoints.Resolve("eu-west-1", true, false, false, null);
+            Assert.Equal("https://api.ecr-public.us-east-1.amazonaws.com/", endpoint.Url.ToString());
+            Assert.Equal("us-east-1", endpoint.SigningRegion);
+            Assert.Equal("ecr-public", endpoint.SigningName);
+            Assert.Equal("SpencerFrontendService.GetAuthorizationToken", endpoint.Target);
+        }
+
+        [Fact]
+        public void Custom_endpoint_replaces_the_host_but_keeps_the_region_for_signing()
+        {
+            var endpoint = EcrEndpoints.Resolve("eu-central-1", false, false, false, new Uri("https://vpce-1.api.ecr.eu-central-1.vpce.amazonaws.com"));
+            Assert.Equal("vpce-1.api.ecr.eu-central-1.vpce.amazonaws.com", endpoint.Url.Host);
+            Assert.Equal("eu-central-1", endpoint.SigningRegion);
+            Assert.True(endpoint.IsCustom);
+        }
+
+        [Theory]
+        [InlineData(true, false)]
+        [InlineData(false, true)]
+        public void Custom_endpoint_with_fips_or_dual_stack_is_an_error(bool fips, bool dualStack)
+        {
+            var ex = Assert.Throws<EcrAirflowException>(() => EcrEndpoints.Resolve("eu-west-1", false, fips, dualStack, new Uri("http://127.0.0.1:5000")));
+            Assert.Equal("EndpointUrlWithFipsOrDualStack", ex.ErrorId);
+            Assert.Equal(FailureKind.InvalidArgument, ex.Kind);
+        }
+
+        [Theory]
+        [InlineData("ftp://example.com")]
+        [InlineData("https://user:secret@example.com")]
+        public void Bad_custom_endpoints_are_rejected_without_echoing_credentials(string url)
+        {
+            var ex = Assert.Throws<EcrAirflowException>(() => EcrEndpoints.Resolve("eu-west-1", false, false, false, new Uri(url)));
+            Assert.Equal("InvalidEndpointUrl", ex.ErrorId);
+            Assert.DoesNotContain("secret", ex.Message);
+        }
+
+        [Theory]
+        [InlineData("eu-west-1", true)]
+        [InlineData("us-gov-west-1", true)]
+        [InlineData("ap-southeast-7", true)]
+        [InlineData("EU-WEST-1", false)]
+        [InlineData("eu-west", false)]
+        [InlineData("mars-1", false)]
+        [InlineData("eu-west-1; rm", false)]
+        public void Region_names_are_validated(string region, bool valid)
+        {
+            Assert.Equal(valid, EcrEndpoints.IsValidRegion(region));
+        }
+    }
+}

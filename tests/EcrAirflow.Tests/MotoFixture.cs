@@ -1,0 +1,87 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Text.Json;
+using System.Threading;
+using Xunit;
+
+namespace EcrAirflow.Tests
+{
+    /// <summary>
+    /// moto with SigV4 and IAM checking on. build.ps1 starts one and passes its info file in
+    /// ECRAIRFLOW_TEST_MOTO; a bare `dotnet test` starts its own through tests/peers/moto_peer.py.
+    /// </summary>
+    public sealed class MotoFixture : IDisposable
+    {
+        private readonly Process? _process;
+
+        public MotoFixture()
+        {
+            var info = Environment.GetEnvironmentVariable("ECRAIRFLOW_TEST_MOTO");
+            if (string.IsNullOrEmpty(info) || !File.Exists(info))
+            {
+                info = Path.Combine(Path.GetTempPath(), "ecrairflow-moto-" + Guid.NewGuid().ToString("n") + ".json");
+                var psi = new ProcessStartInfo("python3")
+                {
+                    RedirectStandardInput = true,
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                    UseShellExecute = false,
+                };
+                psi.ArgumentList.Add(Path.Combine(RepoPaths.Root, "tests", "peers", "moto_peer.py"));
+                psi.ArgumentList.Add("--info");
+                psi.ArgumentList.Add(info);
+                _process = Process.Start(psi)!;
+                _process.OutputDataReceived += (_, _) => { };
+                _process.ErrorDataReceived += (_, _) => { };
+                _process.BeginOutputReadLine();
+                _process.BeginErrorReadLine();
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while (!File.Exists(info))
+                {
+                    if (_process.HasExited || DateTime.UtcNow > deadline)
+                    {
+                        throw new InvalidOperationException("moto did not start (is moto[server] installed?)");
+                    }
+
+                    Thread.Sleep(100);
+                }
+            }
+
+            using var doc = JsonDocument.Parse(File.ReadAllText(info));
+            var root = doc.RootElement;
+            Endpoint = new Uri(root.GetProperty("endpoint").GetString()!);
+            AccountId = root.GetProperty("accountId").GetString()!;
+            RoleArn = root.GetProperty("roleArn").GetString()!;
+            Allowed = (root.GetProperty("allowed").GetProperty("accessKeyId").GetString()!, root.GetProperty("allowed").GetProperty("secretAccessKey").GetString()!);
+            Denied = (root.GetProperty("denied").GetProperty("accessKeyId").GetString()!, root.GetProperty("denied").GetProperty("secretAccessKey").GetString()!);
+        }
+
+        public Uri Endpoint { get; }
+
+        public string AccountId { get; }
+
+        public string RoleArn { get; }
+
+        public (string AccessKeyId, string SecretAccessKey) Allowed { get; }
+
+        public (string AccessKeyId, string SecretAccessKey) Denied { get; }
+
+        public void Dispose()
+        {
+            if (_process != null && !_process.HasExited)
+            {
+                _process.StandardInput.Close();
+                if (!_process.WaitForExit(5000))
+                {
+                    _process.Kill(true);
+                }
+            }
+        }
+    }
+
+    [CollectionDefinition("moto")]
+    public sealed class MotoCollection : ICollectionFixture<MotoFixture>
+    {
+    }
+}

@@ -49,13 +49,21 @@ function Invoke-Build {
     foreach ($dir in Get-ChildItem (Join-Path $Root 'module') -Directory) {
         Copy-Item $dir.FullName -Destination $ModuleDir -Recurse
     }
+    # bin/<tfm>/EcrAirflow.dll is what Import-Module loads; bin/<tfm>/deps/ holds EcrAirflow.Aws.dll and
+    # AWSSDK.* (plus, on netstandard2.0, the BCL polyfills), loaded privately on first use.
+    $shared = @('EcrAirflow.dll', 'System.Management.Automation.dll')
     foreach ($tfm in 'net8.0', 'netstandard2.0') {
-        $from = Join-Path $Root "src/EcrAirflow/bin/$Configuration/$tfm"
+        $core = Join-Path $Root "src/EcrAirflow/bin/$Configuration/$tfm"
+        $aws = Join-Path $Root "src/EcrAirflow.Aws/bin/$Configuration/$tfm"
         $to = Join-Path $ModuleDir "bin/$tfm"
-        $null = New-Item -ItemType Directory -Path $to -Force
-        # Ship the assemblies only: no pdb/deps.json noise, and never PowerShell's own reference assembly.
-        Get-ChildItem $from -Filter *.dll | Where-Object Name -ne 'System.Management.Automation.dll' |
-            Copy-Item -Destination $to
+        $deps = Join-Path $to 'deps'
+        $null = New-Item -ItemType Directory -Path $deps -Force
+        Copy-Item (Join-Path $core 'EcrAirflow.dll') $to
+        if ($tfm -eq 'netstandard2.0') {
+            # System.Text.Json and friends for Windows PowerShell 5.1, beside EcrAirflow.dll.
+            Get-ChildItem $core -Filter *.dll | Where-Object Name -notin $shared | Copy-Item -Destination $to
+        }
+        Get-ChildItem $aws -Filter *.dll | Where-Object Name -notin $shared | Copy-Item -Destination $deps
     }
     Write-Host "Staged $ModuleDir"
 }

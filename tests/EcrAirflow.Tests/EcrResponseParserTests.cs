@@ -2,6 +2,7 @@ using System;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using EcrAirflow.Aws;
 using EcrAirflow.Ecr;
 using Xunit;
 

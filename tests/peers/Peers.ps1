@@ -58,3 +58,16 @@ function Stop-Peer {
     catch { }
     if ($Peer.PSObject.Properties['InfoPath'] -and $Peer.InfoPath) { Remove-Item $Peer.InfoPath -ErrorAction SilentlyContinue }
 }
+
+function Get-PwshCommandLine {
+    # The pwsh running us, as a command line for a fresh process. The .NET tool's pwsh is pwsh.dll run by
+    # the dotnet host; an installed pwsh has its own executable.
+    $dll = Join-Path $PSHOME 'pwsh.dll'
+    $dotnet = [Environment]::ProcessPath
+    if ((Test-Path $dll) -and $dotnet -and ([IO.Path]::GetFileNameWithoutExtension($dotnet) -eq 'dotnet')) { return @($dotnet, $dll) }
+    foreach ($name in 'pwsh', 'pwsh.exe') {
+        $exe = Join-Path $PSHOME $name
+        if (Test-Path $exe) { return @($exe) }
+    }
+    return @('pwsh')
+}

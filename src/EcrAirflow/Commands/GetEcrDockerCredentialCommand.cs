@@ -134,7 +134,8 @@ namespace EcrAirflow.Commands
             EcrTokenResult result;
             try
             {
-                result = RunAsync((log, ct) => EcrTokenService.GetAsync(request, log, ct));
+                var provider = Internal.AwsBackend.Provider;
+                result = RunAsync((log, ct) => provider.GetAsync(request, log, ct));
             }
             catch (EcrAirflowException ex)
             {

@@ -10,9 +10,10 @@ using System.Threading.Tasks;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
+using EcrAirflow.Ecr;
 using EcrAirflow.Internal;
 
-namespace EcrAirflow.Ecr
+namespace EcrAirflow.Aws
 {
     /// <summary>
     /// GetAuthorizationToken over awsJson1_1: POST / with X-Amz-Target, signed with SigV4 by AWSSDK.Core's

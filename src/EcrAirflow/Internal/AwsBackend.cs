@@ -1,0 +1,108 @@
+using System;
+using System.IO;
+using System.Reflection;
+using EcrAirflow.Ecr;
+#if NET8_0_OR_GREATER
+using System.Runtime.Loader;
+#endif
+
+namespace EcrAirflow.Internal
+{
+    /// <summary>
+    /// Loads EcrAirflow.Aws.dll and its AWSSDK dependencies from the module's private deps/ folder, on first
+    /// use (so importing the module loads no AWSSDK assembly at all).
+    /// PowerShell 7.4+: into a private AssemblyLoadContext, so a different AWSSDK.Core that another module
+    /// (e.g. AWS Tools for PowerShell) loaded into the default context neither breaks us nor is broken by us.
+    /// Windows PowerShell 5.1: Assembly.LoadFrom plus an AssemblyResolve handler that only answers for
+    /// files in deps/. Only types from EcrAirflow.dll and the BCL cross the boundary (IEcrTokenProvider).
+    /// </summary>
+    internal static class AwsBackend
+    {
+        private const string AssemblyName = "EcrAirflow.Aws";
+        private const string ProviderType = "EcrAirflow.Aws.EcrTokenService";
+        private static readonly object Gate = new object();
+        private static IEcrTokenProvider? _provider;
+
+        /// <summary>The folder that holds the private dependencies: deps/ beside EcrAirflow.dll.</summary>
+        internal static string DependencyFolder =>
+            Path.Combine(Path.GetDirectoryName(typeof(AwsBackend).Assembly.Location) ?? ".", "deps");
+
+        public static IEcrTokenProvider Provider
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    return _provider ??= Load();
+                }
+            }
+        }
+
+        /// <summary>How the backend was loaded, for tests and -Debug: "isolated", "resolve-handler" or "default".</summary>
+        internal static string LoadMode { get; private set; } = "not loaded";
+
+        private static IEcrTokenProvider Load()
+        {
+            var folder = DependencyFolder;
+            Assembly assembly;
+            if (!File.Exists(Path.Combine(folder, AssemblyName + ".dll")))
+            {
+                // Not a staged module (xunit runs the assemblies side by side): ordinary loading.
+                assembly = Assembly.Load(new AssemblyName(AssemblyName));
+                LoadMode = "default";
+            }
+            else
+            {
+#if NET8_0_OR_GREATER
+                var context = new PrivateLoadContext(folder);
+                assembly = context.LoadFromAssemblyPath(Path.Combine(folder, AssemblyName + ".dll"));
+                LoadMode = "isolated";
+#else
+                AppDomain.CurrentDomain.AssemblyResolve += (_, args) => ResolveFromFolder(folder, args.Name);
+                assembly = Assembly.LoadFrom(Path.Combine(folder, AssemblyName + ".dll"));
+                LoadMode = "resolve-handler";
+#endif
+            }
+
+            var type = assembly.GetType(ProviderType, throwOnError: true)!;
+            return (IEcrTokenProvider)Activator.CreateInstance(type, nonPublic: true)!;
+        }
+
+#if !NET8_0_OR_GREATER
+        private static Assembly? ResolveFromFolder(string folder, string fullName)
+        {
+            var name = new AssemblyName(fullName).Name;
+            if (string.IsNullOrEmpty(name))
+            {
+                return null;
+            }
+
+            var path = Path.Combine(folder, name + ".dll");
+            return File.Exists(path) ? Assembly.LoadFrom(path) : null;
+        }
+#endif
+
+#if NET8_0_OR_GREATER
+        /// <summary>
+        /// Resolves an assembly from deps/ when it is there; everything else (EcrAirflow.dll itself,
+        /// System.Management.Automation, the BCL) comes from the default context, so shared types stay shared.
+        /// </summary>
+        private sealed class PrivateLoadContext : AssemblyLoadContext
+        {
+            private readonly string _folder;
+
+            public PrivateLoadContext(string folder)
+                : base("EcrAirflow.Private", isCollectible: false)
+            {
+                _folder = folder;
+            }
+
+            protected override Assembly? Load(AssemblyName assemblyName)
+            {
+                var path = Path.Combine(_folder, assemblyName.Name + ".dll");
+                return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+            }
+        }
+#endif
+    }
+}

@@ -1,0 +1,93 @@
+# Dependency isolation: EcrAirflow's AWSSDK.Core 4.x lives in a private AssemblyLoadContext, so a session
+# where another module (AWS Tools for PowerShell) already loaded AWSSDK.Core 3.x works, and vice versa.
+# Each case runs in a fresh pwsh, as a user's session would.
+BeforeAll {
+    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+    $script:Pwsh = Get-PwshCommandLine
+    $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $script:OldCore = Join-Path $nuget 'awssdk.core/3.7.501.1/lib/net8.0/AWSSDK.Core.dll'
+    $script:Moto = Get-Content $env:ECRAIRFLOW_TEST_MOTO -Raw | ConvertFrom-Json
+
+    function Invoke-FreshPwsh([string] $Script) {
+        $env:ECRAIRFLOW_ISO_KEY = $Moto.allowed.accessKeyId
+        $env:ECRAIRFLOW_ISO_SECRET = $Moto.allowed.secretAccessKey
+        try {
+            $exe = $Pwsh[0]
+            $rest = @($Pwsh | Select-Object -Skip 1)
+            $out = & $exe @rest -NoProfile -NonInteractive -Command $Script 2>&1
+            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Text = ($out | Out-String) }
+        }
+        finally {
+            Remove-Item Env:ECRAIRFLOW_ISO_KEY, Env:ECRAIRFLOW_ISO_SECRET -ErrorAction SilentlyContinue
+        }
+    }
+
+    $script:GetToken = @"
+`$c = [pscredential]::new(`$env:ECRAIRFLOW_ISO_KEY, (ConvertTo-SecureString `$env:ECRAIRFLOW_ISO_SECRET -AsPlainText -Force))
+`$t = Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl '$($Moto.endpoint)' -Credential `$c -ErrorAction Stop
+'TOKEN-OK ' + `$t.Registry
+"@
+}
+
+Describe 'Dependency isolation' {
+    It 'the old AWSSDK.Core really is another assembly version' {
+        Test-Path $OldCore | Should -BeTrue
+        [Reflection.AssemblyName]::GetAssemblyName($OldCore).Version.ToString() | Should -Be '3.3.0.0'
+    }
+
+    It 'importing the module loads no AWSSDK assembly (they load on first use)' {
+        $r = Invoke-FreshPwsh "Import-Module '$env:ECRAIRFLOW_TEST_MODULE'; @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -like 'AWSSDK*' }).Count"
+        $r.Text.Trim() | Should -Be '0'
+    }
+
+    It 'works after another module loaded AWSSDK.Core 3.x into the session' {
+        $r = Invoke-FreshPwsh @"
+Add-Type -Path '$OldCore'
+Import-Module '$env:ECRAIRFLOW_TEST_MODULE'
+$GetToken
+'DEFAULT-CORE ' + [Amazon.Runtime.AWSCredentials].Assembly.GetName().Version
+"@
+        $r.Text | Should -Match 'TOKEN-OK \d{12}\.dkr\.ecr\.eu-west-1'
+        $r.Text | Should -Match 'DEFAULT-CORE 3\.3\.0\.0'
+        $r.ExitCode | Should -Be 0
+    }
+
+    It 'leaves AWSSDK.Core 3.x loadable after EcrAirflow already used its own' {
+        $r = Invoke-FreshPwsh @"
+Import-Module '$env:ECRAIRFLOW_TEST_MODULE'
+$GetToken
+Add-Type -Path '$OldCore'
+'DEFAULT-CORE ' + [Amazon.Runtime.AWSCredentials].Assembly.GetName().Version
+`$versions = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'AWSSDK.Core' } | ForEach-Object { `$_.GetName().Version.ToString() }
+'LOADED ' + ((`$versions | Sort-Object) -join ',')
+"@
+        $r.Text | Should -Match 'TOKEN-OK'
+        $r.Text | Should -Match 'DEFAULT-CORE 3\.3\.0\.0'
+        $r.Text | Should -Match 'LOADED 3\.3\.0\.0,4\.0\.0\.0'
+    }
+
+    It 'Import-Module -Force and Remove-Module behave' {
+        $r = Invoke-FreshPwsh @"
+Import-Module '$env:ECRAIRFLOW_TEST_MODULE'
+$GetToken
+Import-Module '$env:ECRAIRFLOW_TEST_MODULE' -Force
+$GetToken
+Remove-Module EcrAirflow
+'AFTER-REMOVE ' + [bool](Get-Command Get-EcrDockerCredential -ErrorAction SilentlyContinue)
+Import-Module '$env:ECRAIRFLOW_TEST_MODULE'
+$GetToken
+"@
+        ([regex]::Matches($r.Text, 'TOKEN-OK')).Count | Should -Be 3
+        $r.Text | Should -Match 'AFTER-REMOVE False'
+    }
+
+    It 'no parameter or output type of the cmdlets comes from a private dependency' {
+        Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
+        $types = foreach ($cmd in Get-Command -Module EcrAirflow) {
+            $cmd.OutputType.Type
+            $cmd.Parameters.Values.ParameterType
+        }
+        $private = $types | Where-Object { $_ -and $_.Assembly.GetName().Name -notin 'EcrAirflow', 'System.Management.Automation' -and $_.Assembly.GetName().Name -notlike 'System*' }
+        $private | Should -BeNullOrEmpty
+    }
+}

@@ -32,6 +32,7 @@ $Manifest = Import-PowerShellDataFile (Join-Path $Root 'EcrAirflow.psd1')
 $Version = $Manifest.ModuleVersion
 $ModuleDir = Join-Path $Out "EcrAirflow/$Version"
 . (Join-Path $Root 'tests/peers/Peers.ps1')
+. (Join-Path $Root 'build/Help.ps1')
 
 function Invoke-Dotnet {
     & dotnet @args
@@ -46,7 +47,7 @@ function Invoke-Build {
     $null = New-Item -ItemType Directory -Path $ModuleDir -Force
     Copy-Item (Join-Path $Root 'EcrAirflow.psd1') $ModuleDir
     Get-ChildItem (Join-Path $Root 'module') -File | Copy-Item -Destination $ModuleDir
-    foreach ($dir in Get-ChildItem (Join-Path $Root 'module') -Directory) {
+    foreach ($dir in Get-ChildItem (Join-Path $Root 'module') -Directory | Where-Object Name -ne 'help-src') {
         Copy-Item $dir.FullName -Destination $ModuleDir -Recurse
     }
     # bin/<tfm>/EcrAirflow.dll is what Import-Module loads; bin/<tfm>/deps/ holds EcrAirflow.Aws.dll and
@@ -64,6 +65,13 @@ function Invoke-Build {
             Get-ChildItem $core -Filter *.dll | Where-Object Name -notin $shared | Copy-Item -Destination $to
         }
         Get-ChildItem $aws -Filter *.dll | Where-Object Name -notin $shared | Copy-Item -Destination $deps
+    }
+    # MAML help generated from module/help-src and checked against the cmdlets' real parameters.
+    $maml = Join-Path $ModuleDir 'en-US/EcrAirflow.dll-Help.xml'
+    Build-MamlHelp -SourceDirectory (Join-Path $Root 'module/help-src') -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutputFile $maml
+    foreach ($tfm in 'net8.0', 'netstandard2.0') {
+        $null = New-Item -ItemType Directory (Join-Path $ModuleDir "bin/$tfm/en-US") -Force
+        Copy-Item $maml (Join-Path $ModuleDir "bin/$tfm/en-US")
     }
     Write-Host "Staged $ModuleDir"
 }

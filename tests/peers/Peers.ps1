@@ -9,20 +9,55 @@ function Get-PythonCommand {
     throw 'Python 3 is needed for the moto peer (https://www.python.org/).'
 }
 
-function Install-MotoIfMissing {
-    $python = Get-PythonCommand
-    & $python -c 'import moto.server, boto3' 2>$null
-    if ($LASTEXITCODE -ne 0) {
-        Write-Host 'Installing moto[server] with pip (only because it is missing).'
-        & $python -m pip install --quiet 'moto[server]' boto3
-        if ($LASTEXITCODE -ne 0) { throw 'pip install "moto[server]" failed.' }
+function Test-PythonModules([string] $Python, [string] $PythonPath) {
+    $saved = $env:PYTHONPATH
+    try {
+        $env:PYTHONPATH = $PythonPath
+        & $Python -c 'import moto.server, boto3' 2>$null
+        return $LASTEXITCODE -eq 0
     }
+    finally { $env:PYTHONPATH = $saved }
+}
+
+function Install-MotoIfMissing {
+    # Returns the PYTHONPATH the moto peer needs ('' when moto is installed normally). Order: what is
+    # installed already; pip (PyPI); on Debian without PyPI, Debian's own packages: boto3/flask/... from
+    # the installed release, and moto (pure Python, not in bookworm) extracted from Debian's next release
+    # into out/pydeps, never into the system.
+    $python = Get-PythonCommand
+    $root = Split-Path (Split-Path $PSScriptRoot)
+    $local = Join-Path $root 'out/pydeps/usr/lib/python3/dist-packages'
+    if (Test-PythonModules $python '') { return '' }
+    if ((Test-Path $local) -and (Test-PythonModules $python $local)) { return $local }
+
+    Write-Host 'moto is missing: installing moto[server] with pip.'
+    & $python -m pip install --quiet --retries 1 --timeout 20 'moto[server]' boto3 2>&1 | Out-Host
+    if (Test-PythonModules $python '') { return '' }
+
+    $apt = Get-Command apt-get -CommandType Application -ErrorAction SilentlyContinue
+    if (-not $apt -or -not (Test-Path /etc/debian_version)) { throw 'moto is missing and pip could not install it: run pip install "moto[server]" boto3.' }
+    Write-Host 'pip could not reach PyPI: using Debian packages for moto and its dependencies.'
+    & apt-get install -y -qq python3-boto3 python3-botocore python3-flask python3-flask-cors python3-werkzeug python3-xmltodict `
+        python3-responses python3-jinja2 python3-cryptography python3-dateutil python3-yaml python3-requests 2>&1 | Out-Host
+    $work = Join-Path $root 'out/apt-moto'
+    foreach ($d in 'lists/partial', 'cache/archives/partial') { $null = New-Item -ItemType Directory (Join-Path $work $d) -Force }
+    Set-Content (Join-Path $work 'sources.list') 'deb http://deb.debian.org/debian trixie main'
+    $opts = @("-o", "Dir::Etc::sourcelist=$work/sources.list", "-o", "Dir::Etc::sourceparts=/dev/null", "-o", "Dir::State::Lists=$work/lists",
+        "-o", "Dir::Cache=$work/cache", "-o", "Dir::State::status=/var/lib/dpkg/status", "-o", "APT::Sandbox::User=root")
+    & apt-get @opts update -qq 2>&1 | Out-Host
+    Push-Location $work
+    try { & apt-get @opts download python3-moto 2>&1 | Out-Host } finally { Pop-Location }
+    $deb = Get-ChildItem $work -Filter 'python3-moto_*.deb' | Select-Object -First 1
+    if (-not $deb) { throw 'moto is missing and could not be installed from pip or Debian.' }
+    & dpkg-deb -x $deb.FullName (Join-Path $root 'out/pydeps')
+    if (-not (Test-PythonModules $python $local)) { throw 'moto was unpacked from Debian but does not import.' }
+    return $local
 }
 
 function Start-MotoPeer {
     [CmdletBinding()]
     param([Parameter(Mandatory)] [string] $WorkDirectory)
-    Install-MotoIfMissing
+    $pythonPath = Install-MotoIfMissing
     $python = Get-PythonCommand
     $info = Join-Path $WorkDirectory ("moto-{0}.json" -f [guid]::NewGuid().ToString('n'))
     $script = Join-Path $PSScriptRoot 'moto_peer.py'
@@ -32,6 +67,7 @@ function Start-MotoPeer {
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
     $psi.UseShellExecute = $false
+    if ($pythonPath) { $psi.Environment['PYTHONPATH'] = $pythonPath }
     $process = [System.Diagnostics.Process]::Start($psi)
     # Drain its output so it never blocks on a full pipe.
     $null = $process.StandardOutput.ReadToEndAsync()

@@ -1,0 +1,156 @@
+# Generates MAML help (en-US/EcrAirflow.dll-Help.xml) from the readable sources in module/help-src/, and
+# validates them against the cmdlets' real parameters: a parameter without a description, a described
+# parameter that does not exist, or fewer than three examples fails the build. Dot-sourced by build.ps1.
+
+function ConvertTo-HelpParagraphs([string] $Text) {
+    # Paragraphs are separated by blank lines; single newlines inside a paragraph are kept as spaces.
+    if (-not $Text) { return @() }
+    ($Text.Trim() -split '\r?\n\s*\r?\n') | ForEach-Object { ($_ -split '\r?\n' | ForEach-Object Trim) -join ' ' }
+}
+
+function Write-Paragraphs([System.Xml.XmlWriter] $W, [string] $Text) {
+    foreach ($p in ConvertTo-HelpParagraphs $Text) { $W.WriteElementString('maml', 'para', 'http://schemas.microsoft.com/maml/2004/10', $p) }
+}
+
+function Get-TypeLabel([type] $Type) {
+    if ($Type -eq [System.Management.Automation.SwitchParameter]) { return 'SwitchParameter' }
+    $underlying = [Nullable]::GetUnderlyingType($Type)
+    if ($underlying) { return $underlying.Name }
+    return $Type.Name
+}
+
+function Build-MamlHelp {
+    param(
+        [Parameter(Mandatory)] [string] $SourceDirectory,
+        [Parameter(Mandatory)] [string] $ModuleManifest,
+        [Parameter(Mandatory)] [string] $OutputFile
+    )
+    $module = Import-Module $ModuleManifest -Force -PassThru
+    try {
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        $problems = [System.Collections.Generic.List[string]]::new()
+        $settings = [System.Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [System.Text.UTF8Encoding]::new($false) }
+        $null = New-Item -ItemType Directory -Path (Split-Path $OutputFile) -Force
+        $w = [System.Xml.XmlWriter]::Create($OutputFile, $settings)
+        $maml = 'http://schemas.microsoft.com/maml/2004/10'
+        $cmdNs = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
+        $dev = 'http://schemas.microsoft.com/maml/dev/2004/10'
+        $w.WriteStartDocument()
+        $w.WriteStartElement('helpItems', 'http://msh')
+        $w.WriteAttributeString('schema', 'maml')
+        foreach ($cmd in (Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name)) {
+            $sourcePath = Join-Path $SourceDirectory "$($cmd.Name).psd1"
+            if (-not (Test-Path $sourcePath)) { $problems.Add("$($cmd.Name): no help source $sourcePath"); continue }
+            $src = Import-PowerShellDataFile $sourcePath
+            $params = $cmd.Parameters.Values | Where-Object Name -notin $common
+            foreach ($p in $params) {
+                if (-not $src.Parameters.ContainsKey($p.Name) -or -not $src.Parameters[$p.Name].Trim()) { $problems.Add("$($cmd.Name): parameter -$($p.Name) has no description") }
+            }
+            foreach ($name in $src.Parameters.Keys) {
+                if ($name -notin $params.Name) { $problems.Add("$($cmd.Name): help describes -$name, which the cmdlet does not have") }
+            }
+            if (@($src.Examples).Count -lt 3) { $problems.Add("$($cmd.Name): fewer than three examples") }
+            if (-not $src.Synopsis -or -not $src.Description) { $problems.Add("$($cmd.Name): synopsis or description missing") }
+
+            $w.WriteStartElement('command', 'command', $cmdNs)
+            $w.WriteAttributeString('xmlns', 'maml', $null, $maml)
+            $w.WriteAttributeString('xmlns', 'dev', $null, $dev)
+            $w.WriteStartElement('command', 'details', $cmdNs)
+            $w.WriteElementString('command', 'name', $cmdNs, $cmd.Name)
+            $w.WriteStartElement('maml', 'description', $maml); Write-Paragraphs $w $src.Synopsis; $w.WriteEndElement()
+            $w.WriteElementString('command', 'verb', $cmdNs, $cmd.Verb)
+            $w.WriteElementString('command', 'noun', $cmdNs, $cmd.Noun)
+            $w.WriteEndElement()
+            $w.WriteStartElement('maml', 'description', $maml); Write-Paragraphs $w $src.Description; $w.WriteEndElement()
+
+            $w.WriteStartElement('command', 'syntax', $cmdNs)
+            foreach ($set in $cmd.ParameterSets) {
+                $w.WriteStartElement('command', 'syntaxItem', $cmdNs)
+                $w.WriteElementString('maml', 'name', $maml, $cmd.Name)
+                foreach ($sp in ($set.Parameters | Where-Object Name -notin $common)) {
+                    $w.WriteStartElement('command', 'parameter', $cmdNs)
+                    $w.WriteAttributeString('required', $sp.IsMandatory.ToString().ToLowerInvariant())
+                    $w.WriteAttributeString('position', $(if ($sp.Position -ge 0) { "$($sp.Position)" } else { 'named' }))
+                    $w.WriteElementString('maml', 'name', $maml, $sp.Name)
+                    if ($sp.ParameterType -ne [System.Management.Automation.SwitchParameter]) {
+                        $w.WriteElementString('command', 'parameterValue', $cmdNs, (Get-TypeLabel $sp.ParameterType))
+                    }
+                    $w.WriteEndElement()
+                }
+                $w.WriteEndElement()
+            }
+            $w.WriteEndElement()
+
+            $w.WriteStartElement('command', 'parameters', $cmdNs)
+            foreach ($p in ($params | Sort-Object Name)) {
+                $attr = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }
+                $pipeline = @()
+                if ($attr | Where-Object ValueFromPipeline) { $pipeline += 'ByValue' }
+                if ($attr | Where-Object ValueFromPipelineByPropertyName) { $pipeline += 'ByPropertyName' }
+                $positional = @($attr | Where-Object { $_.Position -ge 0 })
+                $position = if ($positional.Count) { $positional[0].Position } else { $null }
+                $w.WriteStartElement('command', 'parameter', $cmdNs)
+                $required = if ($attr | Where-Object Mandatory) { 'true' } else { 'false' }
+                $w.WriteAttributeString('required', $required)
+                $w.WriteAttributeString('globbing', 'false')
+                $w.WriteAttributeString('pipelineInput', $(if ($pipeline) { "True ($($pipeline -join ', '))" } else { 'False' }))
+                $w.WriteAttributeString('position', $(if ($null -ne $position) { "$position" } else { 'named' }))
+                $w.WriteAttributeString('aliases', $(if ($p.Aliases.Count) { $p.Aliases -join ', ' } else { 'none' }))
+                $w.WriteElementString('maml', 'name', $maml, $p.Name)
+                $w.WriteStartElement('maml', 'description', $maml); Write-Paragraphs $w $src.Parameters[$p.Name]; $w.WriteEndElement()
+                if ($p.ParameterType -ne [System.Management.Automation.SwitchParameter]) {
+                    $w.WriteElementString('command', 'parameterValue', $cmdNs, (Get-TypeLabel $p.ParameterType))
+                }
+                $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('maml', 'name', $maml, $p.ParameterType.FullName); $w.WriteEndElement()
+                $w.WriteEndElement()
+            }
+            $w.WriteEndElement()
+
+            foreach ($section in @(@('inputTypes', 'inputType', $src.Inputs), @('returnValues', 'returnValue', $src.Outputs))) {
+                $w.WriteStartElement('command', $section[0], $cmdNs)
+                foreach ($entry in @($section[2])) {
+                    if (-not $entry) { continue }
+                    $w.WriteStartElement('command', $section[1], $cmdNs)
+                    $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('maml', 'name', $maml, $entry.Type); $w.WriteEndElement()
+                    $w.WriteStartElement('maml', 'description', $maml); Write-Paragraphs $w $entry.Description; $w.WriteEndElement()
+                    $w.WriteEndElement()
+                }
+                $w.WriteEndElement()
+            }
+
+            if ($src.Notes) {
+                $w.WriteStartElement('maml', 'alertSet', $maml); $w.WriteStartElement('maml', 'alert', $maml); Write-Paragraphs $w $src.Notes; $w.WriteEndElement(); $w.WriteEndElement()
+            }
+
+            $w.WriteStartElement('command', 'examples', $cmdNs)
+            $i = 0
+            foreach ($ex in $src.Examples) {
+                $i++
+                $w.WriteStartElement('command', 'example', $cmdNs)
+                $w.WriteElementString('maml', 'title', $maml, "-------------------------- Example ${i}: $($ex.Title) --------------------------")
+                $w.WriteElementString('dev', 'code', $dev, $ex.Code.Trim())
+                $w.WriteStartElement('dev', 'remarks', $dev); Write-Paragraphs $w $ex.Remarks; $w.WriteEndElement()
+                $w.WriteEndElement()
+            }
+            $w.WriteEndElement()
+
+            $w.WriteStartElement('command', 'relatedLinks', $cmdNs)
+            foreach ($link in @($src.Links)) {
+                if (-not $link) { continue }
+                $w.WriteStartElement('maml', 'navigationLink', $maml)
+                $w.WriteElementString('maml', 'linkText', $maml, $link)
+                $w.WriteElementString('maml', 'uri', $maml, $(if ($link -match '^https?://') { $link } else { '' }))
+                $w.WriteEndElement()
+            }
+            $w.WriteEndElement()
+            $w.WriteEndElement()
+        }
+        $w.WriteEndElement()
+        $w.WriteEndDocument()
+        $w.Close()
+        if ($problems.Count) { throw "Help is incomplete:`n  " + ($problems -join "`n  ") }
+    }
+    finally {
+        Remove-Module $module.Name -Force -ErrorAction SilentlyContinue
+    }
+}

@@ -1,0 +1,81 @@
+# Offline help, tab completion and the loader's choice of build, as a user meets them.
+BeforeAll {
+    Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
+    $script:Common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+}
+
+Describe 'Get-Help' {
+    It '<_> has a synopsis, a description and at least three examples' -ForEach 'Get-EcrDockerCredential', 'Sync-AirflowEcrConnection' {
+        $help = Get-Help $_ -Full
+        $help.Synopsis | Should -Not -Match "^\s*$_ \[" # not the auto-generated syntax line
+        ($help.description.Text -join ' ') | Should -Not -BeNullOrEmpty
+        @($help.examples.example).Count | Should -BeGreaterOrEqual 3
+        ($help.examples.example.code -join "`n") | Should -Match $_
+    }
+
+    It '<_> describes every parameter' -ForEach 'Get-EcrDockerCredential', 'Sync-AirflowEcrConnection' {
+        $names = (Get-Command $_).Parameters.Keys | Where-Object { $_ -notin $Common }
+        foreach ($name in $names) {
+            $text = (Get-Help $_ -Parameter $name).description.Text -join ' '
+            $text | Should -Not -BeNullOrEmpty -Because "-$name needs a description"
+        }
+    }
+
+    It 'has examples for the Task Scheduler and CI' {
+        $all = foreach ($c in 'Get-EcrDockerCredential', 'Sync-AirflowEcrConnection') { (Get-Help $c -Examples).examples.example.title }
+        ($all -join "`n") | Should -Match 'Task Scheduler'
+        ($all -join "`n") | Should -Match 'GitHub Actions'
+    }
+
+    It 'has the about_EcrAirflow topic with the concepts' {
+        $about = Get-Help about_EcrAirflow | Out-String
+        $about | Should -Match '12-HOUR TOKEN'
+        $about | Should -Match 'THE THREE MODES'
+        $about | Should -Match 'SECURITY MODEL'
+    }
+}
+
+Describe 'Tab completion' {
+    It 'completes -Region names' {
+        $line = 'Get-EcrDockerCredential -Region eu-we'
+        $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $result.CompletionMatches.CompletionText | Should -Contain 'eu-west-1'
+        $result.CompletionMatches.CompletionText | Should -Not -Contain 'us-east-1'
+    }
+
+    It 'completes -Mode values' {
+        $line = 'Sync-AirflowEcrConnection -Mode Env'
+        $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $result.CompletionMatches.CompletionText | Should -Contain 'EnvironmentVariable'
+    }
+}
+
+Describe 'The loader' {
+    It 'picks the net8.0 build on PowerShell 7 and the netstandard2.0 build on Windows PowerShell 5.1' {
+        $module = Get-Module EcrAirflow
+        $core = & $module { Get-EcrAirflowAssemblyPath -Edition Core }
+        $desktop = & $module { Get-EcrAirflowAssemblyPath -Edition Desktop }
+        $core | Should -Match '[\\/]bin[\\/]net8\.0[\\/]EcrAirflow\.dll$'
+        $desktop | Should -Match '[\\/]bin[\\/]netstandard2\.0[\\/]EcrAirflow\.dll$'
+        Test-Path $core | Should -BeTrue
+        Test-Path $desktop | Should -BeTrue
+        [Reflection.AssemblyName]::GetAssemblyName($desktop).Version | Should -Be ([Reflection.AssemblyName]::GetAssemblyName($core).Version)
+        (Get-Command Get-EcrDockerCredential).DLL | Should -Be $core
+    }
+
+    It 'ships the netstandard2.0 build against .NET Standard, with its private dependencies beside it' {
+        $desktop = & (Get-Module EcrAirflow) { Get-EcrAirflowAssemblyPath -Edition Desktop }
+        $dir = Split-Path $desktop
+        Test-Path (Join-Path $dir 'deps/EcrAirflow.Aws.dll') | Should -BeTrue
+        Test-Path (Join-Path $dir 'deps/AWSSDK.Core.dll') | Should -BeTrue
+        Test-Path (Join-Path $dir 'System.Text.Json.dll') | Should -BeTrue
+    }
+
+    It 'declares both editions in the manifest, and only the two cmdlets' {
+        $manifest = Import-PowerShellDataFile $env:ECRAIRFLOW_TEST_MODULE
+        $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+        $manifest.CmdletsToExport | Should -Be @('Get-EcrDockerCredential', 'Sync-AirflowEcrConnection')
+        $manifest.FunctionsToExport.Count | Should -Be 0
+        Get-Command -Module EcrAirflow -CommandType Function | Should -BeNullOrEmpty
+    }
+}

@@ -7,6 +7,8 @@
                and stages it as an installed module under out/EcrAirflow/<version>/; builds the test peers.
       Test   - Build, then runs xunit and Pester against real peers (moto with SigV4 checking, the Airflow
                API emulator, the stand-in airflow CLI) and ends with one line "N passed, N failed".
+      Package- Build, then publishes the staged module with Publish-PSResource into the local file
+               repository out/repo/ (out/repo/EcrAirflow.<version>.nupkg).
       Clean  - removes out/ and every bin/ and obj/ folder.
     The version comes from EcrAirflow.psd1 and nowhere else.
 .EXAMPLE
@@ -14,7 +16,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Clean', 'Package')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -76,6 +78,21 @@ function Invoke-Build {
     Write-Host "Staged $ModuleDir"
 }
 
+function Invoke-Package {
+    $repo = Join-Path $Out 'repo'
+    if (Test-Path $repo) { Remove-Item $repo -Recurse -Force }
+    $null = New-Item -ItemType Directory $repo
+    $name = 'EcrAirflowBuild-' + [guid]::NewGuid().ToString('n')
+    Register-PSResourceRepository -Name $name -Uri $repo -Trusted
+    try {
+        Publish-PSResource -Path $ModuleDir -Repository $name -ErrorAction Stop
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $name
+    }
+    Write-Host "Packaged $(Get-ChildItem $repo -Filter *.nupkg | ForEach-Object FullName)"
+}
+
 function Get-TrxCounts([string] $Path) {
     [xml] $trx = Get-Content -LiteralPath $Path -Raw
     $c = $trx.TestRun.ResultSummary.Counters
@@ -92,6 +109,7 @@ function Invoke-Test {
     $env:ECRAIRFLOW_TEST_MOTO = $moto.InfoPath
     $env:ECRAIRFLOW_TEST_MODULE = Join-Path $ModuleDir 'EcrAirflow.psd1'
     $env:ECRAIRFLOW_TEST_ROOT = $Root
+    $env:ECRAIRFLOW_TEST_REPO = Join-Path $Out 'repo'
     $xunit = [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
     $pester = [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
     try {
@@ -128,6 +146,7 @@ foreach ($t in $Task) {
     switch ($t) {
         'Clean' { Invoke-Clean }
         'Build' { Invoke-Build }
-        'Test' { Invoke-Build; Invoke-Test }
+        'Package' { Invoke-Build; Invoke-Package }
+        'Test' { Invoke-Build; Invoke-Package; Invoke-Test }
     }
 }

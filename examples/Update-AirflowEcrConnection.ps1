@@ -1,0 +1,71 @@
+<#
+.SYNOPSIS
+    Refreshes the Airflow Docker connection(s) for Amazon ECR. Meant for Windows Task Scheduler, cron or a
+    systemd timer, every 6 hours (an ECR token lasts 12).
+.DESCRIPTION
+    Gets an ECR login with the AWS credentials of the account the job runs as (its profile, environment,
+    instance or container role) and writes it into Airflow through the REST API. Exits 0 when every
+    connection was written and 1 otherwise, so the scheduler records a failure. Prints one line per
+    connection, never a secret.
+
+    The Airflow credential comes from -AirflowCredentialPath (a file made once with
+    Get-Credential | Export-Clixml, protected by DPAPI on Windows) or from the environment variables
+    AIRFLOW_API_USER and AIRFLOW_API_PASSWORD (e.g. a systemd EnvironmentFile readable only by the job's user).
+.EXAMPLE
+    pwsh -NoProfile -NonInteractive -File C:\jobs\Update-AirflowEcrConnection.ps1 -Region eu-west-1 -AirflowUrl https://airflow.example.com -AirflowCredentialPath C:\jobs\airflow.cred.xml
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $AirflowUrl,
+    [string] $Region,
+    [string] $ConnectionId = 'ecr',
+    [string[]] $RegistryId,
+    [string] $ProfileName,
+    [string] $AirflowCredentialPath,
+    [ValidateSet('Auto', 'V1', 'V2')] [string] $ApiVersion = 'Auto',
+    # For VPC endpoints (and the project's tests, which point it at a local AWS emulator).
+    [string] $EndpointUrl,
+    # Where EcrAirflow is, when it is not installed in a PSModulePath folder.
+    [string] $ModulePath = 'EcrAirflow'
+)
+
+$ErrorActionPreference = 'Stop'
+try {
+    Import-Module $ModulePath
+
+    $airflow = if ($AirflowCredentialPath) {
+        Import-Clixml -LiteralPath $AirflowCredentialPath
+    }
+    elseif ($env:AIRFLOW_API_USER -and $env:AIRFLOW_API_PASSWORD) {
+        [pscredential]::new($env:AIRFLOW_API_USER, (ConvertTo-SecureString $env:AIRFLOW_API_PASSWORD -AsPlainText -Force))
+    }
+    else {
+        throw 'No Airflow credential: give -AirflowCredentialPath or set AIRFLOW_API_USER and AIRFLOW_API_PASSWORD.'
+    }
+
+    $get = @{ Force = $true }
+    if ($Region) { $get.Region = $Region }
+    if ($RegistryId) { $get.RegistryId = $RegistryId }
+    if ($ProfileName) { $get.ProfileName = $ProfileName }
+    if ($EndpointUrl) { $get.EndpointUrl = $EndpointUrl }
+
+    # One connection per registry when several are asked for: ecr_<account id>.
+    $id = if ($RegistryId.Count -gt 1) { { "$($ConnectionId)_$($_.RegistryId)" } } else { $ConnectionId }
+
+    $results = Get-EcrDockerCredential @get |
+        Sync-AirflowEcrConnection -ConnectionId $id -Mode Rest -AirflowUrl $AirflowUrl -AirflowCredential $airflow -ApiVersion $ApiVersion
+    foreach ($r in $results) {
+        '{0:u} {1} {2} {3} via {4} {5}; token expires {6:u}' -f (Get-Date).ToUniversalTime(), $r.Action, $r.ConnectionId, $r.Registry, $r.Mode, $r.ApiVersion, $r.ExpiresAt
+    }
+    if (-not $results) { throw 'No connection was written.' }
+    exit 0
+}
+catch {
+    # One line for the scheduler's history / journald; the ErrorRecord holds no secret.
+    $err = $_
+    $id = $err.FullyQualifiedErrorId
+    $message = if ($err.ErrorDetails -and $err.ErrorDetails.Message) { $err.ErrorDetails.Message } else { $err.Exception.Message }
+    [Console]::Error.WriteLine("EcrAirflow refresh failed: $message [$id]")
+    if ($err.ErrorDetails -and $err.ErrorDetails.RecommendedAction) { [Console]::Error.WriteLine("Hint: $($err.ErrorDetails.RecommendedAction)") }
+    exit 1
+}

@@ -59,10 +59,12 @@ function Start-MotoPeer {
     param([Parameter(Mandatory)] [string] $WorkDirectory)
     $pythonPath = Install-MotoIfMissing
     $python = Get-PythonCommand
-    $info = Join-Path $WorkDirectory ("moto-{0}.json" -f [guid]::NewGuid().ToString('n'))
+    $stem = Join-Path $WorkDirectory ("moto-{0}" -f [guid]::NewGuid().ToString('n'))
+    $info = "$stem.json"
+    $log = "$stem.requests.jsonl"
     $script = Join-Path $PSScriptRoot 'moto_peer.py'
     $psi = [System.Diagnostics.ProcessStartInfo]::new($python)
-    foreach ($a in @($script, '--info', $info)) { $psi.ArgumentList.Add($a) }
+    foreach ($a in @($script, '--info', $info, '--log', $log)) { $psi.ArgumentList.Add($a) }
     $psi.RedirectStandardInput = $true   # the peer stops when this pipe closes, even if we die
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
@@ -79,7 +81,14 @@ function Start-MotoPeer {
         Start-Sleep -Milliseconds 100
     }
     $data = Get-Content $info -Raw | ConvertFrom-Json
-    [pscustomobject]@{ Process = $process; InfoPath = $info; Info = $data; Endpoint = $data.endpoint }
+    [pscustomobject]@{ Process = $process; InfoPath = $info; Info = $data; Endpoint = $data.endpoint; RequestLog = $log }
+}
+
+function Get-MotoRequests {
+    # Requests moto received after its set-up, from its own log (one JSON object per line).
+    param([Parameter(Mandatory)] [string] $RequestLog)
+    if (-not (Test-Path $RequestLog)) { return @() }
+    @(Get-Content $RequestLog | Where-Object { $_ } | ForEach-Object { $_ | ConvertFrom-Json })
 }
 
 function Stop-Peer {

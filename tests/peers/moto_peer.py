@@ -25,7 +25,8 @@ os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 
 import boto3  # noqa: E402
-from moto.server import ThreadedMotoServer  # noqa: E402
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
 
 ACCOUNT = "123456789012"
 
@@ -48,14 +49,42 @@ def make_user(iam, name, actions):
     return {"accessKeyId": key["AccessKeyId"], "secretAccessKey": key["SecretAccessKey"]}
 
 
+class RequestLog:
+    """WSGI middleware: one JSON line per request (after set-up) in the log file."""
+
+    def __init__(self, app, path):
+        self.app = app
+        self.path = path
+        self.enabled = False
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        if not self.enabled or not self.path:
+            return self.app(environ, start_response)
+        seen = {}
+
+        def recording_start_response(status, headers, exc_info=None):
+            seen["status"] = int(status.split(" ", 1)[0])
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, recording_start_response)
+        entry = {"method": environ.get("REQUEST_METHOD"), "path": environ.get("PATH_INFO"),
+                 "target": environ.get("HTTP_X_AMZ_TARGET") or "", "status": seen.get("status", 0)}
+        with self.lock, open(self.path, "a") as f:
+            f.write(json.dumps(entry) + "\n")
+        return result
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--info", required=True)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--log", default="")
     args = parser.parse_args()
     port = args.port or free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
+    log = RequestLog(DomainDispatcherApplication(create_backend_app), args.log)
+    server = make_server("127.0.0.1", port, log, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     endpoint = f"http://127.0.0.1:{port}"
 
     anonymous = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
@@ -75,7 +104,8 @@ def main():
     iam.put_role_policy(RoleName="ecr-cross-account", PolicyName="ecr",
                         PolicyDocument=policy("ecr:GetAuthorizationToken"))
 
-    info = {"endpoint": endpoint, "port": port, "accountId": ACCOUNT, "pid": os.getpid(),
+    log.enabled = True
+    info = {"endpoint": endpoint, "port": port, "accountId": ACCOUNT, "pid": os.getpid(), "log": args.log,
             "admin": admin, "allowed": allowed, "denied": denied, "roleArn": role["Arn"]}
     tmp = args.info + ".tmp"
     with open(tmp, "w") as f:
@@ -97,7 +127,7 @@ def main():
     if not sys.stdin.isatty():
         threading.Thread(target=watch_stdin, daemon=True).start()
     stop.wait()
-    server.stop()
+    server.shutdown()
 
 
 if __name__ == "__main__":

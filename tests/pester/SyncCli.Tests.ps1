@@ -52,11 +52,14 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
         $script:StandInHome = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-cli-" + [guid]::NewGuid().ToString('n'))
         $null = New-Item -ItemType Directory -Path $script:StandInHome
         $env:AIRFLOW_STANDIN_HOME = $script:StandInHome
-        $env:AIRFLOW_STANDIN_VERSION = $null; $env:AIRFLOW_STANDIN_FAIL = $null; $env:AIRFLOW_STANDIN_SLEEP = $null
+        Remove-Item Env:AIRFLOW_STANDIN_VERSION, Env:AIRFLOW_STANDIN_FAIL, Env:AIRFLOW_STANDIN_SLEEP -ErrorAction SilentlyContinue
     }
 
     AfterEach {
-        foreach ($name in $script:EnvNames) { [Environment]::SetEnvironmentVariable($name, $script:SavedEnv[$name]) }
+        foreach ($name in $script:EnvNames) {
+            if ($null -eq $script:SavedEnv[$name]) { Remove-Item "Env:$name" -ErrorAction SilentlyContinue }
+            else { Set-Item "Env:$name" $script:SavedEnv[$name] }
+        }
         Remove-TestFolder $script:StandInHome
     }
 

@@ -214,7 +214,8 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
                     var before = scope == VariableScope.Process
                         ? System.Environment.GetEnvironmentVariable(item.Name)
                         : System.Environment.GetEnvironmentVariable(item.Name, ToTarget(scope));
-                    item.Action = before == null ? SyncAction.Created : before == item.Value ? SyncAction.Unchanged : SyncAction.Updated;
+                    // An empty variable is no connection (and what PowerShell leaves after $env:X = '').
+                    item.Action = string.IsNullOrEmpty(before) ? SyncAction.Created : before == item.Value ? SyncAction.Unchanged : SyncAction.Updated;
                     if (item.Action == SyncAction.Unchanged)
                     {
                         continue;

@@ -12,9 +12,9 @@ namespace EcrAirflow.Airflow
                 case SyncMode.Rest:
                     throw new EcrAirflowException("ModeNotImplemented", FailureKind.NotImplemented, "Rest mode is not built yet.");
                 case SyncMode.Cli:
-                    throw new EcrAirflowException("ModeNotImplemented", FailureKind.NotImplemented, "Cli mode is not built yet.");
+                    return new Cli.CliConnectionTarget(options);
                 case SyncMode.EnvironmentVariable:
-                    throw new EcrAirflowException("ModeNotImplemented", FailureKind.NotImplemented, "EnvironmentVariable mode is not built yet.");
+                    return new EnvironmentVariables.EnvironmentConnectionTarget(options);
                 default:
                     throw new ArgumentOutOfRangeException(nameof(options));
             }

@@ -17,7 +17,7 @@ namespace EcrAirflow.Commands
     /// </summary>
     [Cmdlet(VerbsData.Sync, "AirflowEcrConnection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(AirflowConnectionSyncResult))]
-    public sealed class SyncAirflowEcrConnectionCommand : AsyncCmdletBase
+    public sealed partial class SyncAirflowEcrConnectionCommand : AsyncCmdletBase
     {
         /// <summary>Airflow 3's rule for connection ids (ConnectionBody.connection_id).</summary>
         internal static readonly Regex ConnectionIdPattern = new Regex(@"^[\w.-]+$", RegexOptions.CultureInvariant);
@@ -128,6 +128,7 @@ namespace EcrAirflow.Commands
         protected override void BeginProcessing()
         {
             ValidateModeParameters();
+            ValidateCliAndEnvironmentParameters();
         }
 
         protected override void ProcessRecord()
@@ -208,7 +209,7 @@ namespace EcrAirflow.Commands
 
             foreach (var result in outcome.Written)
             {
-                WriteObject(result);
+                WriteObject(WithValueIfAsked(result, target));
             }
 
             if (outcome.Failed.Count > 0)
@@ -272,7 +273,7 @@ namespace EcrAirflow.Commands
         }
 
         private string DescribeWrite(DockerConnection c) =>
-            $"Airflow connection '{c.ConnectionId}' (docker, host {c.Host}, login {c.Login}) via {Mode}";
+            $"Airflow connection '{c.ConnectionId}' (docker, host {c.Host}, login {c.Login}) via {Mode}{DescribeCliOrEnvironmentTarget(c)}";
 
         private SyncOptions BuildOptions() => new SyncOptions
         {
@@ -287,10 +288,10 @@ namespace EcrAirflow.Commands
             SkipCertificateCheck = SkipCertificateCheck,
             AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
             AirflowCommand = AirflowCommand,
-            WorkingDirectory = WorkingDirectory,
+            WorkingDirectory = ResolveFileSystemPath(WorkingDirectory),
             Format = Format,
             Scope = Scope,
-            Path = Path,
+            Path = ResolveFileSystemPath(Path),
             CiSystem = CiSystem,
         };
 

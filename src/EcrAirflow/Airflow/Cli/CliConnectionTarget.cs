@@ -1,0 +1,160 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using EcrAirflow.Internal;
+
+namespace EcrAirflow.Airflow.Cli
+{
+    /// <summary>
+    /// Writes the whole batch with one `&lt;prefix&gt; connections import FILE --overwrite` (Airflow ≥ 2.6):
+    /// an upsert, so there is no moment without the connection, and one CLI start-up instead of a
+    /// delete and an add per connection. The tokens travel in an owner-only JSON file, never on a
+    /// command line; the file is deleted whatever happens, Ctrl+C included.
+    /// </summary>
+    internal sealed class CliConnectionTarget : IConnectionTarget
+    {
+        private readonly IReadOnlyList<string> _prefix;
+        private readonly string _directory;
+
+        public CliConnectionTarget(SyncOptions options)
+        {
+            if (options.AirflowCommand == null || options.AirflowCommand.Length == 0 || options.AirflowCommand.Any(string.IsNullOrEmpty))
+            {
+                throw new EcrAirflowException("AirflowCommandEmpty", FailureKind.InvalidArgument,
+                    "-AirflowCommand is empty or has an empty element.", "Give the command that reaches the Airflow CLI, e.g. -AirflowCommand airflow.");
+            }
+
+            _prefix = options.AirflowCommand;
+            _directory = Path.GetFullPath(string.IsNullOrEmpty(options.WorkingDirectory) ? Path.GetTempPath() : options.WorkingDirectory!);
+            Target = CliCommandLine.Display(_prefix);
+        }
+
+        public string Mode => "Cli";
+
+        public string Target { get; }
+
+        /// <summary>For tests: the file path of the last run (gone once WriteAsync returns).</summary>
+        internal string? LastImportFile { get; private set; }
+
+        public async Task<SyncOutcome> WriteAsync(IReadOnlyList<DockerConnection> connections, IOperationLog log, CancellationToken cancellationToken)
+        {
+            var outcome = new SyncOutcome();
+            if (connections.Count == 0)
+            {
+                return outcome;
+            }
+
+            if (!Directory.Exists(_directory))
+            {
+                throw CliErrors.WorkingDirectoryNotFound(_directory);
+            }
+
+            var redactor = new SecretRedactor(connections.Select(c => c.Password));
+            var file = Path.Combine(_directory, "ecrairflow-" + RandomName() + ".json");
+            LastImportFile = file;
+            var argv = _prefix.Concat(new[] { "connections", "import", file, "--overwrite" }).ToList();
+            CliRunResult run;
+            var created = false;
+            try
+            {
+                WriteImportFile(file, connections, () => created = true);
+                if (OwnerOnlyFile.ProtectionNote != null)
+                {
+                    log.Verbose(OwnerOnlyFile.ProtectionNote);
+                }
+
+                log.Verbose($"Running: {CliCommandLine.Display(argv)} ({connections.Count} connection(s): {string.Join(", ", connections.Select(c => c.ConnectionId))})");
+                log.Progress("Sync-AirflowEcrConnection", $"Waiting for the Airflow CLI ({Target})", -1);
+                try
+                {
+                    run = await CliProcessRunner.RunAsync(argv, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    log.Progress("Sync-AirflowEcrConnection", "Done", 100, completed: true);
+                }
+            }
+            finally
+            {
+                // Only ever delete the file this run created (CreateNew fails on an existing name).
+                if (created && File.Exists(file) && !OwnerOnlyFile.TryDelete(file))
+                {
+                    log.Warning($"Could not delete the connections file '{file}', which holds registry tokens. Delete it by hand.");
+                }
+            }
+
+            // Everything the CLI printed is redacted before it can reach a message or a stream.
+            run = new CliRunResult(run.ExitCode, redactor.Redact(run.StandardOutput), redactor.Redact(run.StandardError));
+            log.Verbose($"The Airflow CLI exited with code {run.ExitCode}.");
+            foreach (var line in (run.StandardOutput + "\n" + run.StandardError).Split('\n').Where(l => l.Trim().Length > 0).Take(200))
+            {
+                log.Debug("airflow: " + line.TrimEnd('\r'));
+            }
+
+            var answer = CliImportAnswer.Parse(run, connections.Select(c => c.ConnectionId).ToList(), Target);
+            if (answer.BatchError != null && answer.Imported.Count == 0)
+            {
+                throw answer.BatchError;
+            }
+
+            foreach (var connection in connections)
+            {
+                if (answer.Imported.Contains(connection.ConnectionId))
+                {
+                    outcome.Written.Add(new AirflowConnectionSyncResult
+                    {
+                        ConnectionId = connection.ConnectionId,
+                        Mode = Mode,
+                        Target = Target,
+                        // --overwrite does not say whether the id existed before.
+                        Action = SyncAction.Upserted,
+                        Registry = connection.Registry,
+                        ExpiresAt = connection.ExpiresAt,
+                    });
+                }
+                else
+                {
+                    outcome.Failed.Add(new ConnectionFailure(connection, answer.Failures[connection.ConnectionId]));
+                }
+            }
+
+            return outcome;
+        }
+
+        private static void WriteImportFile(string path, IReadOnlyList<DockerConnection> connections, Action created)
+        {
+            var bytes = new UTF8Encoding(false).GetBytes(DockerConnectionJson.ImportFile(connections));
+            try
+            {
+                using var stream = OwnerOnlyFile.CreateNew(path);
+                created();
+                stream.Write(bytes, 0, bytes.Length);
+                stream.Flush();
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw CliErrors.ImportFileNotWritten(path, ex);
+            }
+            finally
+            {
+                Array.Clear(bytes, 0, bytes.Length);
+            }
+        }
+
+        private static string RandomName()
+        {
+            var bytes = new byte[12];
+            using (var rng = RandomNumberGenerator.Create())
+            {
+                rng.GetBytes(bytes);
+            }
+
+            return string.Concat(bytes.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+}

@@ -1,0 +1,72 @@
+namespace EcrAirflow.Airflow.Cli
+{
+    /// <summary>The errors CLI mode raises, in one place so their ids and hints stay consistent.</summary>
+    internal static class CliErrors
+    {
+        public const string MinimumVersion = "2.6";
+
+        public static EcrAirflowException CommandNotFound(string command, string? detail) => new EcrAirflowException(
+            "AirflowCommandNotFound",
+            FailureKind.ObjectNotFound,
+            $"The Airflow command '{command}' was not found" + (string.IsNullOrEmpty(detail) ? "." : $": {detail}"),
+            "Check -AirflowCommand: the first element must be on PATH or a full path, and the last must reach the Airflow CLI, e.g. -AirflowCommand docker,exec,airflow-scheduler,airflow.")
+        {
+            TargetObject = command,
+        };
+
+        public static EcrAirflowException TooOld(string prefix) => new EcrAirflowException(
+            "AirflowCliTooOld",
+            FailureKind.NotImplemented,
+            $"The Airflow CLI ({prefix}) does not accept 'connections import FILE --overwrite', which needs Airflow {MinimumVersion} or later. Nothing was written.",
+            $"Upgrade Airflow to {MinimumVersion} or later, or use -Mode Rest (Airflow's REST API) or -Mode EnvironmentVariable. EcrAirflow does not fall back to delete-then-add, which leaves a moment without the connection.");
+
+        public static EcrAirflowException UsageError(string prefix, string detail) => new EcrAirflowException(
+            "AirflowCliUsageError",
+            FailureKind.InvalidArgument,
+            $"The Airflow CLI ({prefix}) rejected the command line: {detail}",
+            "Check that -AirflowCommand ends with the airflow executable itself (EcrAirflow adds 'connections import FILE --overwrite').");
+
+        public static EcrAirflowException Failed(string prefix, int exitCode, string detail) => new EcrAirflowException(
+            "AirflowCliFailed",
+            FailureKind.InvalidOperation,
+            $"The Airflow CLI ({prefix}) failed with exit code {exitCode}" + (string.IsNullOrEmpty(detail) ? "." : $": {detail}"),
+            $"Run '{prefix} connections list' to check that the CLI reaches its metadata database.");
+
+        public static EcrAirflowException Rejected(string connectionId, string detail) => new EcrAirflowException(
+            "AirflowCliImportRejected",
+            FailureKind.WriteError,
+            $"Airflow did not import connection '{connectionId}': {detail}",
+            "Airflow's message says why; the connection id must match ^[\\w.-]+$ and be at most 200 characters.")
+        {
+            TargetObject = connectionId,
+        };
+
+        public static EcrAirflowException NotConfirmed(string connectionId, string prefix) => new EcrAirflowException(
+            "AirflowCliNotConfirmed",
+            FailureKind.InvalidData,
+            $"The Airflow CLI ({prefix}) exited successfully but did not report 'Imported connection {connectionId}'.",
+            "Check that -AirflowCommand reaches the Airflow CLI (not a wrapper that swallows its output); run with -Verbose to see what it printed.")
+        {
+            TargetObject = connectionId,
+        };
+
+        public static EcrAirflowException WorkingDirectoryNotFound(string path) => new EcrAirflowException(
+            "WorkingDirectoryNotFound",
+            FailureKind.ObjectNotFound,
+            $"The working directory '{path}' does not exist.",
+            "Create it, or give a folder that both this session and the Airflow CLI (inside its container, if any) can see.")
+        {
+            TargetObject = path,
+        };
+
+        public static EcrAirflowException ImportFileNotWritten(string path, System.Exception inner) => new EcrAirflowException(
+            "ImportFileNotWritten",
+            FailureKind.WriteError,
+            $"The connections file could not be created in '{System.IO.Path.GetDirectoryName(path)}': {inner.Message}",
+            "Give -WorkingDirectory a folder this user can write to.",
+            inner)
+        {
+            TargetObject = path,
+        };
+    }
+}

@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+
+namespace EcrAirflow.Airflow.Cli
+{
+    /// <summary>
+    /// Removes secrets from text that came from outside (CLI output) before it reaches a message, a
+    /// verbose line or an ErrorRecord. Each secret is also matched in the forms it takes inside JSON and
+    /// a percent-encoded URI, since a CLI may echo either.
+    /// </summary>
+    internal sealed class SecretRedactor
+    {
+        public const string Mask = "********";
+
+        private readonly List<string> _secrets = new List<string>();
+
+        public SecretRedactor(IEnumerable<string> secrets)
+        {
+            foreach (var secret in secrets)
+            {
+                Add(secret);
+            }
+        }
+
+        public void Add(string? secret)
+        {
+            // Very short values would mask half of every message and hide nothing worth hiding.
+            if (string.IsNullOrEmpty(secret) || secret!.Length < 4)
+            {
+                return;
+            }
+
+            foreach (var form in new[] { secret, JsonForm(secret), EnvironmentVariables.ConnectionUri.Encode(secret) })
+            {
+                if (!_secrets.Contains(form, StringComparer.Ordinal))
+                {
+                    _secrets.Add(form);
+                }
+            }
+
+            // Longest first, so a secret that contains another is replaced whole.
+            _secrets.Sort((a, b) => b.Length.CompareTo(a.Length));
+        }
+
+        public string Redact(string? text)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return string.Empty;
+            }
+
+            var result = text!;
+            foreach (var secret in _secrets)
+            {
+                if (result.IndexOf(secret, StringComparison.Ordinal) >= 0)
+                {
+                    result = result.Replace(secret, Mask);
+                }
+            }
+
+            return result;
+        }
+
+        private static string JsonForm(string secret)
+        {
+            var sb = new StringBuilder();
+            DockerConnectionJson.AppendString(sb, secret);
+            return sb.ToString(1, sb.Length - 2);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+// Folder Airflow/Environment; the namespace is EnvironmentVariables so that it never hides System.Environment.
+using System;
+using System.IO;
+using System.Text;
+
+namespace EcrAirflow.Airflow.EnvironmentVariables
+{
+    /// <summary>
+    /// GitHub Actions workflow commands and environment file, as documented: "::add-mask::VALUE" on
+    /// stdout (data escaped: % → %25, CR → %0D, LF → %0A), and for later steps an entry appended to the
+    /// file named by GITHUB_ENV in the multi-line form NAME&lt;&lt;DELIMITER, value, DELIMITER.
+    /// </summary>
+    internal static class GitHubActionsCommands
+    {
+        public static string AddMask(string secret) => "::add-mask::" + EscapeData(secret);
+
+        public static string EscapeData(string value) => value.Replace("%", "%25").Replace("\r", "%0D").Replace("\n", "%0A");
+
+        /// <summary>One entry for $GITHUB_ENV; the delimiter must not occur in the value.</summary>
+        public static string EnvFileEntry(string name, string value, string delimiter)
+        {
+            if (value.IndexOf(delimiter, StringComparison.Ordinal) >= 0)
+            {
+                throw new ArgumentException("The delimiter occurs in the value.", nameof(delimiter));
+            }
+
+            return name + "<<" + delimiter + "\n" + value + "\n" + delimiter + "\n";
+        }
+
+        /// <summary>A delimiter no value will contain: random, as the Actions toolkit does.</summary>
+        public static string NewDelimiter() => "ghadelimiter_" + Guid.NewGuid().ToString("D");
+
+        /// <summary>Appends to the environment file, starting on a new line if the file does not end with one.</summary>
+        public static void AppendToEnvFile(string path, string text)
+        {
+            using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            var prefix = string.Empty;
+            if (stream.Length > 0)
+            {
+                stream.Seek(-1, SeekOrigin.End);
+                if (stream.ReadByte() != '\n')
+                {
+                    prefix = "\n";
+                }
+            }
+
+            stream.Seek(0, SeekOrigin.End);
+            var bytes = new UTF8Encoding(false).GetBytes(prefix + text);
+            stream.Write(bytes, 0, bytes.Length);
+            stream.Flush();
+        }
+    }
+
+    /// <summary>
+    /// Azure Pipelines logging commands, as documented: "##vso[task.setsecret]VALUE" registers a value
+    /// for masking, "##vso[task.setvariable variable=NAME;issecret=true]VALUE" sets a secret variable
+    /// for later steps (which must map it into their environment explicitly: env: NAME: $(NAME)).
+    /// </summary>
+    /// <remarks>
+    /// The agent decodes %0D, %0A, %3B and %5D in a command's data (and %AZP25 when percent decoding is
+    /// on), so a value holding one of those sequences would arrive changed. ECR tokens, registry hosts
+    /// and EcrAirflow's URI and JSON forms of them never do; anything else is refused, not corrupted.
+    /// </remarks>
+    internal static class AzurePipelinesCommands
+    {
+        private static readonly string[] DecodedByAgent = { "%0D", "%0A", "%3B", "%5D", "%AZP25" };
+
+        public static string SetSecret(string secret) => "##vso[task.setsecret]" + secret;
+
+        public static string SetVariable(string name, string value) => "##vso[task.setvariable variable=" + name + ";issecret=true]" + value;
+
+        public static bool CanCarry(string value)
+        {
+            if (value.IndexOf('\r') >= 0 || value.IndexOf('\n') >= 0)
+            {
+                return false;
+            }
+
+            foreach (var sequence in DecodedByAgent)
+            {
+                if (value.IndexOf(sequence, StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}

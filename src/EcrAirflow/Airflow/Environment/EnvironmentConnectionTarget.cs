@@ -1,0 +1,333 @@
+// Folder Airflow/Environment; the namespace is EnvironmentVariables so that it never hides System.Environment.
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using EcrAirflow.Internal;
+
+namespace EcrAirflow.Airflow.EnvironmentVariables
+{
+    /// <summary>
+    /// Writes each connection as an AIRFLOW_CONN_&lt;ID&gt; variable: into a scope (this process, or the
+    /// Windows user/machine environment) or a dotenv file, and in addition, when a CI system is in
+    /// use, as that system's secret for the job's later steps.
+    /// </summary>
+    /// <remarks>
+    /// How the targets combine: -Path replaces -Scope (the file is the target; the cmdlet refuses both
+    /// together); CI output is always in addition to the scope or file, and comes first with the masks,
+    /// so the CI log hides the token before any later step could print it. -CiSystem None turns it off.
+    /// </remarks>
+    internal sealed class EnvironmentConnectionTarget : IConnectionTarget
+    {
+        public const string Prefix = "AIRFLOW_CONN_";
+
+        private readonly SyncOptions _options;
+        private readonly TextWriter _console;
+        private readonly Func<string, string?> _readVariable;
+        private readonly CiSystem _ci;
+        private readonly string? _path;
+
+        public EnvironmentConnectionTarget(SyncOptions options, TextWriter? console = null, Func<string, string?>? readVariable = null)
+        {
+            _options = options;
+            _console = console ?? Console.Out;
+            _readVariable = readVariable ?? System.Environment.GetEnvironmentVariable;
+            CheckScope(options.Scope);
+            _path = string.IsNullOrEmpty(options.Path) ? null : Path.GetFullPath(options.Path!);
+            _ci = ResolveCi(options.CiSystem, _readVariable);
+            var place = _path ?? options.Scope.ToString();
+            Target = _ci == CiSystem.None ? place : place + " + " + _ci;
+        }
+
+        public string Mode => "EnvironmentVariable";
+
+        public string Target { get; }
+
+        /// <summary>The CI system that gets the variables too (None when there is none).</summary>
+        public CiSystem Ci => _ci;
+
+        /// <summary>The value written per connection id; read only for -IncludeValue.</summary>
+        internal Dictionary<string, string> Values { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        public static string VariableName(string connectionId) => Prefix + connectionId.ToUpperInvariant();
+
+        public static string Value(DockerConnection connection, ConnectionFormat format) => format == ConnectionFormat.Json
+            ? DockerConnectionJson.Object(connection, includeDescription: true)
+            : ConnectionUri.Build(connection);
+
+        /// <summary>User and Machine variables exist only on Windows (.NET ignores them elsewhere, silently).</summary>
+        public static void CheckScope(VariableScope scope)
+        {
+            if (scope != VariableScope.Process && !OwnerOnlyFile.IsWindows)
+            {
+                throw new EcrAirflowException(
+                    "ScopeNotSupportedOnPlatform",
+                    FailureKind.InvalidArgument,
+                    $"-Scope {scope} exists only on Windows; on this system environment variables live in processes only.",
+                    "Use -Scope Process for this session and the processes it starts, or -Path to write a dotenv file (docker compose .env, a systemd EnvironmentFile) that outlives it.")
+                { TargetObject = scope.ToString() };
+            }
+        }
+
+        /// <summary>Auto picks GitHub Actions when GITHUB_ENV is set, Azure Pipelines when TF_BUILD is.</summary>
+        public static CiSystem ResolveCi(CiSystem requested, Func<string, string?> readVariable)
+        {
+            var githubEnv = readVariable("GITHUB_ENV");
+            switch (requested)
+            {
+                case CiSystem.Auto:
+                    if (!string.IsNullOrEmpty(githubEnv))
+                    {
+                        return CiSystem.GitHubActions;
+                    }
+
+                    return string.IsNullOrEmpty(readVariable("TF_BUILD")) ? CiSystem.None : CiSystem.AzurePipelines;
+                case CiSystem.GitHubActions when string.IsNullOrEmpty(githubEnv):
+                    throw new EcrAirflowException(
+                        "GitHubEnvNotSet",
+                        FailureKind.InvalidOperation,
+                        "-CiSystem GitHubActions needs the GITHUB_ENV variable, which the Actions runner sets for every step, but it is not set.",
+                        "Run this in a GitHub Actions step, or use -CiSystem Auto / None.");
+                default:
+                    return requested;
+            }
+        }
+
+        public Task<SyncOutcome> WriteAsync(IReadOnlyList<DockerConnection> connections, IOperationLog log, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var outcome = new SyncOutcome();
+            var items = connections.Select(c => new Item(c, VariableName(c.ConnectionId), Value(c, _options.Format))).ToList();
+
+            // Everything that could refuse a value is checked before anything is written.
+            foreach (var item in items)
+            {
+                if (_path != null)
+                {
+                    DotEnvFile.Quote(item.Name, item.Value);
+                }
+
+                if (_ci == CiSystem.AzurePipelines && !(AzurePipelinesCommands.CanCarry(item.Value) && SecretForms(item).All(AzurePipelinesCommands.CanCarry)))
+                {
+                    throw new EcrAirflowException(
+                        "AzurePipelinesValueNotRepresentable",
+                        FailureKind.InvalidData,
+                        $"The value of {item.Name} holds a sequence (%0D, %0A, %3B, %5D or %AZP25) that the Azure Pipelines agent would decode, so the variable would arrive changed. Nothing was written.",
+                        "Use the other -Format, or -CiSystem None and pass the value another way.")
+                    { TargetObject = item.Name };
+                }
+            }
+
+            Mask(items);
+            WriteTarget(items, log);
+            WriteCi(items, log);
+
+            foreach (var item in items)
+            {
+                if (item.Failure != null)
+                {
+                    outcome.Failed.Add(new ConnectionFailure(item.Connection, item.Failure));
+                    continue;
+                }
+
+                Values[item.Connection.ConnectionId] = item.Value;
+                outcome.Written.Add(new AirflowConnectionSyncResult
+                {
+                    ConnectionId = item.Connection.ConnectionId,
+                    Mode = Mode,
+                    Target = Target,
+                    Action = item.Action,
+                    Registry = item.Connection.Registry,
+                    ExpiresAt = item.Connection.ExpiresAt,
+                    VariableName = item.Name,
+                });
+            }
+
+            return Task.FromResult(outcome);
+        }
+
+        /// <summary>
+        /// Registers the token with the CI system's log masking before the value goes anywhere: the raw
+        /// token and each other form it takes inside the value (percent-encoded in a URI, escaped in JSON).
+        /// </summary>
+        private void Mask(List<Item> items)
+        {
+            if (_ci == CiSystem.None)
+            {
+                return;
+            }
+
+            var secrets = new List<string>();
+            foreach (var item in items)
+            {
+                foreach (var form in SecretForms(item))
+                {
+                    if (!secrets.Contains(form, StringComparer.Ordinal))
+                    {
+                        secrets.Add(form);
+                    }
+                }
+            }
+
+            foreach (var secret in secrets)
+            {
+                _console.WriteLine(_ci == CiSystem.GitHubActions ? GitHubActionsCommands.AddMask(secret) : AzurePipelinesCommands.SetSecret(secret));
+            }
+
+            _console.Flush();
+        }
+
+        private void WriteTarget(List<Item> items, IOperationLog log)
+        {
+            if (_path != null)
+            {
+                IDictionary<string, SyncAction> actions;
+                try
+                {
+                    actions = DotEnvFile.Update(_path, items.Select(i => new KeyValuePair<string, string>(i.Name, i.Value)).ToList());
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    throw new EcrAirflowException("DotEnvWriteFailed", FailureKind.WriteError,
+                        $"The dotenv file '{_path}' could not be written: {ex.Message} Nothing was written.",
+                        "Check that this user can write the file and create files in its folder (the file is replaced by rename).", ex)
+                    { TargetObject = _path };
+                }
+
+                foreach (var item in items)
+                {
+                    item.Action = actions[item.Name];
+                }
+
+                log.Verbose($"Wrote {string.Join(", ", items.Select(i => i.Name))} to '{_path}'.");
+                return;
+            }
+
+            var scope = _options.Scope;
+            foreach (var item in items)
+            {
+                try
+                {
+                    var before = scope == VariableScope.Process
+                        ? System.Environment.GetEnvironmentVariable(item.Name)
+                        : System.Environment.GetEnvironmentVariable(item.Name, ToTarget(scope));
+                    // An empty variable is no connection (and what PowerShell leaves after $env:X = '').
+                    item.Action = string.IsNullOrEmpty(before) ? SyncAction.Created : before == item.Value ? SyncAction.Unchanged : SyncAction.Updated;
+                    if (item.Action == SyncAction.Unchanged)
+                    {
+                        continue;
+                    }
+
+                    if (scope == VariableScope.Process)
+                    {
+                        System.Environment.SetEnvironmentVariable(item.Name, item.Value);
+                    }
+                    else
+                    {
+                        System.Environment.SetEnvironmentVariable(item.Name, item.Value, ToTarget(scope));
+                    }
+
+                    log.Verbose($"Set {item.Name} in the {scope} environment ({item.Action}).");
+                }
+                catch (Exception ex) when (ex is SecurityException || ex is UnauthorizedAccessException)
+                {
+                    item.Failure = new EcrAirflowException("EnvironmentScopeAccessDenied", FailureKind.PermissionDenied,
+                        $"{item.Name} could not be set in the {scope} environment: access denied.",
+                        scope == VariableScope.Machine ? "Machine variables need an elevated session (Run as Administrator), or use -Scope User." : "Check this account's rights on its environment.", ex)
+                    { TargetObject = item.Name };
+                }
+            }
+        }
+
+        private void WriteCi(List<Item> items, IOperationLog log)
+        {
+            var ready = items.Where(i => i.Failure == null).ToList();
+            if (_ci == CiSystem.None || ready.Count == 0)
+            {
+                return;
+            }
+
+            if (_ci == CiSystem.AzurePipelines)
+            {
+                foreach (var item in ready)
+                {
+                    _console.WriteLine(AzurePipelinesCommands.SetVariable(item.Name, item.Value));
+                }
+
+                _console.Flush();
+                log.Verbose($"Set {string.Join(", ", ready.Select(i => i.Name))} as secret Azure Pipelines variables for the job's later steps.");
+                return;
+            }
+
+            var file = _readVariable("GITHUB_ENV")!;
+            var text = string.Concat(ready.Select(i =>
+            {
+                string delimiter;
+                do
+                {
+                    delimiter = GitHubActionsCommands.NewDelimiter();
+                }
+                while (i.Value.IndexOf(delimiter, StringComparison.Ordinal) >= 0);
+                return GitHubActionsCommands.EnvFileEntry(i.Name, i.Value, delimiter);
+            }));
+            try
+            {
+                GitHubActionsCommands.AppendToEnvFile(file, text);
+                log.Verbose($"Appended {string.Join(", ", ready.Select(i => i.Name))} to $GITHUB_ENV for the job's later steps.");
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                var error = new EcrAirflowException("GitHubEnvWriteFailed", FailureKind.WriteError,
+                    $"The GitHub Actions environment file '{file}' could not be written: {ex.Message} The variable was written to {(_path ?? _options.Scope.ToString())} only.",
+                    "Check the GITHUB_ENV variable; the runner sets it to a writable file for each step.", ex)
+                { TargetObject = file };
+                foreach (var item in ready)
+                {
+                    item.Failure = error;
+                }
+            }
+        }
+
+        /// <summary>The raw token first, then each other spelling of it that occurs in the value.</summary>
+        private static IEnumerable<string> SecretForms(Item item)
+        {
+            var password = item.Connection.Password;
+            yield return password;
+            var json = new System.Text.StringBuilder();
+            DockerConnectionJson.AppendString(json, password);
+            foreach (var form in new[] { ConnectionUri.Encode(password), json.ToString(1, json.Length - 2) })
+            {
+                if (form != password && item.Value.IndexOf(form, StringComparison.Ordinal) >= 0)
+                {
+                    yield return form;
+                }
+            }
+        }
+
+        private static EnvironmentVariableTarget ToTarget(VariableScope scope) =>
+            scope == VariableScope.Machine ? EnvironmentVariableTarget.Machine : EnvironmentVariableTarget.User;
+
+        private sealed class Item
+        {
+            public Item(DockerConnection connection, string name, string value)
+            {
+                Connection = connection;
+                Name = name;
+                Value = value;
+            }
+
+            public DockerConnection Connection { get; }
+
+            public string Name { get; }
+
+            public string Value { get; }
+
+            public SyncAction Action { get; set; }
+
+            public EcrAirflowException? Failure { get; set; }
+        }
+    }
+}

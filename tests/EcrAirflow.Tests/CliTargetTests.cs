@@ -1,0 +1,115 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using EcrAirflow.Airflow;
+using EcrAirflow.Airflow.Cli;
+using EcrAirflow.Internal;
+using Xunit;
+
+namespace EcrAirflow.Tests
+{
+    /// <summary>CLI mode against the stand-in airflow executable (tests/peers/airflow/airflow).</summary>
+    public sealed class CliTargetTests : IDisposable
+    {
+        private readonly DirectoryInfo _home = Directory.CreateTempSubdirectory("ecrairflow-standin-");
+
+        public void Dispose() => _home.Delete(true);
+
+        internal static string StandIn()
+        {
+            var root = Environment.GetEnvironmentVariable("ECRAIRFLOW_TEST_ROOT");
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); root == null && dir != null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "EcrAirflow.sln")))
+                {
+                    root = dir.FullName;
+                }
+            }
+
+            return Path.Combine(root ?? throw new InvalidOperationException("repository root not found"), "tests", "peers", "airflow", "airflow");
+        }
+
+        private CliConnectionTarget Target(params string[] extraEnv) => new CliConnectionTarget(new SyncOptions
+        {
+            Mode = SyncMode.Cli,
+            // The environment goes through env(1) so tests never change this process's environment.
+            AirflowCommand = new[] { "env", "AIRFLOW_STANDIN_HOME=" + _home.FullName }.Concat(extraEnv).Concat(new[] { StandIn() }).ToArray(),
+            WorkingDirectory = _home.FullName,
+        });
+
+        [Fact]
+        public async Task Ctrl_C_kills_the_cli_and_still_deletes_the_file()
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                return;
+            }
+
+            var target = Target("AIRFLOW_STANDIN_SLEEP=60");
+            using var cts = new CancellationTokenSource();
+            var run = target.WriteAsync(new[] { ConnectionValueTests.Connection() }, NullOperationLog.Instance, cts.Token);
+
+            var log = Path.Combine(_home.FullName, "calls.jsonl");
+            var watch = Stopwatch.StartNew();
+            while (!File.Exists(log) && watch.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.True(File.Exists(log), "the stand-in did not start");
+            Assert.True(File.Exists(target.LastImportFile), "the file exists while the CLI runs");
+            cts.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30));
+
+            Assert.False(File.Exists(target.LastImportFile), "the import file must be gone after Ctrl+C");
+            using var call = JsonDocument.Parse(File.ReadLines(log).First());
+            var pid = call.RootElement.GetProperty("pid").GetInt32();
+            Assert.False(Directory.Exists("/proc/" + pid) && !File.ReadAllText("/proc/" + pid + "/stat").Contains(") Z "), "the CLI process must be gone");
+        }
+
+        [Fact]
+        public async Task Failure_output_is_redacted_and_the_file_is_gone()
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                return;
+            }
+
+            var target = Target("AIRFLOW_STANDIN_FAIL=1");
+            var messages = new RecordingLog();
+            var ex = await Assert.ThrowsAsync<EcrAirflowException>(() => target.WriteAsync(new[] { ConnectionValueTests.Connection() }, messages, default));
+            Assert.Equal("AirflowCliFailed", ex.ErrorId);
+            Assert.DoesNotContain("tok+/=en", ex.Message);
+            // The stand-in prints the parameters sqlalchemy shows, token included; what we pass on is masked.
+            Assert.Contains(messages.Lines, l => l.Contains("[parameters:") && l.Contains(SecretRedactor.Mask));
+            Assert.DoesNotContain(messages.Lines, l => l.Contains("tok+/=en") || l.Contains("tok%2B"));
+            Assert.False(File.Exists(target.LastImportFile));
+        }
+
+        [Fact]
+        public async Task Missing_working_directory_is_reported_before_anything_runs()
+        {
+            var target = new CliConnectionTarget(new SyncOptions { Mode = SyncMode.Cli, AirflowCommand = new[] { StandIn() }, WorkingDirectory = Path.Combine(_home.FullName, "nope") });
+            var ex = await Assert.ThrowsAsync<EcrAirflowException>(() => target.WriteAsync(new[] { ConnectionValueTests.Connection() }, NullOperationLog.Instance, default));
+            Assert.Equal("WorkingDirectoryNotFound", ex.ErrorId);
+        }
+
+        private sealed class RecordingLog : IOperationLog
+        {
+            public System.Collections.Concurrent.ConcurrentQueue<string> Lines { get; } = new System.Collections.Concurrent.ConcurrentQueue<string>();
+
+            public void Verbose(string message) => Lines.Enqueue(message);
+
+            public void Debug(string message) => Lines.Enqueue(message);
+
+            public void Warning(string message) => Lines.Enqueue(message);
+
+            public void Progress(string activity, string status, int percent, bool completed = false) => Lines.Enqueue(status);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+# Sync-AirflowEcrConnection -Mode Cli against the stand-in airflow executable (tests/peers/airflow/airflow),
+# which emulates `connections import FILE [--overwrite]` and `connections get ID -o json` with Airflow's
+# messages and exit codes, and logs its argv and the import file's permissions at the moment it ran.
+
+BeforeAll {
+    Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
+    $script:Root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
+    $script:StandIn = Join-Path $Root 'tests/peers/airflow/airflow'
+    $script:Token = 'tok+/=en'
+
+    function New-TestCredential([string] $Account = '123456789012', [string] $Region = 'eu-west-1', [string] $Token = $script:Token) {
+        [pscustomobject]@{
+            Registry  = "https://$Account.dkr.ecr.$Region.amazonaws.com"
+            UserName  = 'AWS'
+            Password  = (ConvertTo-SecureString $Token -AsPlainText -Force)
+            ExpiresAt = [DateTimeOffset]::UtcNow.AddHours(12)
+            Region    = $Region
+        }
+    }
+
+    function Get-StandInCall {
+        $log = Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl'
+        if (Test-Path $log) { Get-Content $log | ForEach-Object { $_ | ConvertFrom-Json } }
+    }
+
+    function Get-ImportCall { @(Get-StandInCall | Where-Object { $_.argv -contains 'import' }) }
+
+    function Get-StoredConnection([string] $Id) {
+        $json = & $script:StandIn connections get $Id -o json 2>$null
+        if ($LASTEXITCODE -ne 0) { return $null }
+        ($json | ConvertFrom-Json)[0]
+    }
+
+    # Deletes only a folder this suite made: under the temp folder and named ecrairflow-*. (A variable
+    # mix-up must never turn a cleanup into Remove-Item -Recurse on something else, e.g. $HOME.)
+    function Remove-TestFolder([string] $Path) {
+        $temp = [IO.Path]::GetFullPath([IO.Path]::GetTempPath())
+        $full = [IO.Path]::GetFullPath($Path)
+        if ($full.StartsWith($temp, [StringComparison]::Ordinal) -and (Split-Path $full -Leaf) -like 'ecrairflow-*' -and $full.Length -gt $temp.Length + 12) {
+            Remove-Item -LiteralPath $full -Recurse -Force -ErrorAction SilentlyContinue
+        }
+        else { throw "Refusing to delete '$Path': not a test folder." }
+    }
+
+    $script:SavedEnv = @{}
+    $script:EnvNames = 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_VERSION', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_STANDIN_SLEEP'
+}
+
+Describe 'Sync-AirflowEcrConnection -Mode Cli' {
+    BeforeEach {
+        foreach ($name in $script:EnvNames) { $script:SavedEnv[$name] = [Environment]::GetEnvironmentVariable($name) }
+        $script:StandInHome = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-cli-" + [guid]::NewGuid().ToString('n'))
+        $null = New-Item -ItemType Directory -Path $script:StandInHome
+        $env:AIRFLOW_STANDIN_HOME = $script:StandInHome
+        Remove-Item Env:AIRFLOW_STANDIN_VERSION, Env:AIRFLOW_STANDIN_FAIL, Env:AIRFLOW_STANDIN_SLEEP -ErrorAction SilentlyContinue
+    }
+
+    AfterEach {
+        foreach ($name in $script:EnvNames) {
+            if ($null -eq $script:SavedEnv[$name]) { Remove-Item "Env:$name" -ErrorAction SilentlyContinue }
+            else { Set-Item "Env:$name" $script:SavedEnv[$name] }
+        }
+        Remove-TestFolder $script:StandInHome
+    }
+
+    It 'creates the connection through one import with --overwrite, from an owner-only file that is gone afterwards' {
+        $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -Email 'ops@example.com' -Reauth
+
+        $result | Should -BeOfType 'EcrAirflow.AirflowConnectionSyncResult'
+        $result.ConnectionId | Should -Be 'ecr'
+        $result.Mode | Should -Be 'Cli'
+        $result.Target | Should -Be $StandIn
+        $result.Action | Should -Be 'Upserted'
+        $result.Registry | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
+
+        $stored = Get-StoredConnection ecr
+        $stored.conn_type | Should -Be 'docker'
+        $stored.host | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
+        $stored.login | Should -Be 'AWS'
+        $stored.password | Should -BeExactly $Token
+        $stored.description | Should -BeLike 'Managed by EcrAirflow; token expires * UTC'
+        $stored.extra_dejson.email | Should -Be 'ops@example.com'
+        $stored.extra_dejson.reauth | Should -BeTrue
+
+        $call = Get-ImportCall
+        $call.Count | Should -Be 1
+        $call[0].argv[0..1] | Should -Be @('connections', 'import')
+        $call[0].argv[-1] | Should -Be '--overwrite'
+        $call[0].argv -join ' ' | Should -Not -BeLike "*$Token*"
+        $file = $call[0].argv[2]
+        $file | Should -BeLike '*.json'
+        $call[0].files.$file.exists | Should -BeTrue
+        if (-not $IsWindows) { $call[0].files.$file.mode | Should -Be '0600' }
+        Test-Path -LiteralPath $file | Should -BeFalse
+    }
+
+    It 'writes three connections with one CLI start and updates them in place on the next run' {
+        $creds = '111111111111', '222222222222', '333333333333' | ForEach-Object { New-TestCredential -Account $_ }
+        $results = $creds | Sync-AirflowEcrConnection -ConnectionId { "ecr_$($_.Registry.Substring(8, 12))" } -Mode Cli -AirflowCommand $StandIn
+        $results.Count | Should -Be 3
+        (Get-ImportCall).Count | Should -Be 1
+        (Get-StoredConnection ecr_222222222222).host | Should -Be '222222222222.dkr.ecr.eu-west-1.amazonaws.com'
+
+        $fresh = '111111111111', '222222222222', '333333333333' | ForEach-Object { New-TestCredential -Account $_ -Token 'fresh/token==' }
+        $null = $fresh | Sync-AirflowEcrConnection -ConnectionId { "ecr_$($_.Registry.Substring(8, 12))" } -Mode Cli -AirflowCommand $StandIn
+        (Get-ImportCall).Count | Should -Be 2
+        (Get-StoredConnection ecr_333333333333).password | Should -BeExactly 'fresh/token=='
+        (Get-StoredConnection ecr_333333333333).id | Should -Be (Get-StoredConnection ecr_333333333333).id
+    }
+
+    It 'runs through a command prefix (env AIRFLOW_X=1 <airflow>)' -Skip:$IsWindows {
+        $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand 'env', 'AIRFLOW_X=1', $StandIn
+        $result.Target | Should -Be "env AIRFLOW_X=1 $StandIn"
+        $call = Get-ImportCall
+        $call[0].env.AIRFLOW_X | Should -Be '1'
+        $call[0].argv -join ' ' | Should -Not -BeLike "*$Token*"
+        (Get-StoredConnection ecr).password | Should -BeExactly $Token
+    }
+
+    It 'puts the file in -WorkingDirectory (relative to the current location) and removes it' {
+        $work = Join-Path $script:StandInHome 'shared'
+        $null = New-Item -ItemType Directory -Path $work
+        Push-Location $script:StandInHome
+        try {
+            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WorkingDirectory shared
+        }
+        finally { Pop-Location }
+        $file = (Get-ImportCall)[0].argv[2]
+        Split-Path $file -Parent | Should -Be $work
+        @(Get-ChildItem -Force $work).Count | Should -Be 0
+    }
+
+    It 'reports a failing CLI with its message, redacted, and leaves no file' {
+        $env:AIRFLOW_STANDIN_FAIL = '1'
+        $streams = $null
+        $err = $null
+        try {
+            $streams = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -Verbose -Debug -ErrorAction Stop 4>&1 5>&1
+        }
+        catch { $err = $_ }
+
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -BeLike 'AirflowCliFailed,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err.Exception.Message | Should -BeLike '*exit code 1*OperationalError*'
+        $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        ($err | Out-String) + $err.Exception.Message + $err.ErrorDetails.Message | Should -Not -BeLike "*$Token*"
+        ($streams | Out-String) | Should -Not -BeLike "*$Token*"
+        ($streams | Out-String) | Should -Not -BeLike '*tok%2B*'
+
+        $call = Get-ImportCall
+        $file = $call[0].argv[2]
+        if (-not $IsWindows) { $call[0].files.$file.mode | Should -Be '0600' }
+        Test-Path -LiteralPath $file | Should -BeFalse
+        Get-StoredConnection ecr | Should -BeNullOrEmpty
+    }
+
+    It 'names the minimum Airflow version when --overwrite is unknown (Airflow 2.5.3)' {
+        $env:AIRFLOW_STANDIN_VERSION = '2.5.3'
+        $err = $null
+        try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'AirflowCliTooOld,*'
+        $err.Exception.Message | Should -BeLike '*Airflow 2.6 or later*'
+        Get-StoredConnection ecr | Should -BeNullOrEmpty
+        $file = (Get-ImportCall)[0].argv[2]
+        Test-Path -LiteralPath $file | Should -BeFalse
+    }
+
+    It 'reports a command that does not exist as ObjectNotFound' {
+        $err = $null
+        $missing = Join-Path $script:StandInHome 'no-such-airflow'
+        try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $missing -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'AirflowCommandNotFound,*'
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        @(Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'ecrairflow-*.json' | Where-Object LastWriteTime -gt (Get-Date).AddMinutes(-1)).Count | Should -Be 0
+    }
+
+    It 'reports a missing command behind a wrapper (exit 127) as ObjectNotFound' -Skip:$IsWindows {
+        $err = $null
+        try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand 'env', (Join-Path $script:StandInHome 'nope') -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'AirflowCommandNotFound,*'
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WhatIf
+        $result | Should -BeNullOrEmpty
+        Get-ImportCall | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a missing -WorkingDirectory before running anything' {
+        $err = $null
+        try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WorkingDirectory (Join-Path $script:StandInHome 'missing') -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'WorkingDirectoryNotFound,*'
+        Get-ImportCall | Should -BeNullOrEmpty
+    }
+}

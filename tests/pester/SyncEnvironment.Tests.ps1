@@ -1,0 +1,236 @@
+# Sync-AirflowEcrConnection -Mode EnvironmentVariable: process scope (read back by a child Python that
+# parses it as Airflow does), dotenv files (read back by python-dotenv when installed), GitHub Actions
+# and Azure Pipelines output, and the errors for what this system cannot do.
+
+BeforeDiscovery {
+    # -Skip is decided at discovery: is there a Python for the read-back peer, with python-dotenv?
+    $Python = (Get-Command python3, python -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
+    $HasDotenv = $false
+    if ($Python) { & $Python -c 'import dotenv' 2>$null; $HasDotenv = $LASTEXITCODE -eq 0 }
+}
+
+BeforeAll {
+    Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
+    $script:Root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
+    $script:Reader = Join-Path $Root 'tests/peers/airflow/read_conn_env.py'
+    $script:Python = (Get-Command python3, python -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
+    $script:Token = 'tok+/=en'
+
+    function New-TestCredential([string] $Account = '123456789012', [string] $Region = 'eu-west-1', [string] $Token = $script:Token) {
+        [pscustomobject]@{
+            Registry  = "https://$Account.dkr.ecr.$Region.amazonaws.com"
+            UserName  = 'AWS'
+            Password  = (ConvertTo-SecureString $Token -AsPlainText -Force)
+            ExpiresAt = [DateTimeOffset]::UtcNow.AddHours(12)
+            Region    = $Region
+        }
+    }
+
+    # Runs the cmdlet with Console.Out captured: the CI commands go there, not to the pipeline.
+    function Invoke-WithConsole([scriptblock] $Script) {
+        $writer = [IO.StringWriter]::new()
+        $writer.NewLine = "`n"
+        $original = [Console]::Out
+        [Console]::SetOut($writer)
+        try { $output = & $Script }
+        finally { [Console]::SetOut($original) }
+        [pscustomobject]@{ Output = $output; Console = $writer.ToString() }
+    }
+
+    function Remove-TestFolder([string] $Path) {
+        $temp = [IO.Path]::GetFullPath([IO.Path]::GetTempPath())
+        $full = [IO.Path]::GetFullPath($Path)
+        if ($full.StartsWith($temp, [StringComparison]::Ordinal) -and (Split-Path $full -Leaf) -like 'ecrairflow-*' -and $full.Length -gt $temp.Length + 12) {
+            Remove-Item -LiteralPath $full -Recurse -Force -ErrorAction SilentlyContinue
+        }
+        else { throw "Refusing to delete '$Path': not a test folder." }
+    }
+
+    $script:EnvNames = 'GITHUB_ENV', 'TF_BUILD', 'AIRFLOW_CONN_ECR', 'AIRFLOW_CONN_ECR_A', 'AIRFLOW_CONN_ECR_B'
+    $script:SavedEnv = @{}
+}
+
+Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
+    BeforeEach {
+        foreach ($name in $script:EnvNames) {
+            $script:SavedEnv[$name] = [Environment]::GetEnvironmentVariable($name)
+            Remove-Item "Env:$name" -ErrorAction SilentlyContinue
+        }
+        $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-env-" + [guid]::NewGuid().ToString('n'))
+        $null = New-Item -ItemType Directory -Path $script:Work
+    }
+
+    AfterEach {
+        foreach ($name in $script:EnvNames) {
+            if ($null -eq $script:SavedEnv[$name]) { Remove-Item "Env:$name" -ErrorAction SilentlyContinue }
+            else { Set-Item "Env:$name" $script:SavedEnv[$name] }
+        }
+        Remove-TestFolder $script:Work
+    }
+
+    Context 'process scope' {
+        It 'sets AIRFLOW_CONN_ECR so that a child process parses it back as Airflow does' -Skip:(-not $Python) {
+            $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable
+
+            $result | Should -BeOfType 'EcrAirflow.AirflowConnectionSyncResult'
+            $result.Mode | Should -Be 'EnvironmentVariable'
+            $result.Target | Should -Be 'Process'
+            $result.VariableName | Should -Be 'AIRFLOW_CONN_ECR'
+            $result.Action | Should -Be 'Created'
+            $result.PSObject.Properties['Value'] | Should -BeNullOrEmpty
+            ($result | Format-List * | Out-String) | Should -Not -BeLike "*$Token*"
+            $env:AIRFLOW_CONN_ECR | Should -BeExactly 'docker://AWS:tok%2B%2F%3Den@123456789012.dkr.ecr.eu-west-1.amazonaws.com'
+
+            $read = & $Python $Reader AIRFLOW_CONN_ECR | ConvertFrom-Json
+            $read.connection.conn_type | Should -Be 'docker'
+            $read.connection.host | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
+            $read.connection.login | Should -Be 'AWS'
+            $read.connection.password | Should -BeExactly $Token
+        }
+
+        It 'reports Unchanged for the same value and Updated for a new token' {
+            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable
+            (New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable).Action | Should -Be 'Unchanged'
+            (New-TestCredential -Token 'new/token=' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable).Action | Should -Be 'Updated'
+            $env:AIRFLOW_CONN_ECR | Should -BeLike '*new%2Ftoken%3D@*'
+        }
+
+        It 'writes JSON with description and extra for -Format Json, and shows the value only with -IncludeValue' -Skip:(-not $Python) {
+            $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Format Json -Email 'ops@example.com' -Reauth:$false -IncludeValue
+            $result.Value | Should -BeExactly $env:AIRFLOW_CONN_ECR
+            $read = & $Python $Reader AIRFLOW_CONN_ECR | ConvertFrom-Json
+            $read.connection.password | Should -BeExactly $Token
+            $read.connection.description | Should -BeLike 'Managed by EcrAirflow; token expires * UTC'
+            $read.connection.extra.email | Should -Be 'ops@example.com'
+            $read.connection.extra.reauth | Should -BeFalse
+        }
+
+        It 'keeps the token out of -Verbose output' {
+            $streams = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Verbose 4>&1
+            ($streams | Out-String) | Should -Not -BeLike "*$Token*"
+            ($streams | Out-String) | Should -Not -BeLike '*tok%2B*'
+        }
+
+        It 'writes nothing with -WhatIf' {
+            $path = Join-Path $script:Work '.env'
+            $run = Invoke-WithConsole { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -WhatIf }
+            $run.Output | Should -BeNullOrEmpty
+            $env:AIRFLOW_CONN_ECR | Should -BeNullOrEmpty
+            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path -WhatIf
+            Test-Path $path | Should -BeFalse
+        }
+    }
+
+    Context 'dotenv file' {
+        It 'replaces the line in place and keeps CRLF endings, comments and other variables byte for byte' {
+            $path = Join-Path $script:Work '.env'
+            $before = "# docker compose settings`r`nAIRFLOW_UID=50000`r`n`r`n# refreshed by EcrAirflow`r`nAIRFLOW_CONN_ECR='docker://AWS:old@host'`r`n_PIP_ADDITIONAL_REQUIREMENTS=`"apache-airflow-providers-docker`"`r`n"
+            [IO.File]::WriteAllText($path, $before)
+
+            $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path
+            $result.Target | Should -Be $path
+            $result.Action | Should -Be 'Updated'
+            $env:AIRFLOW_CONN_ECR | Should -BeNullOrEmpty   # -Path writes the file, not the process
+
+            $after = [IO.File]::ReadAllText($path)
+            $after | Should -BeExactly ($before -replace "AIRFLOW_CONN_ECR='docker://AWS:old@host'", "AIRFLOW_CONN_ECR='docker://AWS:tok%2B%2F%3Den@123456789012.dkr.ecr.eu-west-1.amazonaws.com'")
+            @(Get-ChildItem -Force $script:Work).Count | Should -Be 1   # no temporary file left behind
+        }
+
+        It 'appends new variables to a file it creates owner-only, and a relative -Path is relative to the current location' {
+            Push-Location $script:Work
+            try {
+                $creds = (New-TestCredential -Account 111111111111), (New-TestCredential -Account 222222222222)
+                $results = $creds | Sync-AirflowEcrConnection -ConnectionId { if ($_.Registry -like '*1111*') { 'ecr_a' } else { 'ecr_b' } } -Mode EnvironmentVariable -Path 'airflow.env'
+            }
+            finally { Pop-Location }
+            $path = Join-Path $script:Work 'airflow.env'
+            $results.Action | Should -Be @('Created', 'Created')
+            $lines = Get-Content $path
+            $lines[0] | Should -BeLike "AIRFLOW_CONN_ECR_A='docker://AWS:*@111111111111.dkr.ecr.eu-west-1.amazonaws.com'"
+            $lines[1] | Should -BeLike "AIRFLOW_CONN_ECR_B='docker://AWS:*@222222222222.dkr.ecr.eu-west-1.amazonaws.com'"
+            if (-not $IsWindows) { (Get-Item -Force $path).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite') }
+        }
+
+        It 'keeps an existing file''s mode' -Skip:$IsWindows {
+            $path = Join-Path $script:Work '.env'
+            [IO.File]::WriteAllText($path, "A=1`n")
+            [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]'UserRead, UserWrite, GroupRead')
+            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path
+            (Get-Item -Force $path).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, GroupRead')
+        }
+
+        It 'reads back unchanged with python-dotenv, in both formats' -Skip:(-not $HasDotenv) {
+            $path = Join-Path $script:Work '.env'
+            [IO.File]::WriteAllText($path, "OTHER=1`r`n")
+            foreach ($format in 'Uri', 'Json') {
+                $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path -Format $format -Description "it's `$HOME and `"quoted`"" -IncludeValue
+                $read = & $Python $Reader --dotenv $path AIRFLOW_CONN_ECR | ConvertFrom-Json
+                $read.raw | Should -BeExactly $result.Value
+                $read.connection.password | Should -BeExactly $Token
+                $read.connection.host | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
+                if ($format -eq 'Json') { $read.connection.description | Should -BeExactly "it's `$HOME and `"quoted`"" }
+            }
+        }
+    }
+
+    Context 'CI systems' {
+        It 'GitHub Actions: masks the token on stdout first, then appends NAME<<DELIMITER to $GITHUB_ENV' {
+            $env:GITHUB_ENV = Join-Path $script:Work 'github_env'
+            [IO.File]::WriteAllText($env:GITHUB_ENV, "EARLIER=1`n")
+            $run = Invoke-WithConsole { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable }
+
+            $run.Console | Should -BeExactly "::add-mask::tok+/=en`n::add-mask::tok%252B%252F%253Den`n"
+            $run.Output.Target | Should -Be 'Process + GitHubActions'
+            ($run.Output | Out-String) | Should -Not -BeLike '*add-mask*'
+            $content = [IO.File]::ReadAllText($env:GITHUB_ENV)
+            $content | Should -Match "^EARLIER=1`nAIRFLOW_CONN_ECR<<(ghadelimiter_[0-9a-f-]{36})`ndocker://AWS:tok%2B%2F%3Den@123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com`n\1`n$"
+            $env:AIRFLOW_CONN_ECR | Should -Not -BeNullOrEmpty   # and the process variable, in addition
+        }
+
+        It 'Azure Pipelines: registers the secret, then sets a secret variable' {
+            $env:TF_BUILD = 'True'
+            $run = Invoke-WithConsole { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable }
+            $run.Console | Should -BeExactly ("##vso[task.setsecret]tok+/=en`n##vso[task.setsecret]tok%2B%2F%3Den`n" +
+                "##vso[task.setvariable variable=AIRFLOW_CONN_ECR;issecret=true]docker://AWS:tok%2B%2F%3Den@123456789012.dkr.ecr.eu-west-1.amazonaws.com`n")
+            $run.Output.Target | Should -Be 'Process + AzurePipelines'
+        }
+
+        It '-CiSystem None writes no CI output even inside a CI job' {
+            $env:TF_BUILD = 'True'
+            $run = Invoke-WithConsole { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem None }
+            $run.Console | Should -BeExactly ''
+            $run.Output.Target | Should -Be 'Process'
+        }
+
+        It '-CiSystem GitHubActions outside Actions is a clear error' {
+            $err = $null
+            try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem GitHubActions -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'GitHubEnvNotSet,*'
+            $env:AIRFLOW_CONN_ECR | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'errors' {
+        It 'refuses -Scope User off Windows with ScopeNotSupportedOnPlatform' -Skip:$IsWindows {
+            $err = $null
+            try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Scope User -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'ScopeNotSupportedOnPlatform,*'
+            $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $err.ErrorDetails.RecommendedAction | Should -BeLike '*-Path*'
+            $env:AIRFLOW_CONN_ECR | Should -BeNullOrEmpty
+        }
+
+        It 'refuses -Path together with -Scope' {
+            $err = $null
+            try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Scope Process -Path (Join-Path $script:Work '.env') -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'PathAndScopeTogether,*'
+        }
+
+        It 'refuses -IncludeValue outside EnvironmentVariable mode' {
+            $err = $null
+            try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -IncludeValue -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'ParameterNotValidForMode,*'
+        }
+    }
+}

@@ -10,7 +10,7 @@ namespace EcrAirflow.Airflow
             switch (options.Mode)
             {
                 case SyncMode.Rest:
-                    throw new EcrAirflowException("ModeNotImplemented", FailureKind.NotImplemented, "Rest mode is not built yet.");
+                    return new Rest.RestConnectionTarget(options);
                 case SyncMode.Cli:
                     throw new EcrAirflowException("ModeNotImplemented", FailureKind.NotImplemented, "Cli mode is not built yet.");
                 case SyncMode.EnvironmentVariable:

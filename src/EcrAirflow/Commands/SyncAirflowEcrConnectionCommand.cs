@@ -125,9 +125,22 @@ namespace EcrAirflow.Commands
         [Parameter]
         public CiSystem CiSystem { get; set; } = CiSystem.Auto;
 
+        private IConnectionTarget? _target;
+
         protected override void BeginProcessing()
         {
             ValidateModeParameters();
+
+            // Built before any input is read: a bad URL or credentials over clear text fail at once,
+            // before a single request (the target does no I/O until WriteAsync).
+            try
+            {
+                _target = ConnectionTargetFactory.Create(BuildOptions());
+            }
+            catch (EcrAirflowException ex)
+            {
+                ThrowTerminatingError(ToErrorRecord(ex));
+            }
         }
 
         protected override void ProcessRecord()
@@ -184,17 +197,7 @@ namespace EcrAirflow.Commands
                 return;
             }
 
-            IConnectionTarget target;
-            try
-            {
-                target = ConnectionTargetFactory.Create(BuildOptions());
-            }
-            catch (EcrAirflowException ex)
-            {
-                ThrowTerminatingError(ToErrorRecord(ex));
-                return;
-            }
-
+            var target = _target!;
             SyncOutcome outcome;
             try
             {
@@ -272,7 +275,7 @@ namespace EcrAirflow.Commands
         }
 
         private string DescribeWrite(DockerConnection c) =>
-            $"Airflow connection '{c.ConnectionId}' (docker, host {c.Host}, login {c.Login}) via {Mode}";
+            $"Airflow connection '{c.ConnectionId}' (docker, host {c.Host}, login {c.Login}) via {Mode}" + (_target != null ? $" at {_target.Target}" : "");
 
         private SyncOptions BuildOptions() => new SyncOptions
         {

@@ -142,6 +142,9 @@ namespace EcrAirflow.Tests.Rest
             Send(HttpMethod.Post, "/_emulator/faults", rule);
         }
 
+        /// <summary>A fault that delays or drops instead of answering with a status.</summary>
+        public void Fault(JsonObject rule) => Send(HttpMethod.Post, "/_emulator/faults", rule);
+
         public void ClearFaults() => Send(HttpMethod.Delete, "/_emulator/faults", null);
 
         public void RevokeTokens() => Send(HttpMethod.Post, "/_emulator/tokens/revoke", null);

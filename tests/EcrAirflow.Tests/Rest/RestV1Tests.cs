@@ -176,5 +176,52 @@ namespace EcrAirflow.Tests.Rest
             Assert.Equal(FailureKind.InvalidData, failure.Error.Kind);
             Assert.Contains("Not a valid string.", failure.Error.Message);
         }
+
+        [Fact]
+        public async Task A_connection_created_by_someone_else_meanwhile_is_updated()
+        {
+            var id = Kit.Id("race");
+            _airflow.Seed(id, Kit.Host, "AWS", "theirs");
+            _airflow.Fault("PATCH", $"/api/v1/connections/{id}", 404, times: 1); // "not there yet" when we looked
+            var mine = Kit.Secret("mine");
+
+            var outcome = await Kit.Write(Kit.Options(_airflow, AirflowApiVersion.V1), new RecordingLog(), Kit.Connection(id, mine));
+
+            Assert.Equal(SyncAction.Updated, Assert.Single(outcome.Written).Action);
+            Assert.Equal(new[] { $"PATCH /api/v1/connections/{id} 404", "POST /api/v1/connections 409", $"PATCH /api/v1/connections/{id} 200" }, _airflow.RequestLines());
+            Assert.Equal(mine, (string?)_airflow.StoredConnection(id)!["password"]);
+        }
+
+        [Fact]
+        public async Task A_timeout_is_retried_then_reported_as_a_connection_error()
+        {
+            var id = Kit.Id("slow");
+            _airflow.Fault(new System.Text.Json.Nodes.JsonObject { ["method"] = "PATCH", ["path"] = $"/api/v1/connections/{id}", ["delayMs"] = 1500, ["times"] = 5 });
+            var options = Kit.Options(_airflow, AirflowApiVersion.V1);
+            options.Timeout = TimeSpan.FromMilliseconds(300);
+            options.MaximumRetryCount = 1;
+
+            var ex = await Assert.ThrowsAsync<EcrAirflowException>(() => Kit.Write(options, new RecordingLog(), Kit.Connection(id, Kit.Secret("t"))));
+
+            Assert.Equal("AirflowTimeout", ex.ErrorId);
+            Assert.Equal(FailureKind.ConnectionError, ex.Kind);
+            Assert.Contains("-TimeoutSec", ex.Hint);
+        }
+
+        [Fact]
+        public async Task A_dropped_connection_is_retried()
+        {
+            var id = Kit.Id("drop");
+            _airflow.Seed(id, Kit.Host, "AWS", "old");
+            _airflow.Fault(new System.Text.Json.Nodes.JsonObject { ["method"] = "PATCH", ["path"] = $"/api/v1/connections/{id}", ["drop"] = true, ["times"] = 1 });
+            var fresh = Kit.Secret("d");
+            var log = new RecordingLog();
+
+            var outcome = await Kit.Write(Kit.Options(_airflow, AirflowApiVersion.V1), log, Kit.Connection(id, fresh));
+
+            Assert.Equal(SyncAction.Updated, Assert.Single(outcome.Written).Action);
+            Assert.Equal(fresh, (string?)_airflow.StoredConnection(id)!["password"]);
+            Assert.Contains(log.Lines, l => l.Contains("retry 1 of 2", StringComparison.Ordinal));
+        }
     }
 }

@@ -198,5 +198,19 @@ namespace EcrAirflow.Tests.Rest
             Assert.Equal(FailureKind.ObjectNotFound, ex.Kind);
             Assert.Contains("-ApiVersion", ex.Hint);
         }
+
+        [Fact]
+        public async Task A_bad_connection_id_is_a_422_naming_the_field_without_the_password()
+        {
+            var secret = Kit.Secret("bad");
+            var ex = await Assert.ThrowsAsync<EcrAirflowException>(() =>
+                Kit.Write(Kit.Options(_airflow, AirflowApiVersion.V2), new RecordingLog(), Kit.Connection("not valid!", secret)));
+
+            Assert.Equal("AirflowRejectedConnection", ex.ErrorId);
+            Assert.Equal(FailureKind.InvalidData, ex.Kind);
+            Assert.Contains("connection_id", ex.Message);
+            Kit.NoSecretIn(Kit.Describe(ex), secret);
+            Assert.Contains("PATCH /api/v2/connections 422", _airflow.RequestLines());
+        }
     }
 }

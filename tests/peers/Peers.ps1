@@ -72,7 +72,9 @@ function Start-AirflowEmulator {
         [Parameter(Mandatory)] [ValidateSet(2, 3)] [int] $AirflowVersion,
         [string] $UserName = 'admin',
         [string] $Password = 'admin',
-        [ValidateSet('Debug', 'Release')] [string] $Configuration = 'Release'
+        [ValidateSet('Debug', 'Release')] [string] $Configuration = 'Release',
+        # Lifetime of the JWTs an Airflow 3 emulator issues (Airflow's default: 86400 s).
+        [int] $TokenLifetimeSeconds = 0
     )
     $root = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
     $dll = Join-Path $root "tests/AirflowEmulator/bin/$Configuration/net10.0/AirflowEmulator.dll"
@@ -83,6 +85,7 @@ function Start-AirflowEmulator {
     foreach ($a in @($dll, '--urls', 'http://127.0.0.1:0', '--airflow-version', "$AirflowVersion", '--user', $UserName, '--password', $Password)) {
         $psi.ArgumentList.Add($a)
     }
+    if ($TokenLifetimeSeconds -gt 0) { $psi.ArgumentList.Add('--token-lifetime-seconds'); $psi.ArgumentList.Add("$TokenLifetimeSeconds") }
     $psi.RedirectStandardInput = $true   # the emulator stops when this pipe closes, even if we die
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true

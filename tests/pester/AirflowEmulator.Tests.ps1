@@ -295,6 +295,19 @@ Describe 'Airflow emulator as Airflow 3 (API v2, JWT)' {
         $raw | Should -Not -Match ([regex]::Escape($Bearer.Authorization.Substring(7)))
     }
 
+    It 'keeps every write of concurrent bulk upserts (one transaction each)' {
+        $url = $V2
+        $auth = $Bearer.Authorization
+        $codes = 1..40 | ForEach-Object -ThrottleLimit 10 -Parallel {
+            $entities = @(@{ connection_id = "c$_"; conn_type = 'docker'; password = "p$_" }, @{ connection_id = 'shared'; conn_type = 'docker'; password = "p$_" })
+            $body = @{ actions = @(@{ action = 'create'; action_on_existence = 'overwrite'; entities = $entities }) } | ConvertTo-Json -Depth 5 -Compress
+            [int](Invoke-WebRequest -Method PATCH -Uri "$using:url/connections" -Headers @{ Authorization = $using:auth } -Body $body -ContentType 'application/json' -SkipHttpErrorCheck).StatusCode
+        }
+        @($codes | Where-Object { $_ -ne 200 }).Count | Should -Be 0
+        @(Get-EmulatorConnections -Url $Emu.Url).Count | Should -Be 41
+        @(Get-EmulatorRequests -Url $Emu.Url).Count | Should -Be 40
+    }
+
     It 'rejects every token issued before a revoke with 401, and accepts a fresh one' {
         $before = @{ Authorization = "Bearer $(Get-Token)" }
         (Invoke-Emu -Uri "$V2/connections" -Headers $before).Status | Should -Be 200
@@ -309,6 +322,24 @@ Describe 'Airflow emulator as Airflow 3 (API v2, JWT)' {
 }
 
 Describe 'Airflow emulator process' {
+    BeforeAll {
+        function Invoke-Token($Emulator) {
+            (Invoke-Emu -Method POST -Uri "$($Emulator.Url)/auth/token" -Body @{ username = 'admin'; password = 'admin' }).Json.access_token
+        }
+    }
+
+    It 'answers 401 Token Expired once a token outlives -TokenLifetimeSeconds' {
+        $emu = Start-AirflowEmulator -AirflowVersion 3 -TokenLifetimeSeconds 1
+        try {
+            $token = Invoke-Token $emu
+            Start-Sleep -Seconds 2
+            $r = Invoke-Emu -Uri "$($emu.Url)/api/v2/connections" -Headers @{ Authorization = "Bearer $token" }
+            $r.Status | Should -Be 401
+            $r.Json.detail | Should -Be 'Token Expired'
+        }
+        finally { Stop-Peer $emu }
+    }
+
     It 'exits when its stdin closes' {
         $emu = Start-AirflowEmulator -AirflowVersion 3
         $emu.Process.HasExited | Should -BeFalse

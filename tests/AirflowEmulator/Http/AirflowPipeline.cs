@@ -77,6 +77,22 @@ internal sealed class AirflowPipeline
         {
             entry.Status = 0;
         }
+        catch (Exception e) when (!ctx.Response.HasStarted)
+        {
+            // A bug in the emulator: answer as the real server answers an unhandled exception, and say why on stderr.
+            await Console.Error.WriteLineAsync($"AirflowEmulator: unhandled error for {request.Method} {path}: {e}").ConfigureAwait(false);
+            ctx.Response.Clear();
+            if (_settings.AirflowVersion == 2)
+            {
+                await Problem.Write(ctx, 500, "The server encountered an internal error and was unable to complete your request. " +
+                    "Either the server is overloaded or there is an error in the application.", type: "about:blank").ConfigureAwait(false);
+            }
+            else
+            {
+                await Responses.Text(ctx, 500, "Internal Server Error", "text/plain; charset=utf-8").ConfigureAwait(false);
+            }
+            entry.Status = 500;
+        }
         finally
         {
             entry.DurationMs = watch.Elapsed.TotalMilliseconds;

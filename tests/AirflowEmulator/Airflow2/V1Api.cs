@@ -34,8 +34,10 @@ internal sealed class V1Api : IAirflowApi
         _store = store;
     }
 
-    public Task Handle(ApiRequest r)
+    public Task Handle(ApiRequest request)
     {
+        // Flask answers HEAD on every GET route (Kestrel sends no body for HEAD).
+        ApiRequest r = request.Method == "HEAD" ? request.WithMethod("GET") : request;
         string p = r.Path;
         if (p == Prefix + "/version")
         {

@@ -22,6 +22,11 @@ internal sealed class ApiRequest
     public required byte[] Body { get; init; }
     public required LoggedRequest Log { get; init; }
 
+    public ApiRequest WithMethod(string method) => new()
+    {
+        Http = Http, Method = method, Path = Path, RawQuery = RawQuery, Query = Query, Body = Body, Log = Log,
+    };
+
     public string? ContentType => Http.Request.ContentType;
     public string? Authorization => Http.Request.Headers.Authorization.Count > 0 ? Http.Request.Headers.Authorization.ToString() : null;
 

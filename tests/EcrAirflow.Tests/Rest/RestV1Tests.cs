@@ -223,5 +223,46 @@ namespace EcrAirflow.Tests.Rest
             Assert.Equal(fresh, (string?)_airflow.StoredConnection(id)!["password"]);
             Assert.Contains(log.Lines, l => l.Contains("retry 1 of 2", StringComparison.Ordinal));
         }
+
+        [Theory]
+        [InlineData(200, 0, "V1")]     // 200 from /api/v2/version, but an HTML page, not a VersionInfo
+        [InlineData(401, 0, "V1")]     // a proxy protects /api/v2 only: /api/v1/version still answers
+        [InlineData(401, 401, "AirflowApiVersionUnknown")]
+        [InlineData(404, 404, "AirflowApiNotFound")]
+        public async Task Auto_reads_the_version_endpoints_carefully(int v2Status, int v1Status, string expected)
+        {
+            var endpoint = Airflow.Rest.AirflowEndpoint.Parse(_airflow.Url);
+            Airflow.Rest.ApiVersionProbe.Forget(endpoint);
+            if (v2Status != 200)
+            {
+                _airflow.Fault("GET", "/api/v2/version", v2Status);
+            }
+
+            if (v1Status != 0)
+            {
+                _airflow.Fault("GET", "/api/v1/version", v1Status);
+            }
+
+            if (v2Status == 200)
+            {
+                // A 200 that is not a VersionInfo (an HTML page) does not count as Airflow 3.
+                _airflow.Fault("GET", "/api/v2/version", 200, body: System.Text.Json.Nodes.JsonValue.Create("<html></html>"));
+            }
+
+            var options = Kit.Options(_airflow, AirflowApiVersion.Auto);
+            var write = Kit.Write(options, new RecordingLog(), Kit.Connection(Kit.Id("probe"), Kit.Secret("p")));
+            if (expected.StartsWith("V", StringComparison.Ordinal))
+            {
+                Assert.Equal(expected, Assert.Single((await write).Written).ApiVersion);
+            }
+            else
+            {
+                var ex = await Assert.ThrowsAsync<EcrAirflowException>(() => write);
+                Assert.Equal(expected, ex.ErrorId);
+                Assert.Contains("-ApiVersion", ex.Hint);
+            }
+
+            Airflow.Rest.ApiVersionProbe.Forget(endpoint);
+        }
     }
 }

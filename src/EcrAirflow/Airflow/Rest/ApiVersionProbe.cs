@@ -11,7 +11,7 @@ namespace EcrAirflow.Airflow.Rest
     /// <summary>
     /// -ApiVersion Auto: asks GET {base}/api/v2/version (Airflow 3), then /api/v1/version (Airflow 2),
     /// once per base URL per session. Both endpoints are public in Airflow, so the probe carries no
-    /// credential. A 401/403 still proves the API is there (a proxy may protect everything).
+    /// credential.
     /// </summary>
     internal static class ApiVersionProbe
     {
@@ -41,15 +41,35 @@ namespace EcrAirflow.Airflow.Rest
         private static async Task<AirflowApiVersion> ProbeAsync(AirflowHttp http, IOperationLog log, CancellationToken cancellationToken)
         {
             var v2 = await http.SendAsync(HttpMethod.Get, "api/v2/version", null, null, log, cancellationToken).ConfigureAwait(false);
-            if (Answers(v2))
+            if (IsVersionInfo(v2))
             {
                 return AirflowApiVersion.V2;
             }
 
             var v1 = await http.SendAsync(HttpMethod.Get, "api/v1/version", null, null, log, cancellationToken).ConfigureAwait(false);
-            if (Answers(v1))
+            if (IsVersionInfo(v1))
             {
                 return AirflowApiVersion.V1;
+            }
+
+            // Airflow itself never protects these endpoints, but a proxy in front of it may. A 401/403 on
+            // one path and a 404 on the other still says which API is there; 401/403 on both does not.
+            if (IsProtected(v2) && v1.Code == 404)
+            {
+                return AirflowApiVersion.V2;
+            }
+
+            if (IsProtected(v1) && v2.Code == 404)
+            {
+                return AirflowApiVersion.V1;
+            }
+
+            if (IsProtected(v1) && IsProtected(v2))
+            {
+                throw new EcrAirflowException("AirflowApiVersionUnknown", FailureKind.InvalidOperation,
+                    $"Cannot tell which Airflow REST API {http.Endpoint.Display} serves: GET {HttpRetry.Describe(v2.Uri)} answered {v2.Code} and GET {HttpRetry.Describe(v1.Uri)} answered {v1.Code} (Airflow answers both without authentication; something in front of it does not).",
+                    "Name the version: -ApiVersion V1 for Airflow 2, -ApiVersion V2 for Airflow 3.")
+                { TargetObject = http.Endpoint.Display };
             }
 
             // Neither is there. Report the most telling answer: a non-404 from either beats a 404.
@@ -66,14 +86,11 @@ namespace EcrAirflow.Airflow.Rest
             throw AirflowErrors.FromReply(telling, AirflowApiVersion.Auto, "detecting the API version", http.Redactor, http, http.Endpoint.Display);
         }
 
-        /// <summary>200 with a VersionInfo body, or 401/403 (the API exists but is protected).</summary>
-        private static bool Answers(AirflowReply reply)
-        {
-            if (reply.Code == 401 || reply.Code == 403)
-            {
-                return true;
-            }
+        private static bool IsProtected(AirflowReply reply) => reply.Code == 401 || reply.Code == 403;
 
+        /// <summary>200 with a VersionInfo body (an HTML page answering 200 to anything is not the API).</summary>
+        private static bool IsVersionInfo(AirflowReply reply)
+        {
             if (!reply.IsSuccess)
             {
                 return false;
@@ -82,19 +99,14 @@ namespace EcrAirflow.Airflow.Rest
             try
             {
                 using var doc = JsonDocument.Parse(reply.Body);
-                if (doc.RootElement.ValueKind == JsonValueKind.Object
+                return doc.RootElement.ValueKind == JsonValueKind.Object
                     && doc.RootElement.TryGetProperty("version", out var version)
-                    && version.ValueKind == JsonValueKind.String)
-                {
-                    return true;
-                }
+                    && version.ValueKind == JsonValueKind.String;
             }
             catch (JsonException)
             {
-                // An HTML page answering 200 to anything (a single-page app's fallback) is not the API.
+                return false;
             }
-
-            return false;
         }
     }
 }

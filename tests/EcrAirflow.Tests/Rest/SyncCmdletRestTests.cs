@@ -136,5 +136,31 @@ namespace EcrAirflow.Tests.Rest
             Assert.Equal(ErrorCategory.SecurityError, error.CategoryInfo.Category);
             Assert.Contains("-AllowUnencryptedAuthentication", error.ErrorDetails!.RecommendedAction);
         }
+
+        [Fact]
+        public void A_connection_Airflow_did_not_write_is_an_error_that_says_which_were_written()
+        {
+            var suffix = Guid.NewGuid().ToString("N").Substring(0, 6);
+            var ok = $"ecr_eu-west-1_{suffix}";
+            var bad = $"ecr_us-east-1_{suffix}";
+            Run("-ConnectionId warm_" + suffix + " -ApiVersion V2", new[] { Input("eu-west-1", "tok+/=en") }); // token first
+            var reply = new System.Text.Json.Nodes.JsonObject
+            {
+                ["create"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["success"] = new System.Text.Json.Nodes.JsonArray(ok),
+                    ["errors"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["error"] = $"Connection {bad} could not be written.", ["status_code"] = 500 }),
+                },
+            };
+            _airflow.Fault("PATCH", "/api/v2/connections", 200, body: reply);
+
+            var (output, errors) = Run("-ConnectionId { \"ecr_$($_.Region)_" + suffix + "\" } -ApiVersion V2", new[] { Input("eu-west-1", "tok+/=en-1"), Input("us-east-1", "tok+/=en-2") });
+
+            Assert.Equal(ok, Assert.IsType<AirflowConnectionSyncResult>(Assert.Single(output).BaseObject).ConnectionId);
+            var error = Assert.Single(errors);
+            Assert.Equal("AirflowWriteFailed,EcrAirflow.Commands.SyncAirflowEcrConnectionCommand", error.FullyQualifiedErrorId);
+            Assert.Equal(bad, error.TargetObject);
+            Assert.Contains($"Written: {ok}.", error.ErrorDetails!.Message);
+        }
     }
 }

@@ -78,6 +78,10 @@ function Start-AirflowEmulator {
     )
     $root = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
     $dll = Join-Path $root "tests/AirflowEmulator/bin/$Configuration/net10.0/AirflowEmulator.dll"
+    if (-not $PSBoundParameters.ContainsKey('Configuration') -and -not (Test-Path -LiteralPath $dll)) {
+        # Not asked for a configuration and no Release build (e.g. build.ps1 -Configuration Debug): use Debug.
+        $dll = Join-Path $root 'tests/AirflowEmulator/bin/Debug/net10.0/AirflowEmulator.dll'
+    }
     if (-not (Test-Path -LiteralPath $dll)) {
         throw "The Airflow emulator is not built ($dll); run: dotnet build tests/AirflowEmulator/AirflowEmulator.csproj -c $Configuration"
     }

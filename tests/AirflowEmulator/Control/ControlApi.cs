@@ -37,10 +37,14 @@ internal static class ControlApi
         g.MapDelete("/requests", () => { log.Clear(); return Results.NoContent(); });
 
         g.MapGet("/connections", () => Json(new JsonArray(store.All().Select(c => (JsonNode?)Stored(c)).ToArray())));
-        g.MapGet("/connections/{id}", (string id) =>
-            store.Get(id) is StoredConnection c ? Json(Stored(c)) : Json(new JsonObject { ["error"] = $"no connection {id}" }, 404));
-        g.MapPut("/connections/{id}", async (string id, HttpRequest request) =>
+        g.MapGet("/connections/{id}", (HttpContext ctx) =>
         {
+            string id = PathId(ctx);
+            return store.Get(id) is StoredConnection c ? Json(Stored(c)) : Json(new JsonObject { ["error"] = $"no connection {id}" }, 404);
+        });
+        g.MapPut("/connections/{id}", async (HttpContext ctx, HttpRequest request) =>
+        {
+            string id = PathId(ctx);
             byte[] body = await ReadAll(request).ConfigureAwait(false);
             if (!PyValue.TryLoads(body, out object? value, out _) || value is not PyDict d)
             {
@@ -80,6 +84,14 @@ internal static class ControlApi
             faults.Clear();
             return Results.NoContent();
         });
+    }
+
+    /// <summary>The connection id from the raw path, fully decoded (routing leaves %2F encoded).</summary>
+    private static string PathId(HttpContext ctx)
+    {
+        string path = ApiRequest.DecodedPath(ctx);
+        const string prefix = AirflowPipeline.ControlPrefix + "/connections/";
+        return path.StartsWith(prefix, StringComparison.Ordinal) ? path[prefix.Length..] : "";
     }
 
     private static IResult Json(JsonNode? node, int status = 200) =>

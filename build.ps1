@@ -121,7 +121,7 @@ function Invoke-Test {
 
         Write-Host 'Running Pester in a fresh pwsh' -ForegroundColor Cyan
         $pesterJson = Join-Path $results 'pester.json'
-        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/pester/Invoke-Tests.ps1') -ResultPath $pesterJson -Filter $PesterFilter
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/pester/Invoke-Tests.ps1') -ResultPath $pesterJson -Filter "$PesterFilter" # quoted: pwsh on Unix globs a bare * for native commands
         if (Test-Path $pesterJson) { $pester = Get-Content $pesterJson -Raw | ConvertFrom-Json } else { Write-Warning 'Pester wrote no results.' }
     }
     finally {

@@ -10,7 +10,7 @@ namespace EcrAirflow.Airflow
             switch (options.Mode)
             {
                 case SyncMode.Rest:
-                    throw new EcrAirflowException("ModeNotImplemented", FailureKind.NotImplemented, "Rest mode is not built yet.");
+                    return new Rest.RestConnectionTarget(options);
                 case SyncMode.Cli:
                     return new Cli.CliConnectionTarget(options);
                 case SyncMode.EnvironmentVariable:

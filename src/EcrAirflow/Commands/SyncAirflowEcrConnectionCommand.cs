@@ -125,10 +125,23 @@ namespace EcrAirflow.Commands
         [Parameter]
         public CiSystem CiSystem { get; set; } = CiSystem.Auto;
 
+        private IConnectionTarget? _target;
+
         protected override void BeginProcessing()
         {
             ValidateModeParameters();
             ValidateCliAndEnvironmentParameters();
+
+            // Built before any input is read: a bad URL or credentials over clear text fail at once,
+            // before a single request (the target does no I/O until WriteAsync).
+            try
+            {
+                _target = ConnectionTargetFactory.Create(BuildOptions());
+            }
+            catch (EcrAirflowException ex)
+            {
+                ThrowTerminatingError(ToErrorRecord(ex));
+            }
         }
 
         protected override void ProcessRecord()
@@ -185,17 +198,7 @@ namespace EcrAirflow.Commands
                 return;
             }
 
-            IConnectionTarget target;
-            try
-            {
-                target = ConnectionTargetFactory.Create(BuildOptions());
-            }
-            catch (EcrAirflowException ex)
-            {
-                ThrowTerminatingError(ToErrorRecord(ex));
-                return;
-            }
-
+            var target = _target!;
             SyncOutcome outcome;
             try
             {
@@ -273,7 +276,8 @@ namespace EcrAirflow.Commands
         }
 
         private string DescribeWrite(DockerConnection c) =>
-            $"Airflow connection '{c.ConnectionId}' (docker, host {c.Host}, login {c.Login}) via {Mode}{DescribeCliOrEnvironmentTarget(c)}";
+            $"Airflow connection '{c.ConnectionId}' (docker, host {c.Host}, login {c.Login}) via {Mode}" +
+            (Mode == SyncMode.Rest ? (_target != null ? $" at {_target.Target}" : string.Empty) : DescribeCliOrEnvironmentTarget(c));
 
         private SyncOptions BuildOptions() => new SyncOptions
         {

@@ -106,7 +106,8 @@ namespace EcrAirflow.Internal
                 return "(no address)";
             }
 
-            return uri.IsAbsoluteUri ? uri.GetLeftPart(UriPartial.Path) : uri.OriginalString;
+            // Not GetLeftPart: it keeps user:password@. Authority never holds user info.
+            return uri.IsAbsoluteUri ? uri.Scheme + "://" + uri.Authority + uri.AbsolutePath : "(relative address)";
         }
 
         internal static TimeSpan Backoff(int attempt, HttpCallOptions options, HttpResponseMessage? response)
@@ -155,6 +156,17 @@ namespace EcrAirflow.Internal
             for (Exception? e = ex; e != null; e = e.InnerException)
             {
                 if (e is AuthenticationException)
+                {
+                    return new EcrAirflowException(
+                        options.ErrorPrefix + "TlsFailure",
+                        FailureKind.SecurityError,
+                        $"The TLS connection to {Describe(uri)} failed: {e.Message}",
+                        "Check the server certificate and its chain; for a test server with a self-signed certificate use -SkipCertificateCheck.",
+                        ex);
+                }
+
+                // .NET Framework (Windows PowerShell 5.1) reports TLS failures as a WebException status.
+                if (e is WebException web && (web.Status == WebExceptionStatus.TrustFailure || web.Status == WebExceptionStatus.SecureChannelFailure))
                 {
                     return new EcrAirflowException(
                         options.ErrorPrefix + "TlsFailure",

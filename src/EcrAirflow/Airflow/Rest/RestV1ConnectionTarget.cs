@@ -1,0 +1,147 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using EcrAirflow.Internal;
+
+namespace EcrAirflow.Airflow.Rest
+{
+    /// <summary>
+    /// Airflow 2, stable REST API v1. One connection at a time: PATCH /api/v1/connections/{id} (an
+    /// update in place, so the connection never disappears); on 404 POST /api/v1/connections; on 409
+    /// (someone created it meanwhile) PATCH again. HTTP Basic with -AirflowCredential (the basic_auth
+    /// backend), Bearer with -AccessToken. Steady state: one PATCH per connection.
+    /// </summary>
+    internal sealed class RestV1ConnectionTarget : IConnectionTarget
+    {
+        private const string Activity = "Writing Airflow connections (REST API v1)";
+
+        private readonly AirflowHttp _http;
+        private readonly AuthenticationHeaderValue? _authorization;
+
+        public RestV1ConnectionTarget(AirflowHttp http, SyncOptions options)
+        {
+            _http = http;
+            _authorization = Authorization(options);
+        }
+
+        public string Mode => "Rest";
+
+        public string Target => _http.Endpoint.Display;
+
+        public async Task<SyncOutcome> WriteAsync(IReadOnlyList<DockerConnection> connections, IOperationLog log, CancellationToken cancellationToken)
+        {
+            var outcome = new SyncOutcome();
+            EcrAirflowException? stopped = null;
+            var showProgress = connections.Count > 1;
+            for (var i = 0; i < connections.Count; i++)
+            {
+                var connection = connections[i];
+                if (stopped != null)
+                {
+                    outcome.Failed.Add(new ConnectionFailure(connection, stopped));
+                    continue;
+                }
+
+                if (showProgress)
+                {
+                    log.Progress(Activity, $"{i + 1} of {connections.Count}: {connection.ConnectionId}", i * 100 / connections.Count);
+                }
+
+                try
+                {
+                    var action = await UpsertAsync(connection, log, cancellationToken).ConfigureAwait(false);
+                    outcome.Written.Add(RestResults.For(connection, Target, AirflowApiVersion.V1, action));
+                }
+                catch (EcrAirflowException ex) when (AirflowErrors.StopsBatch(ex))
+                {
+                    if (outcome.Written.Count == 0 && outcome.Failed.Count == 0)
+                    {
+                        throw; // nothing happened yet: one terminating error says it best
+                    }
+
+                    // Later connections would fail the same way: report them unwritten, keep what was written.
+                    stopped = ex;
+                    outcome.Failed.Add(new ConnectionFailure(connection, ex));
+                }
+                catch (EcrAirflowException ex)
+                {
+                    outcome.Failed.Add(new ConnectionFailure(connection, ex));
+                }
+            }
+
+            if (showProgress)
+            {
+                log.Progress(Activity, "Done", 100, completed: true);
+            }
+
+            return outcome;
+        }
+
+        internal static AuthenticationHeaderValue? Authorization(SyncOptions options)
+        {
+            if (options.AccessToken != null)
+            {
+                return new AuthenticationHeaderValue("Bearer", options.AccessToken);
+            }
+
+            if (options.UserName != null)
+            {
+                var pair = Encoding.UTF8.GetBytes(options.UserName + ":" + (options.Password ?? ""));
+                return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(pair));
+            }
+
+            return null; // Airflow 2 with the default (no-auth) backend
+        }
+
+        private async Task<SyncAction> UpsertAsync(DockerConnection connection, IOperationLog log, CancellationToken cancellationToken)
+        {
+            var body = ConnectionJson.Connection(connection);
+            var itemPath = "api/v1/connections/" + AirflowEndpoint.Segment(connection.ConnectionId);
+            var what = $"writing connection '{connection.ConnectionId}'";
+            var patch = new HttpMethod("PATCH"); // HttpMethod.Patch does not exist on netstandard2.0
+
+            var updated = await Send(patch, itemPath, body, log, cancellationToken).ConfigureAwait(false);
+            if (updated.IsSuccess)
+            {
+                return SyncAction.Updated;
+            }
+
+            if (updated.Code != 404)
+            {
+                throw Fail(updated, what, connection);
+            }
+
+            log.Verbose($"Connection '{connection.ConnectionId}' does not exist yet; creating it.");
+            var created = await Send(HttpMethod.Post, "api/v1/connections", body, log, cancellationToken).ConfigureAwait(false);
+            if (created.IsSuccess)
+            {
+                return SyncAction.Created;
+            }
+
+            if (created.Code != 409)
+            {
+                throw Fail(created, what, connection);
+            }
+
+            // Another writer created it between our PATCH and POST: it exists now, so update it.
+            log.Verbose($"Connection '{connection.ConnectionId}' was created by someone else meanwhile; updating it.");
+            var again = await Send(patch, itemPath, body, log, cancellationToken).ConfigureAwait(false);
+            if (again.IsSuccess)
+            {
+                return SyncAction.Updated;
+            }
+
+            throw Fail(again, what, connection);
+        }
+
+        private Task<AirflowReply> Send(HttpMethod method, string path, byte[] body, IOperationLog log, CancellationToken cancellationToken) =>
+            _http.SendAsync(method, path, body, _authorization, log, cancellationToken);
+
+        private EcrAirflowException Fail(AirflowReply reply, string what, DockerConnection connection) =>
+            AirflowErrors.FromReply(reply, AirflowApiVersion.V1, what, _http.Redactor, _http, connection.ConnectionId);
+    }
+}

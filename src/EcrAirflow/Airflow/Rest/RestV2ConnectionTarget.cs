@@ -1,0 +1,251 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using EcrAirflow.Internal;
+
+namespace EcrAirflow.Airflow.Rest
+{
+    /// <summary>
+    /// Airflow 3, public REST API v2. The whole batch in one request: PATCH /api/v2/connections with a
+    /// single "create" action and action_on_existence "overwrite" (an upsert that never deletes). The
+    /// reply is 200 even when entities failed, so each connection is judged by create.success and
+    /// create.errors. Authentication: a JWT from POST /auth/token (cached per URL and user for the
+    /// session, renewed once on 401), or -AccessToken as the bearer token as given.
+    /// </summary>
+    internal sealed class RestV2ConnectionTarget : IConnectionTarget
+    {
+        private readonly AirflowHttp _http;
+        private readonly SyncOptions _options;
+
+        public RestV2ConnectionTarget(AirflowHttp http, SyncOptions options)
+        {
+            _http = http;
+            _options = options;
+        }
+
+        public string Mode => "Rest";
+
+        public string Target => _http.Endpoint.Display;
+
+        public async Task<SyncOutcome> WriteAsync(IReadOnlyList<DockerConnection> connections, IOperationLog log, CancellationToken cancellationToken)
+        {
+            var body = ConnectionJson.BulkUpsert(connections);
+            var what = connections.Count == 1
+                ? $"writing connection '{connections[0].ConnectionId}'"
+                : $"writing {connections.Count} connections";
+
+            var token = await BearerAsync(renew: false, log, cancellationToken).ConfigureAwait(false);
+            var reply = await Bulk(body, token.Header, log, cancellationToken).ConfigureAwait(false);
+            if (reply.Code == 401 && token.FromCache)
+            {
+                // The cached JWT expired early or was revoked: one new token, one more try.
+                log.Verbose("Airflow refused the cached token; getting a new one.");
+                AccessTokenCache.Remove(token.CacheKey!);
+                token = await BearerAsync(renew: true, log, cancellationToken).ConfigureAwait(false);
+                reply = await Bulk(body, token.Header, log, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!reply.IsSuccess)
+            {
+                throw AirflowErrors.FromReply(reply, AirflowApiVersion.V2, what, _http.Redactor, _http);
+            }
+
+            return Judge(reply, connections);
+        }
+
+        private Task<AirflowReply> Bulk(byte[] body, AuthenticationHeaderValue? authorization, IOperationLog log, CancellationToken cancellationToken) =>
+            _http.SendAsync(new HttpMethod("PATCH"), "api/v2/connections", body, authorization, log, cancellationToken);
+
+        /// <summary>Reads BulkResponse.create: success lists the ids written, errors say what failed.</summary>
+        private SyncOutcome Judge(AirflowReply reply, IReadOnlyList<DockerConnection> connections)
+        {
+            var success = new HashSet<string>(StringComparer.Ordinal);
+            var errors = new List<(string Text, int Status)>();
+            try
+            {
+                using var doc = JsonDocument.Parse(reply.Body);
+                if (doc.RootElement.ValueKind != JsonValueKind.Object
+                    || !doc.RootElement.TryGetProperty("create", out var create)
+                    || create.ValueKind != JsonValueKind.Object)
+                {
+                    throw Unexpected(reply, "it has no \"create\" result");
+                }
+
+                if (create.TryGetProperty("success", out var ok) && ok.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var id in ok.EnumerateArray())
+                    {
+                        if (id.ValueKind == JsonValueKind.String)
+                        {
+                            success.Add(id.GetString()!);
+                        }
+                    }
+                }
+
+                if (create.TryGetProperty("errors", out var failed) && failed.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var error in failed.EnumerateArray())
+                    {
+                        errors.Add(ReadError(error));
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                throw Unexpected(reply, "it is not JSON");
+            }
+
+            var outcome = new SyncOutcome();
+            foreach (var connection in connections)
+            {
+                if (success.Contains(connection.ConnectionId))
+                {
+                    // With overwrite Airflow does not say whether the id existed; reading it back to
+                    // find out would cost a request, so say what is true: it was upserted.
+                    outcome.Written.Add(RestResults.For(connection, Target, AirflowApiVersion.V2, SyncAction.Upserted));
+                    continue;
+                }
+
+                outcome.Failed.Add(new ConnectionFailure(connection, EntityError(connection, errors, reply)));
+            }
+
+            return outcome;
+        }
+
+        /// <summary>The error that names this connection, or all of them when none does.</summary>
+        private EcrAirflowException EntityError(DockerConnection connection, List<(string Text, int Status)> errors, AirflowReply reply)
+        {
+            var mine = errors.FindAll(e => e.Text.IndexOf(connection.ConnectionId, StringComparison.Ordinal) >= 0);
+            var chosen = mine.Count > 0 ? mine : errors;
+            if (chosen.Count == 0)
+            {
+                return new EcrAirflowException(AirflowErrors.UnexpectedResponse, FailureKind.InvalidData,
+                    $"Airflow's reply to {reply.Request} neither lists connection '{connection.ConnectionId}' as written nor reports an error for it.",
+                    "Check the connection in Airflow and run the command again.")
+                { TargetObject = connection.ConnectionId };
+            }
+
+            var text = string.Join("; ", chosen.ConvertAll(e => e.Text));
+            var status = chosen[0].Status;
+            var (id, kind) = status switch
+            {
+                400 => (AirflowErrors.RejectedConnection, FailureKind.InvalidData),
+                422 => (AirflowErrors.RejectedConnection, FailureKind.InvalidData),
+                409 => (AirflowErrors.Conflict, FailureKind.InvalidOperation),
+                401 => (AirflowErrors.PermissionDenied, FailureKind.PermissionDenied),
+                403 => (AirflowErrors.PermissionDenied, FailureKind.PermissionDenied),
+                _ => (AirflowErrors.WriteFailed, FailureKind.WriteError),
+            };
+            var code = status > 0 ? $" (status {status})" : "";
+            return new EcrAirflowException(id, kind,
+                $"Airflow 3 did not write connection '{connection.ConnectionId}' in the bulk request {reply.Request}{code}: {text}",
+                "The other connections of the request were judged on their own; fix what Airflow's message names and run the command again.")
+            { TargetObject = connection.ConnectionId };
+        }
+
+        private (string Text, int Status) ReadError(JsonElement error)
+        {
+            var status = 0;
+            string text;
+            if (error.ValueKind == JsonValueKind.Object)
+            {
+                if (error.TryGetProperty("status_code", out var s) && s.ValueKind == JsonValueKind.Number)
+                {
+                    s.TryGetInt32(out status);
+                }
+
+                text = error.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String
+                    ? e.GetString() ?? ""
+                    : AirflowErrors.Detail(error.GetRawText(), _http.Redactor);
+            }
+            else
+            {
+                text = error.ValueKind == JsonValueKind.String ? error.GetString() ?? "" : error.GetRawText();
+            }
+
+            text = _http.Redactor.Redact(text);
+            return (text.Length > 600 ? text.Substring(0, 600) + "…" : text, status);
+        }
+
+        private EcrAirflowException Unexpected(AirflowReply reply, string why) =>
+            new EcrAirflowException(AirflowErrors.UnexpectedResponse, FailureKind.InvalidData,
+                $"Airflow answered {reply.Request} with {reply.Code} but the reply is not a bulk response ({why}); whether the connections were written is unknown.",
+                "Check that -AirflowUrl points at the Airflow 3 API server (not a proxy page), then run the command again: it is safe to repeat.");
+
+        /// <summary>What goes in Authorization, and where it came from.</summary>
+        private sealed class Bearer
+        {
+            public AuthenticationHeaderValue? Header { get; set; }
+
+            public bool FromCache { get; set; }
+
+            public string? CacheKey { get; set; }
+        }
+
+        private async Task<Bearer> BearerAsync(bool renew, IOperationLog log, CancellationToken cancellationToken)
+        {
+            if (_options.AccessToken != null)
+            {
+                return new Bearer { Header = new AuthenticationHeaderValue("Bearer", _options.AccessToken) };
+            }
+
+            if (_options.UserName == null)
+            {
+                return new Bearer(); // an Airflow 3 whose auth manager lets everyone in
+            }
+
+            var key = AccessTokenCache.Key(_http.Endpoint, _options.UserName, _options.Password ?? "");
+            if (!renew)
+            {
+                var cached = AccessTokenCache.Get(key);
+                if (cached != null)
+                {
+                    _http.Redactor.Add(cached);
+                    log.Verbose($"Using the Airflow token cached for {_options.UserName} at {_http.Endpoint.Display}.");
+                    return new Bearer { Header = new AuthenticationHeaderValue("Bearer", cached), FromCache = true, CacheKey = key };
+                }
+            }
+
+            var token = await FetchTokenAsync(log, cancellationToken).ConfigureAwait(false);
+            AccessTokenCache.Set(key, token);
+            return new Bearer { Header = new AuthenticationHeaderValue("Bearer", token), CacheKey = key };
+        }
+
+        /// <summary>POST {base}/auth/token {"username","password"} → 201 {"access_token": …}.</summary>
+        private async Task<string> FetchTokenAsync(IOperationLog log, CancellationToken cancellationToken)
+        {
+            var body = ConnectionJson.TokenRequest(_options.UserName!, _options.Password ?? "");
+            var reply = await _http.SendAsync(HttpMethod.Post, "auth/token", body, null, log, cancellationToken).ConfigureAwait(false);
+            var what = $"getting a token for user '{_options.UserName}'";
+            if (!reply.IsSuccess)
+            {
+                throw AirflowErrors.FromReply(reply, AirflowApiVersion.V2, what, _http.Redactor, _http);
+            }
+
+            try
+            {
+                using var doc = JsonDocument.Parse(reply.Body);
+                if (doc.RootElement.ValueKind == JsonValueKind.Object
+                    && doc.RootElement.TryGetProperty("access_token", out var t)
+                    && t.ValueKind == JsonValueKind.String
+                    && !string.IsNullOrEmpty(t.GetString()))
+                {
+                    var token = t.GetString()!;
+                    _http.Redactor.Add(token);
+                    return token;
+                }
+            }
+            catch (JsonException)
+            {
+            }
+
+            throw new EcrAirflowException(AirflowErrors.UnexpectedResponse, FailureKind.InvalidData,
+                $"Airflow answered {reply.Request} with {reply.Code} but without an access_token.",
+                "Check that -AirflowUrl is the Airflow 3 API server; with another auth manager, get a token yourself and pass it with -AccessToken.");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace AirflowEmulator;
+
+/// <summary>What the command line asked for. ASP.NET reads --urls itself; the rest is ours.</summary>
+internal sealed class EmulatorSettings
+{
+    public int AirflowVersion { get; private init; } = 3;
+    public string UserName { get; private init; } = "admin";
+    public string Password { get; private init; } = "admin";
+
+    /// <summary>Lifetime of issued JWTs (Airflow's default [api_auth] jwt_expiration_time is 86400 s).</summary>
+    public TimeSpan TokenLifetime { get; private init; } = TimeSpan.FromSeconds(86400);
+
+    /// <summary>When false the emulator does not stop when stdin reaches end of file (manual runs).</summary>
+    public bool WatchStdin { get; private init; } = true;
+
+    public string AirflowRelease => AirflowVersion == 2 ? "2.10.5" : "3.1.0";
+
+    public static EmulatorSettings Parse(IReadOnlyList<string> args)
+    {
+        int version = 3;
+        string user = "admin", password = "admin";
+        var lifetime = TimeSpan.FromSeconds(86400);
+        bool watch = true;
+        for (int i = 0; i < args.Count; i++)
+        {
+            string a = args[i];
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{a} needs a value.");
+            switch (a)
+            {
+                case "--airflow-version":
+                    string v = Next();
+                    version = v switch { "2" => 2, "3" => 3, _ => throw new ArgumentException("--airflow-version must be 2 or 3.") };
+                    break;
+                case "--user": user = Next(); break;
+                case "--password": password = Next(); break;
+                case "--token-lifetime-seconds":
+                    lifetime = TimeSpan.FromSeconds(int.Parse(Next(), NumberStyles.Integer, CultureInfo.InvariantCulture));
+                    break;
+                case "--no-stdin-watch": watch = false; break;
+                case "--urls": i++; break; // ASP.NET's own option; it reads it from the command line itself.
+                default:
+                    if (a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)) break;
+                    throw new ArgumentException($"Unknown argument '{a}'.");
+            }
+        }
+        return new EmulatorSettings { AirflowVersion = version, UserName = user, Password = password, TokenLifetime = lifetime, WatchStdin = watch };
+    }
+}

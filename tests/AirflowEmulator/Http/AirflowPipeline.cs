@@ -1,0 +1,180 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using AirflowEmulator.Airflow2;
+using AirflowEmulator.Auth;
+using AirflowEmulator.Control;
+using AirflowEmulator.Python;
+using Microsoft.AspNetCore.Http;
+
+namespace AirflowEmulator.Http;
+
+/// <summary>
+/// Everything outside /_emulator/: read the body, log the request (without secrets), apply an injected
+/// fault if one matches, otherwise hand the request to the Airflow API of the configured version.
+/// </summary>
+internal sealed class AirflowPipeline
+{
+    public const string ControlPrefix = "/_emulator";
+    private const int MaxBody = 16 * 1024 * 1024;
+
+    private readonly EmulatorSettings _settings;
+    private readonly IAirflowApi _api;
+    private readonly RequestLog _log;
+    private readonly FaultInjector _faults;
+
+    public AirflowPipeline(EmulatorSettings settings, IAirflowApi api, RequestLog log, FaultInjector faults)
+    {
+        _settings = settings;
+        _api = api;
+        _log = log;
+        _faults = faults;
+    }
+
+    public async Task Invoke(HttpContext ctx, Func<Task> next)
+    {
+        string path = ApiRequest.DecodedPath(ctx);
+        if (path == ControlPrefix || path.StartsWith(ControlPrefix + "/", StringComparison.Ordinal))
+        {
+            await next().ConfigureAwait(false);
+            return;
+        }
+
+        var watch = Stopwatch.StartNew();
+        string rawQuery = ctx.Request.QueryString.HasValue ? ctx.Request.QueryString.Value![1..] : "";
+        byte[] body = await ReadBody(ctx).ConfigureAwait(false);
+        var entry = new LoggedRequest
+        {
+            Seq = _log.NextSeq(),
+            Time = DateTimeOffset.UtcNow,
+            Method = ctx.Request.Method,
+            Path = path,
+            Query = rawQuery,
+            Auth = BasicCredentials.Scheme(ctx.Request.Headers.Authorization.Count > 0 ? ctx.Request.Headers.Authorization.ToString() : null),
+        };
+        entry.ConnectionIds.AddRange(ConnectionIdsOf(ctx.Request.Method, path, body));
+        var request = new ApiRequest
+        {
+            Http = ctx,
+            Method = ctx.Request.Method,
+            Path = path,
+            RawQuery = rawQuery,
+            Query = ApiRequest.ParseQuery(rawQuery),
+            Body = body,
+            Log = entry,
+        };
+        try
+        {
+            FaultRule? fault = _faults.Take(request.Method, path);
+            if (fault is not null && await ApplyFault(request, fault).ConfigureAwait(false)) return;
+            await _api.Handle(request).ConfigureAwait(false);
+            entry.Status = ctx.Response.StatusCode;
+        }
+        catch (Exception) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+            entry.Status = 0;
+        }
+        catch (Exception e) when (!ctx.Response.HasStarted)
+        {
+            // A bug in the emulator: answer as the real server answers an unhandled exception, and say why on stderr.
+            await Console.Error.WriteLineAsync($"AirflowEmulator: unhandled error for {request.Method} {path}: {e}").ConfigureAwait(false);
+            ctx.Response.Clear();
+            if (_settings.AirflowVersion == 2)
+            {
+                await Problem.Write(ctx, 500, "The server encountered an internal error and was unable to complete your request. " +
+                    "Either the server is overloaded or there is an error in the application.", type: "about:blank").ConfigureAwait(false);
+            }
+            else
+            {
+                await Responses.Text(ctx, 500, "Internal Server Error", "text/plain; charset=utf-8").ConfigureAwait(false);
+            }
+            entry.Status = 500;
+        }
+        finally
+        {
+            entry.DurationMs = watch.Elapsed.TotalMilliseconds;
+            _log.Add(entry);
+        }
+    }
+
+    private static async Task<byte[]> ReadBody(HttpContext ctx)
+    {
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[81920];
+        int read;
+        while ((read = await ctx.Request.Body.ReadAsync(chunk, ctx.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBody) throw new InvalidOperationException("Request body too large for the emulator.");
+        }
+        return buffer.ToArray();
+    }
+
+    /// <returns>true when the fault answered (or dropped) the request; false to handle it normally.</returns>
+    private async Task<bool> ApplyFault(ApiRequest r, FaultRule fault)
+    {
+        HttpContext ctx = r.Http;
+        if (fault.DelayMs > 0)
+        {
+            r.Log.Fault = "delay";
+            await Task.Delay(fault.DelayMs, ctx.RequestAborted).ConfigureAwait(false);
+        }
+        if (fault.Drop)
+        {
+            r.Log.Fault = "drop";
+            r.Log.Status = 0;
+            ctx.Abort();
+            return true;
+        }
+        if (fault.Status is not int status) return false;
+        r.Log.Fault = "status";
+        r.Log.Status = status;
+        if (fault.RetryAfter is int retry) ctx.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (fault.Body is not null)
+        {
+            await Responses.Text(ctx, status, fault.Body.ToJsonString(Responses.Compact), "application/json").ConfigureAwait(false);
+        }
+        else if (_settings.AirflowVersion == 2)
+        {
+            await Problem.Write(ctx, status, null, type: Problem.TypeFor(status)).ConfigureAwait(false);
+        }
+        else
+        {
+            await Responses.FastApiJson(ctx, status, new JsonObject { ["detail"] = Problem.Title(status) }).ConfigureAwait(false);
+        }
+        return true;
+    }
+
+    /// <summary>Ids a connection write names: top-level connection_id, bulk entities, or a DELETE's path id.</summary>
+    private static IEnumerable<string> ConnectionIdsOf(string method, string path, byte[] body)
+    {
+        var ids = new List<string>();
+        bool isConnections = path.Contains("/connections", StringComparison.Ordinal);
+        if (!isConnections) return ids;
+        if (method == "DELETE")
+        {
+            int slash = path.LastIndexOf('/');
+            if (slash >= 0 && path[..slash].EndsWith("/connections", StringComparison.Ordinal)) ids.Add(path[(slash + 1)..]);
+            return ids;
+        }
+        if (method is not ("POST" or "PATCH" or "PUT") || body.Length == 0) return ids;
+        if (!PyValue.TryLoads(body, out object? value, out _) || value is not PyDict d) return ids;
+        if (d.TryGet("connection_id", out object? id) && id is string s) ids.Add(s);
+        if (d.TryGet("actions", out object? actions) && actions is List<object?> list)
+        {
+            foreach (object? action in list)
+            {
+                if (action is not PyDict a || !a.TryGet("entities", out object? entities) || entities is not List<object?> el) continue;
+                foreach (object? e in el)
+                {
+                    if (e is string es) ids.Add(es);
+                    else if (e is PyDict ed && ed.TryGet("connection_id", out object? eid) && eid is string eids) ids.Add(eids);
+                }
+            }
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using EcrAirflow.Airflow;
+using EcrAirflow.Airflow.Rest;
+using EcrAirflow.Internal;
+using Xunit;
+
+namespace EcrAirflow.Tests.Rest
+{
+    /// <summary>Collects everything core code logs, to assert what was said and that no secret was.</summary>
+    internal sealed class RecordingLog : IOperationLog
+    {
+        private readonly object _gate = new object();
+
+        public List<string> Lines { get; } = new List<string>();
+
+        public List<(string Status, int Percent, bool Completed)> ProgressRecords { get; } = new List<(string, int, bool)>();
+
+        public void Verbose(string message) => Add("VERBOSE: " + message);
+
+        public void Debug(string message) => Add("DEBUG: " + message);
+
+        public void Warning(string message) => Add("WARNING: " + message);
+
+        public void Progress(string activity, string status, int percent, bool completed = false)
+        {
+            lock (_gate)
+            {
+                ProgressRecords.Add((status, percent, completed));
+                Lines.Add($"PROGRESS: {activity} {status}");
+            }
+        }
+
+        public string All
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return string.Join("\n", Lines);
+                }
+            }
+        }
+
+        private void Add(string line)
+        {
+            lock (_gate)
+            {
+                Lines.Add(line);
+            }
+        }
+    }
+
+    internal static class Kit
+    {
+        public const string Host = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+
+        /// <summary>A token-like secret with the characters that break careless encoders.</summary>
+        public static string Secret(string tag) => $"eyJ{tag}+/=tok{Guid.NewGuid():N}";
+
+        public static string Id(string tag) => $"ecr_{tag}_{Guid.NewGuid():N}".Substring(0, 24);
+
+        public static DockerConnection Connection(string id, string password, string host = Host) =>
+            new DockerConnection(id, host, "AWS", password)
+            {
+                Registry = host,
+                ExpiresAt = DateTimeOffset.UtcNow.AddHours(12),
+                Description = "Managed by EcrAirflow (test)",
+            };
+
+        public static SyncOptions Options(AirflowEmulatorFixture airflow, AirflowApiVersion version, string? password = AirflowEmulatorFixture.Password) =>
+            new SyncOptions
+            {
+                Mode = SyncMode.Rest,
+                AirflowUrl = airflow.Url,
+                UserName = password == null ? null : AirflowEmulatorFixture.User,
+                Password = password,
+                ApiVersion = version,
+                Timeout = TimeSpan.FromSeconds(10),
+                MaximumRetryCount = 2,
+            };
+
+        public static Task<SyncOutcome> Write(SyncOptions options, RecordingLog log, params DockerConnection[] connections)
+        {
+            var target = new RestConnectionTarget(options) { BaseDelay = TimeSpan.FromMilliseconds(20) };
+            return target.WriteAsync(connections, log, CancellationToken.None);
+        }
+
+        /// <summary>Neither the log nor any message may contain one of these.</summary>
+        public static void NoSecretIn(string text, params string?[] secrets)
+        {
+            foreach (var secret in secrets.Where(s => !string.IsNullOrEmpty(s)))
+            {
+                Assert.DoesNotContain(secret!, text, StringComparison.Ordinal);
+            }
+        }
+
+        public static string Describe(EcrAirflowException ex) => $"{ex.ErrorId} {ex.Kind} {ex.Message} {ex.Hint} {ex.InnerException}";
+    }
+}

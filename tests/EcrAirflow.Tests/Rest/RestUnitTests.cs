@@ -1,0 +1,231 @@
+using System;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using EcrAirflow.Airflow;
+using EcrAirflow.Airflow.Rest;
+using Xunit;
+
+namespace EcrAirflow.Tests.Rest
+{
+    public sealed class AirflowEndpointTests
+    {
+        [Theory]
+        [InlineData("https://airflow.example.com", "https://airflow.example.com/api/v1/connections")]
+        [InlineData("https://airflow.example.com/", "https://airflow.example.com/api/v1/connections")]
+        [InlineData("https://example.com/airflow", "https://example.com/airflow/api/v1/connections")]
+        [InlineData("https://example.com/airflow/", "https://example.com/airflow/api/v1/connections")]
+        [InlineData("https://example.com/team/airflow//", "https://example.com/team/airflow/api/v1/connections")]
+        [InlineData("https://Example.COM:8443/airflow", "https://example.com:8443/airflow/api/v1/connections")]
+        [InlineData("http://[::1]:8080/a", "http://[::1]:8080/a/api/v1/connections")]
+        [InlineData("https://example.com/airflow/api/v1", "https://example.com/airflow/api/v1/connections")]
+        [InlineData("https://example.com/api/v2/", "https://example.com/api/v1/connections")]
+        public void Joins_API_paths_below_any_prefix(string baseUrl, string expected)
+        {
+            var endpoint = AirflowEndpoint.Parse(new Uri(baseUrl));
+            Assert.Equal(expected, endpoint.Resolve("api/v1/connections").AbsoluteUri);
+        }
+
+        [Fact]
+        public void Escapes_the_connection_id_segment_and_keeps_the_display_clean()
+        {
+            var endpoint = AirflowEndpoint.Parse(new Uri("https://example.com/airflow/"));
+            Assert.Equal("https://example.com/airflow", endpoint.Display);
+            Assert.Equal("https://example.com/airflow/api/v1/connections/%C3%A9cr.eu-west-1",
+                endpoint.Resolve("api/v1/connections/" + AirflowEndpoint.Segment("écr.eu-west-1")).AbsoluteUri);
+        }
+
+        [Theory]
+        [InlineData("https://example.com/api/v1", AirflowApiVersion.V1)]
+        [InlineData("https://example.com/x/API/V2/", AirflowApiVersion.V2)]
+        [InlineData("https://example.com/x", AirflowApiVersion.Auto)]
+        public void A_version_suffix_on_the_URL_names_the_API(string url, AirflowApiVersion expected)
+        {
+            Assert.Equal(expected, AirflowEndpoint.Parse(new Uri(url)).VersionFromPath);
+        }
+
+        [Fact]
+        public void Refuses_credentials_in_the_URL_without_repeating_them()
+        {
+            var ex = Assert.Throws<EcrAirflowException>(() => AirflowEndpoint.Parse(new Uri("https://admin:s3cret-pw@airflow.example.com/")));
+            Assert.Equal("AirflowUrlContainsCredentials", ex.ErrorId);
+            Assert.Equal(FailureKind.InvalidArgument, ex.Kind);
+            Kit.NoSecretIn(Kit.Describe(ex) + ex.TargetObject, "s3cret-pw");
+        }
+
+        [Theory]
+        [InlineData("ftp://airflow.example.com")]
+        [InlineData("https://airflow.example.com/?x=1")]
+        [InlineData("https://airflow.example.com/#top")]
+        public void Refuses_what_is_not_a_base_URL(string url)
+        {
+            var ex = Assert.Throws<EcrAirflowException>(() => AirflowEndpoint.Parse(new Uri(url)));
+            Assert.Equal("InvalidAirflowUrl", ex.ErrorId);
+        }
+
+        [Theory]
+        [InlineData("localhost", true)]
+        [InlineData("LOCALHOST", true)]
+        [InlineData("127.0.0.1", true)]
+        [InlineData("127.45.6.7", true)]
+        [InlineData("::1", true)]
+        [InlineData("[::1]", true)]
+        [InlineData("::ffff:127.0.0.1", true)]
+        [InlineData("10.0.0.1", false)]
+        [InlineData("128.0.0.1", false)]
+        [InlineData("airflow.invalid", false)]
+        [InlineData("localhost.example.com", false)]
+        [InlineData("::2", false)]
+        public void Knows_loopback_hosts(string host, bool loopback)
+        {
+            Assert.Equal(loopback, AirflowEndpoint.IsLoopbackHost(host));
+        }
+
+        [Theory]
+        [InlineData("http://airflow.invalid", true, false, true)]
+        [InlineData("http://airflow.invalid", true, true, false)]   // -AllowUnencryptedAuthentication
+        [InlineData("http://airflow.invalid", false, false, false)] // nothing secret to send
+        [InlineData("https://airflow.invalid", true, false, false)]
+        [InlineData("http://127.0.0.1:8080", true, false, false)]
+        [InlineData("http://[::1]:8080", true, false, false)]
+        [InlineData("http://localhost:8080", true, false, false)]
+        public void Refuses_credentials_over_clear_text_to_another_host(string url, bool credentials, bool allow, bool refused)
+        {
+            var endpoint = AirflowEndpoint.Parse(new Uri(url));
+            var ex = Record.Exception(() => endpoint.EnsureCredentialsMaySend(credentials, allow));
+            if (!refused)
+            {
+                Assert.Null(ex);
+                return;
+            }
+
+            var error = Assert.IsType<EcrAirflowException>(ex);
+            Assert.Equal("UnencryptedAuthenticationRefused", error.ErrorId);
+            Assert.Equal(FailureKind.SecurityError, error.Kind);
+            Assert.Contains("-AllowUnencryptedAuthentication", error.Hint);
+        }
+
+        [Fact]
+        public void The_Rest_target_refuses_before_any_request()
+        {
+            var options = new SyncOptions { Mode = SyncMode.Rest, AirflowUrl = new Uri("http://airflow.invalid"), UserName = "admin", Password = "pw-secret", ApiVersion = AirflowApiVersion.V2 };
+            var ex = Assert.Throws<EcrAirflowException>(() => ConnectionTargetFactory.Create(options));
+            Assert.Equal("UnencryptedAuthenticationRefused", ex.ErrorId);
+            Kit.NoSecretIn(Kit.Describe(ex), "pw-secret");
+
+            options.AccessToken = "tok-secret";
+            options.UserName = null;
+            options.Password = null;
+            Assert.Equal("UnencryptedAuthenticationRefused", Assert.Throws<EcrAirflowException>(() => ConnectionTargetFactory.Create(options)).ErrorId);
+        }
+    }
+
+    public sealed class AirflowErrorsTests
+    {
+        private static SecretRedactor Redactor(params string[] secrets)
+        {
+            var r = new SecretRedactor();
+            foreach (var s in secrets)
+            {
+                r.Add(s);
+            }
+
+            return r;
+        }
+
+        [Fact]
+        public void Reads_the_detail_of_a_v1_problem()
+        {
+            var body = "{\"detail\": \"The connection_id cannot be updated.\", \"status\": 400, \"title\": \"Bad Request\", \"type\": \"x\"}";
+            Assert.Equal("The connection_id cannot be updated.", AirflowErrors.Detail(body, Redactor()));
+        }
+
+        [Fact]
+        public void Reads_a_v2_validation_error_without_its_input()
+        {
+            var body = "{\"detail\":[{\"type\":\"extra_forbidden\",\"loc\":[\"body\",\"actions\",0,\"create\",\"entities\",0,\"colour\"],\"msg\":\"Extra inputs are not permitted\",\"input\":{\"password\":\"tok+/=secret\"}}]}";
+            var detail = AirflowErrors.Detail(body, Redactor());
+            Assert.Equal("actions.0.create.entities.0.colour: Extra inputs are not permitted", detail);
+            Assert.DoesNotContain("tok+/=secret", detail);
+        }
+
+        [Fact]
+        public void Masks_secrets_and_ignores_HTML()
+        {
+            Assert.Equal("bad password ******** for you", AirflowErrors.Detail("{\"detail\":\"bad password tok+/=secret for you\"}", Redactor("tok+/=secret")));
+            Assert.Equal("", AirflowErrors.Detail("<html><body>502 Bad Gateway</body></html>", Redactor()));
+            Assert.Equal("upstream timed out", AirflowErrors.Detail("upstream timed out", Redactor()));
+        }
+    }
+
+    public sealed class ConnectionJsonTests
+    {
+        // ConnectionBody's documented properties (v2 spec; additionalProperties: false).
+        private static readonly string[] Documented = { "connection_id", "conn_type", "description", "host", "login", "schema", "port", "password", "extra" };
+
+        [Fact]
+        public void The_bulk_body_has_only_documented_fields()
+        {
+            var a = Kit.Connection("a", "p1");
+            var b = Kit.Connection("b", "p2");
+            b.Email = "ops@example.com";
+            b.Reauth = false;
+            using var doc = JsonDocument.Parse(ConnectionJson.BulkUpsert(new[] { a, b }));
+
+            var action = Assert.Single(doc.RootElement.GetProperty("actions").EnumerateArray());
+            Assert.Equal(new[] { "action", "entities", "action_on_existence" }, action.EnumerateObject().Select(p => p.Name));
+            Assert.Equal("create", action.GetProperty("action").GetString());
+            Assert.Equal("overwrite", action.GetProperty("action_on_existence").GetString());
+            var entities = action.GetProperty("entities").EnumerateArray().ToList();
+            Assert.All(entities, e => Assert.All(e.EnumerateObject(), p => Assert.Contains(p.Name, Documented)));
+            Assert.False(entities[0].TryGetProperty("extra", out _)); // only when -Email/-Reauth was given
+            Assert.Equal(JsonValueKind.String, entities[1].GetProperty("extra").ValueKind); // a JSON *string*
+            Assert.Equal("{\"email\":\"ops@example.com\",\"reauth\":false}", entities[1].GetProperty("extra").GetString());
+            Assert.Equal("docker", entities[0].GetProperty("conn_type").GetString());
+        }
+
+        [Fact]
+        public void The_extra_holds_only_what_was_given()
+        {
+            var c = Kit.Connection("a", "p");
+            Assert.Null(ConnectionJson.Extra(c));
+            c.Reauth = true;
+            Assert.Equal("{\"reauth\":true}", ConnectionJson.Extra(c));
+        }
+    }
+
+    public sealed class AccessTokenCacheTests
+    {
+        private static string Jwt(DateTimeOffset exp)
+        {
+            static string B64(string s) => Convert.ToBase64String(Encoding.UTF8.GetBytes(s)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            return B64("{\"alg\":\"HS512\",\"typ\":\"JWT\"}") + "." + B64("{\"sub\":\"1\",\"exp\":" + exp.ToUnixTimeSeconds() + "}") + ".c2ln";
+        }
+
+        [Fact]
+        public void Reads_the_exp_claim_and_drops_expired_tokens()
+        {
+            var endpoint = AirflowEndpoint.Parse(new Uri("https://cache.example.com"));
+            var key = AccessTokenCache.Key(endpoint, "u", "p");
+            var exp = DateTimeOffset.UtcNow.AddHours(1);
+            Assert.Equal(exp.ToUnixTimeSeconds(), AccessTokenCache.ExpiresAt(Jwt(exp))!.Value.ToUnixTimeSeconds());
+
+            AccessTokenCache.Set(key, Jwt(exp));
+            Assert.NotNull(AccessTokenCache.Get(key));
+            AccessTokenCache.Set(key, Jwt(DateTimeOffset.UtcNow.AddSeconds(10))); // inside the renewal margin
+            Assert.Null(AccessTokenCache.Get(key));
+            AccessTokenCache.Set(key, "opaque-token");
+            Assert.Equal("opaque-token", AccessTokenCache.Get(key));
+        }
+
+        [Fact]
+        public void The_key_depends_on_the_password_but_does_not_hold_it()
+        {
+            var endpoint = AirflowEndpoint.Parse(new Uri("https://cache.example.com"));
+            var right = AccessTokenCache.Key(endpoint, "u", "right-password");
+            Assert.NotEqual(right, AccessTokenCache.Key(endpoint, "u", "wrong-password"));
+            Assert.DoesNotContain("right-password", right);
+        }
+    }
+}

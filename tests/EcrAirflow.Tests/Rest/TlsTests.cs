@@ -1,0 +1,126 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using EcrAirflow.Airflow;
+using EcrAirflow.Airflow.Rest;
+using Xunit;
+
+namespace EcrAirflow.Tests.Rest
+{
+    /// <summary>
+    /// A TLS server with a self-signed certificate on loopback: the certificate check must fail with
+    /// SecurityError, and -SkipCertificateCheck must let the same request through.
+    /// </summary>
+    public sealed class TlsTests : IDisposable
+    {
+        private readonly TcpListener _listener = new TcpListener(IPAddress.Loopback, 0);
+        private readonly X509Certificate2 _certificate;
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+
+        public TlsTests()
+        {
+            using var key = RSA.Create(2048);
+            var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+            _certificate = X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12), null);
+            _listener.Start();
+            _ = Task.Run(ServeAsync);
+        }
+
+        private Uri Url => new Uri($"https://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
+
+        [Fact]
+        public async Task An_untrusted_certificate_is_a_SecurityError_and_is_not_retried()
+        {
+            var options = new SyncOptions { Mode = SyncMode.Rest, AirflowUrl = Url, UserName = "admin", Password = "pw-secret", ApiVersion = AirflowApiVersion.V2, MaximumRetryCount = 3 };
+            var log = new RecordingLog();
+
+            var ex = await Assert.ThrowsAsync<EcrAirflowException>(() =>
+                new RestConnectionTarget(options).WriteAsync(new[] { Kit.Connection("ecr", "tok-secret") }, log, CancellationToken.None));
+
+            Assert.Equal("AirflowTlsFailure", ex.ErrorId);
+            Assert.Equal(FailureKind.SecurityError, ex.Kind);
+            Assert.Contains("-SkipCertificateCheck", ex.Hint);
+            Assert.DoesNotContain(log.Lines, l => l.Contains("retry", StringComparison.Ordinal));
+            Kit.NoSecretIn(Kit.Describe(ex) + log.All, "pw-secret", "tok-secret");
+        }
+
+        [Fact]
+        public async Task SkipCertificateCheck_accepts_it()
+        {
+            var options = new SyncOptions { Mode = SyncMode.Rest, AirflowUrl = Url, ApiVersion = AirflowApiVersion.Auto, SkipCertificateCheck = true, MaximumRetryCount = 0 };
+
+            // The stub answers 200 {"version":"3.1.0"} to everything: the probe succeeds, the bulk reply is not a BulkResponse.
+            var ex = await Assert.ThrowsAsync<EcrAirflowException>(() =>
+                new RestConnectionTarget(options).WriteAsync(new[] { Kit.Connection("ecr", "tok-secret") }, new RecordingLog(), CancellationToken.None));
+
+            Assert.Equal("AirflowUnexpectedResponse", ex.ErrorId);
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            _certificate.Dispose();
+        }
+
+        private async Task ServeAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                TcpClient client;
+                try
+                {
+                    client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                }
+                catch (Exception)
+                {
+                    return;
+                }
+
+                _ = Task.Run(async () =>
+                {
+                    using (client)
+                    using (var tls = new SslStream(client.GetStream()))
+                    {
+                        try
+                        {
+                            await tls.AuthenticateAsServerAsync(_certificate);
+                            var reader = new StreamReader(tls, Encoding.ASCII, false, 1024, leaveOpen: true);
+                            var length = 0;
+                            string? line;
+                            while (!string.IsNullOrEmpty(line = await reader.ReadLineAsync()))
+                            {
+                                if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+                                {
+                                    length = int.Parse(line.Substring(15).Trim());
+                                }
+                            }
+
+                            var body = new char[length];
+                            for (var read = 0; read < length;)
+                            {
+                                read += await reader.ReadAsync(body, read, length - read);
+                            }
+
+                            var json = "{\"version\":\"3.1.0\",\"git_version\":null}";
+                            var reply = $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {json.Length}\r\nConnection: close\r\n\r\n{json}";
+                            await tls.WriteAsync(Encoding.ASCII.GetBytes(reply));
+                        }
+                        catch (Exception)
+                        {
+                            // the client refused our certificate: expected in one test
+                        }
+                    }
+                });
+            }
+        }
+    }
+}

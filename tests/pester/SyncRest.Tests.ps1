@@ -1,0 +1,246 @@
+# Sync-AirflowEcrConnection -Mode Rest against the Airflow API emulator, as Airflow 2 (API v1) and
+# Airflow 3 (API v2). Imports the staged module (build.ps1 sets ECRAIRFLOW_TEST_MODULE).
+
+BeforeDiscovery {
+    $script:Airflows = @(
+        @{ AirflowVersion = 2; Api = 'V1' }
+        @{ AirflowVersion = 3; Api = 'V2' }
+    )
+}
+
+BeforeAll {
+    Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
+    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+
+    $script:Emulators = @{
+        2 = Start-AirflowEmulator -AirflowVersion 2 -Password 'airflow-Pa55'
+        3 = Start-AirflowEmulator -AirflowVersion 3 -Password 'airflow-Pa55'
+    }
+    $script:AirflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString 'airflow-Pa55' -AsPlainText -Force))
+
+    # What Get-EcrDockerCredential outputs, as far as Sync-AirflowEcrConnection reads it.
+    function New-TestCredential([string] $Region = 'eu-west-1', [string] $Token = 'tok+/=en') {
+        [pscustomobject]@{
+            Registry  = "https://123456789012.dkr.ecr.$Region.amazonaws.com"
+            UserName  = 'AWS'
+            Password  = (ConvertTo-SecureString $Token -AsPlainText -Force)
+            ExpiresAt = [DateTimeOffset]::UtcNow.AddHours(12)
+            Region    = $Region
+        }
+    }
+
+    function New-TestId([string] $Tag) { "ecr_${Tag}_" + [guid]::NewGuid().ToString('n').Substring(0, 8) }
+
+    # "METHOD /path STATUS" for each Airflow API request the emulator saw.
+    function Get-RequestLine($Emulator) {
+        @(Get-EmulatorRequests -Url $Emulator.Url | ForEach-Object { '{0} {1} {2}' -f $_.method, $_.path, $_.status })
+    }
+
+    function Get-StoredConnection($Emulator, [string] $Id) {
+        Get-EmulatorConnections -Url $Emulator.Url | Where-Object connection_id -eq $Id
+    }
+
+    # Forgets the request log only (Clear-EmulatorState also forgets the connections).
+    function Clear-RequestLog($Emulator) {
+        $null = Invoke-RestMethod -Method Delete -Uri "$($Emulator.Url)/_emulator/requests"
+    }
+}
+
+AfterAll {
+    foreach ($emulator in $script:Emulators.Values) { Stop-Peer $emulator }
+}
+
+Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (API <Api>)' -ForEach $Airflows {
+    BeforeAll {
+        $script:Emu = $Emulators[$AirflowVersion]
+        $script:Url = $Emu.Url
+        $script:Rest = @{ Mode = 'Rest'; AirflowUrl = $Url; AirflowCredential = $AirflowCredential; ApiVersion = $Api }
+    }
+
+    BeforeEach {
+        Clear-EmulatorState -Url $Emu.Url
+    }
+
+    It 'creates the connection, then updates it in place' {
+        $id = New-TestId 'cu'
+        $first = New-TestCredential -Token 'tok+/=en-first' | Sync-AirflowEcrConnection -ConnectionId $id @Rest
+
+        $first.ConnectionId | Should -Be $id
+        $first.Mode | Should -Be 'Rest'
+        $first.ApiVersion | Should -Be $Api
+        $first.Target | Should -Be $Url.ToString().TrimEnd('/')
+        $first.Registry | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
+        $first.Action | Should -Be ($Api -eq 'V1' ? 'Created' : 'Upserted')
+        $stored = Get-StoredConnection $Emu $id
+        $stored.conn_type | Should -Be 'docker'
+        $stored.host | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
+        $stored.login | Should -Be 'AWS'
+        $stored.password | Should -Be 'tok+/=en-first'
+
+        $second = New-TestCredential -Token 'tok+/=en-second' | Sync-AirflowEcrConnection -ConnectionId $id @Rest
+
+        $second.Action | Should -Be ($Api -eq 'V1' ? 'Updated' : 'Upserted')
+        (Get-StoredConnection $Emu $id).password | Should -Be 'tok+/=en-second'
+        Get-RequestLine $Emu | Should -Not -Match '^DELETE'
+    }
+
+    It 'maps three registries to three connections with -ConnectionId delay binding' {
+        $suffix = [guid]::NewGuid().ToString('n').Substring(0, 6)
+        $regions = 'eu-west-1', 'us-east-1', 'ap-southeast-2'
+        # Get the v2 token first, so only the write itself is counted below.
+        New-TestCredential | Sync-AirflowEcrConnection -ConnectionId (New-TestId 'warm') @Rest | Out-Null
+        Clear-RequestLog $Emu
+
+        $results = $regions | ForEach-Object { New-TestCredential -Region $_ -Token "tok+/=en-$_" } |
+            Sync-AirflowEcrConnection -ConnectionId { "ecr_$($_.Region)_$suffix" } @Rest
+
+        $results.ConnectionId | Should -Be ($regions | ForEach-Object { "ecr_${_}_$suffix" })
+        foreach ($region in $regions) {
+            $stored = Get-StoredConnection $Emu "ecr_${region}_$suffix"
+            $stored.host | Should -Be "123456789012.dkr.ecr.$region.amazonaws.com"
+            $stored.password | Should -Be "tok+/=en-$region"
+        }
+        $lines = Get-RequestLine $Emu
+        if ($Api -eq 'V2') {
+            $lines | Should -Be @('PATCH /api/v2/connections 200') # exactly one bulk request
+        }
+        else {
+            @($lines -match '^PATCH /api/v1/connections/.* 404$').Count | Should -Be 3
+            @($lines -match '^POST /api/v1/connections 200$').Count | Should -Be 3
+        }
+    }
+
+    It 'sends one request per run in the steady state' {
+        $suffix = [guid]::NewGuid().ToString('n').Substring(0, 6)
+        $regions = 'eu-west-1', 'us-east-1'
+        $regions | ForEach-Object { New-TestCredential -Region $_ } |
+            Sync-AirflowEcrConnection -ConnectionId { "ecr_$($_.Region)_$suffix" } @Rest | Out-Null
+        Clear-RequestLog $Emu
+
+        $results = $regions | ForEach-Object { New-TestCredential -Region $_ -Token "tok+/=en-next-$_" } |
+            Sync-AirflowEcrConnection -ConnectionId { "ecr_$($_.Region)_$suffix" } @Rest
+
+        $results.Count | Should -Be 2
+        if ($Api -eq 'V2') {
+            Get-RequestLine $Emu | Should -Be @('PATCH /api/v2/connections 200')
+        }
+        else {
+            Get-RequestLine $Emu | Should -Be ($regions | ForEach-Object { "PATCH /api/v1/connections/ecr_${_}_$suffix 200" })
+        }
+    }
+
+    It 'reports a wrong Airflow password as PermissionDenied, without any secret in the ErrorRecord' {
+        $bad = [pscredential]::new('admin', (ConvertTo-SecureString 'wrong-Pa55' -AsPlainText -Force))
+        $err = $null
+        try {
+            New-TestCredential -Token 'tok+/=en-denied' |
+                Sync-AirflowEcrConnection -ConnectionId (New-TestId 'denied') -Mode Rest -AirflowUrl $Url -AirflowCredential $bad -ApiVersion $Api -ErrorAction Stop
+        }
+        catch { $err = $_ }
+
+        $err | Should -Not -BeNullOrEmpty
+        $err.CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $err.FullyQualifiedErrorId | Should -Be 'AirflowAuthenticationFailed,EcrAirflow.Commands.SyncAirflowEcrConnectionCommand'
+        $err.ErrorDetails.RecommendedAction | Should -Match ($Api -eq 'V1' ? 'auth_backends' : 'auth manager')
+        $text = ($err | Format-List * -Force | Out-String) + ($err.Exception | Format-List * -Force | Out-String) + $err.Exception.ToString()
+        $text | Should -Not -Match ([regex]::Escape('wrong-Pa55'))
+        $text | Should -Not -Match ([regex]::Escape('tok+/=en-denied'))
+        $text | Should -Not -Match 'airflow-Pa55'
+    }
+
+    It '-WhatIf writes nothing and never shows the password' {
+        $id = New-TestId 'whatif'
+        $transcript = Join-Path ([IO.Path]::GetTempPath()) "whatif-$([guid]::NewGuid().ToString('n')).txt"
+        Start-Transcript -LiteralPath $transcript | Out-Null
+        try {
+            $out = New-TestCredential -Token 'tok+/=en-whatif' | Sync-AirflowEcrConnection -ConnectionId $id @Rest -WhatIf -Verbose *>&1 | Out-String
+        }
+        finally { Stop-Transcript | Out-Null }
+        $said = (Get-Content -LiteralPath $transcript -Raw) + $out
+        Remove-Item -LiteralPath $transcript
+
+        $said | Should -Match ([regex]::Escape("What if: Performing the operation `"Write Airflow connection`" on target `"Airflow connection '$id'"))
+        $said | Should -Match ([regex]::Escape($Url.ToString().TrimEnd('/')))
+        $said | Should -Not -Match ([regex]::Escape('tok+/=en-whatif'))
+        Get-RequestLine $Emu | Should -BeNullOrEmpty
+        Get-StoredConnection $Emu $id | Should -BeNullOrEmpty
+    }
+
+    It 'leaves the previous connection intact when the write fails with 500' {
+        $id = New-TestId 'keep'
+        New-TestCredential -Token 'tok+/=en-before' | Sync-AirflowEcrConnection -ConnectionId $id @Rest | Out-Null
+        $path = $Api -eq 'V1' ? "/api/v1/connections/$id" : '/api/v2/connections'
+        Set-EmulatorFault -Url $Emu.Url @{ method = 'PATCH'; path = $path; status = 500; times = 10 }
+
+        $err = $null
+        try { New-TestCredential -Token 'tok+/=en-after' | Sync-AirflowEcrConnection -ConnectionId $id @Rest -MaximumRetryCount 1 -ErrorAction Stop }
+        catch { $err = $_ }
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'AirflowUnavailable,*'
+        $err.CategoryInfo.Category | Should -Be 'ConnectionError'
+        (Get-StoredConnection $Emu $id).password | Should -Be 'tok+/=en-before'
+        $err.Exception.Message | Should -Not -Match ([regex]::Escape('tok+/=en-after'))
+    }
+
+    It 'retries a 503 after the Retry-After the server asked for' {
+        $id = New-TestId 'retry'
+        New-TestCredential | Sync-AirflowEcrConnection -ConnectionId $id @Rest | Out-Null
+        Clear-RequestLog $Emu
+        $path = $Api -eq 'V1' ? "/api/v1/connections/$id" : '/api/v2/connections'
+        Set-EmulatorFault -Url $Emu.Url @{ method = 'PATCH'; path = $path; status = 503; retryAfter = 1; times = 1 }
+
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $result = New-TestCredential -Token 'tok+/=en-retried' | Sync-AirflowEcrConnection -ConnectionId $id @Rest
+        $clock.Stop()
+
+        $result.ConnectionId | Should -Be $id
+        $clock.Elapsed.TotalMilliseconds | Should -BeGreaterOrEqual 950
+        Get-RequestLine $Emu | Should -Be @("PATCH $path 503", "PATCH $path 200")
+        (Get-StoredConnection $Emu $id).password | Should -Be 'tok+/=en-retried'
+    }
+
+    It 'refuses an invalid connection id before any request' {
+        $err = $null
+        New-TestCredential | Sync-AirflowEcrConnection -ConnectionId 'not valid!' @Rest -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+
+        $err[0].FullyQualifiedErrorId | Should -Be 'InvalidConnectionId,EcrAirflow.Commands.SyncAirflowEcrConnectionCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Get-RequestLine $Emu | Should -BeNullOrEmpty
+    }
+
+    It 'says in the verbose stream what it requests where, never a secret' {
+        $id = New-TestId 'verbose'
+        $verbose = New-TestCredential -Token 'tok+/=en-verbose' | Sync-AirflowEcrConnection -ConnectionId $id @Rest -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
+
+        $verbose | Should -Match 'PATCH http://127\.0\.0\.1:\d+/api/v\d/connections'
+        $verbose | Should -Not -Match ([regex]::Escape('tok+/=en-verbose'))
+        $verbose | Should -Not -Match 'airflow-Pa55'
+    }
+}
+
+Describe 'Sync-AirflowEcrConnection -Mode Rest safety checks' {
+    It 'refuses to send credentials over http:// to a non-loopback host, before any request' {
+        $err = $null
+        $verbose = try {
+            New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Rest -AirflowUrl http://airflow.invalid -AirflowCredential $AirflowCredential -Verbose -ErrorAction Stop 4>&1
+        }
+        catch { $err = $_ }
+
+        $err.FullyQualifiedErrorId | Should -Be 'UnencryptedAuthenticationRefused,EcrAirflow.Commands.SyncAirflowEcrConnectionCommand'
+        $err.CategoryInfo.Category | Should -Be 'SecurityError'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'AllowUnencryptedAuthentication'
+        # airflow.invalid can never resolve: had a request been tried, the error would be a DNS failure.
+        $verbose | Out-String | Should -Not -Match 'GET |PATCH |POST '
+    }
+
+    It 'refuses credentials inside -AirflowUrl without repeating them' {
+        $err = $null
+        $withPassword = 'https://admin:pa55-in-url@airflow.example.com'
+        try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl $withPassword -ErrorAction Stop }
+        catch { $err = $_ }
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'AirflowUrlContainsCredentials,*'
+        ($err | Format-List * -Force | Out-String) | Should -Not -Match 'pa55-in-url'
+    }
+}

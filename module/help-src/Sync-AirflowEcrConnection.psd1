@@ -19,7 +19,7 @@ Credentials are collected from the pipeline and written together when the pipeli
         Email                          = 'Written to the connection''s extra as "email".'
         Reauth                         = 'Written to the connection''s extra as "reauth" (true, or false with -Reauth:$false).'
         Mode                           = 'Where to write: Rest (the Airflow REST API, the default), Cli (the Airflow command line) or EnvironmentVariable (AIRFLOW_CONN_* variables).'
-        AirflowUrl                     = 'Rest: the base URL of the Airflow webserver (Airflow 2) or API server (Airflow 3), e.g. https://airflow.example.com or https://example.com/airflow.'
+        AirflowUrl                     = 'Rest: the base URL of the Airflow webserver (Airflow 2) or API server (Airflow 3), e.g. https://airflow.example.com or https://example.com/airflow. A URL with user:password@ inside is refused.'
         AirflowCredential              = 'Rest: the Airflow user and password (basic auth on Airflow 2, a JWT from /auth/token on Airflow 3).'
         AccessToken                    = 'Rest: a bearer token to use instead of -AirflowCredential.'
         ApiVersion                     = 'Rest: V1 (Airflow 2), V2 (Airflow 3) or Auto (default: asks /api/v2/version, then /api/v1/version, once per URL per session).'
@@ -31,8 +31,9 @@ Credentials are collected from the pipeline and written together when the pipeli
         WorkingDirectory               = 'Cli: where the temporary import file is written (default: the temp folder); it must be visible to the CLI, e.g. a folder bind-mounted into the container.'
         Format                         = 'EnvironmentVariable: Uri (docker://login:password@host, read by every Airflow) or Json (Airflow 2.3+).'
         Scope                          = 'EnvironmentVariable: Process (default), or User / Machine (Windows only) to persist the variable.'
-        Path                           = 'EnvironmentVariable: a dotenv file (docker compose .env) whose AIRFLOW_CONN_<ID> line is added or replaced, keeping every other line.'
-        CiSystem                       = 'EnvironmentVariable: Auto (default: GitHub Actions when GITHUB_ENV is set, Azure Pipelines when TF_BUILD is set), GitHubActions, AzurePipelines or None.'
+        Path                           = 'EnvironmentVariable: a dotenv file (docker compose .env) whose AIRFLOW_CONN_<ID> line is added or replaced atomically, keeping every other line, comment and line ending. A new file is created owner-only. Cannot be combined with -Scope.'
+        IncludeValue                   = 'EnvironmentVariable: adds the variable''s value, in plain text, as a Value property of each result. Without it the value (which holds the ECR password) is never output.'
+        CiSystem                       = 'EnvironmentVariable: Auto (default: GitHub Actions when GITHUB_ENV is set, Azure Pipelines when TF_BUILD is set), GitHubActions, AzurePipelines or None. CI output is written in addition to the scope or file: GitHub Actions masks the password (::add-mask::) and appends to $GITHUB_ENV; Azure Pipelines sets a secret variable.'
     }
     Inputs      = @(
         @{ Type = 'EcrAirflow.EcrDockerCredential'; Description = 'From Get-EcrDockerCredential.' }

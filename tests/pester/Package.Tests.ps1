@@ -1,6 +1,7 @@
 # What ships is what is tested: the .nupkg made by build.ps1 -Task Package is installed from a local
 # PSResourceGet repository into a temporary folder, and that copy is imported and used.
 BeforeAll {
+    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
     $script:Repo = $env:ECRAIRFLOW_TEST_REPO
     $script:Version = (Import-PowerShellDataFile $env:ECRAIRFLOW_TEST_MODULE).ModuleVersion
     $script:RepoName = 'EcrAirflowTest-' + [guid]::NewGuid().ToString('n')
@@ -22,18 +23,24 @@ Describe 'The package' {
         (Find-PSResource -Name EcrAirflow -Repository $RepoName).Version.ToString() | Should -Be $Version
     }
 
-    It 'installs into a temporary path, imports from there and gets a token' {
+    It 'installs into a temporary path, imports from there (in a fresh pwsh) and gets a token' {
         Save-PSResource -Name EcrAirflow -Repository $RepoName -Path $Dest -TrustRepository -ErrorAction Stop
         $manifest = Join-Path $Dest "EcrAirflow/$Version/EcrAirflow.psd1"
         Test-Path $manifest | Should -BeTrue
-        Remove-Module EcrAirflow -Force -ErrorAction SilentlyContinue
-        $module = Import-Module $manifest -PassThru -Force
-        $module.ModuleBase | Should -Be (Split-Path $manifest)
-        (Get-Command Get-EcrDockerCredential).DLL | Should -BeLike "$Dest*"
-        $cred = [pscredential]::new($Moto.allowed.accessKeyId, (ConvertTo-SecureString $Moto.allowed.secretAccessKey -AsPlainText -Force))
-        $c = Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $Moto.endpoint -Credential $cred -Force
-        $c.Registry | Should -Be "$($Moto.accountId).dkr.ecr.eu-west-1.amazonaws.com"
-        (Get-Help Get-EcrDockerCredential).examples.example.Count | Should -BeGreaterOrEqual 3
+        $pwsh = Get-PwshCommandLine
+        $script = @"
+`$m = Import-Module '$manifest' -PassThru -ErrorAction Stop
+'BASE ' + `$m.ModuleBase
+'DLL ' + (Get-Command Get-EcrDockerCredential).DLL
+`$cred = [pscredential]::new('$($Moto.allowed.accessKeyId)', (ConvertTo-SecureString '$($Moto.allowed.secretAccessKey)' -AsPlainText -Force))
+'REGISTRY ' + (Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl '$($Moto.endpoint)' -Credential `$cred -ErrorAction Stop).Registry
+'EXAMPLES ' + (Get-Help Get-EcrDockerCredential).examples.example.Count
+"@
+        $out = (& $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script 2>&1) -join "`n"
+        $out | Should -Match ("BASE " + [regex]::Escape((Split-Path $manifest)))
+        $out | Should -Match ("DLL " + [regex]::Escape($Dest))
+        $out | Should -Match "REGISTRY $($Moto.accountId)\.dkr\.ecr\.eu-west-1\.amazonaws\.com"
+        $out | Should -Match 'EXAMPLES [3-9]'
     }
 
     It 'contains no test or source files' {

@@ -107,6 +107,7 @@ function Invoke-Test {
 
     $moto = Start-MotoPeer -WorkDirectory $results
     $env:ECRAIRFLOW_TEST_MOTO = $moto.InfoPath
+    $env:ECRAIRFLOW_TEST_MOTO_LOG = $moto.RequestLog
     $env:ECRAIRFLOW_TEST_MODULE = Join-Path $ModuleDir 'EcrAirflow.psd1'
     $env:ECRAIRFLOW_TEST_ROOT = $Root
     $env:ECRAIRFLOW_TEST_REPO = Join-Path $Out 'repo'

@@ -1,0 +1,121 @@
+# The real pipeline end to end: Get-EcrDockerCredential against moto (signatures checked) piped into
+# Sync-AirflowEcrConnection against the Airflow emulator (Airflow 2 and 3), the stand-in CLI and the
+# environment; plus the scheduling recipe's script in examples/, so the documented recipe cannot rot.
+BeforeAll {
+    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+    Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
+    $script:Moto = Get-Content $env:ECRAIRFLOW_TEST_MOTO -Raw | ConvertFrom-Json
+    $script:Aws = [pscredential]::new($Moto.allowed.accessKeyId, (ConvertTo-SecureString $Moto.allowed.secretAccessKey -AsPlainText -Force))
+    $script:Token = "$($Moto.accountId)-auth-token"
+    $script:Emulators = @{
+        2 = Start-AirflowEmulator -AirflowVersion 2 -Password 'pipeline-Pa55'
+        3 = Start-AirflowEmulator -AirflowVersion 3 -Password 'pipeline-Pa55'
+    }
+    $script:Airflow = [pscredential]::new('admin', (ConvertTo-SecureString 'pipeline-Pa55' -AsPlainText -Force))
+    $script:Get = @{ Region = 'eu-west-1'; EndpointUrl = $Moto.endpoint; Credential = $Aws; Force = $true }
+    $script:Registry = "$($Moto.accountId).dkr.ecr.eu-west-1.amazonaws.com"
+}
+
+AfterAll {
+    foreach ($e in $Emulators.Values) { Stop-Peer $e }
+}
+
+Describe 'Get-EcrDockerCredential | Sync-AirflowEcrConnection -Mode Rest on Airflow <_>' -ForEach 2, 3 {
+    BeforeAll { $script:Emu = $Emulators[$_] }
+
+    It 'creates, then updates the connection with the token moto issued' {
+        $first = Get-EcrDockerCredential @Get | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Rest -AirflowUrl $Emu.Url -AirflowCredential $Airflow
+        $first.ConnectionId | Should -Be 'ecr'
+        $first.Registry | Should -Be $Registry
+        $first.ApiVersion | Should -Be $(if ($_ -eq 2) { 'V1' } else { 'V2' })
+        $first.Action | Should -BeIn 'Created', 'Upserted'
+        $stored = Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq 'ecr'
+        $stored.conn_type | Should -Be 'docker'
+        $stored.host | Should -Be $Registry
+        $stored.login | Should -Be 'AWS'
+        $stored.password | Should -Be $Token
+
+        $second = Get-EcrDockerCredential @Get | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Rest -AirflowUrl $Emu.Url -AirflowCredential $Airflow
+        $second.Action | Should -BeIn 'Updated', 'Upserted'
+        @(Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq 'ecr').Count | Should -Be 1
+        # Never deleted on the way: no DELETE ever reached Airflow.
+        Get-EmulatorRequests -Url $Emu.Url | Where-Object method -eq 'DELETE' | Should -BeNullOrEmpty
+    }
+
+    It 'one ECR request per refresh, and many registries in one Airflow 3 request' {
+        $null = Invoke-RestMethod -Method Delete -Uri "$($Emu.Url)/_emulator/requests"
+        $before = @(Get-MotoRequests -RequestLog $env:ECRAIRFLOW_TEST_MOTO_LOG).Count
+        $results = Get-EcrDockerCredential @Get -RegistryId 111111111111, 222222222222, 333333333333 |
+            Sync-AirflowEcrConnection -ConnectionId { "ecr_$($_.RegistryId)" } -Mode Rest -AirflowUrl $Emu.Url -AirflowCredential $Airflow
+        $results | Should -HaveCount 3
+        @(Get-MotoRequests -RequestLog $env:ECRAIRFLOW_TEST_MOTO_LOG).Count - $before | Should -Be 1
+        $writes = @(Get-EmulatorRequests -Url $Emu.Url | Where-Object { $_.path -like '/api/*/connections*' })
+        if ($_ -eq 3) { $writes.Count | Should -Be 1 } else { $writes.Count | Should -BeGreaterOrEqual 3 }
+    }
+}
+
+Describe 'The other modes, fed by moto' {
+    It 'EnvironmentVariable: AIRFLOW_CONN_ECR_PIPE holds a URI with the token, read back by Airflow''s rules' {
+        try {
+            $r = Get-EcrDockerCredential @Get | Sync-AirflowEcrConnection -ConnectionId ecr_pipe -Mode EnvironmentVariable -CiSystem None
+            $r.VariableName | Should -Be 'AIRFLOW_CONN_ECR_PIPE'
+            $env:AIRFLOW_CONN_ECR_PIPE | Should -Be "docker://AWS:$Token@$Registry"
+        }
+        finally { Remove-Item Env:AIRFLOW_CONN_ECR_PIPE -ErrorAction SilentlyContinue }
+    }
+
+    It 'Cli: one import through the stand-in airflow, and the token never on its command line' {
+        $standIn = Join-Path $PSScriptRoot '../peers/airflow/airflow'
+        $dir = Join-Path ([IO.Path]::GetTempPath()) ('ecrairflow-pipe-' + [guid]::NewGuid().ToString('n'))
+        $null = New-Item -ItemType Directory $dir
+        try {
+            $r = Get-EcrDockerCredential @Get | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand env, "AIRFLOW_STANDIN_HOME=$dir", $standIn
+            $r.Mode | Should -Be 'Cli'
+            $calls = @(Get-Content (Join-Path $dir 'calls.jsonl') | ForEach-Object { $_ | ConvertFrom-Json })
+            $calls | Should -HaveCount 1
+            ($calls.argv -join ' ') | Should -Not -Match $Token
+            $stored = (& env "AIRFLOW_STANDIN_HOME=$dir" $standIn connections get ecr -o json | ConvertFrom-Json)[0]
+            $stored.password | Should -Be $Token
+        }
+        finally {
+            if ((Split-Path $dir -Leaf) -like 'ecrairflow-pipe-*') { Remove-Item -LiteralPath $dir -Recurse -Force -ErrorAction SilentlyContinue }
+        }
+    }
+}
+
+Describe 'The scheduling recipe (examples/Update-AirflowEcrConnection.ps1)' {
+    BeforeAll {
+        $script:Example = Join-Path $PSScriptRoot '../../examples/Update-AirflowEcrConnection.ps1'
+        $script:Pwsh = Get-PwshCommandLine
+        function Invoke-Example([string[]] $Arguments, [hashtable] $Environment) {
+            $saved = @{}
+            foreach ($k in $Environment.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
+            try {
+                $out = & $Pwsh[0] @($Pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $Example @Arguments 2>&1
+                [pscustomobject]@{ ExitCode = $LASTEXITCODE; Text = ($out | Out-String) }
+            }
+            finally { foreach ($k in $Environment.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) } }
+        }
+        $script:ExampleEnv = @{
+            AWS_ACCESS_KEY_ID = $Moto.allowed.accessKeyId; AWS_SECRET_ACCESS_KEY = $Moto.allowed.secretAccessKey
+            AIRFLOW_API_USER = 'admin'; AIRFLOW_API_PASSWORD = 'pipeline-Pa55'
+        }
+    }
+
+    It 'refreshes the connection as a scheduled task would run it (exit 0, one line, no secret)' {
+        $r = Invoke-Example @('-Region', 'eu-west-1', '-AirflowUrl', $Emulators[3].Url, '-ConnectionId', 'ecr_sched', '-EndpointUrl', $Moto.endpoint, '-ModulePath', $env:ECRAIRFLOW_TEST_MODULE) $ExampleEnv
+        $r.ExitCode | Should -Be 0
+        $r.Text | Should -Match 'ecr_sched'
+        $r.Text | Should -Not -Match $Token
+        $r.Text | Should -Not -Match 'pipeline-Pa55'
+        (Get-EmulatorConnections -Url $Emulators[3].Url | Where-Object connection_id -eq 'ecr_sched').password | Should -Be $Token
+    }
+
+    It 'fails with exit code 1 and a one-line reason when Airflow refuses the credential' {
+        $bad = $ExampleEnv.Clone(); $bad.AIRFLOW_API_PASSWORD = 'wrong-password-123'
+        $r = Invoke-Example @('-Region', 'eu-west-1', '-AirflowUrl', $Emulators[2].Url, '-EndpointUrl', $Moto.endpoint, '-ModulePath', $env:ECRAIRFLOW_TEST_MODULE) $bad
+        $r.ExitCode | Should -Be 1
+        $r.Text | Should -Match 'EcrAirflow refresh failed'
+        $r.Text | Should -Not -Match 'wrong-password-123'
+    }
+}

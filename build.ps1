@@ -9,6 +9,8 @@
                API emulator, the stand-in airflow CLI) and ends with one line "N passed, N failed".
       Package- Build, then publishes the staged module with Publish-PSResource into the local file
                repository out/repo/ (out/repo/EcrAirflow.<version>.nupkg).
+      Demo   - Build, then runs Get-EcrDockerCredential | Sync-AirflowEcrConnection in every mode against moto
+               and the Airflow API emulator (Airflow 2 and 3) on loopback, and shows the results.
       Clean  - removes out/ and every bin/ and obj/ folder.
     The version comes from EcrAirflow.psd1 and nowhere else.
 .EXAMPLE
@@ -16,7 +18,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Clean', 'Package')]
+    [ValidateSet('Build', 'Test', 'Clean', 'Package', 'Demo')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -35,6 +37,7 @@ $Version = $Manifest.ModuleVersion
 $ModuleDir = Join-Path $Out "EcrAirflow/$Version"
 . (Join-Path $Root 'tests/peers/Peers.ps1')
 . (Join-Path $Root 'build/Help.ps1')
+. (Join-Path $Root 'build/Demo.ps1')
 
 function Invoke-Dotnet {
     & dotnet @args
@@ -148,6 +151,7 @@ foreach ($t in $Task) {
         'Clean' { Invoke-Clean }
         'Build' { Invoke-Build }
         'Package' { Invoke-Build; Invoke-Package }
+        'Demo' { Invoke-Build; Invoke-Demo -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -WorkDirectory (Join-Path $Out 'demo') }
         'Test' { Invoke-Build; Invoke-Package; Invoke-Test }
     }
 }

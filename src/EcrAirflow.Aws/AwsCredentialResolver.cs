@@ -93,7 +93,10 @@ namespace EcrAirflow.Aws
             {
                 try
                 {
-                    credentials = await DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(null).ConfigureAwait(false);
+                    // A new resolver per call: the static one keeps the first identity it found for the
+                    // process, so a changed environment (AWS_PROFILE, a new web identity token) would be ignored.
+                    using var resolver = new DefaultAWSCredentialsIdentityResolver();
+                    credentials = await resolver.ResolveIdentityAsync(null!, cancellationToken).ConfigureAwait(false);
                 }
                 catch (AmazonClientException ex)
                 {

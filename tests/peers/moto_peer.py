@@ -7,6 +7,7 @@ tests need (endpoint, keys, role ARN) as JSON to --info, then serves until its s
 terminated. Usage: python3 moto_peer.py --info FILE [--port N]
 """
 import argparse
+import io
 import json
 import os
 import signal
@@ -27,6 +28,7 @@ os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 import boto3  # noqa: E402
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
+from moto import settings as moto_settings  # noqa: E402
 
 ACCOUNT = "123456789012"
 
@@ -50,15 +52,36 @@ def make_user(iam, name, actions):
 
 
 class RequestLog:
-    """WSGI middleware: one JSON line per request (after set-up) in the log file."""
+    """WSGI middleware: one JSON line per request (after set-up) in the log file.
+
+    It also lets AWS's one unsigned STS call through: real STS accepts AssumeRoleWithWebIdentity without a
+    signature (the web identity token is the proof; this is how GitHub Actions OIDC works), but moto with
+    signature checking on would refuse it. Only that action is exempted, one request at a time.
+    """
 
     def __init__(self, app, path):
         self.app = app
         self.path = path
         self.enabled = False
         self.lock = threading.Lock()
+        self.exempt_lock = threading.Lock()
 
     def __call__(self, environ, start_response):
+        if "HTTP_AUTHORIZATION" not in environ and environ.get("REQUEST_METHOD") == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = io.BytesIO(body)
+            if b"Action=AssumeRoleWithWebIdentity" in body:
+                with self.exempt_lock:
+                    saved = moto_settings.INITIAL_NO_AUTH_ACTION_COUNT
+                    moto_settings.INITIAL_NO_AUTH_ACTION_COUNT = float("inf")
+                    try:
+                        return self._logged(environ, start_response, "sts:AssumeRoleWithWebIdentity")
+                    finally:
+                        moto_settings.INITIAL_NO_AUTH_ACTION_COUNT = saved
+        return self._logged(environ, start_response, "")
+
+    def _logged(self, environ, start_response, action):
         if not self.enabled or not self.path:
             return self.app(environ, start_response)
         seen = {}
@@ -69,7 +92,7 @@ class RequestLog:
 
         result = self.app(environ, recording_start_response)
         entry = {"method": environ.get("REQUEST_METHOD"), "path": environ.get("PATH_INFO"),
-                 "target": environ.get("HTTP_X_AMZ_TARGET") or "", "status": seen.get("status", 0)}
+                 "target": environ.get("HTTP_X_AMZ_TARGET") or action, "status": seen.get("status", 0)}
         with self.lock, open(self.path, "a") as f:
             f.write(json.dumps(entry) + "\n")
         return result
@@ -99,7 +122,9 @@ def main():
     trust = json.dumps({"Version": "2012-10-17", "Statement": [
         # moto compares principals literally (it does not expand :root), so name the user.
         {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/ecr-puller"},
-         "Action": "sts:AssumeRole"}]})
+         "Action": "sts:AssumeRole"},
+        {"Effect": "Allow", "Principal": {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"},
+         "Action": "sts:AssumeRoleWithWebIdentity"}]})
     role = iam.create_role(RoleName="ecr-cross-account", AssumeRolePolicyDocument=trust)["Role"]
     iam.put_role_policy(RoleName="ecr-cross-account", PolicyName="ecr",
                         PolicyDocument=policy("ecr:GetAuthorizationToken"))

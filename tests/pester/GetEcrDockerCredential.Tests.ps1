@@ -18,7 +18,7 @@ BeforeAll {
     $script:EnvNames = 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION',
         'AWS_DEFAULT_REGION', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR',
         'AWS_ENDPOINT_URL_STS', 'AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT', 'AWS_EC2_METADATA_DISABLED',
-        'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN'
+        'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN', 'AWS_ROLE_SESSION_NAME'
     $script:SavedEnv = @{}
     foreach ($n in $EnvNames) { $SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
     $script:Empty = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-empty-" + [guid]::NewGuid())
@@ -100,6 +100,21 @@ aws_secret_access_key = $($Moto.allowed.secretAccessKey)
         $verbose = Get-EcrDockerCredential -EndpointUrl $Endpoint -Force -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         ($verbose.Message -join "`n") | Should -Match 'AssumeRoleAWSCredentials'
         ($verbose.Message -join "`n") | Should -Match 'access key ASIA'
+    }
+
+    It 'uses a web identity token (GitHub Actions OIDC) from the environment through STS' {
+        $tokenFile = Join-Path $Empty 'web-identity-token'
+        # A JWT-shaped token as GitHub's OIDC provider issues it; STS (here moto) exchanges it, unsigned.
+        'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUvZGFncyIsImF1ZCI6InN0cy5hbWF6b25hd3MuY29tIn0.c2ln' | Set-Content $tokenFile
+        $env:AWS_WEB_IDENTITY_TOKEN_FILE = $tokenFile
+        $env:AWS_ROLE_ARN = $Moto.roleArn
+        $env:AWS_ROLE_SESSION_NAME = 'github-actions'
+        $env:AWS_ENDPOINT_URL_STS = $Endpoint
+        $out = Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $Endpoint -Force -Verbose 4>&1
+        $verbose = ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+        $verbose | Should -Match 'AssumeRoleWithWebIdentityCredentials'
+        $verbose | Should -Match 'access key ASIA'
+        ($out | Where-Object { $_ -is [EcrAirflow.EcrDockerCredential] }).Registry | Should -Be "$($Moto.accountId).dkr.ecr.eu-west-1.amazonaws.com"
     }
 
     It 'assumes a role with -RoleArn' {

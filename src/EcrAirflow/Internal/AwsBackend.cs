@@ -13,8 +13,8 @@ namespace EcrAirflow.Internal
     /// use (so importing the module loads no AWSSDK assembly at all).
     /// PowerShell 7.4+: into a private AssemblyLoadContext, so a different AWSSDK.Core that another module
     /// (e.g. AWS Tools for PowerShell) loaded into the default context neither breaks us nor is broken by us.
-    /// Windows PowerShell 5.1: Assembly.LoadFrom plus an AssemblyResolve handler that only answers for
-    /// files in deps/. Only types from EcrAirflow.dll and the BCL cross the boundary (IEcrTokenProvider).
+    /// Windows PowerShell 5.1: Assembly.LoadFrom plus an AssemblyResolve handler that only answers with
+    /// files from the module's own folder (<see cref="DesktopAssemblyResolver"/>). Only types from EcrAirflow.dll and the BCL cross the boundary (IEcrTokenProvider).
     /// </summary>
     internal static class AwsBackend
     {
@@ -58,7 +58,7 @@ namespace EcrAirflow.Internal
                 assembly = context.LoadFromAssemblyPath(Path.Combine(folder, AssemblyName + ".dll"));
                 LoadMode = "isolated";
 #else
-                AppDomain.CurrentDomain.AssemblyResolve += (_, args) => ResolveFromFolder(folder, args.Name);
+                DesktopAssemblyResolver.Install(); // normally done at import by ModuleInitializer
                 assembly = Assembly.LoadFrom(Path.Combine(folder, AssemblyName + ".dll"));
                 LoadMode = "resolve-handler";
 #endif
@@ -68,19 +68,6 @@ namespace EcrAirflow.Internal
             return (IEcrTokenProvider)Activator.CreateInstance(type, nonPublic: true)!;
         }
 
-#if !NET8_0_OR_GREATER
-        private static Assembly? ResolveFromFolder(string folder, string fullName)
-        {
-            var name = new AssemblyName(fullName).Name;
-            if (string.IsNullOrEmpty(name))
-            {
-                return null;
-            }
-
-            var path = Path.Combine(folder, name + ".dll");
-            return File.Exists(path) ? Assembly.LoadFrom(path) : null;
-        }
-#endif
 
 #if NET8_0_OR_GREATER
         /// <summary>

@@ -9,6 +9,9 @@
                API emulator, the stand-in airflow CLI) and ends with one line "N passed, N failed".
       Package- Build, then publishes the staged module with Publish-PSResource into the local file
                repository out/repo/ (out/repo/EcrAirflow.<version>.nupkg).
+      Bench  - Build, then benchmarks (build/Bench.ps1): cold import and end-to-end vs bare pwsh, the ECR
+               half vs the AWS CLI and boto3, warm per-iteration latency, requests per run, and scale;
+               prints a table and writes out/bench.md. Not part of Test.
       Clean  - removes out/ and every bin/ and obj/ folder.
     The version comes from EcrAirflow.psd1 and nowhere else.
 .EXAMPLE
@@ -16,14 +19,18 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Clean', 'Package')]
+    [ValidateSet('Build', 'Test', 'Clean', 'Package', 'Bench')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
     # Run only Pester files whose name starts with this (development convenience; All = every file).
-    [string] $PesterFilter = 'All'
+    [string] $PesterFilter = 'All',
+
+    # Counted runs per cold comparison and per warm scale case in -Task Bench (at least 10).
+    [ValidateRange(10, 1000)]
+    [int] $BenchRuns = 10
 )
 
 $ErrorActionPreference = 'Stop'
@@ -35,6 +42,7 @@ $Version = $Manifest.ModuleVersion
 $ModuleDir = Join-Path $Out "EcrAirflow/$Version"
 . (Join-Path $Root 'tests/peers/Peers.ps1')
 . (Join-Path $Root 'build/Help.ps1')
+. (Join-Path $Root 'build/Bench.ps1')
 
 function Invoke-Dotnet {
     & dotnet @args
@@ -148,5 +156,6 @@ foreach ($t in $Task) {
         'Build' { Invoke-Build }
         'Package' { Invoke-Build; Invoke-Package }
         'Test' { Invoke-Build; Invoke-Package; Invoke-Test }
+        'Bench' { Invoke-Build; Invoke-Bench -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutFile (Join-Path $Out 'bench.md') -Configuration $Configuration -Runs $BenchRuns }
     }
 }

@@ -11,6 +11,9 @@
                repository out/repo/ (out/repo/EcrAirflow.<version>.nupkg).
       Demo   - Build, then runs Get-EcrDockerCredential | Sync-AirflowEcrConnection in every mode against moto
                and the Airflow API emulator (Airflow 2 and 3) on loopback, and shows the results.
+      Bench  - Build, then benchmarks (build/Bench.ps1): cold import and end-to-end vs bare pwsh, the ECR
+               half vs the AWS CLI and boto3, warm per-iteration latency, requests per run, and scale;
+               prints a table and writes out/bench.md. Not part of Test.
       Clean  - removes out/ and every bin/ and obj/ folder.
     The version comes from EcrAirflow.psd1 and nowhere else.
 .EXAMPLE
@@ -18,14 +21,18 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Clean', 'Package', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Clean', 'Package', 'Demo', 'Bench')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
     # Run only Pester files whose name starts with this (development convenience; All = every file).
-    [string] $PesterFilter = 'All'
+    [string] $PesterFilter = 'All',
+
+    # Counted runs per cold comparison and per warm scale case in -Task Bench (at least 10).
+    [ValidateRange(10, 1000)]
+    [int] $BenchRuns = 10
 )
 
 $ErrorActionPreference = 'Stop'
@@ -38,6 +45,7 @@ $ModuleDir = Join-Path $Out "EcrAirflow/$Version"
 . (Join-Path $Root 'tests/peers/Peers.ps1')
 . (Join-Path $Root 'build/Help.ps1')
 . (Join-Path $Root 'build/Demo.ps1')
+. (Join-Path $Root 'build/Bench.ps1')
 
 function Invoke-Dotnet {
     & dotnet @args
@@ -153,5 +161,6 @@ foreach ($t in $Task) {
         'Package' { Invoke-Build; Invoke-Package }
         'Demo' { Invoke-Build; Invoke-Demo -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -WorkDirectory (Join-Path $Out 'demo') }
         'Test' { Invoke-Build; Invoke-Package; Invoke-Test }
+        'Bench' { Invoke-Build; Invoke-Bench -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutFile (Join-Path $Out 'bench.md') -Configuration $Configuration -Runs $BenchRuns }
     }
 }

@@ -1,0 +1,465 @@
+# Benchmarks for build.ps1 -Task Bench (not part of -Task Test: timings are printed as ratios measured in
+# one run on one machine, never asserted). Starts moto and the Airflow API emulators (2 and 3) on
+# loopback, runs every row of issue 6, prints Markdown tables and writes them to out/bench.md.
+# Dot-sourced by build.ps1 after tests/peers/Peers.ps1; every timed command runs in a child process.
+
+# ---- statistics and formatting ----
+
+function Get-BenchMedian([double[]] $Values) {
+    $s = [double[]]($Values | Sort-Object)
+    $n = $s.Count
+    if ($n -eq 0) { return [double]::NaN }
+    if ($n % 2) { return $s[($n - 1) / 2] }
+    ($s[$n / 2 - 1] + $s[$n / 2]) / 2
+}
+
+function Get-BenchPercentile([double[]] $Values, [double] $Percent) {
+    # Nearest-rank percentile.
+    $s = [double[]]($Values | Sort-Object)
+    if ($s.Count -eq 0) { return [double]::NaN }
+    $rank = [math]::Ceiling($Percent / 100 * $s.Count)
+    $s[[math]::Max(0, $rank - 1)]
+}
+
+function Format-Ms([double] $Ms) {
+    if ($Ms -ge 100) { return '{0:N0} ms' -f $Ms }
+    '{0:N1} ms' -f $Ms
+}
+
+function Format-Verdict([bool] $Met) { if ($Met) { 'met' } else { '**missed**' } }
+
+function Format-Cell([string] $Text) { $Text -replace '\|', '\|' }
+
+# ---- the machine ----
+
+function Get-BenchMachineInfo {
+    $cpu = $null
+    $memory = $null
+    if (Test-Path /proc/cpuinfo) {
+        $cpu = (Select-String -Path /proc/cpuinfo -Pattern '^model name\s*:\s*(.+)$' | Select-Object -First 1).Matches.Groups[1].Value
+    }
+    if (Test-Path /proc/meminfo) {
+        $kb = [double](Select-String -Path /proc/meminfo -Pattern '^MemTotal:\s+(\d+)' | Select-Object -First 1).Matches.Groups[1].Value
+        $memory = '{0:N1} GiB' -f ($kb / 1MB)
+    }
+    if (-not $cpu -and $IsWindows) {
+        $cpu = (Get-CimInstance Win32_Processor | Select-Object -First 1).Name
+        $memory = '{0:N1} GiB' -f ((Get-CimInstance Win32_ComputerSystem).TotalPhysicalMemory / 1GB)
+    }
+    if (-not $cpu -and $IsMacOS) {
+        $cpu = (& sysctl -n machdep.cpu.brand_string)
+        $memory = '{0:N1} GiB' -f ([double](& sysctl -n hw.memsize) / 1GB)
+    }
+    [ordered]@{
+        'CPU'         = if ($cpu) { $cpu.Trim() } else { 'unknown' }
+        'Logical CPUs' = [Environment]::ProcessorCount
+        'Memory'      = if ($memory) { $memory } else { 'unknown' }
+        'OS'          = [Runtime.InteropServices.RuntimeInformation]::OSDescription
+        '.NET'        = [Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
+        'pwsh'        = "$($PSVersionTable.PSVersion) (dotnet tool: dotnet + pwsh.dll)"
+        'Date'        = [DateTimeOffset]::UtcNow.ToString('yyyy-MM-dd HH:mm') + 'Z'
+    }
+}
+
+# ---- running child processes ----
+
+function Invoke-BenchProcess {
+    # Runs one command line to completion; returns its wall time (ms) and stdout. Throws on a non-zero exit.
+    param(
+        [Parameter(Mandatory)] [string[]] $CommandLine,
+        [hashtable] $Environment = @{}
+    )
+    $psi = [Diagnostics.ProcessStartInfo]::new($CommandLine[0])
+    foreach ($a in @($CommandLine | Select-Object -Skip 1)) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    foreach ($k in $Environment.Keys) {
+        if ($null -eq $Environment[$k]) { $null = $psi.Environment.Remove($k) } else { $psi.Environment[$k] = [string]$Environment[$k] }
+    }
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    $p = [Diagnostics.Process]::Start($psi)
+    $out = $p.StandardOutput.ReadToEndAsync()
+    $err = $p.StandardError.ReadToEndAsync()
+    $p.WaitForExit()
+    $sw.Stop()
+    if ($p.ExitCode -ne 0) {
+        throw "'$($CommandLine -join ' ')' exited with $($p.ExitCode): $($err.Result)$($out.Result)"
+    }
+    [pscustomobject]@{ Ms = $sw.Elapsed.TotalMilliseconds; Output = $out.Result; Error = $err.Result }
+}
+
+function Measure-BenchPair {
+    # A B A B ... after one warm-up of each; medians and the ratio A/B.
+    param(
+        [Parameter(Mandatory)] [string] $Row,
+        [Parameter(Mandatory)] [string] $NameA,
+        [Parameter(Mandatory)] [scriptblock] $A,
+        [Parameter(Mandatory)] [string] $NameB,
+        [Parameter(Mandatory)] [scriptblock] $B,
+        [int] $Runs = 10,
+        [double] $TargetRatio = 0,
+        [string] $TargetText = ''
+    )
+    Write-Host "  $Row : $NameA vs $NameB ($Runs runs each, alternating)" -ForegroundColor DarkCyan
+    $null = & $A; $null = & $B  # warm-up: disk cache, JIT caches, the peers' first request
+    $ta = [Collections.Generic.List[double]]::new()
+    $tb = [Collections.Generic.List[double]]::new()
+    for ($i = 0; $i -lt $Runs; $i++) {
+        $ta.Add((& $A).Ms)
+        $tb.Add((& $B).Ms)
+    }
+    $ma = Get-BenchMedian $ta.ToArray()
+    $mb = Get-BenchMedian $tb.ToArray()
+    $ratio = $ma / $mb
+    [pscustomobject]@{
+        Row     = $Row
+        A       = $NameA
+        B       = $NameB
+        MedianA = $ma
+        MedianB = $mb
+        Ratio   = $ratio
+        Target  = $TargetText
+        Result  = if ($TargetRatio -gt 0) { Format-Verdict ($ratio -le $TargetRatio) } else { 'info' }
+        RunsA   = $ta.ToArray()
+        RunsB   = $tb.ToArray()
+    }
+}
+
+function Remove-BenchFolder([string] $Path) {
+    # Deletes only the folder this run made: under the temp folder and named ecrairflow-bench-*.
+    if (-not $Path) { return }
+    $temp = [IO.Path]::GetFullPath([IO.Path]::GetTempPath())
+    $full = [IO.Path]::GetFullPath($Path)
+    if ($full.StartsWith($temp, [StringComparison]::Ordinal) -and (Split-Path $full -Leaf) -like 'ecrairflow-bench-*' -and $full.Length -gt $temp.Length + 18) {
+        Remove-Item -LiteralPath $full -Recurse -Force -ErrorAction SilentlyContinue
+    }
+    else { Write-Warning "Not deleting '$Path': not a benchmark folder." }
+}
+
+# ---- scripts run in child pwsh processes (parameters come through BENCH_* environment variables) ----
+
+$script:BenchCommon = @'
+$ErrorActionPreference = 'Stop'
+Import-Module $env:BENCH_MODULE
+. $env:BENCH_PEERS
+$Aws = @{ Region = 'us-east-1'; EndpointUrl = $env:BENCH_MOTO }
+$AirflowCredential = [pscredential]::new($env:BENCH_AIRFLOW_USER, (ConvertTo-SecureString $env:BENCH_AIRFLOW_PASSWORD -AsPlainText -Force))
+$Targets = [ordered]@{
+    'Rest v1'             = @{ Mode = 'Rest'; AirflowUrl = $env:BENCH_AIRFLOW2; AirflowCredential = $AirflowCredential; ApiVersion = 'V1' }
+    'Rest v2'             = @{ Mode = 'Rest'; AirflowUrl = $env:BENCH_AIRFLOW3; AirflowCredential = $AirflowCredential; ApiVersion = 'V2' }
+    'EnvironmentVariable' = @{ Mode = 'EnvironmentVariable' }
+}
+function Get-EcrCalls { @(Get-MotoRequests -RequestLog $env:BENCH_MOTO_LOG | Where-Object target -like '*GetAuthorizationToken').Count }
+function Clear-Requests([string] $Url) { $null = Invoke-RestMethod -Method Delete -Uri "$Url/_emulator/requests" }
+function Get-Requests([string] $Url) { @(Get-EmulatorRequests -Url $Url) }
+'@
+
+# Row 3: warm, one session. Per mode: the pipeline, plus a breakdown (Get -Force alone, Sync alone).
+$script:BenchWarm = $BenchCommon + @'
+
+$n = [int]$env:BENCH_ITERATIONS
+$sw = [Diagnostics.Stopwatch]::new()
+$out = foreach ($name in $Targets.Keys) {
+    $t = $Targets[$name]
+    $id = 'ecr_warm_' + ($name -replace '\W', '_')
+    for ($i = 0; $i -lt 20; $i++) { $null = Get-EcrDockerCredential @Aws -Force | Sync-AirflowEcrConnection -ConnectionId $id @t }
+    $pipe = [double[]]::new($n)
+    for ($i = 0; $i -lt $n; $i++) {
+        $sw.Restart()
+        $null = Get-EcrDockerCredential @Aws -Force | Sync-AirflowEcrConnection -ConnectionId $id @t
+        $pipe[$i] = $sw.Elapsed.TotalMilliseconds
+    }
+    $m = [math]::Min($n, 50)
+    $get = [double[]]::new($m); $sync = [double[]]::new($m)
+    $c = Get-EcrDockerCredential @Aws
+    for ($i = 0; $i -lt $m; $i++) {
+        $sw.Restart(); $null = Get-EcrDockerCredential @Aws -Force; $get[$i] = $sw.Elapsed.TotalMilliseconds
+        $sw.Restart(); $null = $c | Sync-AirflowEcrConnection -ConnectionId $id @t; $sync[$i] = $sw.Elapsed.TotalMilliseconds
+    }
+    [pscustomobject]@{ Name = $name; Pipeline = $pipe; Get = $get; Sync = $sync }
+}
+'BENCH-JSON ' + ($out | ConvertTo-Json -Depth 4 -Compress)
+'@
+
+# Row 4: requests per run, counted at the peers, in one fresh session.
+$script:BenchRequests = $BenchCommon + @'
+
+$rows = [Collections.Generic.List[object]]::new()
+function Add-Row($What, $Expected, $Counted, $Detail) { $rows.Add([pscustomobject]@{ What = $What; Expected = $Expected; Counted = $Counted; Detail = $Detail }) }
+
+# ECR: one request per region.
+$before = Get-EcrCalls
+$regions = 'us-east-1', 'eu-west-1', 'ap-southeast-2'
+$creds = @($regions | ForEach-Object { Get-EcrDockerCredential -Region $_ -EndpointUrl $env:BENCH_MOTO -Force })
+Add-Row "ECR: Get-EcrDockerCredential for $($regions.Count) regions" $regions.Count ((Get-EcrCalls) - $before) "$($creds.Count) credentials"
+# (The session cache cannot be shown here: moto's tokens carry a fixed expiry in 2015, so none is cacheable.)
+
+$suffix = [guid]::NewGuid().ToString('n').Substring(0, 6)
+$ids = { "ecr_$($_.Region)_$suffix" }
+
+# Airflow 3, API v2: first run in a session = token + bulk; then one bulk request whatever the count.
+$v2 = $Targets['Rest v2']
+Clear-Requests $env:BENCH_AIRFLOW3
+$null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids @v2
+$r = Get-Requests $env:BENCH_AIRFLOW3
+Add-Row "Airflow 3 (API v2), $($creds.Count) connections, first run in the session" 2 $r.Count (($r | ForEach-Object { "$($_.method) $($_.path)" }) -join '; ')
+Clear-Requests $env:BENCH_AIRFLOW3
+$null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids @v2
+$r = Get-Requests $env:BENCH_AIRFLOW3
+Add-Row "Airflow 3 (API v2), $($creds.Count) connections, steady state" 1 $r.Count (($r | ForEach-Object { "$($_.method) $($_.path)" }) -join '; ')
+
+# -ApiVersion Auto adds one probe per Airflow per session.
+$auto = @{ Mode = 'Rest'; AirflowUrl = $env:BENCH_AIRFLOW3; AirflowCredential = $AirflowCredential }
+Clear-Requests $env:BENCH_AIRFLOW3
+$null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids @auto
+$r = Get-Requests $env:BENCH_AIRFLOW3
+Add-Row "Airflow 3, -ApiVersion Auto, first run (token cached)" 2 $r.Count (($r | ForEach-Object { "$($_.method) $($_.path)" }) -join '; ')
+Clear-Requests $env:BENCH_AIRFLOW3
+$null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids @auto
+$r = Get-Requests $env:BENCH_AIRFLOW3
+Add-Row "Airflow 3, -ApiVersion Auto, steady state" 1 $r.Count (($r | ForEach-Object { "$($_.method) $($_.path)" }) -join '; ')
+
+# Airflow 2, API v1: a new id costs PATCH 404 + POST; then one PATCH per connection.
+$v1 = $Targets['Rest v1']
+Clear-Requests $env:BENCH_AIRFLOW2
+$null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids @v1
+$r = Get-Requests $env:BENCH_AIRFLOW2
+Add-Row "Airflow 2 (API v1), $($creds.Count) new connections" (2 * $creds.Count) $r.Count (($r | Group-Object { "$($_.method) $($_.status)" } | ForEach-Object { "$($_.Count)x $($_.Name)" }) -join '; ')
+Clear-Requests $env:BENCH_AIRFLOW2
+$null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids @v1
+$r = Get-Requests $env:BENCH_AIRFLOW2
+Add-Row "Airflow 2 (API v1), $($creds.Count) connections, steady state" $creds.Count $r.Count (($r | Group-Object { "$($_.method) $($_.status)" } | ForEach-Object { "$($_.Count)x $($_.Name)" }) -join '; ')
+
+# CLI: one start of the airflow CLI for the whole batch.
+$env:AIRFLOW_STANDIN_HOME = $env:BENCH_STANDIN_HOME
+$calls = Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl'
+$null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids -Mode Cli -AirflowCommand $env:BENCH_STANDIN
+$starts = if (Test-Path $calls) { @(Get-Content $calls | Where-Object { $_ }).Count } else { 0 }
+Add-Row "CLI mode, $($creds.Count) connections" 1 $starts 'airflow connections import FILE --overwrite'
+
+# Environment variables: no request at all.
+Add-Row "EnvironmentVariable mode" 0 0 'no network (process environment)'
+'BENCH-JSON ' + ($rows | ConvertTo-Json -Depth 3 -Compress)
+'@
+
+# Row 5: one scale case per fresh pwsh (so PeakWorkingSet64 is this case's alone).
+$script:BenchScale = $BenchCommon + @'
+
+$count = [int]$env:BENCH_SCALE_COUNT
+$t = $Targets[$env:BENCH_SCALE_TARGET]
+$url = if ($env:BENCH_SCALE_TARGET -eq 'Rest v1') { $env:BENCH_AIRFLOW2 } else { $env:BENCH_AIRFLOW3 }
+$c = Get-EcrDockerCredential @Aws
+$items = foreach ($i in 1..$count) {
+    [pscustomobject]@{ Registry = $c.Registry; UserName = $c.UserName; Password = $c.Password; ExpiresAt = $c.ExpiresAt; ConnectionId = "ecr_scale_${count}_$i" }
+}
+$sw = [Diagnostics.Stopwatch]::StartNew()
+$written = @($items | Sync-AirflowEcrConnection @t)
+$first = $sw.Elapsed.TotalMilliseconds
+if ($written.Count -ne $count) { throw "wrote $($written.Count) of $count" }
+Clear-Requests $url
+$null = $items | Sync-AirflowEcrConnection @t
+$requests = (Get-Requests $url).Count
+$runs = [int]$env:BENCH_SCALE_RUNS
+$times = [double[]]::new($runs)
+for ($i = 0; $i -lt $runs; $i++) {
+    $sw.Restart(); $null = $items | Sync-AirflowEcrConnection @t; $times[$i] = $sw.Elapsed.TotalMilliseconds
+}
+$peak = [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
+'BENCH-JSON ' + ([pscustomobject]@{ First = $first; Times = $times; Requests = $requests; PeakWorkingSet = $peak } | ConvertTo-Json -Compress)
+'@
+
+function Read-BenchJson([string] $Output) {
+    $line = ($Output -split '\r?\n' | Where-Object { $_.StartsWith('BENCH-JSON ') } | Select-Object -Last 1)
+    if (-not $line) { throw "The benchmark script printed no result:`n$Output" }
+    $line.Substring('BENCH-JSON '.Length) | ConvertFrom-Json
+}
+
+# ---- the task ----
+
+function Invoke-Bench {
+    param(
+        [Parameter(Mandatory)] [string] $ModuleManifest,
+        [Parameter(Mandatory)] [string] $OutFile,
+        [string] $Configuration = 'Release',
+        [int] $Runs = 10,
+        [int] $WarmIterations = 200
+    )
+    $started = [Diagnostics.Stopwatch]::StartNew()
+    $pwsh = @(Get-PwshCommandLine)
+    $python = Get-PythonCommand
+    $awsCli = Get-Command aws -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    $work = Join-Path ([IO.Path]::GetTempPath()) ('ecrairflow-bench-' + [guid]::NewGuid().ToString('n'))
+    $null = New-Item -ItemType Directory -Path $work
+    $moto = $null; $af2 = $null; $af3 = $null
+    try {
+        Write-Host 'Starting moto and the Airflow emulators (2 and 3) on loopback' -ForegroundColor Cyan
+        $moto = Start-MotoPeer -WorkDirectory $work
+        $af2 = Start-AirflowEmulator -AirflowVersion 2 -Password 'bench-Pa55' -Configuration $Configuration
+        $af3 = Start-AirflowEmulator -AirflowVersion 3 -Password 'bench-Pa55' -Configuration $Configuration
+        $standInHome = Join-Path $work 'standin'
+        $null = New-Item -ItemType Directory -Path $standInHome
+
+        # Every child gets the same environment: moto's keys in the standard AWS variables (for pwsh, the
+        # AWS CLI and boto3 alike), no config files or instance metadata from this machine.
+        $envBase = @{
+            AWS_ACCESS_KEY_ID      = $moto.Info.allowed.accessKeyId
+            AWS_SECRET_ACCESS_KEY  = $moto.Info.allowed.secretAccessKey
+            AWS_SESSION_TOKEN      = $null
+            AWS_PROFILE            = $null
+            AWS_DEFAULT_PROFILE    = $null
+            AWS_REGION             = 'us-east-1'
+            AWS_DEFAULT_REGION     = 'us-east-1'
+            AWS_CONFIG_FILE        = Join-Path $work 'aws-config'
+            AWS_SHARED_CREDENTIALS_FILE = Join-Path $work 'aws-credentials'
+            AWS_EC2_METADATA_DISABLED = 'true'
+            AWS_ENDPOINT_URL       = $null
+            AWS_ENDPOINT_URL_ECR   = $null
+            AWS_PAGER              = ''
+            BENCH_MODULE           = $ModuleManifest
+            BENCH_PEERS            = Join-Path (Split-Path $PSScriptRoot) 'tests/peers/Peers.ps1'
+            BENCH_MOTO             = $moto.Endpoint
+            BENCH_MOTO_LOG         = $moto.RequestLog
+            BENCH_AIRFLOW2         = $af2.Url
+            BENCH_AIRFLOW3         = $af3.Url
+            BENCH_AIRFLOW_USER     = 'admin'
+            BENCH_AIRFLOW_PASSWORD = 'bench-Pa55'
+            BENCH_STANDIN          = Join-Path (Split-Path $PSScriptRoot) 'tests/peers/airflow/airflow'
+            BENCH_STANDIN_HOME     = $standInHome
+            BENCH_ITERATIONS       = $WarmIterations
+        }
+        $pwshArgs = $pwsh + @('-NoProfile', '-NonInteractive')
+        $runPwsh = { param([string] $Command, [hashtable] $Extra = @{}) Invoke-BenchProcess -CommandLine ($pwshArgs + @('-Command', $Command)) -Environment ($envBase + $Extra) }
+        $scriptFile = {
+            param([string] $Name, [string] $Text)
+            $path = Join-Path $work $Name
+            Set-Content -LiteralPath $path -Value $Text -Encoding utf8
+            $path
+        }
+        $q = "'" + ($ModuleManifest -replace "'", "''") + "'"
+        $bare = { & $runPwsh 'exit' }
+
+        # 1. Cold import.
+        Write-Host 'Row 1: cold import' -ForegroundColor Cyan
+        $import = "Import-Module $q; `$null = Get-Command Get-EcrDockerCredential"
+        $pairs = [Collections.Generic.List[object]]::new()
+        $pairs.Add((Measure-BenchPair -Row '1. Cold import' -NameA 'pwsh: Import-Module + Get-Command' -A { & $runPwsh $import } `
+                    -NameB 'pwsh -Command exit' -B $bare -Runs $Runs -TargetRatio 1.15 -TargetText 'import adds <= 15 %'))
+
+        # PowerShell's own floor: importing an in-box module that is not loaded at start-up.
+        $inbox = "Import-Module Microsoft.PowerShell.Utility; `$null = Get-Command Get-Date"
+        $pairs.Add((Measure-BenchPair -Row '1. Reference' -NameA 'pwsh: Import-Module Microsoft.PowerShell.Utility (in-box)' -A { & $runPwsh $inbox } `
+                    -NameB 'pwsh -Command exit' -B $bare -Runs $Runs -TargetText 'none (PowerShell''s own import cost)'))
+
+        # 2. Cold end-to-end, and the ECR half against the AWS CLI and boto3. The Airflow credential is made
+        # with NetworkCredential, not ConvertTo-SecureString, whose module autoload (about 55 ms here) is
+        # PowerShell's cost, not EcrAirflow's.
+        Write-Host 'Row 2: cold end-to-end' -ForegroundColor Cyan
+        $e2e = "Import-Module $q; `$c = [pscredential]::new(`$env:BENCH_AIRFLOW_USER, [Net.NetworkCredential]::new('', `$env:BENCH_AIRFLOW_PASSWORD).SecurePassword); " +
+            "`$null = Get-EcrDockerCredential -Region us-east-1 -EndpointUrl `$env:BENCH_MOTO | Sync-AirflowEcrConnection -ConnectionId ecr_cold -Mode Rest -AirflowUrl `$env:BENCH_AIRFLOW3 -AirflowCredential `$c"
+        $pairs.Add((Measure-BenchPair -Row '2. Cold end-to-end' -NameA 'pwsh: Get-EcrDockerCredential | Sync-AirflowEcrConnection -Mode Rest (Airflow 3, Auto)' -A { & $runPwsh $e2e } `
+                    -NameB 'pwsh -Command exit' -B $bare -Runs $Runs -TargetRatio 1.5 -TargetText '<= 1.5x bare pwsh'))
+        $ecrOnly = "Import-Module $q; `$null = Get-EcrDockerCredential -Region us-east-1 -EndpointUrl `$env:BENCH_MOTO"
+        $ecrA = { & $runPwsh $ecrOnly }
+        $notes = [Collections.Generic.List[string]]::new()
+        if ($awsCli) {
+            $awsLine = @($awsCli.Source, 'ecr', 'get-login-password', '--region', 'us-east-1', '--endpoint-url', $moto.Endpoint)
+            $pairs.Add((Measure-BenchPair -Row '2. Cold ECR half' -NameA 'pwsh: Get-EcrDockerCredential' -A $ecrA `
+                        -NameB 'aws ecr get-login-password' -B { Invoke-BenchProcess -CommandLine $awsLine -Environment $envBase } -Runs $Runs -TargetText 'none (comparison)'))
+        }
+        else { $notes.Add('Row 2 vs the AWS CLI skipped: no `aws` on PATH.') }
+        $boto = & $scriptFile 'boto3_token.py' @'
+import os, boto3
+boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO"]).get_authorization_token()
+'@
+        & $python -c 'import boto3' 2>$null
+        if ($LASTEXITCODE -eq 0) {
+            $pairs.Add((Measure-BenchPair -Row '2. Cold ECR half' -NameA 'pwsh: Get-EcrDockerCredential' -A $ecrA `
+                        -NameB 'python3 boto3 get_authorization_token' -B { Invoke-BenchProcess -CommandLine @($python, $boto) -Environment $envBase } -Runs $Runs -TargetText 'none (comparison)'))
+        }
+        else { $notes.Add('Row 2 vs boto3 skipped: boto3 does not import.') }
+
+        # 3. Warm, one session.
+        Write-Host "Row 3: warm, $WarmIterations iterations per mode in one session" -ForegroundColor Cyan
+        $warmFile = & $scriptFile 'warm.ps1' $BenchWarm
+        $warm = Read-BenchJson (Invoke-BenchProcess -CommandLine ($pwshArgs + @('-File', $warmFile)) -Environment $envBase).Output
+
+        # 4. Requests per run.
+        Write-Host 'Row 4: requests per run' -ForegroundColor Cyan
+        $requestsFile = & $scriptFile 'requests.ps1' $BenchRequests
+        $requests = @(Read-BenchJson (Invoke-BenchProcess -CommandLine ($pwshArgs + @('-File', $requestsFile)) -Environment $envBase).Output)
+
+        # 5. Scale.
+        Write-Host 'Row 5: scale (1, 10, 100 connections; a fresh pwsh per case)' -ForegroundColor Cyan
+        $scaleFile = & $scriptFile 'scale.ps1' $BenchScale
+        $scale = foreach ($target in 'Rest v1', 'Rest v2') {
+            foreach ($count in 1, 10, 100) {
+                $r = Read-BenchJson (Invoke-BenchProcess -CommandLine ($pwshArgs + @('-File', $scaleFile)) -Environment ($envBase + @{
+                            BENCH_SCALE_COUNT = $count; BENCH_SCALE_TARGET = $target; BENCH_SCALE_RUNS = $Runs })).Output
+                [pscustomobject]@{ Target = $target; Count = $count; First = $r.First; Median = Get-BenchMedian $r.Times; Requests = $r.Requests; PeakMB = $r.PeakWorkingSet / 1MB }
+            }
+        }
+    }
+    finally {
+        foreach ($peer in $af3, $af2, $moto) { if ($peer) { Stop-Peer $peer } }
+        Remove-BenchFolder $work
+    }
+
+    # ---- the report ----
+    $md = [Collections.Generic.List[string]]::new()
+    $md.Add('## EcrAirflow benchmarks')
+    $md.Add('')
+    $md.Add('| Machine | |')
+    $md.Add('|---|---|')
+    foreach ($e in (Get-BenchMachineInfo).GetEnumerator()) { $md.Add("| $($e.Key) | $($e.Value) |") }
+    $md.Add('')
+    $md.Add("Cold rows: one warm-up each, then $Runs runs alternating A B A B; medians of wall time for the whole process. All peers on 127.0.0.1.")
+    $md.Add('')
+    $md.Add('| Row | A | B | median A | median B | A/B | target | result |')
+    $md.Add('|---|---|---|---:|---:|---:|---|---|')
+    foreach ($p in $pairs) {
+        $md.Add(('| {0} | {1} | {2} | {3} | {4} | {5:N2}x | {6} | {7} |' -f $p.Row, (Format-Cell $p.A), (Format-Cell $p.B), (Format-Ms $p.MedianA), (Format-Ms $p.MedianB), $p.Ratio, $p.Target, $p.Result))
+    }
+    $md.Add('')
+    $md.Add("Warm, one session: $WarmIterations iterations of ``Get-EcrDockerCredential -Force | Sync-AirflowEcrConnection`` per mode after 20 warm-up ones (ECR = moto, REST = the emulator); breakdown from 50 separate calls of each half.")
+    $md.Add('')
+    $md.Add('| Row | Mode | median | p95 | Get -Force alone (median) | Sync alone (median) | target | result |')
+    $md.Add('|---|---|---:|---:|---:|---:|---|---|')
+    foreach ($w in $warm) {
+        $median = Get-BenchMedian $w.Pipeline
+        $md.Add(('| 3. Warm | {0} | {1} | {2} | {3} | {4} | <= 15 ms median | {5} |' -f $w.Name, (Format-Ms $median), (Format-Ms (Get-BenchPercentile $w.Pipeline 95)),
+                (Format-Ms (Get-BenchMedian $w.Get)), (Format-Ms (Get-BenchMedian $w.Sync)), (Format-Verdict ($median -le 15))))
+    }
+    $md.Add('')
+    $md.Add('Requests per run, counted at the peers (moto''s request log, the emulator''s request log, the stand-in CLI''s call log):')
+    $md.Add('')
+    $md.Add('| Row | Run | expected | counted | requests seen | result |')
+    $md.Add('|---|---|---:|---:|---|---|')
+    foreach ($r in $requests) {
+        $md.Add(('| 4. Requests | {0} | {1} | {2} | {3} | {4} |' -f $r.What, $r.Expected, $r.Counted, $r.Detail, (Format-Verdict ($r.Counted -eq $r.Expected))))
+    }
+    $md.Add('')
+    $md.Add("Scale: one fresh pwsh per case; one credential piped as N connections into one Airflow. First = first Sync in the process (creates; v2 also gets the token); warm = median of $Runs further runs; requests = one steady-state run; peak working set of that pwsh.")
+    $md.Add('')
+    $md.Add('| Row | API | connections | first run | warm median | requests (steady) | peak working set | target | result |')
+    $md.Add('|---|---|---:|---:|---:|---:|---:|---|---|')
+    foreach ($s in $scale) {
+        $target = ''; $result = 'info'
+        if ($s.Target -eq 'Rest v2' -and $s.Count -eq 100) {
+            $target = '1 request, <= 100 ms warm'
+            $result = Format-Verdict ($s.Requests -eq 1 -and $s.Median -le 100)
+        }
+        $api = if ($s.Target -eq 'Rest v1') { 'v1 (Airflow 2)' } else { 'v2 (Airflow 3)' }
+        $md.Add(('| 5. Scale | {0} | {1} | {2} | {3} | {4} | {5:N0} MB | {6} | {7} |' -f $api, $s.Count, (Format-Ms $s.First), (Format-Ms $s.Median), $s.Requests, $s.PeakMB, $target, $result))
+    }
+    foreach ($n in $notes) { $md.Add(''); $md.Add($n) }
+    $md.Add('')
+    $md.Add(('Total benchmark time: {0:N0} s.' -f $started.Elapsed.TotalSeconds))
+
+    $null = New-Item -ItemType Directory -Path (Split-Path $OutFile) -Force
+    Set-Content -LiteralPath $OutFile -Value ($md -join "`n") -Encoding utf8
+    Write-Host ''
+    $md | ForEach-Object { Write-Host $_ }
+    Write-Host ''
+    Write-Host "Wrote $OutFile"
+}

@@ -199,3 +199,150 @@ function Get-ErrorViews([System.Management.Automation.ErrorRecord] $Record) {
     }
     finally { $global:ErrorView = $saved }
 }
+
+# ---- A small TCP peer on 127.0.0.1 for faults the emulator cannot make (written here, used by the suites) ----
+# Modes, per request (one request per connection; every answer says Connection: close):
+#   Canned      answer with the Response bytes as they are (e.g. malformed JSON, an AWS error)
+#   Reset       read the request, then reset the connection without answering
+#   Proxy       forward to 127.0.0.1:UpstreamPort and relay the whole answer
+#   ProxyReset  forward, then relay only the first half of the answer and reset the connection
+# FaultTimes (default: always) limits Canned/Reset/ProxyReset to the first N requests; later ones are proxied.
+if (-not ('EcrAirflowTest.TcpPeer' -as [type])) {
+    Add-Type -TypeDefinition @'
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace EcrAirflowTest
+{
+    public sealed class TcpPeer : IDisposable
+    {
+        private readonly TcpListener _listener = new TcpListener(IPAddress.Loopback, 0);
+        private int _requests;
+
+        public TcpPeer(string mode) { Mode = mode; FaultTimes = int.MaxValue; _listener.Start(); Task.Run(AcceptLoop); }
+
+        public string Mode { get; set; }
+        public byte[] Response { get; set; } = new byte[0];
+        public int UpstreamPort { get; set; }
+        public int FaultTimes { get; set; }
+        public int Requests { get { return Volatile.Read(ref _requests); } }
+        public int Port { get { return ((IPEndPoint)_listener.LocalEndpoint).Port; } }
+        public string Url { get { return "http://127.0.0.1:" + Port; } }
+
+        public void Dispose() { try { _listener.Stop(); } catch { } }
+
+        private async Task AcceptLoop()
+        {
+            while (true)
+            {
+                TcpClient client;
+                try { client = await _listener.AcceptTcpClientAsync(); } catch { return; }
+                var _ = Task.Run(() => Handle(client));
+            }
+        }
+
+        private void Handle(TcpClient client)
+        {
+            using (client)
+            {
+                try
+                {
+                    var stream = client.GetStream();
+                    var request = ReadRequest(stream);
+                    if (request == null) return;
+                    var n = Interlocked.Increment(ref _requests);
+                    var mode = n <= FaultTimes ? Mode : "Proxy";
+                    if (mode == "Canned") { stream.Write(Response, 0, Response.Length); client.Client.Shutdown(SocketShutdown.Send); return; }
+                    if (mode == "Reset") { Reset(client); return; }
+                    var answer = Forward(request);
+                    if (mode == "ProxyReset")
+                    {
+                        stream.Write(answer, 0, answer.Length / 2);
+                        stream.Flush();
+                        Thread.Sleep(50);
+                        Reset(client);
+                        return;
+                    }
+                    stream.Write(answer, 0, answer.Length);
+                    client.Client.Shutdown(SocketShutdown.Send);
+                }
+                catch (IOException) { }
+                catch (SocketException) { }
+            }
+        }
+
+        private static void Reset(TcpClient client) { client.LingerState = new LingerOption(true, 0); client.Client.Close(); }
+
+        private byte[] Forward(byte[] request)
+        {
+            var text = Encoding.ASCII.GetString(request);
+            var firstLine = text.IndexOf("\r\n", StringComparison.Ordinal);
+            var patched = Encoding.ASCII.GetBytes(text.Substring(0, firstLine) + "\r\nConnection: close");
+            using (var upstream = new TcpClient())
+            {
+                upstream.Connect(IPAddress.Loopback, UpstreamPort);
+                var s = upstream.GetStream();
+                s.Write(patched, 0, patched.Length);
+                s.Write(request, firstLine, request.Length - firstLine);
+                var all = new MemoryStream();
+                s.CopyTo(all);
+                return all.ToArray();
+            }
+        }
+
+        // The request head and as many body bytes as Content-Length says (the clients we test never chunk).
+        private static byte[] ReadRequest(NetworkStream stream)
+        {
+            var buffer = new MemoryStream();
+            var one = new byte[4096];
+            int headEnd = -1, length = 0;
+            while (true)
+            {
+                var read = stream.Read(one, 0, one.Length);
+                if (read <= 0) return buffer.Length > 0 ? buffer.ToArray() : null;
+                buffer.Write(one, 0, read);
+                var text = Encoding.ASCII.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+                if (headEnd < 0)
+                {
+                    headEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+                    if (headEnd < 0) continue;
+                    foreach (var line in text.Substring(0, headEnd).Split(new[] { "\r\n" }, StringSplitOptions.None))
+                    {
+                        if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)) length = int.Parse(line.Substring(15).Trim());
+                    }
+                }
+                if (buffer.Length >= headEnd + 4 + length) return buffer.ToArray();
+            }
+        }
+    }
+}
+'@
+}
+
+function New-TcpPeer {
+    param([ValidateSet('Canned', 'Reset', 'Proxy', 'ProxyReset')] [string] $Mode, [string] $Response, [int] $UpstreamPort, [int] $FaultTimes = [int]::MaxValue)
+    $peer = [EcrAirflowTest.TcpPeer]::new($Mode)
+    if ($Response) { $peer.Response = [Text.Encoding]::UTF8.GetBytes($Response) }
+    $peer.UpstreamPort = $UpstreamPort
+    $peer.FaultTimes = $FaultTimes
+    $peer
+}
+
+# A raw HTTP/1.1 answer for the Canned mode.
+function New-HttpAnswer([int] $Status, [string] $Reason, [string] $Body, [string] $ContentType = 'application/json', [hashtable] $Headers = @{}) {
+    $bytes = [Text.Encoding]::UTF8.GetByteCount($Body)
+    $extra = ($Headers.GetEnumerator() | ForEach-Object { "$($_.Key): $($_.Value)`r`n" }) -join ''
+    "HTTP/1.1 $Status $Reason`r`nContent-Type: $ContentType`r`nContent-Length: $bytes`r`n$extra" + "Connection: close`r`n`r`n$Body"
+}
+
+# Sets or removes a process variable. ([Environment]::SetEnvironmentVariable($n, $null) from PowerShell
+# passes "" and leaves an empty variable behind, which e.g. the stand-in CLI reads as a version.)
+function Set-TestEnv([string] $Name, $Value) {
+    if ($null -eq $Value) { Remove-Item -LiteralPath "Env:$Name" -ErrorAction SilentlyContinue }
+    else { Set-Item -LiteralPath "Env:$Name" -Value $Value }
+}

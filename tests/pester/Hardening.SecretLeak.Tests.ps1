@@ -51,7 +51,7 @@ BeforeAll {
 }
 
 AfterAll {
-    foreach ($n in $EnvNames) { [Environment]::SetEnvironmentVariable($n, $SavedEnv[$n]) }
+    foreach ($n in $EnvNames) { Set-TestEnv $n $SavedEnv[$n] }
     foreach ($emulator in $Emulators.Values) { Stop-Peer $emulator }
     if ($OwnMoto) { Stop-Peer $OwnMoto }
 }
@@ -154,7 +154,7 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
     }
 
     BeforeEach {
-        foreach ($n in $EnvNames) { [Environment]::SetEnvironmentVariable($n, $null) }
+        foreach ($n in $EnvNames) { Set-TestEnv $n $null }
         $env:AWS_CONFIG_FILE = [IO.Path]::Combine([IO.Path]::GetTempPath(), 'ecrairflow-hard-no-such-aws-config')
         $env:AWS_SHARED_CREDENTIALS_FILE = $env:AWS_CONFIG_FILE
         $env:AWS_EC2_METADATA_DISABLED = 'true'

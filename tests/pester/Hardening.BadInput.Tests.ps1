@@ -240,3 +240,21 @@ Describe 'Inputs that look odd but are fine' {
         Get-Content $path | Should -Be "AIRFLOW_CONN_ECR='docker://AWS:one@111111111111.dkr.ecr.eu-west-1.amazonaws.com'"
     }
 }
+
+Describe 'Error ids are documented' {
+    It 'every id the code raises is in the ERRORS section of about_EcrAirflow' {
+        $root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
+        $code = Get-ChildItem (Join-Path $root 'src') -Recurse -Filter *.cs | Where-Object FullName -notmatch '[\\/](bin|obj)[\\/]' | Get-Content -Raw
+        $ids = [Collections.Generic.HashSet[string]]::new()
+        foreach ($pattern in '(?:new EcrAirflowException\(|NewError\()\s*"(\w+)"', '\bid = "(\w+)"', '=> \("(\w+)"', 'public const string \w+ = "(Airflow\w+)"') {
+            foreach ($m in [regex]::Matches(($code -join "`n"), $pattern)) { $null = $ids.Add($m.Groups[1].Value) }
+        }
+        foreach ($prefix in 'Ecr', 'Airflow') { foreach ($suffix in 'Timeout', 'TlsFailure', 'ConnectionFailed') { $null = $ids.Add("$prefix$suffix") } }
+        $ids.Remove('MinimumVersion') | Out-Null
+        $ids.Count | Should -BeGreaterThan 60
+        $about = Get-Content (Join-Path $root 'module/en-US/about_EcrAirflow.help.txt') -Raw
+        $errors = $about.Substring($about.IndexOf("`nERRORS"))
+        $missing = @($ids | Where-Object { $errors -notmatch "\b$_\b" } | Sort-Object)
+        $missing | Should -BeNullOrEmpty -Because 'each id needs its category and "when" in about_EcrAirflow'
+    }
+}

@@ -32,8 +32,21 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
                 {
                     return new FileStream(lockPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
                 }
-                catch (IOException) when (File.Exists(lockPath))
+                catch (IOException)
                 {
+                    if (!File.Exists(lockPath))
+                    {
+                        // Released between our create and this check: try again at once. (Another I/O
+                        // failure with no lock file gives up at the deadline with its own message.)
+                        if (DateTime.UtcNow > deadline)
+                        {
+                            throw;
+                        }
+
+                        Thread.Sleep(1);
+                        continue;
+                    }
+
                     // Held by another run (or left by a killed one).
                 }
 

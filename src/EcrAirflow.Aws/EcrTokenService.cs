@@ -46,7 +46,8 @@ namespace EcrAirflow.Aws
             log.Verbose($"ECR endpoint {HttpRetry.Describe(endpoint.Url)}{(endpointFromEnvironment ? " (from the environment)" : string.Empty)}.");
 
             var credentials = await AwsCredentialResolver.ResolveAsync(request.Credentials, region, log, cancellationToken).ConfigureAwait(false);
-            var key = TokenCache.Key(endpoint, request.RegistryIds, credentials.Credentials.AccessKey);
+            var key = TokenCache.Key(endpoint, request.RegistryIds, credentials.Credentials.AccessKey,
+                credentials.Credentials.SecretKey + "\n" + credentials.Credentials.Token);
             if (!request.Force && TokenCache.TryGet(key, out var cached))
             {
                 log.Verbose("Using the cached token (less than half its lifetime has passed); -Force fetches a new one.");

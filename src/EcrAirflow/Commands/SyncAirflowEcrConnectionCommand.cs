@@ -126,6 +126,7 @@ namespace EcrAirflow.Commands
         public CiSystem CiSystem { get; set; } = CiSystem.Auto;
 
         private IConnectionTarget? _target;
+        private bool _sawInput;
 
         protected override void BeginProcessing()
         {
@@ -146,6 +147,7 @@ namespace EcrAirflow.Commands
 
         protected override void ProcessRecord()
         {
+            _sawInput = true;
             var id = ConnectionId;
             if (id.Length > ConnectionIdMaxLength || !ConnectionIdPattern.IsMatch(id))
             {
@@ -193,6 +195,19 @@ namespace EcrAirflow.Commands
 
         protected override void EndProcessing()
         {
+            if (!_sawInput && MyInvocation.ExpectingInput)
+            {
+                // An unattended refresh that silently writes nothing is found out only when the token
+                // expires hours later: say so now (typically the command before it failed or found nothing).
+                WriteError(NewError(
+                    "NoCredentialInput",
+                    ErrorCategory.ObjectNotFound,
+                    "No credential came through the pipeline, so no Airflow connection was written.",
+                    "Check the command before Sync-AirflowEcrConnection (usually Get-EcrDockerCredential) for errors; it must output at least one credential.",
+                    null));
+                return;
+            }
+
             if (_batch.Count == 0)
             {
                 return;

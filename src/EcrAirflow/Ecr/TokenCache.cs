@@ -10,7 +10,8 @@ namespace EcrAirflow.Ecr
     /// <summary>
     /// Per-session cache of ECR tokens. A token is reused until half its lifetime has passed (the rule of
     /// amazon-ecr-credential-helper), so a scheduled refresh never hands Airflow a nearly expired token.
-    /// Keyed by endpoint, region, registry ids and a hash of the access key id (never the key itself).
+    /// Keyed by endpoint, region, registry ids and a hash of the access key id, secret key and session token (never
+    /// the keys themselves).
     /// </summary>
     internal static class TokenCache
     {
@@ -19,11 +20,14 @@ namespace EcrAirflow.Ecr
         /// <summary>The clock; tests replace it.</summary>
         internal static Func<DateTimeOffset> Now { get; set; } = () => DateTimeOffset.UtcNow;
 
-        public static string Key(EcrEndpoint endpoint, IReadOnlyList<string>? registryIds, string accessKeyId)
+        /// <param name="secret">The secret key and session token the token was obtained with: hashed into the
+        /// key, so a later call with the right key id but a wrong (or no longer valid) secret is not answered
+        /// from the cache.</param>
+        public static string Key(EcrEndpoint endpoint, IReadOnlyList<string>? registryIds, string accessKeyId, string? secret = null)
         {
             var ids = registryIds == null ? string.Empty : string.Join(",", registryIds.OrderBy(x => x, StringComparer.Ordinal));
             using var sha = SHA256.Create();
-            var keyHash = BitConverter.ToString(sha.ComputeHash(Encoding.UTF8.GetBytes(accessKeyId)), 0, 8).Replace("-", string.Empty);
+            var keyHash = BitConverter.ToString(sha.ComputeHash(Encoding.UTF8.GetBytes(accessKeyId + "\n" + (secret ?? string.Empty))), 0, 8).Replace("-", string.Empty);
             return $"{endpoint.Url}|{endpoint.SigningRegion}|{endpoint.SigningName}|{ids}|{keyHash}";
         }
 

@@ -137,19 +137,44 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
                 { TargetObject = path };
             }
 
-            var exists = File.Exists(path);
-            var original = exists ? Bytes.GetString(File.ReadAllBytes(path)) : string.Empty;
-            var actions = new Dictionary<string, SyncAction>(StringComparer.Ordinal);
-            var updated = Apply(original, assignments, actions);
-            if (exists && string.Equals(original, updated, StringComparison.Ordinal))
+            // Read, edit and replace under a lock: two runs writing the same file at once would otherwise
+            // both read the old text and the second rename would drop the first one's variable.
+            using (DotEnvLock.Acquire(path))
             {
+                var exists = File.Exists(path);
+                if (exists && IsReadOnly(path))
+                {
+                    // The rename below would replace it anyway (only the folder's permissions count), so
+                    // honour the read-only mark explicitly, for root too.
+                    throw new EcrAirflowException("DotEnvReadOnly", FailureKind.PermissionDenied,
+                        $"The dotenv file '{path}' is read-only. Nothing was written.",
+                        "Make the file writable for this user (chmod u+w, or clear the read-only attribute), or give -Path another file.")
+                    { TargetObject = path };
+                }
+
+                var original = exists ? Bytes.GetString(File.ReadAllBytes(path)) : string.Empty;
+                var actions = new Dictionary<string, SyncAction>(StringComparer.Ordinal);
+                var updated = Apply(original, assignments, actions);
+                if (exists && string.Equals(original, updated, StringComparison.Ordinal))
+                {
+                    return actions;
+                }
+
+                // A new file is owner-only; an existing one keeps its mode (e.g. 0640 for a group that reads it).
+                var mode = exists ? OwnerOnlyFile.GetUnixMode(path) ?? OwnerOnlyFile.OwnerReadWrite : OwnerOnlyFile.OwnerReadWrite;
+                WriteAtomically(path, Bytes.GetBytes(updated), mode, exists);
                 return actions;
             }
+        }
 
-            // A new file is owner-only; an existing one keeps its mode (e.g. 0640 for a group that reads it).
-            var mode = exists ? OwnerOnlyFile.GetUnixMode(path) ?? OwnerOnlyFile.OwnerReadWrite : OwnerOnlyFile.OwnerReadWrite;
-            WriteAtomically(path, Bytes.GetBytes(updated), mode, exists);
-            return actions;
+        /// <summary>
+        /// Read-only for everyone: no write bit in its Unix mode (what chmod a-w leaves; root is not exempt
+        /// here, unlike in the kernel), or the read-only attribute on Windows.
+        /// </summary>
+        private static bool IsReadOnly(string path)
+        {
+            var mode = OwnerOnlyFile.GetUnixMode(path);
+            return mode.HasValue ? (mode.Value & 0x92) == 0 : (File.GetAttributes(path) & FileAttributes.ReadOnly) != 0; // 0222
         }
 
         private static void WriteAtomically(string path, byte[] content, int mode, bool replace)

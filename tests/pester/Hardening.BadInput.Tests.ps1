@@ -1,0 +1,260 @@
+# Bad-input matrix: each row is one thing a user can get wrong. Each must give its documented
+# FullyQualifiedErrorId (first part) and category (about_EcrAirflow, ERRORS), show no .NET stack trace or
+# exception dump in any error view, and write nothing anywhere: no Airflow request (emulator log empty),
+# no file created or changed in the test folder, no import file left in the temp folder, no AIRFLOW_CONN_*
+# variable set, no connection stored by the stand-in CLI.
+
+BeforeAll {
+    Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
+    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+    . (Join-Path $PSScriptRoot 'Hardening.Common.ps1')
+    $script:Root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
+    $script:StandIn = Join-Path $Root 'tests/peers/airflow/airflow'
+    $script:Emu = Start-AirflowEmulator -AirflowVersion 3 -Password 'bad-input-Pa55'
+    $script:AirflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString 'bad-input-Pa55' -AsPlainText -Force))
+    $script:AwsKey = [pscredential]::new('AKIAHARDENINGEXAMPLE', (ConvertTo-SecureString 'hardening/secret+key' -AsPlainText -Force))
+    $script:Token = ConvertTo-SecureString 'session-token' -AsPlainText -Force
+    # ECR answering as it does for an expired session token (moto cannot expire one).
+    $script:ExpiredEcr = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 400 'Bad Request' '{"__type":"ExpiredTokenException","message":"The security token included in the request is expired"}' 'application/x-amz-json-1.1')
+
+    $script:EnvNames = 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
+        'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_EC2_METADATA_DISABLED',
+        'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN',
+        'AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT', 'GITHUB_ENV', 'TF_BUILD', 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_STANDIN_VERSION'
+    $script:SavedEnv = @{}
+    foreach ($n in $EnvNames) { $SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
+
+    function Get-ConnVariables {
+        Get-ChildItem Env: | Where-Object Name -like 'AIRFLOW_CONN_*' | ForEach-Object { "$($_.Name)=$($_.Value)" } | Sort-Object
+    }
+
+    function Get-FolderState([string] $Path) {
+        Get-ChildItem -LiteralPath $Path -Recurse -Force -ErrorAction SilentlyContinue |
+            ForEach-Object { '{0}|{1}|{2}' -f $_.FullName, ($_.PSIsContainer ? 'dir' : $_.Length), $_.LastWriteTimeUtc.Ticks } | Sort-Object
+    }
+}
+
+AfterAll {
+    foreach ($n in $EnvNames) { Set-TestEnv $n $SavedEnv[$n] }
+    Stop-Peer $Emu
+    if ($ExpiredEcr) { $ExpiredEcr.Dispose() }
+}
+
+Describe 'Bad input: <Name>' -ForEach @(
+    # ---- Get-EcrDockerCredential ----
+    @{ Name = 'a region that is not a region name'; Id = 'InvalidRegion'; Category = 'InvalidArgument'
+        Run = { Get-EcrDockerCredential -Region 'eu west 1' -Credential $AwsKey @Row } }
+    @{ Name = 'a region with a path in it'; Id = 'InvalidRegion'; Category = 'InvalidArgument'
+        Run = { Get-EcrDockerCredential -Region 'eu-west-1/../x' -Credential $AwsKey @Row } }
+    @{ Name = 'no region anywhere'; Id = 'NoRegion'; Category = 'InvalidArgument'
+        Run = { Get-EcrDockerCredential -Credential $AwsKey @Row } }
+    @{ Name = 'a registry id that is not 12 digits'; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData'
+        Run = { Get-EcrDockerCredential -Region eu-west-1 -RegistryId 12345 -Credential $AwsKey @Row } }
+    @{ Name = 'more than 10 registry ids'; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData'
+        Run = { Get-EcrDockerCredential -Region eu-west-1 -RegistryId (1..11 | ForEach-Object { '{0:d12}' -f $_ }) -Credential $AwsKey @Row } }
+    @{ Name = 'a role ARN that is not a role ARN'; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData'
+        Run = { Get-EcrDockerCredential -Region eu-west-1 -RoleArn 'arn:aws:iam::1:user/x' -Credential $AwsKey @Row } }
+    @{ Name = '-Credential with -ProfileName'; Id = 'CredentialAndProfile'; Category = 'InvalidArgument'
+        Run = { Get-EcrDockerCredential -Region eu-west-1 -Credential $AwsKey -ProfileName x @Row } }
+    @{ Name = '-SessionToken without -Credential'; Id = 'SessionTokenWithoutCredential'; Category = 'InvalidArgument'
+        Run = { Get-EcrDockerCredential -Region eu-west-1 -SessionToken $Token @Row } }
+    @{ Name = '-ExternalId without -RoleArn'; Id = 'RoleOptionWithoutRoleArn'; Category = 'InvalidArgument'
+        Run = { Get-EcrDockerCredential -Region eu-west-1 -ExternalId x -Credential $AwsKey @Row } }
+    @{ Name = '-Public with -Region (mutually exclusive)'; Id = 'AmbiguousParameterSet'; Category = 'InvalidArgument'
+        Run = { Get-EcrDockerCredential -Public -Region eu-west-1 @Row } }
+    @{ Name = 'a relative -EndpointUrl'; Id = 'InvalidEndpointUrl'; Category = 'InvalidArgument'
+        Run = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'ecr.example.com/x' -Credential $AwsKey @Row } }
+    @{ Name = 'an ftp:// -EndpointUrl'; Id = 'InvalidEndpointUrl'; Category = 'InvalidArgument'
+        Run = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'ftp://127.0.0.1/' -Credential $AwsKey @Row } }
+    @{ Name = 'user:pass inside -EndpointUrl'; Id = 'InvalidEndpointUrl'; Category = 'InvalidArgument'
+        Run = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'https://u:p@127.0.0.1/' -Credential $AwsKey @Row } }
+    @{ Name = '-EndpointUrl with -UseFipsEndpoint'; Id = 'EndpointUrlWithFipsOrDualStack'; Category = 'InvalidArgument'
+        Run = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'https://127.0.0.1/' -UseFipsEndpoint -Credential $AwsKey @Row } }
+    @{ Name = 'no AWS credentials anywhere'; Id = 'NoAwsCredentials'; Category = 'SecurityError'
+        Run = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' @Row } }
+    @{ Name = 'an unknown profile'; Id = 'ProfileNotFound'; Category = 'ObjectNotFound'
+        Run = { Get-EcrDockerCredential -Region eu-west-1 -ProfileName 'no-such-profile-hardening' @Row } }
+    @{ Name = 'an expired session token'; Id = 'EcrExpiredCredentials'; Category = 'SecurityError'
+        Run = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $ExpiredEcr.Url -Credential $AwsKey -SessionToken $Token -Force @Row } }
+    @{ Name = '-TimeoutSec 0'; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData'
+        Run = { Get-EcrDockerCredential -Region eu-west-1 -TimeoutSec 0 -Credential $AwsKey @Row } }
+
+    # ---- Sync-AirflowEcrConnection, any mode ----
+    @{ Name = 'a connection id with a space'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId 'bad id' -Mode EnvironmentVariable @Row } }
+    @{ Name = 'a connection id with a slash'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId '../ecr' @Rest @Row } }
+    @{ Name = 'a connection id of 201 characters'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ('a' * 201) -Mode Cli -AirflowCommand $StandIn @Row } }
+    @{ Name = 'an empty pipeline'; Id = 'NoCredentialInput'; Category = 'ObjectNotFound'
+        Run = { @() | Sync-AirflowEcrConnection -ConnectionId ecr @Rest @Row } }
+    @{ Name = 'an input object without a password'; Id = 'InputObjectMissingMandatory'; Category = 'InvalidArgument'
+        Run = { [pscustomobject]@{ Registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'; UserName = 'AWS' } | Sync-AirflowEcrConnection -ConnectionId ecr @Rest @Row } }
+    @{ Name = 'an input object with an empty password'; Id = 'InvalidPassword'; Category = 'InvalidArgument'
+        Run = { [pscustomobject]@{ Registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'; UserName = 'AWS'; Password = '' } | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable @Row } }
+    @{ Name = 'an input object with a number as password'; Id = 'InvalidPassword'; Category = 'InvalidArgument'
+        Run = { [pscustomobject]@{ Registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'; UserName = 'AWS'; Password = 42 } | Sync-AirflowEcrConnection -ConnectionId ecr @Rest @Row } }
+    @{ Name = 'an unknown -Mode'; Id = 'CannotConvertArgumentNoMessage'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Ftp @Row } }
+
+    # ---- Rest ----
+    @{ Name = 'a relative -AirflowUrl'; Id = 'InvalidAirflowUrl'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl 'airflow.example.com/x' -AirflowCredential $AirflowCredential @Row } }
+    @{ Name = 'an ftp:// -AirflowUrl'; Id = 'InvalidAirflowUrl'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl 'ftp://127.0.0.1/' -AirflowCredential $AirflowCredential @Row } }
+    @{ Name = 'user:pass inside -AirflowUrl'; Id = 'AirflowUrlContainsCredentials'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl ($Emu.Url -replace '//', '//admin:bad-input-Pa55@') @Row } }
+    @{ Name = 'a query string in -AirflowUrl'; Id = 'InvalidAirflowUrl'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl "$($Emu.Url)/?x=1" -AirflowCredential $AirflowCredential @Row } }
+    @{ Name = 'credentials over http:// to another host'; Id = 'UnencryptedAuthenticationRefused'; Category = 'SecurityError'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl 'http://airflow.invalid' -AirflowCredential $AirflowCredential @Row } }
+    @{ Name = '-Mode Rest without -AirflowUrl'; Id = 'AirflowUrlRequired'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Rest @Row } }
+    @{ Name = '-AirflowCredential with -AccessToken'; Id = 'CredentialAndAccessToken'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr @Rest -AccessToken $Token @Row } }
+    @{ Name = '-MaximumRetryCount 11'; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr @Rest -MaximumRetryCount 11 @Row } }
+
+    # ---- parameters of another mode ----
+    @{ Name = '-AirflowUrl with -Mode Cli'; Id = 'ParameterNotValidForMode'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowUrl $Emu.Url -AirflowCommand $StandIn @Row } }
+    @{ Name = '-Path with -Mode Rest'; Id = 'ParameterNotValidForMode'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr @Rest -Path (Join-Path $Work '.env') @Row } }
+    @{ Name = '-IncludeValue with -Mode Cli'; Id = 'ParameterNotValidForMode'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -IncludeValue @Row } }
+
+    # ---- Cli ----
+    @{ Name = 'a CLI that is not there'; Id = 'AirflowCommandNotFound'; Category = 'ObjectNotFound'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand (Join-Path $Work 'no-airflow') @Row } }
+    @{ Name = 'a CLI that exits 1'; Id = 'AirflowCliFailed'; Category = 'InvalidOperation'; CliRuns = $true
+        Run = { $env:AIRFLOW_STANDIN_FAIL = '1'; New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn @Row } }
+    @{ Name = 'a CLI that exits 2 (argparse)'; Id = 'AirflowCliUsageError'; Category = 'InvalidArgument'; CliRuns = $true
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn, 'connections' @Row } }
+    @{ Name = 'a CLI too old for --overwrite'; Id = 'AirflowCliTooOld'; Category = 'NotImplemented'; CliRuns = $true
+        Run = { $env:AIRFLOW_STANDIN_VERSION = '2.5.3'; New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn @Row } }
+    @{ Name = 'a CLI that says nothing'; Id = 'AirflowCliNotConfirmed'; Category = 'InvalidData'; CliRuns = $true
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand 'true' @Row } }
+    @{ Name = 'an -AirflowCommand with an empty element'; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn, '' @Row } }
+    @{ Name = 'a -WorkingDirectory that does not exist'; Id = 'WorkingDirectoryNotFound'; Category = 'ObjectNotFound'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WorkingDirectory (Join-Path $Work 'missing') @Row } }
+
+    # ---- EnvironmentVariable ----
+    @{ Name = '-Path with -Scope'; Id = 'PathAndScopeTogether'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Scope Process -Path (Join-Path $Work '.env') @Row } }
+    @{ Name = '-Scope User off Windows'; Id = 'ScopeNotSupportedOnPlatform'; Category = 'InvalidArgument'; NotOnWindows = $true
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Scope User @Row } }
+    @{ Name = '-Scope Machine off Windows'; Id = 'ScopeNotSupportedOnPlatform'; Category = 'InvalidArgument'; NotOnWindows = $true
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Scope Machine @Row } }
+    @{ Name = 'a dotenv file in a missing folder'; Id = 'DotEnvFolderNotFound'; Category = 'ObjectNotFound'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path (Join-Path $Work 'missing/.env') @Row } }
+    @{ Name = 'a dotenv path that is a folder (unreadable as a file)'; Id = 'DotEnvWriteFailed'; Category = 'WriteError'
+        Run = { $null = New-Item -ItemType Directory (Join-Path $Work 'dir.env'); Sync-Seeded { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path (Join-Path $Work 'dir.env') @Row } } }
+    @{ Name = 'a read-only dotenv file'; Id = 'DotEnvReadOnly'; Category = 'PermissionDenied'
+        Run = { $f = Join-Path $Work 'ro.env'; [IO.File]::WriteAllText($f, "A=1`n"); Set-ItemProperty $f IsReadOnly $true
+            Sync-Seeded { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } } }
+    @{ Name = 'an unreadable dotenv file (mode 000)'; Id = 'DotEnvReadOnly'; Category = 'PermissionDenied'; NotOnWindows = $true
+        Run = { $f = Join-Path $Work 'secret.env'; [IO.File]::WriteAllText($f, "A=1`n"); [IO.File]::SetUnixFileMode($f, [IO.UnixFileMode]::None)
+            Sync-Seeded { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } } }
+    @{ Name = '-CiSystem GitHubActions without GITHUB_ENV'; Id = 'GitHubEnvNotSet'; Category = 'InvalidOperation'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem GitHubActions @Row } }
+    @{ Name = 'a value Azure Pipelines would decode'; Id = 'AzurePipelinesValueNotRepresentable'; Category = 'InvalidData'
+        Run = { New-FakeCredential -Token 'a%0Db' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem AzurePipelines @Row } }
+) {
+    BeforeEach {
+        foreach ($n in $EnvNames) { Set-TestEnv $n $null }
+        $script:Work = New-TestFolder 'input'
+        $env:AWS_CONFIG_FILE = Join-Path $Work 'aws-config'             # exists nowhere: no profile, no region
+        $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $Work 'aws-credentials'
+        $env:AWS_EC2_METADATA_DISABLED = 'true'
+        $env:AIRFLOW_STANDIN_HOME = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-hard-standin-" + [guid]::NewGuid().ToString('n').Substring(0, 12))
+        $script:Rest = @{ Mode = 'Rest'; AirflowUrl = $Emu.Url; AirflowCredential = $AirflowCredential; ApiVersion = 'V2' }
+        Clear-EmulatorState -Url $Emu.Url
+        # Files a row seeds itself are part of "before": Sync-Seeded snapshots after seeding.
+        function script:Sync-Seeded([scriptblock] $Command) { $script:FolderBefore = Get-FolderState $Work; . $Command }
+    }
+
+    AfterEach {
+        Remove-TestFolder $script:Work
+        Remove-TestFolder $env:AIRFLOW_STANDIN_HOME
+    }
+
+    It 'fails with its documented id and category, no stack trace, and writes nothing' -Skip:($NotOnWindows -and $IsWindows) {
+        $Row = @{ ErrorVariable = 'rowErrors'; ErrorAction = 'SilentlyContinue' }
+        $rowErrors = $null
+        $script:FolderBefore = Get-FolderState $Work
+        $varsBefore = Get-ConnVariables
+        $tempBefore = @(Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'ecrairflow-*.json' -File -ErrorAction SilentlyContinue).Name
+        $thrown = $null
+        $output = try { . $Run } catch { $thrown = $_ }
+
+        $record = if ($thrown) { $thrown } else { @($rowErrors)[0] }
+        $record | Should -Not -BeNullOrEmpty -Because 'the input must be refused with an error'
+        $record | Should -BeOfType [System.Management.Automation.ErrorRecord]
+        $record.FullyQualifiedErrorId | Should -BeLike "$Id,*" -Because "$($record.Exception.Message) [env: $(Get-ChildItem Env:AIRFLOW_STANDIN* | ForEach-Object { "$($_.Name)=$($_.Value)" })]"
+        "$($record.CategoryInfo.Category)" | Should -Be $Category
+        $output | Should -BeNullOrEmpty
+
+        # What a user sees: the message, the hint, no .NET internals.
+        foreach ($view in Get-ErrorViews $record) {
+            $view | Should -Not -Match '(?m)^\s+at [\w.`<>]+\(' -Because 'no stack frame reaches the user'
+            $view | Should -Not -Match '--->' -Because 'no inner-exception dump reaches the user'
+            $view | Should -Not -Match '(?m)System\.[\w.]+Exception: ' -Because 'no Exception.ToString() text reaches the user'
+        }
+        $record.Exception.Message | Should -Not -Match '(?m)^\s+at '
+        if ($record.Exception -is [EcrAirflow.EcrAirflowException]) {
+            $record.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty -Because 'our errors say what to do'
+        }
+
+        # Nothing written anywhere.
+        Get-EmulatorRequests -Url $Emu.Url | Should -BeNullOrEmpty -Because 'no Airflow request is made'
+        Get-FolderState $Work | Should -Be $script:FolderBefore -Because 'no file is created or changed'
+        Get-ConnVariables | Should -Be $varsBefore -Because 'no AIRFLOW_CONN_* variable is set'
+        @(Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'ecrairflow-*.json' -File -ErrorAction SilentlyContinue).Name | Should -Be $tempBefore
+        $calls = Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl'
+        if ($CliRuns) { Test-Path (Join-Path $env:AIRFLOW_STANDIN_HOME 'connections.json') | Should -BeFalse -Because 'the CLI stored nothing' }
+        else { Test-Path $calls | Should -BeFalse -Because 'the CLI is not run for rejected input' }
+    }
+}
+
+Describe 'Inputs that look odd but are fine' {
+    BeforeEach { $script:Work = New-TestFolder 'input-ok' }
+    AfterEach { Remove-TestFolder $script:Work }
+
+    It 'a CRLF dotenv file is edited in place and keeps CRLF endings' {
+        $path = Join-Path $Work '.env'
+        [IO.File]::WriteAllText($path, "A=1`r`nAIRFLOW_CONN_ECR='old'`r`nB=2`r`n")
+        $result = New-FakeCredential -Token 'crlf+/=' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path
+        $result.Action | Should -Be 'Updated'
+        [IO.File]::ReadAllText($path) | Should -BeExactly "A=1`r`nAIRFLOW_CONN_ECR='docker://AWS:crlf%2B%2F%3D@123456789012.dkr.ecr.eu-west-1.amazonaws.com'`r`nB=2`r`n"
+        @(Get-ChildItem -Force $Work).Count | Should -Be 1 -Because 'no lock or temporary file is left'
+    }
+
+    It 'a duplicate connection id writes the first and refuses the second' {
+        $path = Join-Path $Work '.env'
+        $errs = $null
+        $result = (New-FakeCredential -Account 111111111111 -Token 'one'), (New-FakeCredential -Account 222222222222 -Token 'two') |
+            Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path -ErrorVariable errs -ErrorAction SilentlyContinue
+        $result.ConnectionId | Should -Be 'ecr'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'DuplicateConnectionId,*'
+        Get-Content $path | Should -Be "AIRFLOW_CONN_ECR='docker://AWS:one@111111111111.dkr.ecr.eu-west-1.amazonaws.com'"
+    }
+}
+
+Describe 'Error ids are documented' {
+    It 'every id the code raises is in the ERRORS section of about_EcrAirflow' {
+        $root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
+        $code = Get-ChildItem (Join-Path $root 'src') -Recurse -Filter *.cs | Where-Object FullName -notmatch '[\\/](bin|obj)[\\/]' | Get-Content -Raw
+        $ids = [Collections.Generic.HashSet[string]]::new()
+        foreach ($pattern in '(?:new EcrAirflowException\(|NewError\()\s*"(\w+)"', '\bid = "(\w+)"', '=> \("(\w+)"', 'public const string \w+ = "(Airflow\w+)"') {
+            foreach ($m in [regex]::Matches(($code -join "`n"), $pattern)) { $null = $ids.Add($m.Groups[1].Value) }
+        }
+        foreach ($prefix in 'Ecr', 'Airflow') { foreach ($suffix in 'Timeout', 'TlsFailure', 'ConnectionFailed') { $null = $ids.Add("$prefix$suffix") } }
+        $ids.Remove('MinimumVersion') | Out-Null
+        $ids.Count | Should -BeGreaterThan 60
+        $about = Get-Content (Join-Path $root 'module/en-US/about_EcrAirflow.help.txt') -Raw
+        $errors = $about.Substring($about.IndexOf("`nERRORS"))
+        $missing = @($ids | Where-Object { $errors -notmatch "\b$_\b" } | Sort-Object)
+        $missing | Should -BeNullOrEmpty -Because 'each id needs its category and "when" in about_EcrAirflow'
+    }
+}

@@ -1,0 +1,348 @@
+# Shared helpers for the Hardening.*.Tests.ps1 suites (dot-sourced; not a test file itself).
+# - test folders under the temp folder named ecrairflow-hard-*, removed only through Remove-TestFolder's guard;
+# - fake ECR credentials as Sync-AirflowEcrConnection reads them;
+# - Invoke-Audited: runs a command with -Verbose -Debug -ErrorVariable under Start-Transcript, with the
+#   console captured, and returns every place a secret could surface as text;
+# - Get-SecretForms / Assert-NoSecret: a secret plain, percent-encoded (once and twice), JSON-escaped and
+#   base64-encoded at each of the three byte alignments (so it is found inside base64("AWS:" + secret) or a
+#   Basic authorization header too).
+
+function New-TestFolder([string] $Tag) {
+    $path = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-hard-$Tag-" + [guid]::NewGuid().ToString('n').Substring(0, 12))
+    $null = New-Item -ItemType Directory -Path $path
+    $path
+}
+
+# Deletes only a folder a suite made: under the temp folder and named ecrairflow-*. (A variable mix-up
+# must never turn a cleanup into Remove-Item -Recurse on something else, e.g. $HOME.)
+function Remove-TestFolder([string] $Path) {
+    if (-not $Path) { return }
+    $temp = [IO.Path]::GetFullPath([IO.Path]::GetTempPath())
+    $full = [IO.Path]::GetFullPath($Path)
+    if ($full.StartsWith($temp, [StringComparison]::Ordinal) -and (Split-Path $full -Leaf) -like 'ecrairflow-*' -and $full.Length -gt $temp.Length + 12) {
+        if (-not $IsWindows -and (Test-Path -LiteralPath $full)) {
+            # Tests make files read-only or unreadable; give them back so the removal works as non-root too.
+            Get-ChildItem -LiteralPath $full -Recurse -Force -File -ErrorAction SilentlyContinue |
+                ForEach-Object { try { $_.UnixFileMode = [IO.UnixFileMode]'UserRead, UserWrite' } catch { } }
+        }
+        Remove-Item -LiteralPath $full -Recurse -Force -ErrorAction SilentlyContinue
+    }
+    else { throw "Refusing to delete '$Path': not a test folder." }
+}
+
+# What Get-EcrDockerCredential outputs, as far as Sync-AirflowEcrConnection reads it.
+function New-FakeCredential([string] $Account = '123456789012', [string] $Region = 'eu-west-1', [Parameter(Mandatory)] [string] $Token) {
+    [pscustomobject]@{
+        Registry  = "https://$Account.dkr.ecr.$Region.amazonaws.com"
+        UserName  = 'AWS'
+        Password  = (ConvertTo-SecureString $Token -AsPlainText -Force)
+        ExpiresAt = [DateTimeOffset]::UtcNow.AddHours(12)
+        Region    = $Region
+    }
+}
+
+function Get-SecretForms([string] $Secret) {
+    $forms = [Collections.Generic.List[string]]::new()
+    $forms.Add($Secret)
+    $escaped = [uri]::EscapeDataString($Secret)
+    $forms.Add($escaped)
+    $forms.Add([uri]::EscapeDataString($escaped))
+    $forms.Add(($Secret | ConvertTo-Json -Compress).Trim('"'))
+    $bytes = [Text.Encoding]::UTF8.GetBytes($Secret)
+    foreach ($shift in 0, 1, 2) {
+        # base64 of the secret behind $shift other bytes: the characters that depend on the secret alone.
+        $b64 = [Convert]::ToBase64String([byte[]](@(0) * $shift + $bytes))
+        $start = [int][math]::Ceiling($shift * 4 / 3)
+        $end = [int][math]::Floor(($shift + $bytes.Length) * 4 / 3) - 1
+        if ($end - $start -ge 7) { $forms.Add($b64.Substring($start, $end - $start)) }
+    }
+    @($forms | Select-Object -Unique)
+}
+
+# The lines a CI system is meant to receive secrets on: GitHub's mask command, Azure's secret commands.
+function Remove-SecretChannelLines([string] $Text) {
+    if (-not $Text) { return '' }
+    (($Text -split "`r?`n") | Where-Object {
+        $_ -notmatch '^::add-mask::' -and $_ -notmatch '^##vso\[task\.setsecret\]' -and $_ -notmatch '^##vso\[task\.setvariable variable=[^;\]]+;issecret=true\]'
+    }) -join "`n"
+}
+
+function Assert-NoSecret {
+    param([string] $Text, [string[]] $Secrets, [string] $Where)
+    if (-not $Text) { return }
+    foreach ($secret in $Secrets) {
+        foreach ($form in Get-SecretForms $secret) {
+            $at = $Text.IndexOf($form, [StringComparison]::Ordinal)
+            if ($at -ge 0) {
+                $from = [math]::Max(0, $at - 60)
+                $context = $Text.Substring($from, [math]::Min(160, $Text.Length - $from)).Replace($form, '<<SECRET>>')
+                throw "A secret (form '$(if ($form -eq $secret) { 'plain' } else { 'encoded' })') appeared in $Where near: $context"
+            }
+        }
+    }
+}
+
+# Everything a user can get at from one record: its default view, every property, the exception with
+# its inner exceptions, ErrorDetails and the target object.
+function ConvertTo-AuditText($Record) {
+    if ($null -eq $Record) { return '' }
+    $parts = [Collections.Generic.List[string]]::new()
+    $parts.Add(($Record | Out-String -Width 400))
+    if ($Record -is [System.Management.Automation.ErrorRecord]) {
+        $parts.Add(($Record | Format-List * -Force | Out-String -Width 400))
+        $parts.Add(($Record.CategoryInfo | Out-String -Width 400))
+        if ($Record.ErrorDetails) { $parts.Add($Record.ErrorDetails.Message + "`n" + $Record.ErrorDetails.RecommendedAction) }
+        if ($null -ne $Record.TargetObject) { $parts.Add(($Record.TargetObject | Out-String -Width 400)) }
+        for ($e = $Record.Exception; $e; $e = $e.InnerException) {
+            $parts.Add(($e | Format-List * -Force | Out-String -Width 400))
+            $parts.Add($e.ToString())
+        }
+    }
+    elseif ($Record -is [System.Management.Automation.InformationalRecord] -or $Record -is [System.Management.Automation.InformationRecord]) {
+        $parts.Add(($Record | Format-List * -Force | Out-String -Width 400))
+    }
+    else {
+        # Output objects, minus the one property that is meant to carry the value (-IncludeValue).
+        $parts.Add(($Record | Select-Object * -ExcludeProperty Value | Format-List * -Force | Out-String -Width 400))
+    }
+    $parts -join "`n"
+}
+
+<#
+    Runs $Script (dot-sourced, so it sees $Audit) and returns what it left everywhere:
+      Records      - every record of all six streams (*>&1), in order
+      Terminating  - the terminating ErrorRecord, if one was thrown
+      Text         - all of that (and -ErrorVariable, the new $Error entries) as audit text
+      Console      - what reached Console.Out / Console.Error (host output, CI commands)
+      Transcript   - the Start-Transcript file of the run
+    $Script calls the cmdlet with @Audit: -Verbose -Debug -ErrorVariable auditErrors -ErrorAction Continue.
+#>
+function Invoke-Audited([scriptblock] $Script) {
+    $Audit = @{ Verbose = $true; Debug = $true; ErrorVariable = 'auditErrors'; ErrorAction = 'Continue'; WarningAction = 'Continue'; InformationAction = 'Continue' }
+    $auditErrors = $null
+    $errorCount = $global:Error.Count
+    $transcript = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-hard-transcript-" + [guid]::NewGuid().ToString('n') + '.txt')
+    $out = [IO.StringWriter]::new()
+    $err = [IO.StringWriter]::new()
+    $originalOut = [Console]::Out
+    $originalErr = [Console]::Error
+    $records = @()
+    $terminating = $null
+    # Transcript first, console capture inside it: the host picks its writer when a transcript starts.
+    $null = Start-Transcript -LiteralPath $transcript
+    try {
+        [Console]::SetOut($out)
+        [Console]::SetError($err)
+        try { $records = @(. $Script *>&1) }
+        catch { $terminating = $_ }
+        finally {
+            [Console]::SetOut($originalOut)
+            [Console]::SetError($originalErr)
+        }
+        # Shown on the host as well, so the transcript holds the formatted views a user would see.
+        $records | Out-Host
+        if ($terminating) { $terminating | Out-Host }
+    }
+    finally { $null = Stop-Transcript }
+    $transcriptText = Get-Content -LiteralPath $transcript -Raw
+    Remove-Item -LiteralPath $transcript -Force
+    $newErrors = @($global:Error | Select-Object -First ($global:Error.Count - $errorCount))
+    $text = [Text.StringBuilder]::new()
+    foreach ($r in $records) { $null = $text.AppendLine((ConvertTo-AuditText $r)) }
+    if ($terminating) { $null = $text.AppendLine((ConvertTo-AuditText $terminating)) }
+    foreach ($r in @($auditErrors)) { $null = $text.AppendLine((ConvertTo-AuditText $r)) }
+    foreach ($r in $newErrors) { $null = $text.AppendLine((ConvertTo-AuditText $r)) }
+    [pscustomobject]@{
+        Records     = $records
+        Output      = @($records | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] -and $_ -isnot [System.Management.Automation.InformationalRecord] -and $_ -isnot [System.Management.Automation.InformationRecord] })
+        Errors      = @($records | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) + @($terminating | Where-Object { $_ })
+        Terminating = $terminating
+        ErrorVariable = @($auditErrors)
+        Text        = $text.ToString()
+        Console     = $out.ToString() + $err.ToString()
+        Transcript  = $transcriptText
+    }
+}
+
+# Files directly in the temp folder (name, size, time), to compare before and after a run.
+function Get-TempSnapshot {
+    $snapshot = @{}
+    foreach ($f in Get-ChildItem -LiteralPath ([IO.Path]::GetTempPath()) -File -Force -ErrorAction SilentlyContinue) {
+        $snapshot[$f.FullName] = '{0}|{1}' -f $f.Length, $f.LastWriteTimeUtc.Ticks
+    }
+    $snapshot
+}
+
+# The content of every temp file that appeared or changed since $Before (small ones only).
+function Get-TempChanges([hashtable] $Before) {
+    $after = Get-TempSnapshot
+    foreach ($name in $after.Keys) {
+        if ($Before[$name] -ne $after[$name]) {
+            $item = Get-Item -LiteralPath $name -Force -ErrorAction SilentlyContinue
+            # Length 0 covers FIFOs and sockets (other processes' diagnostics pipes), which a read would block on.
+            if ($item -and $item.Length -gt 0 -and $item.Length -lt 1MB) {
+                [pscustomobject]@{ Path = $name; Text = (Get-Content -LiteralPath $name -Raw -ErrorAction SilentlyContinue) }
+            }
+            else { [pscustomobject]@{ Path = $name; Text = '' } }
+        }
+    }
+}
+
+# The formatted views a user sees of an error: no .NET stack frames, no exception type dumps.
+function Get-ErrorViews([System.Management.Automation.ErrorRecord] $Record) {
+    $saved = $global:ErrorView
+    try {
+        foreach ($view in 'NormalView', 'ConciseView', 'CategoryView') {
+            $global:ErrorView = $view
+            $Record | Out-String -Width 400
+        }
+    }
+    finally { $global:ErrorView = $saved }
+}
+
+# ---- A small TCP peer on 127.0.0.1 for faults the emulator cannot make (written here, used by the suites) ----
+# Modes, per request (one request per connection; every answer says Connection: close):
+#   Canned      answer with the Response bytes as they are (e.g. malformed JSON, an AWS error)
+#   Reset       read the request, then reset the connection without answering
+#   Proxy       forward to 127.0.0.1:UpstreamPort and relay the whole answer
+#   ProxyReset  forward, then relay only the first half of the answer and reset the connection
+# FaultTimes (default: always) limits Canned/Reset/ProxyReset to the first N requests; later ones are proxied.
+if (-not ('EcrAirflowTest.TcpPeer' -as [type])) {
+    Add-Type -TypeDefinition @'
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace EcrAirflowTest
+{
+    public sealed class TcpPeer : IDisposable
+    {
+        private readonly TcpListener _listener = new TcpListener(IPAddress.Loopback, 0);
+        private int _requests;
+
+        public TcpPeer(string mode) { Mode = mode; FaultTimes = int.MaxValue; _listener.Start(); Task.Run(AcceptLoop); }
+
+        public string Mode { get; set; }
+        public byte[] Response { get; set; } = new byte[0];
+        public int UpstreamPort { get; set; }
+        public int FaultTimes { get; set; }
+        public int Requests { get { return Volatile.Read(ref _requests); } }
+        public int Port { get { return ((IPEndPoint)_listener.LocalEndpoint).Port; } }
+        public string Url { get { return "http://127.0.0.1:" + Port; } }
+
+        public void Dispose() { try { _listener.Stop(); } catch { } }
+
+        private async Task AcceptLoop()
+        {
+            while (true)
+            {
+                TcpClient client;
+                try { client = await _listener.AcceptTcpClientAsync(); } catch { return; }
+                var _ = Task.Run(() => Handle(client));
+            }
+        }
+
+        private void Handle(TcpClient client)
+        {
+            using (client)
+            {
+                try
+                {
+                    var stream = client.GetStream();
+                    var request = ReadRequest(stream);
+                    if (request == null) return;
+                    var n = Interlocked.Increment(ref _requests);
+                    var mode = n <= FaultTimes ? Mode : "Proxy";
+                    if (mode == "Canned") { stream.Write(Response, 0, Response.Length); client.Client.Shutdown(SocketShutdown.Send); return; }
+                    if (mode == "Reset") { Reset(client); return; }
+                    var answer = Forward(request);
+                    if (mode == "ProxyReset")
+                    {
+                        stream.Write(answer, 0, answer.Length / 2);
+                        stream.Flush();
+                        Thread.Sleep(50);
+                        Reset(client);
+                        return;
+                    }
+                    stream.Write(answer, 0, answer.Length);
+                    client.Client.Shutdown(SocketShutdown.Send);
+                }
+                catch (IOException) { }
+                catch (SocketException) { }
+            }
+        }
+
+        private static void Reset(TcpClient client) { client.LingerState = new LingerOption(true, 0); client.Client.Close(); }
+
+        private byte[] Forward(byte[] request)
+        {
+            var text = Encoding.ASCII.GetString(request);
+            var firstLine = text.IndexOf("\r\n", StringComparison.Ordinal);
+            var patched = Encoding.ASCII.GetBytes(text.Substring(0, firstLine) + "\r\nConnection: close");
+            using (var upstream = new TcpClient())
+            {
+                upstream.Connect(IPAddress.Loopback, UpstreamPort);
+                var s = upstream.GetStream();
+                s.Write(patched, 0, patched.Length);
+                s.Write(request, firstLine, request.Length - firstLine);
+                var all = new MemoryStream();
+                s.CopyTo(all);
+                return all.ToArray();
+            }
+        }
+
+        // The request head and as many body bytes as Content-Length says (the clients we test never chunk).
+        private static byte[] ReadRequest(NetworkStream stream)
+        {
+            var buffer = new MemoryStream();
+            var one = new byte[4096];
+            int headEnd = -1, length = 0;
+            while (true)
+            {
+                var read = stream.Read(one, 0, one.Length);
+                if (read <= 0) return buffer.Length > 0 ? buffer.ToArray() : null;
+                buffer.Write(one, 0, read);
+                var text = Encoding.ASCII.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+                if (headEnd < 0)
+                {
+                    headEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+                    if (headEnd < 0) continue;
+                    foreach (var line in text.Substring(0, headEnd).Split(new[] { "\r\n" }, StringSplitOptions.None))
+                    {
+                        if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)) length = int.Parse(line.Substring(15).Trim());
+                    }
+                }
+                if (buffer.Length >= headEnd + 4 + length) return buffer.ToArray();
+            }
+        }
+    }
+}
+'@
+}
+
+function New-TcpPeer {
+    param([ValidateSet('Canned', 'Reset', 'Proxy', 'ProxyReset')] [string] $Mode, [string] $Response, [int] $UpstreamPort, [int] $FaultTimes = [int]::MaxValue)
+    $peer = [EcrAirflowTest.TcpPeer]::new($Mode)
+    if ($Response) { $peer.Response = [Text.Encoding]::UTF8.GetBytes($Response) }
+    $peer.UpstreamPort = $UpstreamPort
+    $peer.FaultTimes = $FaultTimes
+    $peer
+}
+
+# A raw HTTP/1.1 answer for the Canned mode.
+function New-HttpAnswer([int] $Status, [string] $Reason, [string] $Body, [string] $ContentType = 'application/json', [hashtable] $Headers = @{}) {
+    $bytes = [Text.Encoding]::UTF8.GetByteCount($Body)
+    $extra = ($Headers.GetEnumerator() | ForEach-Object { "$($_.Key): $($_.Value)`r`n" }) -join ''
+    "HTTP/1.1 $Status $Reason`r`nContent-Type: $ContentType`r`nContent-Length: $bytes`r`n$extra" + "Connection: close`r`n`r`n$Body"
+}
+
+# Sets or removes a process variable. ([Environment]::SetEnvironmentVariable($n, $null) from PowerShell
+# passes "" and leaves an empty variable behind, which e.g. the stand-in CLI reads as a version.)
+function Set-TestEnv([string] $Name, $Value) {
+    if ($null -eq $Value) { Remove-Item -LiteralPath "Env:$Name" -ErrorAction SilentlyContinue }
+    else { Set-Item -LiteralPath "Env:$Name" -Value $Value }
+}

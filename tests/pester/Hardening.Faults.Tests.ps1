@@ -1,0 +1,238 @@
+# Fault injection: the emulator's fault switches (delay, status with Retry-After, canned bodies) and a
+# small TCP peer written in the tests (Hardening.Common.ps1) for what the emulator cannot do: reset a
+# connection mid-response, answer malformed JSON, stand in for an unreachable ECR. Expected: bounded
+# retries (counted at the emulator or the TCP peer), clear errors with specific ids, partial success
+# reported per connection, and the previous connection value intact in the emulator.
+
+BeforeDiscovery {
+    $script:Airflows = @(@{ AirflowVersion = 2; Api = 'V1' }, @{ AirflowVersion = 3; Api = 'V2' })
+}
+
+BeforeAll {
+    Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
+    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+    . (Join-Path $PSScriptRoot 'Hardening.Common.ps1')
+    $script:Emulators = @{
+        2 = Start-AirflowEmulator -AirflowVersion 2 -Password 'faults-Pa55'
+        3 = Start-AirflowEmulator -AirflowVersion 3 -Password 'faults-Pa55'
+    }
+    $script:AirflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString 'faults-Pa55' -AsPlainText -Force))
+    $script:Peers = [Collections.Generic.List[object]]::new()
+
+    function Get-Lines($Emulator, [string] $Method) {
+        @(Get-EmulatorRequests -Url $Emulator.Url | Where-Object { -not $Method -or $_.method -eq $Method } | ForEach-Object { '{0} {1} {2}' -f $_.method, $_.path, $_.status })
+    }
+
+    function Get-Stored($Emulator, [string] $Id) { Get-EmulatorConnections -Url $Emulator.Url | Where-Object connection_id -eq $Id }
+
+    function Invoke-Sync([scriptblock] $Command) {
+        $errs = $null
+        $thrown = $null
+        $out = try { . $Command -ErrorVariable errs -ErrorAction SilentlyContinue } catch { $thrown = $_ }
+        # A terminating error ends the command: it is the one to judge. Otherwise the non-terminating ones.
+        $records = if ($thrown) { @($thrown) } else { @($errs | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) }
+        [pscustomobject]@{ Output = @($out); Errors = $records }
+    }
+}
+
+AfterAll {
+    foreach ($p in $Peers) { $p.Dispose() }
+    foreach ($emulator in $Emulators.Values) { Stop-Peer $emulator }
+}
+
+Describe 'Faults with Airflow <AirflowVersion> (API <Api>)' -ForEach $Airflows {
+    BeforeAll {
+        $script:Emu = $Emulators[$AirflowVersion]
+        $script:Rest = @{ Mode = 'Rest'; AirflowUrl = $Emu.Url; AirflowCredential = $AirflowCredential; ApiVersion = $Api }
+        $script:WritePath = { param($Id) $Api -eq 'V1' ? "/api/v1/connections/$Id" : '/api/v2/connections' }
+    }
+
+    BeforeEach {
+        Clear-EmulatorState -Url $Emu.Url
+        # The connection as it was before the run: a failed refresh must leave it exactly so.
+        $null = New-FakeCredential -Token 'before+/=' | Sync-AirflowEcrConnection -ConnectionId ecr_fault @Rest
+        $null = Invoke-RestMethod -Method Delete -Uri "$($Emu.Url)/_emulator/requests"
+    }
+
+    It 'answers slower than -TimeoutSec: AirflowTimeout after MaximumRetryCount + 1 attempts, old value kept' {
+        Set-EmulatorFault -Url $Emu.Url @{ method = 'PATCH'; path = (& $WritePath 'ecr_fault'); delayMs = 1600; status = 503; times = 10 }
+        $r = Invoke-Sync { New-FakeCredential -Token 'after' | Sync-AirflowEcrConnection -ConnectionId ecr_fault @Rest -TimeoutSec 1 -MaximumRetryCount 1 @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowTimeout,*'
+        "$($r.Errors[0].CategoryInfo.Category)" | Should -Be 'ConnectionError'
+        $r.Errors[0].Exception.Message | Should -Match 'did not answer within 1 s'
+        # The emulator logs a delayed request when it answers it, after the client gave up: wait for both.
+        $deadline = [DateTime]::UtcNow.AddSeconds(5)
+        while ((Get-Lines $Emu 'PATCH').Count -lt 2 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        (Get-Lines $Emu 'PATCH').Count | Should -Be 2
+        (Get-Stored $Emu ecr_fault).password | Should -BeExactly 'before+/='
+    }
+
+    It 'retries a <_> once and writes' -ForEach 429, 500, 502, 503 {
+        $fault = @{ method = 'PATCH'; path = (& $WritePath 'ecr_fault'); status = $_; times = 1 }
+        if ($_ -in 429, 503) { $fault.retryAfter = 1 }
+        Set-EmulatorFault -Url $Emu.Url $fault
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $r = Invoke-Sync { New-FakeCredential -Token 'after' | Sync-AirflowEcrConnection -ConnectionId ecr_fault @Rest @args }
+        $clock.Stop()
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output.ConnectionId | Should -Be 'ecr_fault'
+        $lines = Get-Lines $Emu 'PATCH'
+        $lines.Count | Should -Be 2
+        $lines[0] | Should -BeLike "* $_"
+        if ($_ -in 429, 503) { $clock.Elapsed.TotalMilliseconds | Should -BeGreaterOrEqual 950 -Because 'Retry-After: 1 is honoured' }
+        (Get-Stored $Emu ecr_fault).password | Should -BeExactly 'after'
+    }
+
+    It 'gives up on a lasting 502 after MaximumRetryCount retries: AirflowUnavailable, old value kept' {
+        Set-EmulatorFault -Url $Emu.Url @{ method = 'PATCH'; path = (& $WritePath 'ecr_fault'); status = 502; times = 50 }
+        $r = Invoke-Sync { New-FakeCredential -Token 'after' | Sync-AirflowEcrConnection -ConnectionId ecr_fault @Rest -MaximumRetryCount 2 @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowUnavailable,*'
+        $r.Errors[0].Exception.Message | Should -Match '502.*after 2 retries'
+        (Get-Lines $Emu 'PATCH').Count | Should -Be 3
+        (Get-Stored $Emu ecr_fault).password | Should -BeExactly 'before+/='
+    }
+
+    It 'survives a connection reset mid-response (TCP peer), and gives up after bounded retries when it persists' {
+        $once = New-TcpPeer -Mode ProxyReset -UpstreamPort ([uri]$Emu.Url).Port -FaultTimes 1
+        $Peers.Add($once)
+        # The write is the first request through the peer (Airflow 3: with a token fetched beforehand).
+        $auth = if ($Api -eq 'V2') {
+            $jwt = (Invoke-RestMethod -Method Post -Uri "$($Emu.Url)/auth/token" -ContentType 'application/json' -Body '{"username":"admin","password":"faults-Pa55"}').access_token
+            @{ AccessToken = (ConvertTo-SecureString $jwt -AsPlainText -Force) }
+        }
+        else { @{ AirflowCredential = $AirflowCredential } }
+        $null = Invoke-RestMethod -Method Delete -Uri "$($Emu.Url)/_emulator/requests"
+        $r = Invoke-Sync { New-FakeCredential -Token 'after-reset' | Sync-AirflowEcrConnection -ConnectionId ecr_fault -Mode Rest -AirflowUrl $once.Url @auth -ApiVersion $Api @args }
+        $r.Errors | Should -BeNullOrEmpty
+        $once.Requests | Should -Be 2
+        (Get-Lines $Emu 'PATCH').Count | Should -Be 2 -Because 'the cut answer is retried once'
+        (Get-Stored $Emu ecr_fault).password | Should -BeExactly 'after-reset'
+
+        $always = New-TcpPeer -Mode ProxyReset -UpstreamPort ([uri]$Emu.Url).Port
+        $Peers.Add($always)
+        $r = Invoke-Sync { New-FakeCredential -Token 'never' | Sync-AirflowEcrConnection -ConnectionId ecr_fault -Mode Rest -AirflowUrl $always.Url -AccessToken (ConvertTo-SecureString 'x' -AsPlainText -Force) -ApiVersion $Api -MaximumRetryCount 2 @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowConnectionFailed,*'
+        "$($r.Errors[0].CategoryInfo.Category)" | Should -Be 'ConnectionError'
+        $always.Requests | Should -Be 3
+    }
+
+    It 'reports a malformed JSON answer as AirflowUnexpectedResponse' -Skip:($Api -eq 'V1') {
+        $peer = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 200 'OK' '{"create": {"success": ["ecr_fault"')
+        $Peers.Add($peer)
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_fault -Mode Rest -AirflowUrl $peer.Url -AccessToken (ConvertTo-SecureString 'x' -AsPlainText -Force) -ApiVersion V2 @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowUnexpectedResponse,*'
+        "$($r.Errors[0].CategoryInfo.Category)" | Should -Be 'InvalidData'
+        $r.Errors[0].Exception.Message | Should -Match 'not JSON'
+        $peer.Requests | Should -Be 1 -Because 'a 200 is not retried'
+
+        $token = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 201 'Created' '{"access_token": ')
+        $Peers.Add($token)
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_fault -Mode Rest -AirflowUrl $token.Url -AirflowCredential $AirflowCredential -ApiVersion V2 @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowUnexpectedResponse,*'
+        $r.Errors[0].Exception.Message | Should -Match 'without an access_token'
+    }
+
+    It 'reports partial success per connection, and keeps the refused connection''s old value' {
+        $null = New-FakeCredential -Token 'b-before' | Sync-AirflowEcrConnection -ConnectionId ecr_b @Rest
+        if ($Api -eq 'V1') {
+            Set-EmulatorFault -Url $Emu.Url @{ method = 'PATCH'; path = '/api/v1/connections/ecr_b'; status = 400; times = 1 }
+        }
+        else {
+            # Airflow 3 answers a bulk request 200 even when an entity failed; the reply says which.
+            Set-EmulatorFault -Url $Emu.Url @{ method = 'PATCH'; path = '/api/v2/connections'; status = 200; times = 1
+                body = @{ create = @{ success = @('ecr_a', 'ecr_c'); errors = @(@{ error = "The connection ecr_b could not be written: value too long"; status_code = 422 }) }; update = $null; delete = $null } }
+        }
+        $creds = foreach ($t in 'a', 'b', 'c') { New-FakeCredential -Account ("{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}" -f ([int][char]$t - 96)) -Token "$t-after" }
+        $r = Invoke-Sync { $creds | Sync-AirflowEcrConnection -ConnectionId { "ecr_$($_.Password | ConvertFrom-SecureString -AsPlainText | ForEach-Object Substring 0 1)" } @Rest @args }
+        $r.Output.ConnectionId | Should -Be @('ecr_a', 'ecr_c')
+        $r.Errors.Count | Should -Be 1
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowRejectedConnection,*'
+        $r.Errors[0].TargetObject | Should -Be 'ecr_b'
+        $r.Errors[0].ErrorDetails.Message | Should -Match "Connection 'ecr_b' was not written: .* Written: ecr_a, ecr_c\."
+        (Get-Stored $Emu ecr_b).password | Should -BeExactly 'b-before'
+        if ($Api -eq 'V1') { (Get-Stored $Emu ecr_a).password | Should -BeExactly 'a-after' }
+    }
+
+    It 'stops a batch at a lasting outage and names what was and was not written' -Skip:($Api -eq 'V2') {
+        Set-EmulatorFault -Url $Emu.Url @{ method = 'PATCH'; path = '/api/v1/connections/ecr_y'; status = 503; times = 50 }
+        $creds = 'x', 'y', 'z' | ForEach-Object { New-FakeCredential -Account ('{0:d12}' -f [int][char]$_) -Token "$_-after" }
+        $ids = @{ '000000000120' = 'ecr_x'; '000000000121' = 'ecr_y'; '000000000122' = 'ecr_z' }
+        $r = Invoke-Sync { $creds | Sync-AirflowEcrConnection -ConnectionId { $ids[$_.Registry.Substring(8, 12)] } @Rest -MaximumRetryCount 1 @args }
+        $r.Output.ConnectionId | Should -Be 'ecr_x'
+        $r.Errors.TargetObject | Should -Be @('ecr_y', 'ecr_z')
+        $r.Errors.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'AirflowUnavailable,*' }
+        (Get-Lines $Emu 'PATCH' | Where-Object { $_ -like '*ecr_z*' }) | Should -BeNullOrEmpty -Because 'nothing more is sent once Airflow is down'
+    }
+}
+
+Describe 'Airflow 3 token endpoint faults' {
+    BeforeEach {
+        # A fresh password each time: the session's token cache is keyed on it, so the first run must ask.
+        $script:Password = 'tok-' + [guid]::NewGuid().ToString('n').Substring(0, 10)
+        $script:Emu3 = Start-AirflowEmulator -AirflowVersion 3 -Password $Password
+        $script:Rest3 = @{ Mode = 'Rest'; AirflowUrl = $Emu3.Url; AirflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString $Password -AsPlainText -Force)); ApiVersion = 'V2' }
+    }
+    AfterEach { Stop-Peer $Emu3 }
+
+    It 'a 401 from /auth/token once: a clear PermissionDenied without retrying the password, then the next run works' {
+        Set-EmulatorFault -Url $Emu3.Url @{ method = 'POST'; path = '/auth/token'; status = 401; times = 1 }
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_tok @Rest3 @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowAuthenticationFailed,*'
+        "$($r.Errors[0].CategoryInfo.Category)" | Should -Be 'PermissionDenied'
+        Get-Lines $Emu3 | Should -Be @('POST /auth/token 401')
+
+        $ok = New-FakeCredential -Token 'y' | Sync-AirflowEcrConnection -ConnectionId ecr_tok @Rest3
+        $ok.ConnectionId | Should -Be 'ecr_tok'
+        Get-Lines $Emu3 | Select-Object -Skip 1 | Should -Be @('POST /auth/token 201', 'PATCH /api/v2/connections 200')
+    }
+
+    It 'a revoked cached token: one new token, one more try' {
+        $null = New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_tok @Rest3
+        $null = Invoke-RestMethod -Method Post -Uri "$($Emu3.Url)/_emulator/tokens/revoke"
+        $null = Invoke-RestMethod -Method Delete -Uri "$($Emu3.Url)/_emulator/requests"
+        $ok = New-FakeCredential -Token 'y' | Sync-AirflowEcrConnection -ConnectionId ecr_tok @Rest3
+        $ok.ConnectionId | Should -Be 'ecr_tok'
+        Get-Lines $Emu3 | Should -Be @('PATCH /api/v2/connections 401', 'POST /auth/token 201', 'PATCH /api/v2/connections 200')
+    }
+}
+
+Describe 'ECR (moto) unreachable or failing' {
+    BeforeAll {
+        $script:Aws = [pscredential]::new('AKIAFAULTSEXAMPLE01', (ConvertTo-SecureString 'faults/secret' -AsPlainText -Force))
+    }
+
+    It 'a connection reset on every attempt: EcrConnectionFailed after MaximumRetryCount + 1 attempts' {
+        $peer = New-TcpPeer -Mode Reset
+        $Peers.Add($peer)
+        $r = Invoke-Sync { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $peer.Url -Credential $Aws -MaximumRetryCount 2 -Force @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'EcrConnectionFailed,*'
+        "$($r.Errors[0].CategoryInfo.Category)" | Should -Be 'ConnectionError'
+        $peer.Requests | Should -Be 3
+    }
+
+    It 'nothing listening: EcrConnectionFailed naming the endpoint' {
+        $peer = New-TcpPeer -Mode Reset
+        $port = $peer.Port
+        $peer.Dispose()
+        $r = Invoke-Sync { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl "http://127.0.0.1:$port" -Credential $Aws -MaximumRetryCount 1 -Force @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'EcrConnectionFailed,*'
+        $r.Errors[0].Exception.Message | Should -Match "refused.*127\.0\.0\.1:$port"
+    }
+
+    It 'a lasting 503: EcrServiceUnavailable after bounded retries' {
+        $peer = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 503 'Service Unavailable' '{"__type":"ServerException","message":"busy"}' 'application/x-amz-json-1.1')
+        $Peers.Add($peer)
+        $r = Invoke-Sync { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $peer.Url -Credential $Aws -MaximumRetryCount 2 -Force @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'EcrServiceUnavailable,*'
+        $peer.Requests | Should -Be 3
+    }
+
+    It 'malformed JSON from ECR: EcrMalformedResponse, not retried' {
+        $peer = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 200 'OK' '{"authorizationData": [' 'application/x-amz-json-1.1')
+        $Peers.Add($peer)
+        $r = Invoke-Sync { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $peer.Url -Credential $Aws -Force @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'EcrMalformedResponse,*'
+        $peer.Requests | Should -Be 1
+    }
+}

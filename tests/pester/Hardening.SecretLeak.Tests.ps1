@@ -1,0 +1,213 @@
+# Secret-leak audit. Every mode (Get-EcrDockerCredential against moto; Sync-AirflowEcrConnection -Mode Rest
+# with Airflow 2 and 3, Cli, EnvironmentVariable to the process, a dotenv file, GitHub Actions and Azure
+# Pipelines), on success and failure paths and with -WhatIf, run with -Verbose -Debug -ErrorVariable under
+# Start-Transcript with the console captured. Then every place a secret could surface is searched for every
+# secret of the run, plain, percent-encoded, JSON-escaped and base64-encoded: all six streams, the
+# ErrorRecords (-ErrorVariable, $Error, exceptions and inner exceptions), the transcript, the console (minus
+# the CI commands meant to carry secrets), the stand-in CLI's recorded argv, new or changed files in the temp
+# folder, the emulator's request log and moto's. The channels meant for a secret are checked to hold it.
+
+BeforeAll {
+    Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
+    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+    . (Join-Path $PSScriptRoot 'Hardening.Common.ps1')
+    $script:Root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
+    $script:StandIn = Join-Path $Root 'tests/peers/airflow/airflow'
+
+    $script:OwnMoto = $null
+    if (-not $env:ECRAIRFLOW_TEST_MOTO -or -not (Test-Path $env:ECRAIRFLOW_TEST_MOTO)) {
+        $script:OwnMoto = Start-MotoPeer -WorkDirectory ([IO.Path]::GetTempPath())
+        $env:ECRAIRFLOW_TEST_MOTO = $OwnMoto.InfoPath
+    }
+    $script:Moto = Get-Content $env:ECRAIRFLOW_TEST_MOTO -Raw | ConvertFrom-Json
+    $script:MotoEndpoint = $Moto.endpoint
+
+    # Distinctive secrets, each with characters that change under percent-encoding and JSON escaping.
+    $script:AirflowPassword = 'AfPw+/=Leak:9q'
+    $script:WrongAirflowPassword = 'AfWrong+/=Leak:4z'
+    $script:EcrPassword = 'EcrPw+/=Leak:7Qz'
+    $script:MotoEcrPassword = "$($Moto.accountId)-auth-token"
+    $script:SessionToken = 'IQoJSessTok+/=Leak:EXPIRED'
+    $script:AccessTokenText = 'eyJBearer+/=Leak.tok3n'
+    $script:AllSecrets = @($AirflowPassword, $WrongAirflowPassword, $EcrPassword, $MotoEcrPassword, $SessionToken, $AccessTokenText,
+        $Moto.allowed.secretAccessKey, $Moto.denied.secretAccessKey, $Moto.admin.secretAccessKey)
+
+    $script:Emulators = @{
+        2 = Start-AirflowEmulator -AirflowVersion 2 -Password $AirflowPassword
+        3 = Start-AirflowEmulator -AirflowVersion 3 -Password $AirflowPassword
+    }
+    $script:AirflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString $AirflowPassword -AsPlainText -Force))
+    $script:WrongAirflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString $WrongAirflowPassword -AsPlainText -Force))
+    $script:AllowedAws = [pscredential]::new($Moto.allowed.accessKeyId, (ConvertTo-SecureString $Moto.allowed.secretAccessKey -AsPlainText -Force))
+    $script:DeniedAws = [pscredential]::new($Moto.denied.accessKeyId, (ConvertTo-SecureString $Moto.denied.secretAccessKey -AsPlainText -Force))
+    $script:WrongSecretAws = [pscredential]::new($Moto.allowed.accessKeyId, (ConvertTo-SecureString $Moto.admin.secretAccessKey -AsPlainText -Force))
+    $script:SessionTokenSecure = ConvertTo-SecureString $SessionToken -AsPlainText -Force
+
+    $script:EnvNames = 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
+        'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_EC2_METADATA_DISABLED',
+        'GITHUB_ENV', 'TF_BUILD', 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_CONN_ECR_AUDIT', 'AIRFLOW_CONN_ECR_AUDIT_ENV'
+    $script:SavedEnv = @{}
+    foreach ($n in $EnvNames) { $SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
+}
+
+AfterAll {
+    foreach ($n in $EnvNames) { Set-TestEnv $n $SavedEnv[$n] }
+    foreach ($emulator in $Emulators.Values) { Stop-Peer $emulator }
+    if ($OwnMoto) { Stop-Peer $OwnMoto }
+}
+
+Describe 'Secret-leak audit: <Name>' -ForEach @(
+    # ---- Get-EcrDockerCredential against moto (SigV4 checked) ----
+    @{ Name = 'Get-EcrDockerCredential success piped into the process variable'; ExpectedError = $null
+        Script = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $MotoEndpoint -Credential $AllowedAws -Force @Audit |
+                Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode EnvironmentVariable -CiSystem None @Audit }
+        Check = { $env:AIRFLOW_CONN_ECR_AUDIT | Should -BeLike "docker://AWS:$([uri]::EscapeDataString($MotoEcrPassword))@*" } }
+    @{ Name = 'Get-EcrDockerCredential with the secret key in AWS_SECRET_ACCESS_KEY'; ExpectedError = $null
+        Script = { $env:AWS_ACCESS_KEY_ID = $Moto.allowed.accessKeyId; $env:AWS_SECRET_ACCESS_KEY = $Moto.allowed.secretAccessKey
+            Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $MotoEndpoint -Force @Audit | Select-Object Registry, UserName, ExpiresAt, Password, Credential } }
+    @{ Name = 'Get-EcrDockerCredential with a wrong secret key'; ExpectedError = 'EcrInvalidSignature'
+        Script = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $MotoEndpoint -Credential $WrongSecretAws -Force @Audit } }
+    @{ Name = 'Get-EcrDockerCredential with a session token moto rejects'; ExpectedError = 'EcrUnrecognizedClient'
+        Script = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $MotoEndpoint -Credential $AllowedAws -SessionToken $SessionTokenSecure -Force @Audit } }
+    @{ Name = 'Get-EcrDockerCredential with an identity that may not call ECR'; ExpectedError = 'EcrAccessDenied'
+        Script = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $MotoEndpoint -Credential $DeniedAws -Force @Audit } }
+    @{ Name = 'Get-EcrDockerCredential with ECR unreachable'; ExpectedError = 'EcrConnectionFailed'
+        Script = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' -Credential $AllowedAws -SessionToken $SessionTokenSecure -MaximumRetryCount 1 -Force @Audit } }
+
+    # ---- Rest, Airflow 2 and 3 ----
+    foreach ($v in 2, 3) {
+        @{ Name = "Rest Airflow $v success"; Version = $v; ExpectedError = $null
+            Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @Rest @Audit }
+            Check = { (Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq 'ecr_audit').password | Should -BeExactly $EcrPassword } }
+        @{ Name = "Rest Airflow $v with a wrong Airflow password"; Version = $v; ExpectedError = 'AirflowAuthenticationFailed'
+            Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Rest -AirflowUrl $Emu.Url -AirflowCredential $WrongAirflowCredential -ApiVersion $Api @Audit } }
+        @{ Name = "Rest Airflow $v with a wrong access token"; Version = $v; ExpectedError = 'AirflowAuthenticationFailed'
+            Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Rest -AirflowUrl $Emu.Url -AccessToken (ConvertTo-SecureString $AccessTokenText -AsPlainText -Force) -ApiVersion $Api @Audit } }
+        @{ Name = "Rest Airflow $v answering 500"; Version = $v; ExpectedError = 'AirflowUnavailable'
+            Script = { Set-EmulatorFault -Url $Emu.Url @{ status = 500; times = 10; method = 'PATCH' }
+                New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @Rest -MaximumRetryCount 1 @Audit } }
+        @{ Name = "Rest Airflow $v echoing the password in a validation error"; Version = $v; ExpectedError = 'AirflowRejectedConnection'
+            Script = {
+                $body = if ($Api -eq 'V1') { @{ detail = "bad password '$EcrPassword' for admin:$AirflowPassword"; status = 400; title = 'Bad Request'; type = 'about:blank' } }
+                else { @{ detail = @(@{ type = 'string_type'; loc = @('body', 'password'); msg = "bad $EcrPassword"; input = @{ password = $EcrPassword; login = 'AWS' } }) } }
+                Set-EmulatorFault -Url $Emu.Url @{ status = ($Api -eq 'V1' ? 400 : 422); times = 1; method = 'PATCH'; body = $body }
+                New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @Rest @Audit } }
+        @{ Name = "Rest Airflow $v with -WhatIf"; Version = $v; ExpectedError = $null
+            Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @Rest -WhatIf @Audit }
+            Check = { Get-EmulatorRequests -Url $Emu.Url | Should -BeNullOrEmpty } }
+    }
+
+    # ---- Cli, against the stand-in ----
+    @{ Name = 'Cli success'; Cli = $true; ExpectedError = $null
+        Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Cli -AirflowCommand $StandIn @Audit }
+        Check = { ((& $StandIn connections get ecr_audit -o json) | ConvertFrom-Json)[0].password | Should -BeExactly $EcrPassword } }
+    @{ Name = 'Cli failing with the token in its traceback'; Cli = $true; ExpectedError = 'AirflowCliFailed'
+        Script = { $env:AIRFLOW_STANDIN_FAIL = '1'
+            New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Cli -AirflowCommand $StandIn @Audit } }
+    @{ Name = 'Cli with -WhatIf'; Cli = $true; ExpectedError = $null
+        Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Cli -AirflowCommand $StandIn -WhatIf @Audit }
+        Check = { Test-Path (Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl') | Should -BeFalse } }
+
+    # ---- EnvironmentVariable ----
+    @{ Name = 'EnvironmentVariable process scope'; ExpectedError = $null
+        Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode EnvironmentVariable -CiSystem None @Audit }
+        Check = { $env:AIRFLOW_CONN_ECR_AUDIT | Should -BeLike "*$([uri]::EscapeDataString($EcrPassword))*" } }
+    @{ Name = 'EnvironmentVariable dotenv file with -IncludeValue, as JSON'; ExpectedError = $null
+        Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode EnvironmentVariable -Format Json -Path (Join-Path $Work '.env') -IncludeValue @Audit }
+        Check = {
+            $run.Output[0].Value | Should -BeLike "*$($EcrPassword | ConvertTo-Json)*"
+            Get-Content -LiteralPath (Join-Path $Work '.env') -Raw | Should -BeLike "*AIRFLOW_CONN_ECR_AUDIT=*$($EcrPassword | ConvertTo-Json)*"
+            $env:AIRFLOW_CONN_ECR_AUDIT | Should -BeNullOrEmpty } }
+    @{ Name = 'EnvironmentVariable dotenv file with -WhatIf'; ExpectedError = $null
+        Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode EnvironmentVariable -Path (Join-Path $Work '.env') -WhatIf @Audit }
+        Check = { Test-Path (Join-Path $Work '.env') | Should -BeFalse } }
+    @{ Name = 'EnvironmentVariable dotenv file in a missing folder'; ExpectedError = 'DotEnvFolderNotFound'
+        Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode EnvironmentVariable -Path (Join-Path $Work 'missing/.env') @Audit } }
+    @{ Name = 'EnvironmentVariable in GitHub Actions'; ExpectedError = $null
+        Script = { $env:GITHUB_ENV = Join-Path $Work 'github_env'
+            New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode EnvironmentVariable @Audit }
+        Check = {
+            $run.Console | Should -Match ('(?m)^::add-mask::' + [regex]::Escape($EcrPassword) + '$')
+            Get-Content -LiteralPath (Join-Path $Work 'github_env') -Raw | Should -BeLike "*$([uri]::EscapeDataString($EcrPassword))*" } }
+    @{ Name = 'EnvironmentVariable in GitHub Actions with -WhatIf'; ExpectedError = $null
+        Script = { $env:GITHUB_ENV = Join-Path $Work 'github_env'
+            New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode EnvironmentVariable -WhatIf @Audit }
+        Check = { Test-Path (Join-Path $Work 'github_env') | Should -BeFalse; $run.Console | Should -Not -Match 'add-mask' } }
+    @{ Name = 'EnvironmentVariable in GitHub Actions with GITHUB_ENV unwritable'; ExpectedError = 'GitHubEnvWriteFailed'; WritesProcess = $true
+        Script = { $env:GITHUB_ENV = $Work   # a folder: appending to it fails
+            New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode EnvironmentVariable @Audit } }
+    @{ Name = 'EnvironmentVariable in Azure Pipelines'; ExpectedError = $null
+        Script = { $env:TF_BUILD = 'True'
+            New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode EnvironmentVariable @Audit }
+        Check = { $run.Console | Should -Match ('(?m)^##vso\[task\.setsecret\]' + [regex]::Escape($EcrPassword) + '$') } }
+    @{ Name = 'EnvironmentVariable in Azure Pipelines with a value the agent would decode'; ExpectedError = 'AzurePipelinesValueNotRepresentable'
+        Script = { $env:TF_BUILD = 'True'
+            New-FakeCredential -Token ($EcrPassword + '%0D') | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode EnvironmentVariable @Audit }
+        Check = { $env:AIRFLOW_CONN_ECR_AUDIT | Should -BeNullOrEmpty } }
+) {
+    BeforeAll {
+        if ($Version) {
+            $script:Emu = $Emulators[$Version]
+            $script:Api = $Version -eq 2 ? 'V1' : 'V2'
+            $script:Rest = @{ Mode = 'Rest'; AirflowUrl = $Emu.Url; AirflowCredential = $AirflowCredential; ApiVersion = $Api }
+        }
+    }
+
+    BeforeEach {
+        foreach ($n in $EnvNames) { Set-TestEnv $n $null }
+        $env:AWS_CONFIG_FILE = [IO.Path]::Combine([IO.Path]::GetTempPath(), 'ecrairflow-hard-no-such-aws-config')
+        $env:AWS_SHARED_CREDENTIALS_FILE = $env:AWS_CONFIG_FILE
+        $env:AWS_EC2_METADATA_DISABLED = 'true'
+        $script:Work = New-TestFolder 'leak'
+        $env:AIRFLOW_STANDIN_HOME = Join-Path $Work 'standin'
+        foreach ($e in $Emulators.Values) { Clear-EmulatorState -Url $e.Url }
+        $script:MotoLogLength = if (Test-Path $Moto.log) { (Get-Item $Moto.log).Length } else { 0 }
+    }
+
+    AfterEach {
+        Remove-TestFolder $script:Work
+    }
+
+    It 'never shows a secret outside the channel meant for it' {
+        $tempBefore = Get-TempSnapshot
+        $run = Invoke-Audited $Script
+
+        # The run did what the row says.
+        if ($ExpectedError) {
+            $run.Errors.Count | Should -BeGreaterThan 0 -Because 'the row expects an error'
+            $run.Errors[0].FullyQualifiedErrorId | Should -BeLike "$ExpectedError,*"
+            @($run.ErrorVariable).Count | Should -BeGreaterThan 0 -Because '-ErrorVariable collects it'
+        }
+        else {
+            $run.Errors | Should -BeNullOrEmpty
+        }
+        if ($Check) { . $Check }
+
+        # Every place a secret could surface.
+        $places = [ordered]@{
+            'the six streams, -ErrorVariable and $Error' = $run.Text
+            'the console (minus CI secret commands)'     = Remove-SecretChannelLines $run.Console
+            'the transcript (minus CI secret commands)'  = Remove-SecretChannelLines $run.Transcript
+            'the Airflow 2 emulator request log'         = (Get-EmulatorRequests -Url $Emulators[2].Url | ConvertTo-Json -Depth 5)
+            'the Airflow 3 emulator request log'         = (Get-EmulatorRequests -Url $Emulators[3].Url | ConvertTo-Json -Depth 5)
+        }
+        $calls = Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl'
+        if (Test-Path $calls) { $places["the stand-in CLI's argv log"] = Get-Content -LiteralPath $calls -Raw }
+        if (Test-Path $Moto.log) {
+            $stream = [IO.File]::Open($Moto.log, 'Open', 'Read', 'ReadWrite')
+            try { $null = $stream.Seek($MotoLogLength, 'Begin'); $places["moto's request log"] = [IO.StreamReader]::new($stream).ReadToEnd() }
+            finally { $stream.Dispose() }
+        }
+        foreach ($change in Get-TempChanges $tempBefore) {
+            $change.Path | Should -Not -BeLike '*ecrairflow-*.json' -Because 'no CLI import file is left behind'
+            # moto's ECR password is the same for every moto (other test runs on this machine may use it): not searched here.
+            Assert-NoSecret -Text $change.Text -Secrets ($AllSecrets -ne $MotoEcrPassword) -Where "the temp file $($change.Path)"
+        }
+        foreach ($place in $places.GetEnumerator()) {
+            Assert-NoSecret -Text $place.Value -Secrets $AllSecrets -Where $place.Key
+        }
+        # No variable was set by a run that failed or only said what it would do (a GITHUB_ENV failure is
+        # reported after the process variable was set: its message says so).
+        if (($ExpectedError -and -not $WritesProcess) -or $Name -like '*WhatIf*') { $env:AIRFLOW_CONN_ECR_AUDIT | Should -BeNullOrEmpty }
+    }
+}

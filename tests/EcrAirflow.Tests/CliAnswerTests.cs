@@ -1,4 +1,5 @@
 using System;
+using EcrAirflow.Internal;
 using System.Collections.Generic;
 using EcrAirflow.Airflow.Cli;
 using Xunit;

@@ -1,4 +1,5 @@
 using System;
+using EcrAirflow.Internal;
 using System.Linq;
 using System.Text;
 using System.Text.Json;

@@ -1,20 +1,27 @@
 using System;
+using EcrAirflow.Internal;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using EcrAirflow.Airflow;
 
-namespace EcrAirflow.Airflow.Cli
+namespace EcrAirflow.Internal
 {
     /// <summary>
-    /// Removes secrets from text that came from outside (CLI output) before it reaches a message, a
-    /// verbose line or an ErrorRecord. Each secret is also matched in the forms it takes inside JSON and
-    /// a percent-encoded URI, since a CLI may echo either.
+    /// Masks every secret of a run (ECR passwords, the Airflow password, tokens) in text that came from
+    /// outside — CLI output, an Airflow error body, a proxy page — before it reaches a message, a verbose
+    /// line or an ErrorRecord. Each secret is also matched in the forms it takes inside JSON and a
+    /// percent-encoded URI, since a peer may echo either. One class for every mode.
     /// </summary>
     internal sealed class SecretRedactor
     {
         public const string Mask = "********";
 
         private readonly List<string> _secrets = new List<string>();
+
+        public SecretRedactor()
+        {
+        }
 
         public SecretRedactor(IEnumerable<string> secrets)
         {
@@ -32,7 +39,7 @@ namespace EcrAirflow.Airflow.Cli
                 return;
             }
 
-            foreach (var form in new[] { secret, JsonForm(secret), EnvironmentVariables.ConnectionUri.Encode(secret) })
+            foreach (var form in new[] { secret, JsonForm(secret), Airflow.EnvironmentVariables.ConnectionUri.Encode(secret) })
             {
                 if (!_secrets.Contains(form, StringComparer.Ordinal))
                 {

@@ -23,7 +23,7 @@ Credentials are collected from the pipeline and written together when the pipeli
         AirflowCredential              = 'Rest: the Airflow user and password (basic auth on Airflow 2, a JWT from /auth/token on Airflow 3).'
         AccessToken                    = 'Rest: a bearer token to use instead of -AirflowCredential.'
         ApiVersion                     = 'Rest: V1 (Airflow 2), V2 (Airflow 3) or Auto (default: asks /api/v2/version, then /api/v1/version, once per URL per session).'
-        TimeoutSec                     = 'Rest: how long one HTTP attempt may take, in seconds (default 30).'
+        TimeoutSec                     = 'Rest: how long one HTTP attempt may take, in seconds (default 30). Cli: how long the Airflow CLI may run before it is stopped (default 300), so a hung docker exec cannot block a scheduled job.'
         MaximumRetryCount              = 'Rest: how many times 429, 5xx and network failures are retried, honouring Retry-After (default 3).'
         SkipCertificateCheck           = 'Rest: accepts any TLS certificate (test servers only).'
         AllowUnencryptedAuthentication = 'Rest: allows sending credentials over plain http:// to a host that is not loopback.'

@@ -18,6 +18,7 @@ namespace EcrAirflow
         NotImplemented,
         OperationStopped,
         WriteError,
+        OperationTimeout,
     }
 
     /// <summary>

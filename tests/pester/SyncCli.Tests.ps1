@@ -155,6 +155,19 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
         Get-StoredConnection ecr | Should -BeNullOrEmpty
     }
 
+    It 'stops a CLI that runs longer than -TimeoutSec, says so, and leaves no file' {
+        $env:AIRFLOW_STANDIN_SLEEP = '60'
+        $err = $null
+        try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -TimeoutSec 2 -ErrorAction Stop }
+        catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'AirflowCliTimeout,*'
+        $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'TimeoutSec'
+        Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'ecrairflow-*.json' -File |
+            Where-Object LastWriteTime -gt (Get-Date).AddMinutes(-1) | Should -BeNullOrEmpty
+        Get-StoredConnection ecr | Should -BeNullOrEmpty
+    }
+
     It 'names the minimum Airflow version when --overwrite is unknown (Airflow 2.5.3)' {
         $env:AIRFLOW_STANDIN_VERSION = '2.5.3'
         $err = $null

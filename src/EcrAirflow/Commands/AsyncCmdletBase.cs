@@ -76,6 +76,7 @@ namespace EcrAirflow.Commands
             FailureKind.NotImplemented => ErrorCategory.NotImplemented,
             FailureKind.OperationStopped => ErrorCategory.OperationStopped,
             FailureKind.WriteError => ErrorCategory.WriteError,
+            FailureKind.OperationTimeout => ErrorCategory.OperationTimeout,
             _ => ErrorCategory.NotSpecified,
         };
 

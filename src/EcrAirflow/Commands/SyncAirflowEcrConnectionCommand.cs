@@ -302,7 +302,9 @@ namespace EcrAirflow.Commands
             Password = AirflowCredential?.GetNetworkCredential().Password,
             AccessToken = AccessToken == null ? null : new NetworkCredential(string.Empty, AccessToken).Password,
             ApiVersion = ApiVersion,
-            Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            // Rest: per HTTP attempt (default 30 s). Cli: the whole CLI run (default 300 s: a CLI in a container
+            // can take long to start, and a hung 'docker exec' must not block a scheduled job forever).
+            Timeout = TimeSpan.FromSeconds(MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) || Mode != SyncMode.Cli ? TimeoutSec : 300),
             MaximumRetryCount = MaximumRetryCount,
             SkipCertificateCheck = SkipCertificateCheck,
             AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
@@ -320,7 +322,7 @@ namespace EcrAirflow.Commands
             var bound = MyInvocation.BoundParameters;
             var perMode = new Dictionary<SyncMode, string[]>
             {
-                [SyncMode.Rest] = new[] { nameof(AirflowUrl), nameof(AirflowCredential), nameof(AccessToken), nameof(ApiVersion), nameof(TimeoutSec), nameof(MaximumRetryCount), nameof(SkipCertificateCheck), nameof(AllowUnencryptedAuthentication) },
+                [SyncMode.Rest] = new[] { nameof(AirflowUrl), nameof(AirflowCredential), nameof(AccessToken), nameof(ApiVersion), nameof(MaximumRetryCount), nameof(SkipCertificateCheck), nameof(AllowUnencryptedAuthentication) },
                 [SyncMode.Cli] = new[] { nameof(AirflowCommand), nameof(WorkingDirectory) },
                 [SyncMode.EnvironmentVariable] = new[] { nameof(Format), nameof(Scope), nameof(Path), nameof(CiSystem) },
             };
@@ -343,6 +345,16 @@ namespace EcrAirflow.Commands
                             name));
                     }
                 }
+            }
+
+            if (Mode == SyncMode.EnvironmentVariable && bound.ContainsKey(nameof(TimeoutSec)))
+            {
+                ThrowTerminatingError(NewError(
+                    "ParameterNotValidForMode",
+                    ErrorCategory.InvalidArgument,
+                    $"-{nameof(TimeoutSec)} belongs to -Mode Rest or Cli, but -Mode is {Mode}.",
+                    $"Remove -{nameof(TimeoutSec)}.",
+                    nameof(TimeoutSec)));
             }
 
             if (Mode == SyncMode.Rest)

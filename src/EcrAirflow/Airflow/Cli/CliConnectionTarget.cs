@@ -20,6 +20,7 @@ namespace EcrAirflow.Airflow.Cli
     {
         private readonly IReadOnlyList<string> _prefix;
         private readonly string _directory;
+        private readonly TimeSpan _timeout;
 
         public CliConnectionTarget(SyncOptions options)
         {
@@ -30,6 +31,7 @@ namespace EcrAirflow.Airflow.Cli
             }
 
             _prefix = options.AirflowCommand;
+            _timeout = options.Timeout;
             _directory = Path.GetFullPath(string.IsNullOrEmpty(options.WorkingDirectory) ? Path.GetTempPath() : options.WorkingDirectory!);
             Target = CliCommandLine.Display(_prefix);
         }
@@ -70,9 +72,20 @@ namespace EcrAirflow.Airflow.Cli
 
                 log.Verbose($"Running: {CliCommandLine.Display(argv)} ({connections.Count} connection(s): {string.Join(", ", connections.Select(c => c.ConnectionId))})");
                 log.Progress("Sync-AirflowEcrConnection", $"Waiting for the Airflow CLI ({Target})", -1);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(_timeout);
                 try
                 {
-                    run = await CliProcessRunner.RunAsync(argv, cancellationToken).ConfigureAwait(false);
+                    run = await CliProcessRunner.RunAsync(argv, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Killed by -TimeoutSec, not by Ctrl+C. The file is still removed below.
+                    throw new EcrAirflowException(
+                        "AirflowCliTimeout",
+                        FailureKind.OperationTimeout,
+                        $"The Airflow CLI ({Target}) did not finish within {_timeout.TotalSeconds:0} s and was stopped; the connections may or may not have been imported.",
+                        "Raise -TimeoutSec (an Airflow CLI in a container can take long to start), and check that the command does not wait for input or a lock.");
                 }
                 finally
                 {

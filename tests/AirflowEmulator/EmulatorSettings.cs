@@ -17,6 +17,12 @@ internal sealed class EmulatorSettings
     /// <summary>When false the emulator does not stop when stdin reaches end of file (manual runs).</summary>
     public bool WatchStdin { get; private init; } = true;
 
+    /// <summary>
+    /// Where the API is mounted, e.g. "/airflow" for an Airflow behind a reverse proxy at
+    /// https://example.com/airflow (empty: at the root). Requests outside the prefix get a 404.
+    /// </summary>
+    public string PathPrefix { get; private init; } = "";
+
     public string AirflowRelease => AirflowVersion == 2 ? "2.10.5" : "3.1.0";
 
     public static EmulatorSettings Parse(IReadOnlyList<string> args)
@@ -25,6 +31,7 @@ internal sealed class EmulatorSettings
         string user = "admin", password = "admin";
         var lifetime = TimeSpan.FromSeconds(86400);
         bool watch = true;
+        string prefix = "";
         for (int i = 0; i < args.Count; i++)
         {
             string a = args[i];
@@ -41,12 +48,16 @@ internal sealed class EmulatorSettings
                     lifetime = TimeSpan.FromSeconds(int.Parse(Next(), NumberStyles.Integer, CultureInfo.InvariantCulture));
                     break;
                 case "--no-stdin-watch": watch = false; break;
+                case "--path-prefix":
+                    prefix = "/" + Next().Trim('/');
+                    if (prefix == "/") prefix = "";
+                    break;
                 case "--urls": i++; break; // ASP.NET's own option; it reads it from the command line itself.
                 default:
                     if (a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)) break;
                     throw new ArgumentException($"Unknown argument '{a}'.");
             }
         }
-        return new EmulatorSettings { AirflowVersion = version, UserName = user, Password = password, TokenLifetime = lifetime, WatchStdin = watch };
+        return new EmulatorSettings { AirflowVersion = version, UserName = user, Password = password, TokenLifetime = lifetime, WatchStdin = watch, PathPrefix = prefix };
     }
 }

@@ -132,7 +132,9 @@ function Start-AirflowEmulator {
         [string] $Password = 'admin',
         [ValidateSet('Debug', 'Release')] [string] $Configuration = 'Release',
         # Lifetime of the JWTs an Airflow 3 emulator issues (Airflow's default: 86400 s).
-        [int] $TokenLifetimeSeconds = 0
+        [int] $TokenLifetimeSeconds = 0,
+        # Mount the API under a path, as behind a reverse proxy (e.g. /airflow).
+        [string] $PathPrefix = ''
     )
     $root = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
     $dll = Join-Path $root "tests/AirflowEmulator/bin/$Configuration/net10.0/AirflowEmulator.dll"
@@ -148,6 +150,7 @@ function Start-AirflowEmulator {
         $psi.ArgumentList.Add($a)
     }
     if ($TokenLifetimeSeconds -gt 0) { $psi.ArgumentList.Add('--token-lifetime-seconds'); $psi.ArgumentList.Add("$TokenLifetimeSeconds") }
+    if ($PathPrefix) { $psi.ArgumentList.Add('--path-prefix'); $psi.ArgumentList.Add($PathPrefix) }
     $psi.RedirectStandardInput = $true   # the emulator stops when this pipe closes, even if we die
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true

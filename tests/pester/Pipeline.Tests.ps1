@@ -54,6 +54,28 @@ Describe 'Get-EcrDockerCredential | Sync-AirflowEcrConnection -Mode Rest on Airf
     }
 }
 
+Describe 'Airflow <_> behind a reverse proxy at /airflow' -ForEach 2, 3 {
+    BeforeAll { $script:Proxied = Start-AirflowEmulator -AirflowVersion $_ -Password 'pipeline-Pa55' -PathPrefix /airflow }
+    AfterAll { Stop-Peer $Proxied }
+
+    It 'writes through the prefixed base URL, -ApiVersion Auto included' {
+        $r = Get-EcrDockerCredential @Get | Sync-AirflowEcrConnection -ConnectionId ecr_proxied -AirflowUrl "$($Proxied.Url)/airflow" -AirflowCredential $Airflow
+        $r.Target | Should -Be "$($Proxied.Url)/airflow"
+        (Get-EmulatorConnections -Url $Proxied.Url | Where-Object connection_id -eq 'ecr_proxied').password | Should -Be $Token
+        Get-EmulatorRequests -Url $Proxied.Url | ForEach-Object path | Should -Not -Contain '/api/v2/connections'
+    }
+
+    It 'says the REST API is not there when the prefix is missing from -AirflowUrl' {
+        $api = if ($_ -eq 2) { 'V1' } else { 'V2' }
+        $failure = $null
+        try { Get-EcrDockerCredential @Get | Sync-AirflowEcrConnection -ConnectionId ecr_proxied -AirflowUrl $Proxied.Url -AirflowCredential $Airflow -ApiVersion $api -ErrorAction Stop }
+        catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'AirflowApiNotFound,*'
+        $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failure.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+    }
+}
+
 Describe 'The other modes, fed by moto' {
     It 'EnvironmentVariable: AIRFLOW_CONN_ECR_PIPE holds a URI with the token, read back by Airflow''s rules' {
         try {

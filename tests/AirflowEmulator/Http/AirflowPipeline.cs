@@ -43,6 +43,15 @@ internal sealed class AirflowPipeline
             return;
         }
 
+        // Behind a path prefix (a reverse proxy at /airflow), only requests under it reach the API; the
+        // API itself sees the path without the prefix. Anything else is an unknown route: 404.
+        string loggedPath = path;
+        string prefix = _settings.PathPrefix;
+        if (prefix.Length > 0)
+        {
+            path = path.StartsWith(prefix + "/", StringComparison.Ordinal) ? path[prefix.Length..] : "/__outside_path_prefix__" + path;
+        }
+
         var watch = Stopwatch.StartNew();
         string rawQuery = ctx.Request.QueryString.HasValue ? ctx.Request.QueryString.Value![1..] : "";
         byte[] body = await ReadBody(ctx).ConfigureAwait(false);
@@ -51,7 +60,7 @@ internal sealed class AirflowPipeline
             Seq = _log.NextSeq(),
             Time = DateTimeOffset.UtcNow,
             Method = ctx.Request.Method,
-            Path = path,
+            Path = loggedPath,
             Query = rawQuery,
             Auth = BasicCredentials.Scheme(ctx.Request.Headers.Authorization.Count > 0 ? ctx.Request.Headers.Authorization.ToString() : null),
         };

@@ -19,6 +19,23 @@ function Get-TypeLabel([type] $Type) {
     return $Type.Name
 }
 
+function Get-ModeTableHelp {
+    # The per-mode parameter lists from the code's mode table (internal, so read through reflection):
+    # one paragraph per mode, and per parameter the line "Modes: Rest (default 30), Cli (default 300)."
+    param([Parameter(Mandatory)] $Command, [Parameter(Mandatory)] [string] $TypeName)
+    $type = $Command.ImplementingType.Assembly.GetType($TypeName, $true)
+    $flags = [System.Reflection.BindingFlags]'NonPublic, Public, Static'
+    $lines = @{}
+    $defaults = @{}
+    foreach ($name in $Command.Parameters.Keys) {
+        $line = $type.GetMethod('HelpModesLine', $flags).Invoke($null, @($name))
+        if ($line) { $lines[$name] = $line }
+        $default = $type.GetMethod('HelpDefault', $flags).Invoke($null, @($name))
+        if ($default) { $defaults[$name] = $default }
+    }
+    [pscustomobject]@{ Sections = @($type.GetMethod('HelpSections', $flags).Invoke($null, @())); Lines = $lines; Defaults = $defaults }
+}
+
 function Build-MamlHelp {
     param(
         [Parameter(Mandatory)] [string] $SourceDirectory,
@@ -51,6 +68,7 @@ function Build-MamlHelp {
             }
             if (@($src.Examples).Count -lt 3) { $problems.Add("$($cmd.Name): fewer than three examples") }
             if (-not $src.Synopsis -or -not $src.Description) { $problems.Add("$($cmd.Name): synopsis or description missing") }
+            $modeTable = if ($src.ContainsKey('ModeTable')) { Get-ModeTableHelp -Command $cmd -TypeName $src.ModeTable } else { $null }
 
             $w.WriteStartElement('command', 'command', $cmdNs)
             $w.WriteAttributeString('xmlns', 'maml', $null, $maml)
@@ -61,7 +79,13 @@ function Build-MamlHelp {
             $w.WriteElementString('command', 'verb', $cmdNs, $cmd.Verb)
             $w.WriteElementString('command', 'noun', $cmdNs, $cmd.Noun)
             $w.WriteEndElement()
-            $w.WriteStartElement('maml', 'description', $maml); Write-Paragraphs $w $src.Description; $w.WriteEndElement()
+            $w.WriteStartElement('maml', 'description', $maml)
+            Write-Paragraphs $w $src.Description
+            if ($modeTable) {
+                $w.WriteElementString('maml', 'para', $maml, 'PARAMETERS PER MODE')
+                foreach ($section in $modeTable.Sections) { $w.WriteElementString('maml', 'para', $maml, $section) }
+            }
+            $w.WriteEndElement()
 
             $w.WriteStartElement('command', 'syntax', $cmdNs)
             foreach ($set in $cmd.ParameterSets) {
@@ -97,11 +121,14 @@ function Build-MamlHelp {
                 $w.WriteAttributeString('position', $(if ($null -ne $position) { "$position" } else { 'named' }))
                 $w.WriteAttributeString('aliases', $(if ($p.Aliases.Count) { $p.Aliases -join ', ' } else { 'none' }))
                 $w.WriteElementString('maml', 'name', $maml, $p.Name)
-                $w.WriteStartElement('maml', 'description', $maml); Write-Paragraphs $w $src.Parameters[$p.Name]; $w.WriteEndElement()
+                $w.WriteStartElement('maml', 'description', $maml); Write-Paragraphs $w $src.Parameters[$p.Name]
+                if ($modeTable -and $modeTable.Lines[$p.Name]) { $w.WriteElementString('maml', 'para', $maml, $modeTable.Lines[$p.Name]) }
+                $w.WriteEndElement()
                 if ($p.ParameterType -ne [System.Management.Automation.SwitchParameter]) {
                     $w.WriteElementString('command', 'parameterValue', $cmdNs, (Get-TypeLabel $p.ParameterType))
                 }
                 $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('maml', 'name', $maml, $p.ParameterType.FullName); $w.WriteEndElement()
+                if ($modeTable -and $modeTable.Defaults[$p.Name]) { $w.WriteElementString('dev', 'defaultValue', $dev, $modeTable.Defaults[$p.Name]) }
                 $w.WriteEndElement()
             }
             $w.WriteEndElement()

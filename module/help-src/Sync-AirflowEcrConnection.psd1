@@ -1,5 +1,8 @@
 @{
     Synopsis    = 'Writes Amazon ECR Docker logins into Airflow connections, through the REST API, the Airflow CLI or AIRFLOW_CONN_* variables.'
+    # The per-mode parameter lists and each parameter's 'Modes:' line come from the mode table in the code
+    # (EcrAirflow.Airflow.SyncModes), not from here.
+    ModeTable   = 'EcrAirflow.Airflow.SyncModes'
     Description = @'
 Sync-AirflowEcrConnection takes the credentials of Get-EcrDockerCredential (or any object with Registry or ProxyEndpoint, UserName and Password, such as the output of AWS Tools' Get-ECRLoginCommand) from the pipeline and writes an Airflow connection of type docker for each: host = the registry host, login, password, a description with the token's expiry, and extra {"email","reauth"} when -Email or -Reauth are given.
 
@@ -18,22 +21,23 @@ Credentials are collected from the pipeline and written together when the pipeli
         Description                    = 'The connection''s description. Defaults to "Managed by EcrAirflow; token expires <UTC time>".'
         Email                          = 'Written to the connection''s extra as "email".'
         Reauth                         = 'Written to the connection''s extra as "reauth" (true, or false with -Reauth:$false).'
-        Mode                           = 'Where to write: Rest (the Airflow REST API, the default), Cli (the Airflow command line) or EnvironmentVariable (AIRFLOW_CONN_* variables).'
-        AirflowUrl                     = 'Rest: the base URL of the Airflow webserver (Airflow 2) or API server (Airflow 3), e.g. https://airflow.example.com or https://example.com/airflow. A URL with user:password@ inside is refused.'
-        AirflowCredential              = 'Rest: the Airflow user and password (basic auth on Airflow 2, a JWT from /auth/token on Airflow 3).'
-        AccessToken                    = 'Rest: a bearer token to use instead of -AirflowCredential.'
-        ApiVersion                     = 'Rest: V1 (Airflow 2), V2 (Airflow 3) or Auto (default: asks /api/v2/version, then /api/v1/version, once per URL per session).'
-        TimeoutSec                     = 'Rest: how long one HTTP attempt may take, in seconds (default 30). Cli: how long the Airflow CLI may run before it is stopped (default 300), so a hung docker exec cannot block a scheduled job.'
-        MaximumRetryCount              = 'Rest: how many times 429, 5xx and network failures are retried, honouring Retry-After (default 3).'
-        SkipCertificateCheck           = 'Rest: accepts any TLS certificate (test servers only).'
-        AllowUnencryptedAuthentication = 'Rest: allows sending credentials over plain http:// to a host that is not loopback.'
-        AirflowCommand                 = 'Cli: the command that reaches the Airflow CLI, as an array, e.g. docker,exec,airflow-scheduler,airflow (default airflow).'
-        WorkingDirectory               = 'Cli: where the temporary import file is written (default: the temp folder); it must be visible to the CLI, e.g. a folder bind-mounted into the container.'
-        Format                         = 'EnvironmentVariable: Uri (docker://login:password@host, read by every Airflow) or Json (Airflow 2.3+).'
-        Scope                          = 'EnvironmentVariable: Process (default), or User / Machine (Windows only) to persist the variable.'
-        Path                           = 'EnvironmentVariable: a dotenv file (docker compose .env) whose AIRFLOW_CONN_<ID> line is added or replaced atomically, keeping every other line, comment and line ending. A new file is created owner-only. Cannot be combined with -Scope.'
-        IncludeValue                   = 'EnvironmentVariable: adds the variable''s value, in plain text, as a Value property of each result. Without it the value (which holds the ECR password) is never output.'
-        CiSystem                       = 'EnvironmentVariable: Auto (default: GitHub Actions when GITHUB_ENV is set, Azure Pipelines when TF_BUILD is set), GitHubActions, AzurePipelines or None. CI output is written in addition to the scope or file: GitHub Actions masks the password (::add-mask::) and appends to $GITHUB_ENV; Azure Pipelines sets a secret variable.'
+        Mode                           = 'Where to write: Rest (the Airflow REST API, the default), Cli (the Airflow command line) or EnvironmentVariable (AIRFLOW_CONN_* variables). Each mode takes its own parameters (listed under PARAMETERS PER MODE in the description); a parameter of another mode is an error (ParameterNotValidForMode). Tab completion after -Mode offers the modes that take every parameter already typed.'
+        Force                          = 'Writes a piped credential even when its ExpiresAt has passed. Without it such a credential is refused (CredentialExpired) and the connection Airflow has is kept; one that expires within 30 minutes is written with a warning.'
+        AirflowUrl                     = 'The base URL of the Airflow webserver (Airflow 2) or API server (Airflow 3), e.g. https://airflow.example.com or https://example.com/airflow. A URL with user:password@ inside is refused.'
+        AirflowCredential              = 'The Airflow user and password (basic auth on Airflow 2, a JWT from /auth/token on Airflow 3).'
+        AccessToken                    = 'A bearer token to use instead of -AirflowCredential.'
+        ApiVersion                     = 'V1 (Airflow 2), V2 (Airflow 3) or Auto (asks /api/v2/version, then /api/v1/version, once per URL per session).'
+        TimeoutSec                     = 'Rest: how long one HTTP attempt may take, in seconds. Cli: how long the Airflow CLI may run before it is stopped, so a hung docker exec cannot block a scheduled job.'
+        MaximumRetryCount              = 'How many times 429, 5xx and network failures are retried, with backoff and jitter, honouring Retry-After.'
+        SkipCertificateCheck           = 'Accepts any TLS certificate (test servers only).'
+        AllowUnencryptedAuthentication = 'Allows sending credentials over plain http:// to a host that is not loopback.'
+        AirflowCommand                 = 'The command that reaches the Airflow CLI, as an array, e.g. docker,exec,airflow-scheduler,airflow.'
+        WorkingDirectory               = 'Where the temporary import file is written; it must be visible to the CLI, e.g. a folder bind-mounted into the container.'
+        Format                         = 'Uri (docker://login:password@host, read by every Airflow) or Json (Airflow 2.3+).'
+        Scope                          = 'Process, or User / Machine (Windows only) to persist the variable.'
+        Path                           = 'A dotenv file (docker compose .env) whose AIRFLOW_CONN_<ID> line is added or replaced atomically, keeping every other line, comment and line ending. A new file is created owner-only. Cannot be combined with -Scope.'
+        IncludeValue                   = 'Adds the variable''s value, in plain text, as a Value property of each result. Without it the value (which holds the ECR password) is never output.'
+        CiSystem                       = 'Auto (GitHub Actions when GITHUB_ENV is set, Azure Pipelines when TF_BUILD is set), GitHubActions, AzurePipelines or None. CI output is written in addition to the scope or file: GitHub Actions masks the password (::add-mask::) and appends to $GITHUB_ENV; Azure Pipelines sets a secret variable.'
     }
     Inputs      = @(
         @{ Type = 'EcrAirflow.EcrDockerCredential'; Description = 'From Get-EcrDockerCredential.' }

@@ -12,17 +12,9 @@ using EcrAirflow.Internal;
 namespace EcrAirflow.Aws
 {
     /// <summary>Credentials resolved for one call, and where they came from (for -Verbose; never the secret).</summary>
-    internal sealed class ResolvedCredentials
+    internal sealed record ResolvedCredentials(ImmutableCredentials Credentials, string Source)
     {
-        public ResolvedCredentials(ImmutableCredentials credentials, string source)
-        {
-            Credentials = credentials;
-            Source = source;
-        }
-
-        public ImmutableCredentials Credentials { get; }
-
-        public string Source { get; }
+        public override string ToString() => Source;
     }
 
     /// <summary>

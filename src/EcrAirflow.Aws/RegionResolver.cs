@@ -1,13 +1,12 @@
 using System;
 using Amazon.Runtime.CredentialManagement;
-using EcrAirflow.Ecr;
 
 namespace EcrAirflow.Aws
 {
-    /// <summary>Region as AWS tools find it: -Region, AWS_REGION, AWS_DEFAULT_REGION, then the profile's region.</summary>
+    /// <summary>Region as AWS tools find it: -Region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region, then the caller's fallback.</summary>
     internal static class RegionResolver
     {
-        public static (string Region, string Source) Resolve(string? region, string? profileName, string? profileLocation)
+        public static (string Region, string Source) Resolve(string? region, string? profileName, string? profileLocation, string? fallbackRegion = null)
         {
             if (!string.IsNullOrEmpty(region))
             {
@@ -42,6 +41,11 @@ namespace EcrAirflow.Aws
                 // An unreadable config file is not where the region comes from; fall through to the error.
             }
 
+            if (!string.IsNullOrEmpty(fallbackRegion))
+            {
+                return (Validate(fallbackRegion!, "the piped credential"), "the piped credential's Region");
+            }
+
             throw new EcrAirflowException(
                 "NoRegion",
                 FailureKind.InvalidArgument,
@@ -51,7 +55,7 @@ namespace EcrAirflow.Aws
 
         private static string Validate(string region, string source)
         {
-            if (!EcrEndpoints.IsValidRegion(region))
+            if (!AwsEndpoints.IsValidRegion(region))
             {
                 throw new EcrAirflowException(
                     "InvalidRegion",

@@ -36,5 +36,11 @@ namespace EcrAirflow
 
         /// <summary>EnvironmentVariable mode: the variable name (AIRFLOW_CONN_...).</summary>
         public string? VariableName { get; set; }
+
+        /// <summary>
+        /// The value written, set by a target only when -IncludeValue asked for it; the cmdlet shows it as a
+        /// Value note property. Internal so that it is never part of the default view or of serialisation.
+        /// </summary>
+        internal string? Value { get; set; }
     }
 }

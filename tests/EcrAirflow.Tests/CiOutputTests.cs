@@ -20,7 +20,7 @@ namespace EcrAirflow.Tests
         {
             var console = new StringWriter { NewLine = "\n" };
             // -Path keeps these tests off the test process's own environment.
-            var options = new SyncOptions { Mode = SyncMode.EnvironmentVariable, CiSystem = ci, Format = format, Path = Path.Combine(_dir.FullName, ".env") };
+            var options = new SyncOptions(SyncMode.EnvironmentVariable) { CiSystem = ci, Format = format, Path = Path.Combine(_dir.FullName, ".env") };
             return (new EnvironmentConnectionTarget(options, console, name => variables.TryGetValue(name, out var v) ? v : null), console);
         }
 

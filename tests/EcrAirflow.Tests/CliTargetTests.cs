@@ -33,12 +33,15 @@ namespace EcrAirflow.Tests
             return Path.Combine(root ?? throw new InvalidOperationException("repository root not found"), "tests", "peers", "airflow", "airflow");
         }
 
-        private CliConnectionTarget Target(params string[] extraEnv) => new CliConnectionTarget(new SyncOptions
+        /// <summary>The import file of the last run, as the target reported it through its test seam.</summary>
+        private string? _importFile;
+
+        // The environment goes through env(1) so tests never change this process's environment.
+        private CliConnectionTarget Target(params string[] extraEnv) => new CliConnectionTarget(new SyncOptions(SyncMode.Cli)
         {
-            Mode = SyncMode.Cli,
-            // The environment goes through env(1) so tests never change this process's environment.
             AirflowCommand = new[] { "env", "AIRFLOW_STANDIN_HOME=" + _home.FullName }.Concat(extraEnv).Concat(new[] { StandIn() }).ToArray(),
             WorkingDirectory = _home.FullName,
+            Seams = new TestSeams { ImportFileCreated = path => _importFile = path },
         });
 
         [Fact]
@@ -61,12 +64,12 @@ namespace EcrAirflow.Tests
             }
 
             Assert.True(File.Exists(log), "the stand-in did not start");
-            Assert.True(File.Exists(target.LastImportFile), "the file exists while the CLI runs");
+            Assert.True(File.Exists(_importFile), "the file exists while the CLI runs");
             cts.Cancel();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30));
 
-            Assert.False(File.Exists(target.LastImportFile), "the import file must be gone after Ctrl+C");
+            Assert.False(File.Exists(_importFile), "the import file must be gone after Ctrl+C");
             using var call = JsonDocument.Parse(File.ReadLines(log).First());
             var pid = call.RootElement.GetProperty("pid").GetInt32();
             Assert.False(Directory.Exists("/proc/" + pid) && !File.ReadAllText("/proc/" + pid + "/stat").Contains(") Z "), "the CLI process must be gone");
@@ -88,15 +91,16 @@ namespace EcrAirflow.Tests
             // The stand-in prints the parameters sqlalchemy shows, token included; what we pass on is masked.
             Assert.Contains(messages.Lines, l => l.Contains("[parameters:") && l.Contains(SecretRedactor.Mask));
             Assert.DoesNotContain(messages.Lines, l => l.Contains("tok+/=en") || l.Contains("tok%2B"));
-            Assert.False(File.Exists(target.LastImportFile));
+            Assert.NotNull(_importFile);
+            Assert.False(File.Exists(_importFile));
         }
 
         [Fact]
-        public async Task Missing_working_directory_is_reported_before_anything_runs()
+        public void Missing_working_directory_is_reported_before_anything_runs()
         {
-            var target = new CliConnectionTarget(new SyncOptions { Mode = SyncMode.Cli, AirflowCommand = new[] { StandIn() }, WorkingDirectory = Path.Combine(_home.FullName, "nope") });
-            var ex = await Assert.ThrowsAsync<EcrAirflowException>(() => target.WriteAsync(new[] { ConnectionValueTests.Connection() }, NullOperationLog.Instance, default));
+            var ex = Assert.Throws<EcrAirflowException>(() => new CliConnectionTarget(new SyncOptions(SyncMode.Cli) { AirflowCommand = new[] { StandIn() }, WorkingDirectory = Path.Combine(_home.FullName, "nope") }));
             Assert.Equal("WorkingDirectoryNotFound", ex.ErrorId);
+            Assert.False(Directory.Exists(Path.Combine(_home.FullName, "nope")));
         }
 
         private sealed class RecordingLog : IOperationLog

@@ -8,7 +8,7 @@ namespace EcrAirflow.Tests
     public class ConnectionValueTests
     {
         internal static DockerConnection Connection(string id = "ecr", string host = "123456789012.dkr.ecr.eu-west-1.amazonaws.com", string login = "AWS", string password = "tok+/=en") =>
-            new DockerConnection(id, host, login, password) { Registry = host, Description = "Managed by EcrAirflow" };
+            new DockerConnection(id, host, login, DockerConnection.Secure(password)) { Description = "Managed by EcrAirflow" };
 
         [Fact]
         public void Uri_percent_encodes_everything_outside_unreserved()
@@ -57,8 +57,8 @@ namespace EcrAirflow.Tests
         public void Uri_extras_are_query_parameters_read_back_as_strings()
         {
             var c = Connection();
-            c.Email = "ops+ecr@example.com";
-            c.Reauth = false;
+            c = c with { Email = "ops+ecr@example.com" };
+            c = c with { Reauth = false };
             var value = ConnectionUri.Build(c);
             Assert.EndsWith("?email=ops%2Becr%40example.com&reauth=false", value);
             var parsed = AirflowUriRules.Parse(value);
@@ -73,10 +73,10 @@ namespace EcrAirflow.Tests
         public void Json_round_trips_with_description_and_extra(string password, string description)
         {
             var c = Connection(password: password);
-            c.Description = description;
-            c.Email = "a@b.c";
-            c.Reauth = true;
-            var value = DockerConnectionJson.Object(c, includeDescription: true);
+            c = c with { Description = description };
+            c = c with { Email = "a@b.c" };
+            c = c with { Reauth = true };
+            var value = ConnectionJson.Object(c, includeDescription: true);
             Assert.StartsWith("{\"conn_type\":\"docker\",", value);
             Assert.DoesNotContain("'", value);
             Assert.DoesNotContain("$", value);
@@ -92,7 +92,7 @@ namespace EcrAirflow.Tests
         [Fact]
         public void Json_has_no_extra_when_none_was_given()
         {
-            var value = DockerConnectionJson.Object(Connection(), includeDescription: false);
+            var value = ConnectionJson.Object(Connection(), includeDescription: false);
             Assert.Equal("{\"conn_type\":\"docker\",\"host\":\"123456789012.dkr.ecr.eu-west-1.amazonaws.com\",\"login\":\"AWS\",\"password\":\"tok+/=en\"}", value);
         }
 
@@ -101,8 +101,8 @@ namespace EcrAirflow.Tests
         {
             var a = Connection("ecr_a");
             var b = Connection("ecr_b", password: "other");
-            b.Reauth = false;
-            using var doc = JsonDocument.Parse(DockerConnectionJson.ImportFile(new[] { a, b }));
+            b = b with { Reauth = false };
+            using var doc = JsonDocument.Parse(ConnectionJson.ImportFile(new[] { a, b }));
             var root = doc.RootElement;
             Assert.Equal("tok+/=en", root.GetProperty("ecr_a").GetProperty("password").GetString());
             Assert.Equal("Managed by EcrAirflow", root.GetProperty("ecr_a").GetProperty("description").GetString());

@@ -91,10 +91,10 @@ namespace EcrAirflow.Tests
             yield return new object[] { Uri };
             yield return new object[] { Uri + "?email=a%40b.c&reauth=false" };
             var c = ConnectionValueTests.Connection();
-            c.Description = "Managed by EcrAirflow; token expires 2030-01-01 00:00:00 UTC # not a comment";
-            yield return new object[] { DockerConnectionJson.Object(c, true) };
-            c.Description = "it's $HOME, \"quoted\", back\\slash and ${NOT_EXPANDED}";
-            yield return new object[] { DockerConnectionJson.Object(c, true) };
+            c = c with { Description = "Managed by EcrAirflow; token expires 2030-01-01 00:00:00 UTC # not a comment" };
+            yield return new object[] { ConnectionJson.Object(c, true) };
+            c = c with { Description = "it's $HOME, \"quoted\", back\\slash and ${NOT_EXPANDED}" };
+            yield return new object[] { ConnectionJson.Object(c, true) };
         }
 
         [Theory]

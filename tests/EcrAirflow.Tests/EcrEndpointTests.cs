@@ -1,4 +1,5 @@
 using System;
+using EcrAirflow.Aws;
 using EcrAirflow.Ecr;
 using Xunit;
 
@@ -19,27 +20,27 @@ namespace EcrAirflow.Tests
         [InlineData("us-east-2", true, true, "https://ecr-fips.us-east-2.api.aws/")]
         public void Private_endpoints_follow_partition_and_variant(string region, bool fips, bool dualStack, string expected)
         {
-            var endpoint = EcrEndpoints.Resolve(region, false, fips, dualStack, null);
+            var endpoint = AwsEndpoints.Resolve(AwsService.Ecr, region, fips, dualStack, null);
             Assert.Equal(expected, endpoint.Url.ToString());
-            Assert.Equal("ecr", endpoint.SigningName);
+            Assert.Equal("ecr", endpoint.Service.SigningName);
             Assert.Equal(region, endpoint.SigningRegion);
-            Assert.Equal("AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken", endpoint.Target);
+            Assert.Equal("AmazonEC2ContainerRegistry_V20150921", endpoint.Service.TargetPrefix);
         }
 
         [Fact]
         public void Public_is_us_east_1_with_its_own_signing_name_and_target()
         {
-            var endpoint = EcrEndpoints.Resolve("eu-west-1", true, false, false, null);
+            var endpoint = AwsEndpoints.Resolve(AwsService.EcrPublic, "eu-west-1", false, false, null);
             Assert.Equal("https://api.ecr-public.us-east-1.amazonaws.com/", endpoint.Url.ToString());
             Assert.Equal("us-east-1", endpoint.SigningRegion);
-            Assert.Equal("ecr-public", endpoint.SigningName);
-            Assert.Equal("SpencerFrontendService.GetAuthorizationToken", endpoint.Target);
+            Assert.Equal("ecr-public", endpoint.Service.SigningName);
+            Assert.Equal("SpencerFrontendService", endpoint.Service.TargetPrefix);
         }
 
         [Fact]
         public void Custom_endpoint_replaces_the_host_but_keeps_the_region_for_signing()
         {
-            var endpoint = EcrEndpoints.Resolve("eu-central-1", false, false, false, new Uri("https://vpce-1.api.ecr.eu-central-1.vpce.amazonaws.com"));
+            var endpoint = AwsEndpoints.Resolve(AwsService.Ecr, "eu-central-1", false, false, new Uri("https://vpce-1.api.ecr.eu-central-1.vpce.amazonaws.com"));
             Assert.Equal("vpce-1.api.ecr.eu-central-1.vpce.amazonaws.com", endpoint.Url.Host);
             Assert.Equal("eu-central-1", endpoint.SigningRegion);
             Assert.True(endpoint.IsCustom);
@@ -50,7 +51,7 @@ namespace EcrAirflow.Tests
         [InlineData(false, true)]
         public void Custom_endpoint_with_fips_or_dual_stack_is_an_error(bool fips, bool dualStack)
         {
-            var ex = Assert.Throws<EcrAirflowException>(() => EcrEndpoints.Resolve("eu-west-1", false, fips, dualStack, new Uri("http://127.0.0.1:5000")));
+            var ex = Assert.Throws<EcrAirflowException>(() => AwsEndpoints.Resolve(AwsService.Ecr, "eu-west-1", fips, dualStack, new Uri("http://127.0.0.1:5000")));
             Assert.Equal("EndpointUrlWithFipsOrDualStack", ex.ErrorId);
             Assert.Equal(FailureKind.InvalidArgument, ex.Kind);
         }
@@ -60,7 +61,7 @@ namespace EcrAirflow.Tests
         [InlineData("https://user:secret@example.com")]
         public void Bad_custom_endpoints_are_rejected_without_echoing_credentials(string url)
         {
-            var ex = Assert.Throws<EcrAirflowException>(() => EcrEndpoints.Resolve("eu-west-1", false, false, false, new Uri(url)));
+            var ex = Assert.Throws<EcrAirflowException>(() => AwsEndpoints.Resolve(AwsService.Ecr, "eu-west-1", false, false, new Uri(url)));
             Assert.Equal("InvalidEndpointUrl", ex.ErrorId);
             Assert.DoesNotContain("secret", ex.Message);
         }
@@ -75,7 +76,7 @@ namespace EcrAirflow.Tests
         [InlineData("eu-west-1; rm", false)]
         public void Region_names_are_validated(string region, bool valid)
         {
-            Assert.Equal(valid, EcrEndpoints.IsValidRegion(region));
+            Assert.Equal(valid, AwsEndpoints.IsValidRegion(region));
         }
     }
 }

@@ -49,14 +49,17 @@ namespace EcrAirflow.Tests
                 context.Response.Close();
             });
 
-            var result = await EcrTokenService.GetTokenAsync(new EcrTokenRequest
+            var result = await EcrTokenService.GetAsync(new AwsBackendService(), new EcrTokenRequest
             {
                 Public = true,
-                Region = "eu-west-1", // ignored: ECR Public lives in us-east-1
-                EndpointUrl = new Uri($"http://127.0.0.1:{port}/"),
                 Force = true,
-                MaximumRetryCount = 0,
-                Credentials = new AwsCredentialRequest { AccessKeyId = "AKIAPUBLICTEST000001", SecretAccessKey = "public-secret" },
+                Aws = new AwsSessionRequest
+                {
+                    Region = "eu-west-1", // ignored: ECR Public lives in us-east-1
+                    EndpointUrl = new Uri($"http://127.0.0.1:{port}/"),
+                    MaximumRetryCount = 0,
+                    Credentials = new AwsCredentialRequest { AccessKeyId = "AKIAPUBLICTEST000001", SecretAccessKey = "public-secret" },
+                },
             }, NullOperationLog.Instance, default);
             await server;
 

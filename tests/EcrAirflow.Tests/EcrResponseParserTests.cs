@@ -71,7 +71,7 @@ namespace EcrAirflow.Tests
         [InlineData("", 429, "EcrThrottled", FailureKind.LimitsExceeded)]
         public void Aws_errors_map_to_ids_and_categories(string body, int status, string id, FailureKind kind)
         {
-            var ex = EcrResponseParser.ParseError((HttpStatusCode)status, body, null, "req-123", false);
+            var ex = EcrError(status, body, null, "req-123");
             Assert.Equal(id, ex.ErrorId);
             Assert.Equal(kind, ex.Kind);
             Assert.Equal("req-123", ex.RequestId);
@@ -82,7 +82,7 @@ namespace EcrAirflow.Tests
         [Fact]
         public void Error_code_comes_from_the_header_when_the_body_has_none()
         {
-            var ex = EcrResponseParser.ParseError(HttpStatusCode.BadRequest, "", "ThrottlingException:http://internal.amazon.com/", null, false);
+            var ex = EcrError(400, "", "ThrottlingException:http://internal.amazon.com/", null);
             Assert.Equal("EcrThrottled", ex.ErrorId);
         }
 
@@ -92,14 +92,18 @@ namespace EcrAirflow.Tests
         [InlineData("com.amazonaws#FooError", "FooError")]
         public void Error_type_is_cleaned(string raw, string expected)
         {
-            Assert.Equal(expected, EcrResponseParser.CleanCode(raw));
+            Assert.Equal(expected, AwsErrors.CleanCode(raw));
         }
+
+        /// <summary>What Get-EcrDockerCredential reports for an ECR error reply.</summary>
+        private static EcrAirflowException EcrError(int status, string body, string? header, string? requestId) =>
+            EcrTokenService.Failure(AwsService.Ecr, new AwsCall("GetAuthorizationToken", new byte[0], "ecr:GetAuthorizationToken"), AwsErrors.Reply(status, body, header, requestId), 3);
 
         [Fact]
         public void Request_body_lists_registry_ids_or_is_empty()
         {
-            Assert.Equal("{}", Encoding.UTF8.GetString(EcrClient.BuildBody(null)));
-            Assert.Equal("{\"registryIds\":[\"111111111111\",\"222222222222\"]}", Encoding.UTF8.GetString(EcrClient.BuildBody(new[] { "111111111111", "222222222222" })));
+            Assert.Equal("{}", Encoding.UTF8.GetString(EcrTokenService.Body(null)));
+            Assert.Equal("{\"registryIds\":[\"111111111111\",\"222222222222\"]}", Encoding.UTF8.GetString(EcrTokenService.Body(new[] { "111111111111", "222222222222" })));
         }
     }
 }

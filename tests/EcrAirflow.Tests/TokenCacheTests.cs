@@ -1,4 +1,5 @@
 using System;
+using EcrAirflow.Aws;
 using EcrAirflow.Ecr;
 using Xunit;
 
@@ -27,16 +28,35 @@ namespace EcrAirflow.Tests
         }
 
         [Fact]
-        public void Key_depends_on_endpoint_registries_and_access_key_but_never_contains_the_key()
+        public void Key_depends_on_endpoint_registries_and_identity()
         {
-            var eu = EcrEndpoints.Resolve("eu-west-1", false, false, false, null);
-            var us = EcrEndpoints.Resolve("us-east-1", false, false, false, null);
-            var k1 = TokenCache.Key(eu, new[] { "222222222222", "111111111111" }, "AKIAEXAMPLEKEY000001");
-            Assert.Equal(k1, TokenCache.Key(eu, new[] { "111111111111", "222222222222" }, "AKIAEXAMPLEKEY000001"));
-            Assert.NotEqual(k1, TokenCache.Key(us, new[] { "111111111111", "222222222222" }, "AKIAEXAMPLEKEY000001"));
-            Assert.NotEqual(k1, TokenCache.Key(eu, new[] { "111111111111" }, "AKIAEXAMPLEKEY000001"));
-            Assert.NotEqual(k1, TokenCache.Key(eu, new[] { "111111111111", "222222222222" }, "AKIAEXAMPLEKEY000002"));
+            var eu = AwsEndpoints.Resolve(AwsService.Ecr, "eu-west-1", false, false, null);
+            var us = AwsEndpoints.Resolve(AwsService.Ecr, "us-east-1", false, false, null);
+            var k1 = TokenCache.Key(eu, new[] { "222222222222", "111111111111" }, "identity-1");
+            Assert.Equal(k1, TokenCache.Key(eu, new[] { "111111111111", "222222222222" }, "identity-1"));
+            Assert.NotEqual(k1, TokenCache.Key(us, new[] { "111111111111", "222222222222" }, "identity-1"));
+            Assert.NotEqual(k1, TokenCache.Key(eu, new[] { "111111111111" }, "identity-1"));
+            Assert.NotEqual(k1, TokenCache.Key(eu, new[] { "111111111111", "222222222222" }, "identity-2"));
+        }
+
+        [Fact]
+        public async System.Threading.Tasks.Task Identity_key_is_a_keyed_hash_that_changes_with_the_secret_and_never_holds_it()
+        {
+            static System.Threading.Tasks.Task<string> KeyOf(string secret, string? token = null) => new AwsBackendService()
+                .Open(AwsService.Ecr, new AwsSessionRequest { Region = "eu-west-1", Credentials = new AwsCredentialRequest { AccessKeyId = "AKIAEXAMPLEKEY000001", SecretAccessKey = secret, SessionToken = token } }, EcrAirflow.Internal.NullOperationLog.Instance)
+                .IdentityKeyAsync(EcrAirflow.Internal.NullOperationLog.Instance, default);
+
+            var k1 = await KeyOf("secret-one-secret-one");
+            Assert.Equal(k1, await KeyOf("secret-one-secret-one"));
+            Assert.NotEqual(k1, await KeyOf("secret-two-secret-two"));
+            Assert.NotEqual(k1, await KeyOf("secret-one-secret-one", "session-token"));
             Assert.DoesNotContain("AKIAEXAMPLEKEY", k1);
+            Assert.DoesNotContain("secret-one", k1);
+
+            // Not a bare SHA-256 of the pair: a per-process random key goes into the hash.
+            using var sha = System.Security.Cryptography.SHA256.Create();
+            var bare = BitConverter.ToString(sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes("AKIAEXAMPLEKEY000001\nsecret-one-secret-one\n"))).Replace("-", "");
+            Assert.False(bare.StartsWith(k1, StringComparison.Ordinal));
         }
 
         [Fact]

@@ -246,7 +246,7 @@ Describe 'Error ids are documented' {
         $root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
         $code = Get-ChildItem (Join-Path $root 'src') -Recurse -Filter *.cs | Where-Object FullName -notmatch '[\\/](bin|obj)[\\/]' | Get-Content -Raw
         $ids = [Collections.Generic.HashSet[string]]::new()
-        foreach ($pattern in '(?:new EcrAirflowException\(|NewError\()\s*"(\w+)"', '\bid = "(\w+)"', '=> \("(\w+)"', 'public const string \w+ = "(Airflow\w+)"') {
+        foreach ($pattern in '(?:new EcrAirflowException\(|NewError\()\s*"(\w+)"', '\bid = "(\w+)"', '=> \("(\w+)"', 'public const string \w+ = "(Airflow\w+)"', 'new ModeConflict\(\s*"\w+",\s*"\w+",\s*"(\w+)"') {
             foreach ($m in [regex]::Matches(($code -join "`n"), $pattern)) { $null = $ids.Add($m.Groups[1].Value) }
         }
         foreach ($prefix in 'Ecr', 'Airflow') { foreach ($suffix in 'Timeout', 'TlsFailure', 'ConnectionFailed') { $null = $ids.Add("$prefix$suffix") } }

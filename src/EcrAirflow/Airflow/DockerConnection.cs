@@ -1,44 +1,50 @@
 using System;
+using System.Net;
+using System.Security;
 
 namespace EcrAirflow.Airflow
 {
     /// <summary>
-    /// The Airflow connection that Sync-AirflowEcrConnection writes: conn_type docker, host = registry,
-    /// login, password, and extra {"email","reauth"} with only what the user gave.
+    /// The Airflow connection that Sync-AirflowEcrConnection writes, the one model every target serialises
+    /// (see <see cref="ConnectionJson"/> and <see cref="EnvironmentVariables.ConnectionUri"/>): conn_type docker,
+    /// host = the registry host (no scheme, no path), login, password, description, and extra
+    /// {"email","reauth"} with only what the user gave.
     /// </summary>
-    internal sealed class DockerConnection
+    /// <remarks>
+    /// The password stays a read-only SecureString until a target builds the request or file that carries
+    /// it (<see cref="RevealPassword"/>); ToString never shows it.
+    /// </remarks>
+    internal sealed record DockerConnection(string ConnectionId, string Host, string Login, SecureString Password)
     {
         public const string ConnType = "docker";
 
-        public DockerConnection(string connectionId, string host, string login, string password)
-        {
-            ConnectionId = connectionId;
-            Host = host;
-            Login = login;
-            Password = password;
-        }
+        public string? Description { get; init; }
 
-        public string ConnectionId { get; }
+        public string? Email { get; init; }
 
-        /// <summary>Registry host without scheme (and without a trailing slash).</summary>
-        public string Host { get; }
+        public bool? Reauth { get; init; }
 
-        public string Login { get; }
-
-        /// <summary>The ECR token. Only targets may read it, to put it where it belongs.</summary>
-        public string Password { get; }
-
-        public string? Description { get; set; }
-
-        public string? Email { get; set; }
-
-        public bool? Reauth { get; set; }
-
-        /// <summary>The registry as given by the input (for the result object).</summary>
-        public string Registry { get; set; } = "";
-
-        public DateTimeOffset? ExpiresAt { get; set; }
+        /// <summary>When the token expires (UTC), when the input said.</summary>
+        public DateTimeOffset? ExpiresAt { get; init; }
 
         public bool HasExtra => Email != null || Reauth.HasValue;
+
+        /// <summary>The password in plain text, for the one request or file that must carry it.</summary>
+        public string RevealPassword() => new NetworkCredential(string.Empty, Password).Password;
+
+        public override string ToString() => $"{ConnectionId} ({Host})";
+
+        /// <summary>A read-only SecureString holding <paramref name="value"/> (tests, and plain-string input).</summary>
+        public static SecureString Secure(string value)
+        {
+            var secure = new SecureString();
+            foreach (var c in value)
+            {
+                secure.AppendChar(c);
+            }
+
+            secure.MakeReadOnly();
+            return secure;
+        }
     }
 }

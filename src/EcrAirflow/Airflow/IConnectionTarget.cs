@@ -18,6 +18,9 @@ namespace EcrAirflow.Airflow
         /// <summary>Where it writes, safe to print (no credentials): a URL, a command, a scope or a path.</summary>
         string Target { get; }
 
+        /// <summary>For -WhatIf/-Confirm: where this connection would go, e.g. " at https://…" (never a secret).</summary>
+        string Describe(DockerConnection connection);
+
         /// <summary>
         /// Writes every connection, never deleting one first. Failures that concern single connections
         /// are reported in the outcome; a failure that stops the whole batch (authentication, network)
@@ -35,16 +38,5 @@ namespace EcrAirflow.Airflow
         public List<ConnectionFailure> Failed { get; } = new List<ConnectionFailure>();
     }
 
-    internal sealed class ConnectionFailure
-    {
-        public ConnectionFailure(DockerConnection connection, EcrAirflowException error)
-        {
-            Connection = connection;
-            Error = error;
-        }
-
-        public DockerConnection Connection { get; }
-
-        public EcrAirflowException Error { get; }
-    }
+    internal sealed record ConnectionFailure(DockerConnection Connection, EcrAirflowException Error);
 }

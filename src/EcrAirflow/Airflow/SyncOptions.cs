@@ -37,10 +37,27 @@ namespace EcrAirflow.Airflow
         None,
     }
 
-    /// <summary>Everything Sync-AirflowEcrConnection was told, in plain core types (no PowerShell types).</summary>
+    /// <summary>
+    /// Everything Sync-AirflowEcrConnection was told, in plain core types (no PowerShell types). A new
+    /// instance starts with the mode's defaults from <see cref="SyncModes"/>; the cmdlet overwrites what
+    /// the user gave.
+    /// </summary>
     internal sealed class SyncOptions
     {
-        public SyncMode Mode { get; set; }
+        public SyncOptions(SyncMode mode)
+        {
+            Mode = mode;
+            var definition = SyncModes.Get(mode);
+            ApiVersion = definition.Default<AirflowApiVersion>("ApiVersion");
+            Timeout = TimeSpan.FromSeconds(definition.Default<int>("TimeoutSec"));
+            MaximumRetryCount = definition.Default<int>("MaximumRetryCount");
+            AirflowCommand = definition.Default<string[]>("AirflowCommand") ?? new[] { "airflow" };
+            Format = definition.Default<ConnectionFormat>("Format");
+            Scope = definition.Default<VariableScope>("Scope");
+            CiSystem = definition.Default<CiSystem>("CiSystem");
+        }
+
+        public SyncMode Mode { get; }
 
         // Rest
         public Uri? AirflowUrl { get; set; }
@@ -55,16 +72,17 @@ namespace EcrAirflow.Airflow
 
         public AirflowApiVersion ApiVersion { get; set; }
 
-        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+        /// <summary>Rest: per HTTP attempt. Cli: the whole CLI run.</summary>
+        public TimeSpan Timeout { get; set; }
 
-        public int MaximumRetryCount { get; set; } = 3;
+        public int MaximumRetryCount { get; set; }
 
         public bool SkipCertificateCheck { get; set; }
 
         public bool AllowUnencryptedAuthentication { get; set; }
 
         // Cli
-        public string[] AirflowCommand { get; set; } = new[] { "airflow" };
+        public string[] AirflowCommand { get; set; }
 
         public string? WorkingDirectory { get; set; }
 
@@ -77,5 +95,23 @@ namespace EcrAirflow.Airflow
         public string? Path { get; set; }
 
         public CiSystem CiSystem { get; set; }
+
+        /// <summary>Put the written value on each result (-IncludeValue); otherwise it is kept nowhere.</summary>
+        public bool IncludeValue { get; set; }
+
+        /// <summary>Hooks for tests; never set by the cmdlet.</summary>
+        internal TestSeams Seams { get; set; } = TestSeams.None;
+    }
+
+    /// <summary>What tests may change in a target's behaviour, in one place (nothing here is reachable from PowerShell).</summary>
+    internal sealed class TestSeams
+    {
+        public static readonly TestSeams None = new TestSeams();
+
+        /// <summary>A shorter first backoff step, so retry tests do not sleep.</summary>
+        public TimeSpan? RetryBaseDelay { get; set; }
+
+        /// <summary>Called with the path of the Cli import file once it exists.</summary>
+        public Action<string>? ImportFileCreated { get; set; }
     }
 }

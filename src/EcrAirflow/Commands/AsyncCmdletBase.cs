@@ -12,7 +12,7 @@ namespace EcrAirflow.Commands
     /// logs is written to the verbose/debug/warning/progress streams on the pipeline thread, where
     /// PowerShell allows writes.
     /// </summary>
-    public abstract class AsyncCmdletBase : PSCmdlet
+    public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
 
@@ -23,6 +23,9 @@ namespace EcrAirflow.Commands
             _stopping.Cancel();
             base.StopProcessing();
         }
+
+        /// <summary>PowerShell disposes a cmdlet that implements IDisposable when its pipeline ends.</summary>
+        public void Dispose() => _stopping.Dispose();
 
         /// <summary>Runs <paramref name="work"/> on the thread pool and pumps its log to this thread.</summary>
         internal T RunAsync<T>(Func<IOperationLog, CancellationToken, Task<T>> work)

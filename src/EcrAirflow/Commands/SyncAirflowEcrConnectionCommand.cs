@@ -4,27 +4,29 @@ using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
-using System.Text.RegularExpressions;
 using EcrAirflow.Airflow;
 
 namespace EcrAirflow.Commands
 {
     /// <summary>
-    /// Sync-AirflowEcrConnection: writes one Airflow Docker connection per piped ECR credential, through
-    /// the REST API, the Airflow CLI or AIRFLOW_CONN_* variables. Input is collected in ProcessRecord and
-    /// written in EndProcessing so a target can write the whole batch in one call (Airflow 3 bulk, one CLI
-    /// start).
+    /// Sync-AirflowEcrConnection: writes one Airflow Docker connection per piped ECR credential, wherever
+    /// -Mode says (see <see cref="SyncModes"/>, the one declaration of what each mode accepts). Input is
+    /// collected in ProcessRecord and written in EndProcessing, so a target can write the whole batch in
+    /// one call (Airflow 3 bulk, one CLI start). This class only binds parameters, reads the pipeline,
+    /// asks ShouldProcess and turns failures into ErrorRecords.
     /// </summary>
     [Cmdlet(VerbsData.Sync, "AirflowEcrConnection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(AirflowConnectionSyncResult))]
-    public sealed partial class SyncAirflowEcrConnectionCommand : AsyncCmdletBase
+    public sealed class SyncAirflowEcrConnectionCommand : AsyncCmdletBase
     {
-        /// <summary>Airflow 3's rule for connection ids (ConnectionBody.connection_id).</summary>
-        internal static readonly Regex ConnectionIdPattern = new Regex(@"^[\w.-]+$", RegexOptions.CultureInvariant);
-        internal const int ConnectionIdMaxLength = 200;
+        /// <summary>A token that expires sooner than this still works, but the user should know.</summary>
+        internal static readonly TimeSpan ExpiryWarning = TimeSpan.FromMinutes(30);
 
         private readonly List<DockerConnection> _batch = new List<DockerConnection>();
         private readonly HashSet<string> _seenIds = new HashSet<string>(StringComparer.Ordinal);
+        private ModeDefinition _mode = null!;
+        private IConnectionTarget? _target;
+        private bool _sawInput;
 
         // ---- pipeline input (binds from EcrDockerCredential and from Get-ECRLoginCommand's output) ----
 
@@ -63,12 +65,16 @@ namespace EcrAirflow.Commands
         [Parameter]
         public SwitchParameter Reauth { get; set; }
 
-        // ---- mode ----
+        // ---- mode, and the switches every mode takes ----
 
         [Parameter]
         public SyncMode Mode { get; set; } = SyncMode.Rest;
 
-        // ---- Rest ----
+        /// <summary>Writes a credential even when its ExpiresAt has passed.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        // ---- mode-specific: which mode takes which, and the defaults, are declared in SyncModes ----
 
         [Parameter]
         [ValidateNotNull]
@@ -84,15 +90,15 @@ namespace EcrAirflow.Commands
         public SecureString? AccessToken { get; set; }
 
         [Parameter]
-        public AirflowApiVersion ApiVersion { get; set; } = AirflowApiVersion.Auto;
+        public AirflowApiVersion ApiVersion { get; set; }
 
         [Parameter]
         [ValidateRange(1, 3600)]
-        public int TimeoutSec { get; set; } = 30;
+        public int TimeoutSec { get; set; }
 
         [Parameter]
         [ValidateRange(0, 10)]
-        public int MaximumRetryCount { get; set; } = 3;
+        public int MaximumRetryCount { get; set; }
 
         [Parameter]
         public SwitchParameter SkipCertificateCheck { get; set; }
@@ -100,44 +106,42 @@ namespace EcrAirflow.Commands
         [Parameter]
         public SwitchParameter AllowUnencryptedAuthentication { get; set; }
 
-        // ---- Cli ----
-
         [Parameter]
+        [ArgumentCompleter(typeof(ModeArgumentCompleter))]
         [ValidateNotNullOrEmpty]
-        public string[] AirflowCommand { get; set; } = new[] { "airflow" };
+        public string[]? AirflowCommand { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? WorkingDirectory { get; set; }
 
-        // ---- EnvironmentVariable ----
+        [Parameter]
+        public ConnectionFormat Format { get; set; }
 
         [Parameter]
-        public ConnectionFormat Format { get; set; } = ConnectionFormat.Uri;
-
-        [Parameter]
-        public VariableScope Scope { get; set; } = VariableScope.Process;
+        public VariableScope Scope { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? Path { get; set; }
 
         [Parameter]
-        public CiSystem CiSystem { get; set; } = CiSystem.Auto;
+        public CiSystem CiSystem { get; set; }
 
-        private IConnectionTarget? _target;
-        private bool _sawInput;
+        /// <summary>Adds a Value property (plain text, it holds the token) to each result.</summary>
+        [Parameter]
+        public SwitchParameter IncludeValue { get; set; }
 
         protected override void BeginProcessing()
         {
-            ValidateModeParameters();
-            ValidateCliAndEnvironmentParameters();
+            _mode = SyncModes.Get(Mode);
+            CheckParametersForMode();
 
-            // Built before any input is read: a bad URL or credentials over clear text fail at once,
-            // before a single request (the target does no I/O until WriteAsync).
+            // Built before any input is read: a bad URL, a missing folder or credentials over clear text
+            // fail at once, before a single request (a target does no I/O until WriteAsync).
             try
             {
-                _target = ConnectionTargetFactory.Create(BuildOptions());
+                _target = _mode.CreateTarget(BuildOptions());
             }
             catch (EcrAirflowException ex)
             {
@@ -148,46 +152,8 @@ namespace EcrAirflow.Commands
         protected override void ProcessRecord()
         {
             _sawInput = true;
-            var id = ConnectionId;
-            if (id.Length > ConnectionIdMaxLength || !ConnectionIdPattern.IsMatch(id))
-            {
-                WriteError(NewError(
-                    "InvalidConnectionId",
-                    ErrorCategory.InvalidArgument,
-                    $"The connection id '{id}' is not valid for Airflow.",
-                    $"Use at most {ConnectionIdMaxLength} letters, digits, '_', '.' or '-' (Airflow's pattern ^[\\w.-]+$).",
-                    id));
-                return;
-            }
-
-            if (!_seenIds.Add(id))
-            {
-                WriteError(NewError(
-                    "DuplicateConnectionId",
-                    ErrorCategory.InvalidArgument,
-                    $"Two registries map to the connection id '{id}'; the second ({Registry}) was not written.",
-                    "Give each registry its own id, e.g. -ConnectionId { \"ecr_$($_.Region)\" }.",
-                    id));
-                return;
-            }
-
-            var password = ReadPassword();
-            if (password == null)
-            {
-                return;
-            }
-
-            var host = RegistryHost(Registry);
-            var connection = new DockerConnection(id, host, UserName, password)
-            {
-                Registry = host,
-                ExpiresAt = ExpiresAt?.ToUniversalTime(),
-                Email = Email,
-                Reauth = MyInvocation.BoundParameters.ContainsKey(nameof(Reauth)) ? Reauth.IsPresent : (bool?)null,
-            };
-            connection.Description = Description ?? DefaultDescription(connection.ExpiresAt);
-
-            if (ShouldProcess(DescribeWrite(connection), "Write Airflow connection"))
+            var connection = ReadConnection();
+            if (connection != null && ShouldProcess(DescribeWrite(connection), "Write " + _mode.Writes))
             {
                 _batch.Add(connection);
             }
@@ -227,7 +193,7 @@ namespace EcrAirflow.Commands
 
             foreach (var result in outcome.Written)
             {
-                WriteObject(WithValueIfAsked(result, target));
+                WriteObject(WithValueIfAsked(result));
             }
 
             if (outcome.Failed.Count > 0)
@@ -247,130 +213,210 @@ namespace EcrAirflow.Commands
             }
         }
 
-        /// <summary>Host of a registry given as a host, a host:port or a URL (ProxyEndpoint).</summary>
-        internal static string RegistryHost(string registry)
-        {
-            var value = registry.Trim();
-            var scheme = value.IndexOf("://", StringComparison.Ordinal);
-            if (scheme >= 0)
-            {
-                value = value.Substring(scheme + 3);
-            }
-
-            var slash = value.IndexOf('/');
-            if (slash >= 0)
-            {
-                value = value.Substring(0, slash);
-            }
-
-            return value;
-        }
-
         internal static string DefaultDescription(DateTimeOffset? expiresAt) => expiresAt.HasValue
             ? $"Managed by EcrAirflow; token expires {expiresAt.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC"
             : "Managed by EcrAirflow";
 
-        private string? ReadPassword()
+        /// <summary>
+        /// A parameter another mode takes is an error, not silently ignored; so is a missing required one
+        /// or two that exclude each other. All from the mode table, before any network call.
+        /// </summary>
+        private void CheckParametersForMode()
+        {
+            var bound = MyInvocation.BoundParameters;
+            foreach (var name in bound.Keys)
+            {
+                if (!_mode.Accepts(name) && SyncModes.IsModeSpecific(name))
+                {
+                    var modes = SyncModes.Accepting(name).Select(m => m.Mode.ToString()).ToList();
+                    ThrowTerminatingError(NewError(
+                        "ParameterNotValidForMode",
+                        ErrorCategory.InvalidArgument,
+                        $"-{name} belongs to -Mode {string.Join(" or ", modes)}, but -Mode is {Mode}.",
+                        $"Add -Mode {modes[0]}, or remove -{name}.",
+                        name));
+                }
+            }
+
+            foreach (var parameter in _mode.Parameters.Where(p => p.Required && !bound.ContainsKey(p.Name)))
+            {
+                ThrowTerminatingError(NewError(
+                    parameter.Name + "Required",
+                    ErrorCategory.InvalidArgument,
+                    $"-Mode {Mode} needs -{parameter.Name}.",
+                    RequiredHint(parameter.Name),
+                    null));
+            }
+
+            foreach (var conflict in _mode.Conflicts.Where(c => bound.ContainsKey(c.First) && bound.ContainsKey(c.Second)))
+            {
+                ThrowTerminatingError(NewError(conflict.ErrorId, ErrorCategory.InvalidArgument, conflict.Message, conflict.Hint, conflict.First));
+            }
+        }
+
+        private static string RequiredHint(string parameter) => parameter switch
+        {
+            "AirflowUrl" => "Give the base URL of the Airflow webserver or API server, e.g. -AirflowUrl https://airflow.example.com.",
+            _ => $"Add -{parameter}; see Get-Help Sync-AirflowEcrConnection -Parameter {parameter}.",
+        };
+
+        /// <summary>The mode's defaults (in SyncOptions), overwritten by what the user gave.</summary>
+        private SyncOptions BuildOptions()
+        {
+            var bound = MyInvocation.BoundParameters;
+            var options = new SyncOptions(Mode)
+            {
+                AirflowUrl = AirflowUrl,
+                UserName = AirflowCredential?.UserName,
+                Password = AirflowCredential?.GetNetworkCredential().Password,
+                AccessToken = AccessToken == null ? null : new NetworkCredential(string.Empty, AccessToken).Password,
+                SkipCertificateCheck = SkipCertificateCheck,
+                AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
+                WorkingDirectory = ResolveFileSystemPath(WorkingDirectory),
+                Path = ResolveFileSystemPath(Path),
+                IncludeValue = IncludeValue,
+            };
+            if (bound.ContainsKey(nameof(ApiVersion))) options.ApiVersion = ApiVersion;
+            if (bound.ContainsKey(nameof(TimeoutSec))) options.Timeout = TimeSpan.FromSeconds(TimeoutSec);
+            if (bound.ContainsKey(nameof(MaximumRetryCount))) options.MaximumRetryCount = MaximumRetryCount;
+            if (AirflowCommand != null) options.AirflowCommand = AirflowCommand;
+            if (bound.ContainsKey(nameof(Format))) options.Format = Format;
+            if (bound.ContainsKey(nameof(Scope))) options.Scope = Scope;
+            if (bound.ContainsKey(nameof(CiSystem))) options.CiSystem = CiSystem;
+            return options;
+        }
+
+        /// <summary>The piped record as a connection, or null (with an error written) when it cannot be one.</summary>
+        private DockerConnection? ReadConnection()
+        {
+            var id = ConnectionId;
+            if (!ConnectionInput.IsValidConnectionId(id))
+            {
+                WriteError(NewError(
+                    "InvalidConnectionId",
+                    ErrorCategory.InvalidArgument,
+                    $"The connection id '{ConnectionInput.Printable(id)}' is not valid for Airflow.",
+                    $"Use at most {ConnectionInput.ConnectionIdMaxLength} letters, digits, '_', '.' or '-' (Airflow's pattern ^[\\w.-]+$), with no line break or space.",
+                    id));
+                return null;
+            }
+
+            var host = ConnectionInput.RegistryHost(Registry);
+            if (host == null)
+            {
+                WriteError(NewError(
+                    "InvalidRegistry",
+                    ErrorCategory.InvalidArgument,
+                    $"The registry '{ConnectionInput.PrintableRegistry(Registry)}' for connection '{id}' is not a host name (optionally with :port, or a URL of one).",
+                    "Pipe Get-EcrDockerCredential's output, or give the registry host, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com; a user name or password does not belong in it.",
+                    id));
+                return null;
+            }
+
+            if (!_seenIds.Add(id))
+            {
+                WriteError(NewError(
+                    "DuplicateConnectionId",
+                    ErrorCategory.InvalidArgument,
+                    $"Two registries map to the connection id '{id}'; the second ({host}) was not written.",
+                    "Give each registry its own id, e.g. -ConnectionId { \"ecr_$($_.Region)\" }.",
+                    id));
+                return null;
+            }
+
+            var expiresAt = ExpiresAt?.ToUniversalTime();
+            if (expiresAt.HasValue && !CheckExpiry(id, host, expiresAt.Value))
+            {
+                return null;
+            }
+
+            var password = ReadPassword(host);
+            if (password == null)
+            {
+                return null;
+            }
+
+            return new DockerConnection(id, host, UserName, password)
+            {
+                ExpiresAt = expiresAt,
+                Email = Email,
+                Reauth = MyInvocation.BoundParameters.ContainsKey(nameof(Reauth)) ? Reauth.IsPresent : (bool?)null,
+                Description = Description ?? DefaultDescription(expiresAt),
+            };
+        }
+
+        /// <summary>An expired token would replace a working connection with one that cannot log in: refused unless -Force.</summary>
+        private bool CheckExpiry(string id, string host, DateTimeOffset expiresAt)
+        {
+            var left = expiresAt - DateTimeOffset.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                if (Force)
+                {
+                    WriteWarning($"The token for {host} expired at {expiresAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; writing connection '{id}' anyway (-Force).");
+                    return true;
+                }
+
+                WriteError(NewError(
+                    "CredentialExpired",
+                    ErrorCategory.InvalidData,
+                    $"The token for {host} expired at {expiresAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, so connection '{id}' was not written: the connection Airflow has now is kept.",
+                    "Fetch a new token with Get-EcrDockerCredential -Force and pipe that; add -Force here only to write an expired token on purpose.",
+                    id));
+                return false;
+            }
+
+            if (left < ExpiryWarning)
+            {
+                WriteWarning($"The token for {host} expires in {Math.Max(1, (int)left.TotalMinutes)} minute(s) ({expiresAt.UtcDateTime:HH:mm:ss} UTC); refresh it soon with Get-EcrDockerCredential -Force.");
+            }
+
+            return true;
+        }
+
+        private SecureString? ReadPassword(string host)
         {
             var value = Password is PSObject wrapped ? wrapped.BaseObject : Password;
-            switch (value)
+            SecureString? secure = value switch
             {
-                case SecureString secure:
-                    return new NetworkCredential(string.Empty, secure).Password;
-                case string plain when plain.Length > 0:
-                    return plain;
-                default:
-                    WriteError(NewError(
-                        "InvalidPassword",
-                        ErrorCategory.InvalidArgument,
-                        $"The input for registry '{Registry}' has no usable password (a SecureString or a non-empty string is needed).",
-                        "Pipe the output of Get-EcrDockerCredential, or an object with a Password property.",
-                        Registry));
-                    return null;
+                SecureString s when s.Length > 0 => s,
+                string plain when plain.Length > 0 => DockerConnection.Secure(plain),
+                _ => null,
+            };
+            var hasNul = secure != null && new NetworkCredential(string.Empty, secure).Password.IndexOf('\0') >= 0;
+            if (secure == null || hasNul)
+            {
+                WriteError(NewError(
+                    "InvalidPassword",
+                    ErrorCategory.InvalidArgument,
+                    hasNul
+                        ? $"The password for registry '{host}' contains a NUL character, which would cut it short on the way to Airflow."
+                        : $"The input for registry '{host}' has no usable password (a SecureString or a non-empty string is needed).",
+                    "Pipe the output of Get-EcrDockerCredential, or an object with a Password property.",
+                    host));
+                return null;
             }
+
+            return secure;
         }
 
         private string DescribeWrite(DockerConnection c) =>
-            $"Airflow connection '{c.ConnectionId}' (docker, host {c.Host}, login {c.Login}) via {Mode}" +
-            (Mode == SyncMode.Rest ? (_target != null ? $" at {_target.Target}" : string.Empty) : DescribeCliOrEnvironmentTarget(c));
+            $"{_mode.Writes} '{c.ConnectionId}' (docker, host {c.Host}, login {c.Login}) via {Mode}{_target?.Describe(c)}";
 
-        private SyncOptions BuildOptions() => new SyncOptions
+        private static object WithValueIfAsked(AirflowConnectionSyncResult result)
         {
-            Mode = Mode,
-            AirflowUrl = AirflowUrl,
-            UserName = AirflowCredential?.UserName,
-            Password = AirflowCredential?.GetNetworkCredential().Password,
-            AccessToken = AccessToken == null ? null : new NetworkCredential(string.Empty, AccessToken).Password,
-            ApiVersion = ApiVersion,
-            // Rest: per HTTP attempt (default 30 s). Cli: the whole CLI run (default 300 s: a CLI in a container
-            // can take long to start, and a hung 'docker exec' must not block a scheduled job forever).
-            Timeout = TimeSpan.FromSeconds(MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) || Mode != SyncMode.Cli ? TimeoutSec : 300),
-            MaximumRetryCount = MaximumRetryCount,
-            SkipCertificateCheck = SkipCertificateCheck,
-            AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
-            AirflowCommand = AirflowCommand,
-            WorkingDirectory = ResolveFileSystemPath(WorkingDirectory),
-            Format = Format,
-            Scope = Scope,
-            Path = ResolveFileSystemPath(Path),
-            CiSystem = CiSystem,
-        };
-
-        /// <summary>Parameters that belong to another mode are an error, not silently ignored.</summary>
-        private void ValidateModeParameters()
-        {
-            var bound = MyInvocation.BoundParameters;
-            var perMode = new Dictionary<SyncMode, string[]>
+            if (result.Value == null)
             {
-                [SyncMode.Rest] = new[] { nameof(AirflowUrl), nameof(AirflowCredential), nameof(AccessToken), nameof(ApiVersion), nameof(MaximumRetryCount), nameof(SkipCertificateCheck), nameof(AllowUnencryptedAuthentication) },
-                [SyncMode.Cli] = new[] { nameof(AirflowCommand), nameof(WorkingDirectory) },
-                [SyncMode.EnvironmentVariable] = new[] { nameof(Format), nameof(Scope), nameof(Path), nameof(CiSystem) },
-            };
-            foreach (var pair in perMode)
-            {
-                if (pair.Key == Mode)
-                {
-                    continue;
-                }
-
-                foreach (var name in pair.Value)
-                {
-                    if (bound.ContainsKey(name))
-                    {
-                        ThrowTerminatingError(NewError(
-                            "ParameterNotValidForMode",
-                            ErrorCategory.InvalidArgument,
-                            $"-{name} belongs to -Mode {pair.Key}, but -Mode is {Mode}.",
-                            $"Add -Mode {pair.Key}, or remove -{name}.",
-                            name));
-                    }
-                }
+                return result;
             }
 
-            if (Mode == SyncMode.EnvironmentVariable && bound.ContainsKey(nameof(TimeoutSec)))
-            {
-                ThrowTerminatingError(NewError(
-                    "ParameterNotValidForMode",
-                    ErrorCategory.InvalidArgument,
-                    $"-{nameof(TimeoutSec)} belongs to -Mode Rest or Cli, but -Mode is {Mode}.",
-                    $"Remove -{nameof(TimeoutSec)}.",
-                    nameof(TimeoutSec)));
-            }
-
-            if (Mode == SyncMode.Rest)
-            {
-                if (AirflowUrl == null)
-                {
-                    ThrowTerminatingError(NewError("AirflowUrlRequired", ErrorCategory.InvalidArgument,
-                        "-Mode Rest needs -AirflowUrl.", "Give the base URL of the Airflow webserver or API server, e.g. -AirflowUrl https://airflow.example.com.", null));
-                }
-
-                if (AirflowCredential != null && AccessToken != null)
-                {
-                    ThrowTerminatingError(NewError("CredentialAndAccessToken", ErrorCategory.InvalidArgument,
-                        "-AirflowCredential and -AccessToken cannot be used together.", "Use one way to authenticate.", null));
-                }
-            }
+            var wrapped = PSObject.AsPSObject(result);
+            wrapped.Properties.Add(new PSNoteProperty("Value", result.Value));
+            return wrapped;
         }
+
+        /// <summary>Relative paths are relative to PowerShell's current location, not the process's.</summary>
+        private string? ResolveFileSystemPath(string? path) =>
+            string.IsNullOrEmpty(path) ? path : GetUnresolvedProviderPathFromPSPath(path);
     }
 }

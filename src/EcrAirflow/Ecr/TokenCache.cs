@@ -2,16 +2,13 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace EcrAirflow.Ecr
 {
     /// <summary>
     /// Per-session cache of ECR tokens. A token is reused until half its lifetime has passed (the rule of
     /// amazon-ecr-credential-helper), so a scheduled refresh never hands Airflow a nearly expired token.
-    /// Keyed by endpoint, region, registry ids and a hash of the access key id, secret key and session token (never
-    /// the keys themselves).
+    /// Keyed by endpoint, region, registry ids and a keyed hash of the identity (never the keys themselves).
     /// </summary>
     internal static class TokenCache
     {
@@ -20,15 +17,13 @@ namespace EcrAirflow.Ecr
         /// <summary>The clock; tests replace it.</summary>
         internal static Func<DateTimeOffset> Now { get; set; } = () => DateTimeOffset.UtcNow;
 
-        /// <param name="secret">The secret key and session token the token was obtained with: hashed into the
-        /// key, so a later call with the right key id but a wrong (or no longer valid) secret is not answered
-        /// from the cache.</param>
-        public static string Key(EcrEndpoint endpoint, IReadOnlyList<string>? registryIds, string accessKeyId, string? secret = null)
+        /// <param name="identityKey">A keyed hash of the access key id, secret key and session token the token was
+        /// obtained with (<see cref="Aws.IAwsSession.IdentityKeyAsync"/>): a later call with the right key id but a
+        /// wrong (or no longer valid) secret is not answered from the cache.</param>
+        public static string Key(Aws.AwsEndpoint endpoint, IReadOnlyList<string>? registryIds, string identityKey)
         {
             var ids = registryIds == null ? string.Empty : string.Join(",", registryIds.OrderBy(x => x, StringComparer.Ordinal));
-            using var sha = SHA256.Create();
-            var keyHash = BitConverter.ToString(sha.ComputeHash(Encoding.UTF8.GetBytes(accessKeyId + "\n" + (secret ?? string.Empty))), 0, 8).Replace("-", string.Empty);
-            return $"{endpoint.Url}|{endpoint.SigningRegion}|{endpoint.SigningName}|{ids}|{keyHash}";
+            return $"{endpoint.Url}|{endpoint.SigningRegion}|{endpoint.Service.SigningName}|{ids}|{identityKey}";
         }
 
         public static bool TryGet(string key, out IReadOnlyList<EcrAuthorization> authorizations)

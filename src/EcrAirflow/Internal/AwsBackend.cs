@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Reflection;
-using EcrAirflow.Ecr;
+using EcrAirflow.Aws;
 #if NET8_0_OR_GREATER
 using System.Runtime.Loader;
 #endif
@@ -14,26 +14,27 @@ namespace EcrAirflow.Internal
     /// PowerShell 7.4+: into a private AssemblyLoadContext, so a different AWSSDK.Core that another module
     /// (e.g. AWS Tools for PowerShell) loaded into the default context neither breaks us nor is broken by us.
     /// Windows PowerShell 5.1: Assembly.LoadFrom plus an AssemblyResolve handler that only answers with
-    /// files from the module's own folder (<see cref="DesktopAssemblyResolver"/>). Only types from EcrAirflow.dll and the BCL cross the boundary (IEcrTokenProvider).
+    /// files from the module's own folder (<see cref="DesktopAssemblyResolver"/>). Only types from EcrAirflow.dll and the BCL cross the
+    /// boundary (<see cref="IAwsBackend"/>).
     /// </summary>
     internal static class AwsBackend
     {
         private const string AssemblyName = "EcrAirflow.Aws";
-        private const string ProviderType = "EcrAirflow.Aws.EcrTokenService";
+        private const string BackendType = "EcrAirflow.Aws.AwsBackendService";
         private static readonly object Gate = new object();
-        private static IEcrTokenProvider? _provider;
+        private static IAwsBackend? _instance;
 
         /// <summary>The folder that holds the private dependencies: deps/ beside EcrAirflow.dll.</summary>
         internal static string DependencyFolder =>
             Path.Combine(Path.GetDirectoryName(typeof(AwsBackend).Assembly.Location) ?? ".", "deps");
 
-        public static IEcrTokenProvider Provider
+        public static IAwsBackend Instance
         {
             get
             {
                 lock (Gate)
                 {
-                    return _provider ??= Load();
+                    return _instance ??= Load();
                 }
             }
         }
@@ -41,7 +42,7 @@ namespace EcrAirflow.Internal
         /// <summary>How the backend was loaded, for tests and -Debug: "isolated", "resolve-handler" or "default".</summary>
         internal static string LoadMode { get; private set; } = "not loaded";
 
-        private static IEcrTokenProvider Load()
+        private static IAwsBackend Load()
         {
             var folder = DependencyFolder;
             Assembly assembly;
@@ -64,15 +65,16 @@ namespace EcrAirflow.Internal
 #endif
             }
 
-            var type = assembly.GetType(ProviderType, throwOnError: true)!;
-            return (IEcrTokenProvider)Activator.CreateInstance(type, nonPublic: true)!;
+            var type = assembly.GetType(BackendType, throwOnError: true)!;
+            return (IAwsBackend)Activator.CreateInstance(type, nonPublic: true)!;
         }
 
 
 #if NET8_0_OR_GREATER
         /// <summary>
-        /// Resolves an assembly from deps/ when it is there; everything else (EcrAirflow.dll itself,
-        /// System.Management.Automation, the BCL) comes from the default context, so shared types stay shared.
+        /// Resolves an assembly from deps/ when it is there. EcrAirflow.dll itself is answered with the copy
+        /// already loaded (never a second one, whose IAwsBackend would be another type); everything else
+        /// (System.Management.Automation, the BCL) comes from the default context, so shared types stay shared.
         /// </summary>
         private sealed class PrivateLoadContext : AssemblyLoadContext
         {
@@ -86,6 +88,12 @@ namespace EcrAirflow.Internal
 
             protected override Assembly? Load(AssemblyName assemblyName)
             {
+                var own = typeof(AwsBackend).Assembly;
+                if (string.Equals(assemblyName.Name, own.GetName().Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return own;
+                }
+
                 var path = Path.Combine(_folder, assemblyName.Name + ".dll");
                 return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
             }

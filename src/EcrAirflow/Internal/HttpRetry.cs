@@ -8,28 +8,47 @@ using System.Threading.Tasks;
 
 namespace EcrAirflow.Internal
 {
+    /// <summary>The defaults of every HTTP-based call (Get-EcrDockerCredential, and the modes that talk HTTP).</summary>
+    internal static class HttpDefaults
+    {
+        public const int TimeoutSec = 30;
+
+        public const int MaximumRetryCount = 3;
+    }
+
     /// <summary>Settings for one logical HTTP call: per-attempt timeout and bounded retries.</summary>
     internal sealed class HttpCallOptions
     {
-        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+        public static readonly TimeSpan DefaultBaseDelay = TimeSpan.FromMilliseconds(200);
 
-        public int MaximumRetryCount { get; set; } = 3;
+        public HttpCallOptions(TimeSpan timeout, int maximumRetryCount, string errorPrefix, string peerName)
+        {
+            Timeout = timeout;
+            MaximumRetryCount = maximumRetryCount;
+            ErrorPrefix = errorPrefix;
+            PeerName = peerName;
+        }
 
-        /// <summary>First backoff step; doubled per attempt, with full jitter.</summary>
-        public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+        public TimeSpan Timeout { get; }
+
+        public int MaximumRetryCount { get; }
+
+        /// <summary>First backoff step; doubled per attempt, with "equal jitter" (see <see cref="HttpRetry.Backoff"/>).</summary>
+        public TimeSpan BaseDelay { get; set; } = DefaultBaseDelay;
 
         /// <summary>Upper bound for one wait, including a server's Retry-After.</summary>
         public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(20);
 
         /// <summary>Prefix of the error ids this call raises, e.g. "Ecr" or "Airflow".</summary>
-        public string ErrorPrefix { get; set; } = "Http";
+        public string ErrorPrefix { get; }
 
         /// <summary>A name for the peer in messages, e.g. "Amazon ECR" or "the Airflow API".</summary>
-        public string PeerName { get; set; } = "the server";
+        public string PeerName { get; }
     }
 
     /// <summary>
-    /// Sends a request with bounded retries: exponential backoff with jitter, honouring Retry-After, for
+    /// Sends a request with bounded retries: exponential backoff with equal jitter (a random wait between half
+    /// and all of the step), honouring Retry-After, for
     /// network errors, timeouts and the statuses the caller calls transient. After the last attempt a
     /// transient status is returned to the caller to map; a network failure becomes an EcrAirflowException.
     /// </summary>
@@ -155,18 +174,10 @@ namespace EcrAirflow.Internal
         {
             for (Exception? e = ex; e != null; e = e.InnerException)
             {
-                if (e is AuthenticationException)
-                {
-                    return new EcrAirflowException(
-                        options.ErrorPrefix + "TlsFailure",
-                        FailureKind.SecurityError,
-                        $"The TLS connection to {Describe(uri)} failed: {e.Message}",
-                        "Check the server certificate and its chain; for a test server with a self-signed certificate use -SkipCertificateCheck.",
-                        ex);
-                }
-
-                // .NET Framework (Windows PowerShell 5.1) reports TLS failures as a WebException status.
-                if (e is WebException web && (web.Status == WebExceptionStatus.TrustFailure || web.Status == WebExceptionStatus.SecureChannelFailure))
+                // .NET reports TLS failures as an AuthenticationException; .NET Framework (Windows PowerShell
+                // 5.1) as a WebException with a trust or secure-channel status.
+                if (e is AuthenticationException ||
+                    (e is WebException web && (web.Status == WebExceptionStatus.TrustFailure || web.Status == WebExceptionStatus.SecureChannelFailure)))
                 {
                     return new EcrAirflowException(
                         options.ErrorPrefix + "TlsFailure",

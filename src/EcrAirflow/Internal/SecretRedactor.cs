@@ -1,23 +1,32 @@
 using System;
-using EcrAirflow.Internal;
 using System.Collections.Generic;
-using System.Linq;
 using System.Text;
-using EcrAirflow.Airflow;
 
 namespace EcrAirflow.Internal
 {
     /// <summary>
-    /// Masks every secret of a run (ECR passwords, the Airflow password, tokens) in text that came from
-    /// outside — CLI output, an Airflow error body, a proxy page — before it reaches a message, a verbose
-    /// line or an ErrorRecord. Each secret is also matched in the forms it takes inside JSON and a
-    /// percent-encoded URI, since a peer may echo either. One class for every mode.
+    /// Masks every secret of a run (ECR passwords, the Airflow password and tokens, AWS keys) in text that
+    /// came from outside — CLI output, an Airflow or AWS error body, a proxy page, a credential_process's
+    /// stderr — before it reaches a message, a verbose line or an ErrorRecord. Each secret is matched in
+    /// every form <see cref="SecretForms"/> lists, and a long secret also by any long fragment of it, since
+    /// peers shorten what they echo (SQLAlchemy quotes the first and last 149 characters of a parameter).
+    /// One class for every mode.
     /// </summary>
     internal sealed class SecretRedactor
     {
         public const string Mask = "********";
 
-        private readonly List<string> _secrets = new List<string>();
+        /// <summary>Secrets shorter than this are not masked: they would mask half of every message and hide nothing.</summary>
+        private const int MinimumSecretLength = 4;
+
+        /// <summary>A secret at least this long is also masked where only a fragment of it appears.</summary>
+        private const int FragmentSecretLength = 40;
+
+        /// <summary>The shortest fragment of a long secret that is masked.</summary>
+        private const int FragmentLength = 20;
+
+        private readonly List<string> _forms = new List<string>();
+        private readonly HashSet<string> _windows = new HashSet<string>(StringComparer.Ordinal);
 
         public SecretRedactor()
         {
@@ -33,22 +42,24 @@ namespace EcrAirflow.Internal
 
         public void Add(string? secret)
         {
-            // Very short values would mask half of every message and hide nothing worth hiding.
-            if (string.IsNullOrEmpty(secret) || secret!.Length < 4)
+            if (string.IsNullOrEmpty(secret) || secret!.Length < MinimumSecretLength)
             {
                 return;
             }
 
-            foreach (var form in new[] { secret, JsonForm(secret), Airflow.EnvironmentVariables.ConnectionUri.Encode(secret) })
+            AddForms(SecretForms.Of(secret));
+        }
+
+        /// <summary>A user name and password: the password's forms, and base64("user:password") (HTTP Basic, ECR tokens).</summary>
+        public void AddPair(string user, string? password)
+        {
+            if (string.IsNullOrEmpty(password))
             {
-                if (!_secrets.Contains(form, StringComparer.Ordinal))
-                {
-                    _secrets.Add(form);
-                }
+                return;
             }
 
-            // Longest first, so a secret that contains another is replaced whole.
-            _secrets.Sort((a, b) => b.Length.CompareTo(a.Length));
+            Add(password);
+            AddForms(SecretForms.OfPair(user, password!));
         }
 
         public string Redact(string? text)
@@ -59,22 +70,78 @@ namespace EcrAirflow.Internal
             }
 
             var result = text!;
-            foreach (var secret in _secrets)
+            foreach (var form in _forms)
             {
-                if (result.IndexOf(secret, StringComparison.Ordinal) >= 0)
+                if (result.IndexOf(form, StringComparison.Ordinal) >= 0)
                 {
-                    result = result.Replace(secret, Mask);
+                    result = result.Replace(form, Mask);
                 }
             }
 
-            return result;
+            return _windows.Count == 0 ? result : MaskFragments(result);
         }
 
-        private static string JsonForm(string secret)
+        private void AddForms(IEnumerable<string> forms)
         {
-            var sb = new StringBuilder();
-            DockerConnectionJson.AppendString(sb, secret);
-            return sb.ToString(1, sb.Length - 2);
+            foreach (var form in forms)
+            {
+                if (_forms.Contains(form))
+                {
+                    continue;
+                }
+
+                _forms.Add(form);
+                if (form.Length >= FragmentSecretLength)
+                {
+                    for (var i = 0; i + FragmentLength <= form.Length; i++)
+                    {
+                        _windows.Add(form.Substring(i, FragmentLength));
+                    }
+                }
+            }
+
+            // Longest first, so a form that contains another is replaced whole.
+            _forms.Sort((a, b) => b.Length.CompareTo(a.Length));
+        }
+
+        /// <summary>Masks every run of text that is made of windows of a long secret.</summary>
+        private string MaskFragments(string text)
+        {
+            if (text.Length < FragmentLength)
+            {
+                return text;
+            }
+
+            StringBuilder? sb = null;
+            var copied = 0;
+            var i = 0;
+            while (i + FragmentLength <= text.Length)
+            {
+                if (!_windows.Contains(text.Substring(i, FragmentLength)))
+                {
+                    i++;
+                    continue;
+                }
+
+                var end = i + FragmentLength;
+                while (end < text.Length && _windows.Contains(text.Substring(end - FragmentLength + 1, FragmentLength)))
+                {
+                    end++;
+                }
+
+                sb ??= new StringBuilder(text.Length);
+                sb.Append(text, copied, i - copied).Append(Mask);
+                copied = end;
+                i = end;
+            }
+
+            if (sb == null)
+            {
+                return text;
+            }
+
+            sb.Append(text, copied, text.Length - copied);
+            return sb.ToString();
         }
     }
 }

@@ -64,28 +64,27 @@ namespace EcrAirflow.Tests.Rest
         public static string Id(string tag) => $"ecr_{tag}_{Guid.NewGuid():N}".Substring(0, 24);
 
         public static DockerConnection Connection(string id, string password, string host = Host) =>
-            new DockerConnection(id, host, "AWS", password)
+            new DockerConnection(id, host, "AWS", DockerConnection.Secure(password))
             {
-                Registry = host,
                 ExpiresAt = DateTimeOffset.UtcNow.AddHours(12),
                 Description = "Managed by EcrAirflow (test)",
             };
 
         public static SyncOptions Options(AirflowEmulatorFixture airflow, AirflowApiVersion version, string? password = AirflowEmulatorFixture.Password) =>
-            new SyncOptions
+            new SyncOptions(SyncMode.Rest)
             {
-                Mode = SyncMode.Rest,
                 AirflowUrl = airflow.Url,
                 UserName = password == null ? null : AirflowEmulatorFixture.User,
                 Password = password,
                 ApiVersion = version,
                 Timeout = TimeSpan.FromSeconds(10),
                 MaximumRetryCount = 2,
+                Seams = new TestSeams { RetryBaseDelay = TimeSpan.FromMilliseconds(20) },
             };
 
         public static Task<SyncOutcome> Write(SyncOptions options, RecordingLog log, params DockerConnection[] connections)
         {
-            var target = new RestConnectionTarget(options) { BaseDelay = TimeSpan.FromMilliseconds(20) };
+            var target = new RestConnectionTarget(options);
             return target.WriteAsync(connections, log, CancellationToken.None);
         }
 

@@ -110,15 +110,15 @@ namespace EcrAirflow.Tests.Rest
         [Fact]
         public void The_Rest_target_refuses_before_any_request()
         {
-            var options = new SyncOptions { Mode = SyncMode.Rest, AirflowUrl = new Uri("http://airflow.invalid"), UserName = "admin", Password = "pw-secret", ApiVersion = AirflowApiVersion.V2 };
-            var ex = Assert.Throws<EcrAirflowException>(() => ConnectionTargetFactory.Create(options));
+            var options = new SyncOptions(SyncMode.Rest) { AirflowUrl = new Uri("http://airflow.invalid"), UserName = "admin", Password = "pw-secret", ApiVersion = AirflowApiVersion.V2 };
+            var ex = Assert.Throws<EcrAirflowException>(() => SyncModes.Get(SyncMode.Rest).CreateTarget(options));
             Assert.Equal("UnencryptedAuthenticationRefused", ex.ErrorId);
             Kit.NoSecretIn(Kit.Describe(ex), "pw-secret");
 
             options.AccessToken = "tok-secret";
             options.UserName = null;
             options.Password = null;
-            Assert.Equal("UnencryptedAuthenticationRefused", Assert.Throws<EcrAirflowException>(() => ConnectionTargetFactory.Create(options)).ErrorId);
+            Assert.Equal("UnencryptedAuthenticationRefused", Assert.Throws<EcrAirflowException>(() => SyncModes.Get(SyncMode.Rest).CreateTarget(options)).ErrorId);
         }
     }
 
@@ -170,8 +170,8 @@ namespace EcrAirflow.Tests.Rest
         {
             var a = Kit.Connection("a", "p1");
             var b = Kit.Connection("b", "p2");
-            b.Email = "ops@example.com";
-            b.Reauth = false;
+            b = b with { Email = "ops@example.com" };
+            b = b with { Reauth = false };
             using var doc = JsonDocument.Parse(ConnectionJson.BulkUpsert(new[] { a, b }));
 
             var action = Assert.Single(doc.RootElement.GetProperty("actions").EnumerateArray());
@@ -191,7 +191,7 @@ namespace EcrAirflow.Tests.Rest
         {
             var c = Kit.Connection("a", "p");
             Assert.Null(ConnectionJson.Extra(c));
-            c.Reauth = true;
+            c = c with { Reauth = true };
             Assert.Equal("{\"reauth\":true}", ConnectionJson.Extra(c));
         }
     }

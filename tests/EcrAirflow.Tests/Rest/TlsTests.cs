@@ -39,7 +39,7 @@ namespace EcrAirflow.Tests.Rest
         [Fact]
         public async Task An_untrusted_certificate_is_a_SecurityError_and_is_not_retried()
         {
-            var options = new SyncOptions { Mode = SyncMode.Rest, AirflowUrl = Url, UserName = "admin", Password = "pw-secret", ApiVersion = AirflowApiVersion.V2, MaximumRetryCount = 3 };
+            var options = new SyncOptions(SyncMode.Rest) { AirflowUrl = Url, UserName = "admin", Password = "pw-secret", ApiVersion = AirflowApiVersion.V2, MaximumRetryCount = 3 };
             var log = new RecordingLog();
 
             var ex = await Assert.ThrowsAsync<EcrAirflowException>(() =>
@@ -55,7 +55,7 @@ namespace EcrAirflow.Tests.Rest
         [Fact]
         public async Task SkipCertificateCheck_accepts_it()
         {
-            var options = new SyncOptions { Mode = SyncMode.Rest, AirflowUrl = Url, ApiVersion = AirflowApiVersion.Auto, SkipCertificateCheck = true, MaximumRetryCount = 0 };
+            var options = new SyncOptions(SyncMode.Rest) { AirflowUrl = Url, ApiVersion = AirflowApiVersion.Auto, SkipCertificateCheck = true, MaximumRetryCount = 0 };
 
             // The stub answers 200 {"version":"3.1.0"} to everything: the probe succeeds, the bulk reply is not a BulkResponse.
             var ex = await Assert.ThrowsAsync<EcrAirflowException>(() =>

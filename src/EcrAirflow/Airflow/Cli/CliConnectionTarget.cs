@@ -21,6 +21,7 @@ namespace EcrAirflow.Airflow.Cli
         private readonly IReadOnlyList<string> _prefix;
         private readonly string _directory;
         private readonly TimeSpan _timeout;
+        private readonly TestSeams _seams;
 
         public CliConnectionTarget(SyncOptions options)
         {
@@ -32,7 +33,13 @@ namespace EcrAirflow.Airflow.Cli
 
             _prefix = options.AirflowCommand;
             _timeout = options.Timeout;
+            _seams = options.Seams;
             _directory = Path.GetFullPath(string.IsNullOrEmpty(options.WorkingDirectory) ? Path.GetTempPath() : options.WorkingDirectory!);
+            if (!Directory.Exists(_directory))
+            {
+                throw CliErrors.WorkingDirectoryNotFound(_directory);
+            }
+
             Target = CliCommandLine.Display(_prefix);
         }
 
@@ -40,8 +47,7 @@ namespace EcrAirflow.Airflow.Cli
 
         public string Target { get; }
 
-        /// <summary>For tests: the file path of the last run (gone once WriteAsync returns).</summary>
-        internal string? LastImportFile { get; private set; }
+        public string Describe(DockerConnection connection) => $": {Target} connections import <file> --overwrite";
 
         public async Task<SyncOutcome> WriteAsync(IReadOnlyList<DockerConnection> connections, IOperationLog log, CancellationToken cancellationToken)
         {
@@ -56,15 +62,20 @@ namespace EcrAirflow.Airflow.Cli
                 throw CliErrors.WorkingDirectoryNotFound(_directory);
             }
 
-            var redactor = new SecretRedactor(connections.Select(c => c.Password));
+            var redactor = new SecretRedactor();
+            foreach (var connection in connections)
+            {
+                redactor.AddPair(connection.Login, connection.RevealPassword());
+            }
+
             var file = Path.Combine(_directory, "ecrairflow-" + RandomName() + ".json");
-            LastImportFile = file;
             var argv = _prefix.Concat(new[] { "connections", "import", file, "--overwrite" }).ToList();
             CliRunResult run;
             var created = false;
             try
             {
                 WriteImportFile(file, connections, () => created = true);
+                _seams.ImportFileCreated?.Invoke(file);
                 if (OwnerOnlyFile.ProtectionNote != null)
                 {
                     log.Verbose(OwnerOnlyFile.ProtectionNote);
@@ -126,7 +137,7 @@ namespace EcrAirflow.Airflow.Cli
                         Target = Target,
                         // --overwrite does not say whether the id existed before.
                         Action = SyncAction.Upserted,
-                        Registry = connection.Registry,
+                        Registry = connection.Host,
                         ExpiresAt = connection.ExpiresAt,
                     });
                 }
@@ -141,7 +152,7 @@ namespace EcrAirflow.Airflow.Cli
 
         private static void WriteImportFile(string path, IReadOnlyList<DockerConnection> connections, Action created)
         {
-            var bytes = new UTF8Encoding(false).GetBytes(DockerConnectionJson.ImportFile(connections));
+            var bytes = new UTF8Encoding(false).GetBytes(ConnectionJson.ImportFile(connections));
             try
             {
                 using var stream = OwnerOnlyFile.CreateNew(path);

@@ -9,20 +9,10 @@ using System.Threading.Tasks;
 namespace EcrAirflow.Airflow.Cli
 {
     /// <summary>What a finished CLI run left: its exit code and everything it printed.</summary>
-    internal sealed class CliRunResult
+    internal sealed record CliRunResult(int ExitCode, string StandardOutput, string StandardError)
     {
-        public CliRunResult(int exitCode, string standardOutput, string standardError)
-        {
-            ExitCode = exitCode;
-            StandardOutput = standardOutput;
-            StandardError = standardError;
-        }
-
-        public int ExitCode { get; }
-
-        public string StandardOutput { get; }
-
-        public string StandardError { get; }
+        /// <summary>Never the output: before redaction it may hold a token.</summary>
+        public override string ToString() => $"exit code {ExitCode}";
     }
 
     /// <summary>

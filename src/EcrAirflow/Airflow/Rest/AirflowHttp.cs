@@ -10,37 +10,17 @@ using EcrAirflow.Internal;
 namespace EcrAirflow.Airflow.Rest
 {
     /// <summary>An answer from Airflow, read whole; the response itself is already disposed.</summary>
-    internal sealed class AirflowReply
+    internal sealed record AirflowReply(HttpMethod Method, Uri Uri, HttpStatusCode Status, string? Reason, string Body, Uri? Location)
     {
-        public AirflowReply(HttpMethod method, Uri uri, HttpStatusCode status, string? reason, string body, Uri? location)
-        {
-            Method = method;
-            Uri = uri;
-            Status = status;
-            Reason = reason;
-            Body = body;
-            Location = location;
-        }
-
-        public HttpMethod Method { get; }
-
-        public Uri Uri { get; }
-
-        public HttpStatusCode Status { get; }
-
         public int Code => (int)Status;
-
-        public string? Reason { get; }
-
-        /// <summary>The body as text. May echo what we sent: never log it, only pass it through AirflowErrors.</summary>
-        public string Body { get; }
-
-        public Uri? Location { get; }
 
         public bool IsSuccess => Code >= 200 && Code < 300;
 
         /// <summary>"PATCH https://host/api/v1/connections/ecr", safe to print.</summary>
         public string Request => Method.Method + " " + HttpRetry.Describe(Uri);
+
+        /// <summary>Never the body: it may echo what we sent.</summary>
+        public override string ToString() => Request + " -> " + Code;
     }
 
     /// <summary>
@@ -61,12 +41,9 @@ namespace EcrAirflow.Airflow.Rest
             Endpoint = endpoint;
             Redactor = redactor;
             _client = HttpClientCache.Get(options.SkipCertificateCheck);
-            _call = new HttpCallOptions
+            _call = new HttpCallOptions(options.Timeout, options.MaximumRetryCount, "Airflow", "the Airflow API")
             {
-                Timeout = options.Timeout,
-                MaximumRetryCount = options.MaximumRetryCount,
-                ErrorPrefix = "Airflow",
-                PeerName = "the Airflow API",
+                BaseDelay = options.Seams.RetryBaseDelay ?? HttpCallOptions.DefaultBaseDelay,
             };
         }
 
@@ -75,13 +52,6 @@ namespace EcrAirflow.Airflow.Rest
         public SecretRedactor Redactor { get; }
 
         public int MaximumRetryCount => _call.MaximumRetryCount;
-
-        /// <summary>Only for tests: shorter backoff so retry tests do not sleep.</summary>
-        internal TimeSpan BaseDelay
-        {
-            get => _call.BaseDelay;
-            set => _call.BaseDelay = value;
-        }
 
         public async Task<AirflowReply> SendAsync(
             HttpMethod method,

@@ -27,24 +27,23 @@ namespace EcrAirflow.Airflow.Rest
 
         public string Target => _endpoint.Display;
 
-        /// <summary>Only for tests: a shorter first backoff step.</summary>
-        internal System.TimeSpan? BaseDelay { get; set; }
+        public string Describe(DockerConnection connection) => " at " + Target;
 
         public async Task<SyncOutcome> WriteAsync(IReadOnlyList<DockerConnection> connections, IOperationLog log, CancellationToken cancellationToken)
         {
             var redactor = new SecretRedactor();
-            redactor.Add(_options.Password);
+            if (_options.UserName != null)
+            {
+                redactor.AddPair(_options.UserName, _options.Password);
+            }
+
             redactor.Add(_options.AccessToken);
             foreach (var connection in connections)
             {
-                redactor.Add(connection.Password);
+                redactor.AddPair(connection.Login, connection.RevealPassword());
             }
 
             var http = new AirflowHttp(_endpoint, _options, redactor);
-            if (BaseDelay.HasValue)
-            {
-                http.BaseDelay = BaseDelay.Value;
-            }
 
             var version = _options.ApiVersion != AirflowApiVersion.Auto ? _options.ApiVersion : _endpoint.VersionFromPath;
             var probed = version == AirflowApiVersion.Auto;

@@ -11,7 +11,7 @@ namespace EcrAirflow.Airflow.Rest
                 Target = target,
                 ApiVersion = api.ToString(),
                 Action = action,
-                Registry = connection.Registry,
+                Registry = connection.Host,
                 ExpiresAt = connection.ExpiresAt,
             };
     }

@@ -32,6 +32,8 @@ namespace EcrAirflow.Airflow.Rest
 
         public string Target => _http.Endpoint.Display;
 
+        public string Describe(DockerConnection connection) => " at " + Target;
+
         public async Task<SyncOutcome> WriteAsync(IReadOnlyList<DockerConnection> connections, IOperationLog log, CancellationToken cancellationToken)
         {
             var outcome = new SyncOutcome();
@@ -99,7 +101,7 @@ namespace EcrAirflow.Airflow.Rest
 
         private async Task<SyncAction> UpsertAsync(DockerConnection connection, IOperationLog log, CancellationToken cancellationToken)
         {
-            var body = ConnectionJson.Connection(connection);
+            var body = ConnectionJson.RestV1(connection);
             var itemPath = "api/v1/connections/" + AirflowEndpoint.Segment(connection.ConnectionId);
             var what = $"writing connection '{connection.ConnectionId}'";
             var patch = new HttpMethod("PATCH"); // HttpMethod.Patch does not exist on netstandard2.0

@@ -31,6 +31,8 @@ namespace EcrAirflow.Airflow.Rest
 
         public string Target => _http.Endpoint.Display;
 
+        public string Describe(DockerConnection connection) => " at " + Target;
+
         public async Task<SyncOutcome> WriteAsync(IReadOnlyList<DockerConnection> connections, IOperationLog log, CancellationToken cancellationToken)
         {
             var body = ConnectionJson.BulkUpsert(connections);

@@ -1,4 +1,3 @@
-// Folder Airflow/Environment; the namespace is EnvironmentVariables so that it never hides System.Environment.
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -49,13 +48,16 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
         /// <summary>The CI system that gets the variables too (None when there is none).</summary>
         public CiSystem Ci => _ci;
 
-        /// <summary>The value written per connection id; read only for -IncludeValue.</summary>
-        internal Dictionary<string, string> Values { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+        public string Describe(DockerConnection connection)
+        {
+            var place = _path != null ? $"file {_path}" : $"{_options.Scope} scope";
+            return $": {VariableName(connection.ConnectionId)} ({_options.Format}) in {place}" + (_ci == CiSystem.None ? string.Empty : $" and {_ci}");
+        }
 
         public static string VariableName(string connectionId) => Prefix + connectionId.ToUpperInvariant();
 
         public static string Value(DockerConnection connection, ConnectionFormat format) => format == ConnectionFormat.Json
-            ? DockerConnectionJson.Object(connection, includeDescription: true)
+            ? ConnectionJson.Object(connection, includeDescription: true)
             : ConnectionUri.Build(connection);
 
         /// <summary>User and Machine variables exist only on Windows (.NET ignores them elsewhere, silently).</summary>
@@ -133,16 +135,16 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
                     continue;
                 }
 
-                Values[item.Connection.ConnectionId] = item.Value;
                 outcome.Written.Add(new AirflowConnectionSyncResult
                 {
                     ConnectionId = item.Connection.ConnectionId,
                     Mode = Mode,
                     Target = Target,
                     Action = item.Action,
-                    Registry = item.Connection.Registry,
+                    Registry = item.Connection.Host,
                     ExpiresAt = item.Connection.ExpiresAt,
                     VariableName = item.Name,
+                    Value = _options.IncludeValue ? item.Value : null,
                 });
             }
 
@@ -291,18 +293,15 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
             }
         }
 
-        /// <summary>The raw token first, then each other spelling of it that occurs in the value.</summary>
+        /// <summary>The raw token first, then each other spelling of it (<see cref="Internal.SecretForms"/>) that occurs in the value.</summary>
         private static IEnumerable<string> SecretForms(Item item)
         {
-            var password = item.Connection.Password;
-            yield return password;
-            var json = new System.Text.StringBuilder();
-            DockerConnectionJson.AppendString(json, password);
-            foreach (var form in new[] { ConnectionUri.Encode(password), json.ToString(1, json.Length - 2) })
+            var forms = Internal.SecretForms.Of(item.Connection.RevealPassword());
+            for (var i = 0; i < forms.Count; i++)
             {
-                if (form != password && item.Value.IndexOf(form, StringComparison.Ordinal) >= 0)
+                if (i == 0 || item.Value.IndexOf(forms[i], StringComparison.Ordinal) >= 0)
                 {
-                    yield return form;
+                    yield return forms[i];
                 }
             }
         }
@@ -310,24 +309,13 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
         private static EnvironmentVariableTarget ToTarget(VariableScope scope) =>
             scope == VariableScope.Machine ? EnvironmentVariableTarget.Machine : EnvironmentVariableTarget.User;
 
-        private sealed class Item
+        private sealed record Item(DockerConnection Connection, string Name, string Value)
         {
-            public Item(DockerConnection connection, string name, string value)
-            {
-                Connection = connection;
-                Name = name;
-                Value = value;
-            }
-
-            public DockerConnection Connection { get; }
-
-            public string Name { get; }
-
-            public string Value { get; }
-
             public SyncAction Action { get; set; }
 
             public EcrAirflowException? Failure { get; set; }
+
+            public override string ToString() => Name;
         }
     }
 }

@@ -1,4 +1,3 @@
-// Folder Airflow/Environment; the namespace is EnvironmentVariables so that it never hides System.Environment.
 using System;
 using System.IO;
 using System.Threading;

@@ -1,4 +1,3 @@
-// Folder Airflow/Environment; the namespace is EnvironmentVariables so that it never hides System.Environment.
 using System.Collections.Generic;
 using System.Text;
 
@@ -32,7 +31,7 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
             var sb = new StringBuilder(256);
             sb.Append(DockerConnection.ConnType).Append("://")
               .Append(Encode(connection.Login)).Append(':')
-              .Append(Encode(connection.Password)).Append('@')
+              .Append(Encode(connection.RevealPassword())).Append('@')
               .Append(Encode(connection.Host));
 
             var query = new List<string>();

@@ -1,0 +1,93 @@
+using System;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace EcrAirflow.Airflow
+{
+    /// <summary>
+    /// The checks on what comes into Sync-AirflowEcrConnection, at the edge and before any target sees it:
+    /// connection ids as Airflow 3 validates them, registries as host names, passwords without NUL.
+    /// </summary>
+    internal static class ConnectionInput
+    {
+        public const int ConnectionIdMaxLength = 200;
+
+        /// <summary>
+        /// Airflow 3's rule (ConnectionBody.connection_id: ^[\w.-]+$, at most 200), with \A…\z: .NET's $ also
+        /// matches before a final newline, and "ecr`n" (what Out-String hands over) is not an id.
+        /// </summary>
+        private static readonly Regex ConnectionIdPattern = new Regex(@"\A[\w.-]+\z", RegexOptions.CultureInvariant);
+
+        private static readonly Regex HostName = new Regex(
+            @"\A(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?(?::[0-9]{1,5})?\z",
+            RegexOptions.CultureInvariant);
+
+        private static readonly Regex Ipv6Literal = new Regex(@"\A\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?\z", RegexOptions.CultureInvariant);
+
+        public static bool IsValidConnectionId(string id) => id.Length <= ConnectionIdMaxLength && ConnectionIdPattern.IsMatch(id);
+
+        /// <summary>
+        /// The host (and port) of a registry given as a host, host:port or URL (ECR's ProxyEndpoint); null when
+        /// it is not a host name: user info, spaces, control characters or an empty host.
+        /// </summary>
+        public static string? RegistryHost(string registry)
+        {
+            var value = registry.Trim(' ', '\t');
+            var scheme = value.IndexOf("://", StringComparison.Ordinal);
+            if (scheme >= 0)
+            {
+                value = value.Substring(scheme + 3);
+            }
+
+            var slash = value.IndexOf('/');
+            if (slash >= 0)
+            {
+                value = value.Substring(0, slash);
+            }
+
+            if (value.Length == 0 || value.Length > 253 + 6)
+            {
+                return null;
+            }
+
+            if (HostName.IsMatch(value) || Ipv6Literal.IsMatch(value))
+            {
+                return value.TrimEnd('.');
+            }
+
+            return null;
+        }
+
+        /// <summary>A value as it is safe to quote in a message: control characters shown as \uXXXX, and shortened.</summary>
+        public static string Printable(string value, int max = 120)
+        {
+            var sb = new StringBuilder();
+            foreach (var c in value)
+            {
+                if (sb.Length >= max)
+                {
+                    sb.Append('…');
+                    break;
+                }
+
+                if (char.IsControl(c) || c == '\u2028' || c == '\u2029')
+                {
+                    sb.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    sb.Append(c);
+                }
+            }
+
+            return sb.ToString();
+        }
+
+        /// <summary>A registry as it is safe to quote: never its user info (user:password@host).</summary>
+        public static string PrintableRegistry(string registry)
+        {
+            var at = registry.LastIndexOf('@');
+            return Printable(at >= 0 ? "…@" + registry.Substring(at + 1) : registry);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System.Collections.Generic;
+using EcrAirflow.Internal;
+
+namespace EcrAirflow.Airflow
+{
+    /// <summary>
+    /// Every JSON form of a <see cref="DockerConnection"/>, from one writer (<see cref="JsonText"/>):
+    /// <list type="bullet">
+    /// <item>REST API v1 body and API v2 bulk entity: only the fields both specs document (v2's
+    /// ConnectionBody rejects anything else); <c>extra</c> is a JSON <em>string</em> there.</item>
+    /// <item>The file <c>airflow connections import</c> reads, <c>AIRFLOW_CONN_*</c> JSON values (Airflow ≥ 2.3)
+    /// and the secret-store values (Secrets Manager, Parameter Store): a connection object whose
+    /// <c>extra</c> is an object, read by <c>Connection.from_json</c> / <c>Connection(**value)</c>.</item>
+    /// </list>
+    /// The text holds the password: it goes to the request or file it was built for and nowhere else.
+    /// </summary>
+    internal static class ConnectionJson
+    {
+        /// <summary>API v1 PATCH/POST body.</summary>
+        public static byte[] RestV1(DockerConnection connection)
+        {
+            var json = new JsonText();
+            WriteRestEntity(json, connection);
+            return json.ToUtf8();
+        }
+
+        /// <summary>API v2 bulk upsert: one create action with action_on_existence overwrite for the whole batch.</summary>
+        public static byte[] BulkUpsert(IReadOnlyList<DockerConnection> connections)
+        {
+            var json = new JsonText(512 * connections.Count);
+            json.StartObject().Name("actions").StartArray().StartObject()
+                .Member("action", "create")
+                .Name("entities").StartArray();
+            foreach (var connection in connections)
+            {
+                WriteRestEntity(json, connection);
+            }
+
+            json.EndArray().Member("action_on_existence", "overwrite").EndObject().EndArray().EndObject();
+            return json.ToUtf8();
+        }
+
+        /// <summary>Airflow 3 POST /auth/token body.</summary>
+        public static byte[] TokenRequest(string userName, string password) =>
+            new JsonText().StartObject().Member("username", userName).Member("password", password).EndObject().ToUtf8();
+
+        /// <summary>The connection object alone: an AIRFLOW_CONN_* JSON value, or a secret store's value.</summary>
+        public static string Object(DockerConnection connection, bool includeDescription)
+        {
+            var json = new JsonText();
+            WriteObject(json, connection, includeDescription);
+            return json.ToString();
+        }
+
+        /// <summary>The file Airflow's connections import reads: {"&lt;conn id&gt;": {…}, …}, one per line.</summary>
+        public static string ImportFile(IEnumerable<DockerConnection> connections)
+        {
+            var entries = new List<string>();
+            foreach (var connection in connections)
+            {
+                entries.Add("\n  " + JsonText.Quote(connection.ConnectionId) + ": " + Object(connection, includeDescription: true));
+            }
+
+            return "{" + string.Join(",", entries) + "\n}\n";
+        }
+
+        /// <summary>The extra field's text: {"email":…,"reauth":…} with only what was given; null when neither.</summary>
+        public static string? Extra(DockerConnection connection)
+        {
+            if (!connection.HasExtra)
+            {
+                return null;
+            }
+
+            var json = new JsonText();
+            WriteExtra(json, connection);
+            return json.ToString();
+        }
+
+        private static void WriteRestEntity(JsonText json, DockerConnection c)
+        {
+            json.StartObject()
+                .Member("connection_id", c.ConnectionId)
+                .Member("conn_type", DockerConnection.ConnType)
+                .OptionalMember("description", c.Description)
+                .Member("host", c.Host)
+                .Member("login", c.Login)
+                .Member("password", c.RevealPassword())
+                .OptionalMember("extra", Extra(c))
+                .EndObject();
+        }
+
+        private static void WriteObject(JsonText json, DockerConnection c, bool includeDescription)
+        {
+            json.StartObject()
+                .Member("conn_type", DockerConnection.ConnType)
+                .Member("host", c.Host)
+                .Member("login", c.Login)
+                .Member("password", c.RevealPassword());
+            if (includeDescription)
+            {
+                json.OptionalMember("description", c.Description);
+            }
+
+            if (c.HasExtra)
+            {
+                json.Name("extra");
+                WriteExtra(json, c);
+            }
+
+            json.EndObject();
+        }
+
+        private static void WriteExtra(JsonText json, DockerConnection c)
+        {
+            json.StartObject().OptionalMember("email", c.Email);
+            if (c.Reauth.HasValue)
+            {
+                json.Name("reauth").Bool(c.Reauth.Value);
+            }
+
+            json.EndObject();
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System;
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using EcrAirflow.Aws;
+
+namespace EcrAirflow.Commands
+{
+    /// <summary>
+    /// The AWS parameters both cmdlets take, declared once: profile, session token, role, endpoint and the
+    /// FIPS/dual-stack switches, with their checks and their translation into an <see cref="AwsSessionRequest"/>.
+    /// The region and the credential are declared by each cmdlet, because they bind differently there
+    /// (Get: -Region is positional and -Credential; Sync: -Region is never taken from the pipe, and the
+    /// credential is -AwsCredential beside -AirflowCredential).
+    /// </summary>
+    public abstract class AwsCmdletBase : AsyncCmdletBase
+    {
+        [Parameter]
+        [Alias("Profile")]
+        [ValidateNotNullOrEmpty]
+        public string? ProfileName { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ProfileLocation { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public SecureString? SessionToken { get; set; }
+
+        [Parameter]
+        [ValidatePattern(@"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")]
+        public string? RoleArn { get; set; }
+
+        [Parameter]
+        [ValidatePattern(@"^[\w+=,.@-]{2,64}$")]
+        public string? RoleSessionName { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ExternalId { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public Uri? EndpointUrl { get; set; }
+
+        [Parameter]
+        public SwitchParameter UseFipsEndpoint { get; set; }
+
+        [Parameter]
+        public SwitchParameter UseDualStackEndpoint { get; set; }
+
+        /// <summary>The cmdlet's AWS credential parameter (access key id / secret key).</summary>
+        protected abstract PSCredential? AwsCredentialValue { get; }
+
+        /// <summary>The name of that parameter, for messages ("-Credential", "-AwsCredential").</summary>
+        protected abstract string AwsCredentialParameter { get; }
+
+        protected abstract string? AwsRegionValue { get; }
+
+        /// <summary>Parameters that do not go together; call from BeginProcessing.</summary>
+        protected void CheckAwsParameters()
+        {
+            if (AwsCredentialValue != null && ProfileName != null)
+            {
+                ThrowTerminatingError(NewError("CredentialAndProfile", ErrorCategory.InvalidArgument,
+                    $"{AwsCredentialParameter} and -ProfileName cannot be used together.", "Use one source of AWS credentials.", null));
+            }
+
+            if (SessionToken != null && AwsCredentialValue == null)
+            {
+                ThrowTerminatingError(NewError("SessionTokenWithoutCredential", ErrorCategory.InvalidArgument,
+                    $"-SessionToken needs {AwsCredentialParameter} (the temporary access key id and secret key it belongs to).",
+                    $"Add {AwsCredentialParameter}, or drop -SessionToken.", null));
+            }
+
+            if ((RoleSessionName != null || ExternalId != null) && RoleArn == null)
+            {
+                ThrowTerminatingError(NewError("RoleOptionWithoutRoleArn", ErrorCategory.InvalidArgument,
+                    "-RoleSessionName and -ExternalId only apply with -RoleArn.", "Add -RoleArn arn:aws:iam::<account>:role/<name>.", null));
+            }
+        }
+
+        /// <summary>What the AWS parameters say, in core types (the secrets unwrapped only here).</summary>
+        private protected AwsSessionRequest BuildAwsSessionRequest(TimeSpan timeout, int maximumRetryCount)
+        {
+            var bound = MyInvocation.BoundParameters;
+            var credential = AwsCredentialValue;
+            return new AwsSessionRequest
+            {
+                Region = AwsRegionValue,
+                EndpointUrl = EndpointUrl,
+                UseFipsEndpoint = bound.ContainsKey(nameof(UseFipsEndpoint)) ? UseFipsEndpoint.IsPresent : (bool?)null,
+                UseDualStackEndpoint = bound.ContainsKey(nameof(UseDualStackEndpoint)) ? UseDualStackEndpoint.IsPresent : (bool?)null,
+                Timeout = timeout,
+                MaximumRetryCount = maximumRetryCount,
+                Credentials = new AwsCredentialRequest
+                {
+                    AccessKeyId = credential?.UserName,
+                    SecretAccessKey = credential?.GetNetworkCredential().Password,
+                    SessionToken = SessionToken == null ? null : new NetworkCredential(string.Empty, SessionToken).Password,
+                    ProfileName = ProfileName,
+                    ProfileLocation = ProfileLocation == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ProfileLocation),
+                    RoleArn = RoleArn,
+                    RoleSessionName = RoleSessionName,
+                    ExternalId = ExternalId,
+                },
+            };
+        }
+    }
+}

@@ -265,3 +265,4 @@ function Clear-EmulatorState {
     $base = Resolve-EmulatorUrl $Url $Emulator
     $null = Invoke-RestMethod -Method Post -Uri "$base/_emulator/reset"
 }
+. (Join-Path $PSScriptRoot 'Mwaa.ps1')

@@ -7,8 +7,9 @@ Implemented: GetEnvironment and InvokeRestApi; every other operation of the mode
 UnknownOperationException (so does any path the model does not have).
 
 Each API request goes through, in this order:
-  1. routing (method + path against the model's requestUri; host prefix `api.`/`env.` optional, because a
-     client with a custom endpoint such as http://127.0.0.1:port adds none);
+  1. routing (method + path against the model's requestUri; host prefix `api.`/`env.` optional). Note that
+     botocore adds the prefix even to a custom endpoint (api.127.0.0.1 does not resolve): boto3 clients need
+     Config(inject_host_prefix=False), the AWS CLI AWS_DISABLE_HOST_PREFIX_INJECTION=true;
   2. SigV4 verification by AWS's own botocore (`botocore.auth.SigV4Auth`): the request is rebuilt as an
      AWSRequest from what arrived (Host header as sent, raw path, the headers listed in SignedHeaders, body)
      and signed again with the key's secret at the client's X-Amz-Date; signing name `airflow`; the
@@ -623,8 +624,8 @@ def invoke_rest_api(state, env, params, entry):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server_version = "mwaa-peer"
-    sys_version = ""
+    def version_string(self):
+        return "mwaa-peer"
 
     def log_message(self, *args):
         pass

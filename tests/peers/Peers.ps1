@@ -265,4 +265,7 @@ function Clear-EmulatorState {
     $base = Resolve-EmulatorUrl $Url $Emulator
     $null = Invoke-RestMethod -Method Post -Uri "$base/_emulator/reset"
 }
+
+# The other peers, each in its own file.
 . (Join-Path $PSScriptRoot 'Proxy.ps1')
+. (Join-Path $PSScriptRoot 'Mwaa.ps1')

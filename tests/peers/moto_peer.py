@@ -4,7 +4,16 @@
 The first INITIAL_NO_AUTH_ACTION_COUNT requests create an admin user; everything after that, including
 the rest of the set-up, is signed and checked by moto like real AWS would. The peer writes what the
 tests need (endpoint, keys, role ARN) as JSON to --info, then serves until its stdin closes or it is
-terminated. Usage: python3 moto_peer.py --info FILE [--port N]
+terminated. Usage: python3 moto_peer.py --info FILE [--port N] [--log FILE]
+
+Users in the info JSON: `admin` (*), `allowed` (ECR and STS), `denied` (no ECR), `writer` (ECR token plus the
+Secrets Manager, SSM Parameter Store and KMS actions the SecretsManager/ParameterStore modes need) and
+`ecrOnly` (ecr:GetAuthorizationToken only); `roleArn` is a role `allowed` may assume.
+
+One deviation from moto, on purpose: moto answers ECR GetAuthorizationToken with a fixed expiresAt in 2015.
+The middleware rewrites each authorizationData[].expiresAt in that answer to now + 12 hours (epoch seconds,
+as ECR does) and fixes Content-Length, so clients see a token as fresh as a real one. It does the same for
+ECR Public's SpencerFrontendService.GetAuthorizationToken, should moto ever serve it (5.2.1 does not).
 """
 import argparse
 import io
@@ -14,6 +23,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 
 NO_AUTH_SETUP_REQUESTS = 3  # CreateUser, PutUserPolicy, CreateAccessKey for the admin
 os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = str(NO_AUTH_SETUP_REQUESTS)
@@ -49,6 +59,46 @@ def make_user(iam, name, actions):
     iam.put_user_policy(UserName=name, PolicyName=name + "-policy", PolicyDocument=policy(*actions))
     key = iam.create_access_key(UserName=name)["AccessKey"]
     return {"accessKeyId": key["AccessKeyId"], "secretAccessKey": key["SecretAccessKey"]}
+
+
+ECR_TOKEN_TARGETS = ("AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken",
+                     "SpencerFrontendService.GetAuthorizationToken")
+ECR_TOKEN_LIFETIME_SECONDS = 12 * 60 * 60
+
+
+class FreshEcrExpiry:
+    """WSGI middleware: an ECR GetAuthorizationToken answer gets expiresAt = now + 12 h (moto's is 2015)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        if environ.get("HTTP_X_AMZ_TARGET") not in ECR_TOKEN_TARGETS:
+            return self.app(environ, start_response)
+        seen = {}
+
+        def capture(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, headers
+            return lambda data: seen.setdefault("written", []).append(data)
+
+        result = self.app(environ, capture)
+        try:
+            body = b"".join(seen.get("written", [])) + b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        headers = seen["headers"]
+        if seen["status"].startswith("200"):
+            try:
+                answer = json.loads(body)
+                for item in answer.get("authorizationData", []):
+                    item["expiresAt"] = round(time.time() + ECR_TOKEN_LIFETIME_SECONDS, 3)
+                body = json.dumps(answer).encode()
+            except (ValueError, AttributeError):
+                pass  # not the JSON we expect: pass it on untouched
+        headers = [(k, v) for k, v in headers if k.lower() != "content-length"] + [("Content-Length", str(len(body)))]
+        start_response(seen["status"], headers)
+        return [body]
 
 
 class RequestLog:
@@ -105,7 +155,7 @@ def main():
     parser.add_argument("--log", default="")
     args = parser.parse_args()
     port = args.port or free_port()
-    log = RequestLog(DomainDispatcherApplication(create_backend_app), args.log)
+    log = RequestLog(FreshEcrExpiry(DomainDispatcherApplication(create_backend_app)), args.log)
     server = make_server("127.0.0.1", port, log, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     endpoint = f"http://127.0.0.1:{port}"
@@ -119,6 +169,15 @@ def main():
                                             "sts:GetServiceBearerToken", "sts:AssumeRole",
                                             "sts:GetCallerIdentity"])
     denied = make_user(iam, "no-ecr", ["s3:ListAllMyBuckets"])
+    # For the SecretsManager and ParameterStore modes: a user who may write both, and one who may only get
+    # an ECR token (moto checks IAM actions for these services, not resource ARNs or KMS key policies).
+    writer = make_user(iam, "ecr-writer", ["ecr:GetAuthorizationToken",
+                                           "secretsmanager:CreateSecret", "secretsmanager:PutSecretValue",
+                                           "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
+                                           "secretsmanager:TagResource",
+                                           "ssm:PutParameter", "ssm:GetParameter", "ssm:AddTagsToResource",
+                                           "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"])
+    ecr_only = make_user(iam, "ecr-only", ["ecr:GetAuthorizationToken"])
     trust = json.dumps({"Version": "2012-10-17", "Statement": [
         # moto compares principals literally (it does not expand :root), so name the user.
         {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/ecr-puller"},
@@ -131,7 +190,8 @@ def main():
 
     log.enabled = True
     info = {"endpoint": endpoint, "port": port, "accountId": ACCOUNT, "pid": os.getpid(), "log": args.log,
-            "admin": admin, "allowed": allowed, "denied": denied, "roleArn": role["Arn"]}
+            "admin": admin, "allowed": allowed, "denied": denied, "roleArn": role["Arn"],
+            "writer": writer, "ecrOnly": ecr_only}
     tmp = args.info + ".tmp"
     with open(tmp, "w") as f:
         json.dump(info, f)

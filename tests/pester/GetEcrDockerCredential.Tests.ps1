@@ -67,7 +67,9 @@ Describe 'Get-EcrDockerCredential against moto (signatures checked)' {
         $c.UserName | Should -Be 'AWS'
         $c.Password | Should -BeOfType [securestring]
         $c.Credential.GetNetworkCredential().Password | Should -Be $Password
-        $c.ExpiresAt.Year | Should -Be 2015   # moto's fixed expiry must not break anything
+        # The moto peer serves ECR's 12-hour lifetime (moto itself would say 2015).
+        $c.ExpiresAt | Should -BeGreaterThan ([DateTimeOffset]::UtcNow.AddHours(11))
+        $c.ExpiresAt | Should -BeLessOrEqual ([DateTimeOffset]::UtcNow.AddHours(12).AddMinutes(1))
     }
 
     It 'takes the region from AWS_REGION, then AWS_DEFAULT_REGION' {
@@ -146,7 +148,7 @@ Describe 'What a user sees' {
     It 'the default table shows the registry, user and expiry but never the password' {
         $text = $Cred | Out-String
         $text | Should -Match ([regex]::Escape($Cred.Registry))
-        $text | Should -Match 'expired'
+        $text | Should -Match '\b1[12]h \d\dm\b'   # Remaining of a fresh 12-hour token
         $text | Should -Not -Match ([regex]::Escape($Password))
     }
 

@@ -24,6 +24,9 @@ namespace EcrAirflow.Airflow
 
         public bool? Reauth { get; init; }
 
+        /// <summary>The piped credential's AWS region, when it had one: the AWS-backed modes' last fallback.</summary>
+        public string? Region { get; init; }
+
         /// <summary>When the token expires (UTC), when the input said.</summary>
         public DateTimeOffset? ExpiresAt { get; init; }
 

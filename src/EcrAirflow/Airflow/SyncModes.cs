@@ -68,6 +68,9 @@ namespace EcrAirflow.Airflow
 
         public bool Accepts(string parameterName) => _byName.ContainsKey(parameterName);
 
+        /// <summary>A mode that writes to AWS with the shared AWS parameters (<see cref="SyncModes.AwsParameters"/>).</summary>
+        public bool UsesAws => Accepts("AwsCredential");
+
         public ModeParameter? Find(string parameterName) => _byName.TryGetValue(parameterName, out var p) ? p : null;
 
         /// <summary>The default of a parameter in this mode, converted to T (default(T) when it has none).</summary>
@@ -92,6 +95,27 @@ namespace EcrAirflow.Airflow
 
         private static readonly string[] Formats = { nameof(ConnectionFormat.Uri), nameof(ConnectionFormat.Json) };
 
+        /// <summary>
+        /// What every AWS-backed mode takes: the AWS parameters both cmdlets share (Commands.AwsCmdletBase), -Region
+        /// and -AwsCredential, and the HTTP limits.
+        /// </summary>
+        public static IEnumerable<ModeParameter> AwsParameters() => new[]
+        {
+            new ModeParameter("Region", defaultText: "AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else the piped credential's Region"),
+            new ModeParameter("AwsCredential"),
+            new ModeParameter("SessionToken"),
+            new ModeParameter("ProfileName"),
+            new ModeParameter("ProfileLocation"),
+            new ModeParameter("RoleArn"),
+            new ModeParameter("RoleSessionName"),
+            new ModeParameter("ExternalId"),
+            new ModeParameter("EndpointUrl"),
+            new ModeParameter("UseFipsEndpoint"),
+            new ModeParameter("UseDualStackEndpoint"),
+            new ModeParameter("TimeoutSec", Internal.HttpDefaults.TimeoutSec),
+            new ModeParameter("MaximumRetryCount", Internal.HttpDefaults.MaximumRetryCount),
+        };
+
         public static readonly IReadOnlyList<ModeDefinition> All = new[]
         {
             new ModeDefinition(
@@ -105,8 +129,8 @@ namespace EcrAirflow.Airflow
                     new ModeParameter("AirflowCredential"),
                     new ModeParameter("AccessToken"),
                     new ModeParameter("ApiVersion", AirflowApiVersion.Auto, values: new[] { "Auto", "V1", "V2" }),
-                    new ModeParameter("TimeoutSec", 30),
-                    new ModeParameter("MaximumRetryCount", 3),
+                    new ModeParameter("TimeoutSec", Internal.HttpDefaults.TimeoutSec),
+                    new ModeParameter("MaximumRetryCount", Internal.HttpDefaults.MaximumRetryCount),
                     new ModeParameter("SkipCertificateCheck"),
                     new ModeParameter("AllowUnencryptedAuthentication"),
                 },

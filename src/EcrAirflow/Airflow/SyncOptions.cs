@@ -96,6 +96,9 @@ namespace EcrAirflow.Airflow
 
         public CiSystem CiSystem { get; set; }
 
+        /// <summary>The AWS-backed modes: region, credentials, endpoint and HTTP limits (null for the other modes).</summary>
+        public Aws.AwsSessionRequest? Aws { get; set; }
+
         /// <summary>Put the written value on each result (-IncludeValue); otherwise it is kept nowhere.</summary>
         public bool IncludeValue { get; set; }
 

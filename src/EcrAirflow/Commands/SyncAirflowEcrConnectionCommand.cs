@@ -17,7 +17,7 @@ namespace EcrAirflow.Commands
     /// </summary>
     [Cmdlet(VerbsData.Sync, "AirflowEcrConnection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(AirflowConnectionSyncResult))]
-    public sealed class SyncAirflowEcrConnectionCommand : AsyncCmdletBase
+    public sealed class SyncAirflowEcrConnectionCommand : AwsCmdletBase
     {
         /// <summary>A token that expires sooner than this still works, but the user should know.</summary>
         internal static readonly TimeSpan ExpiryWarning = TimeSpan.FromMinutes(30);
@@ -27,6 +27,7 @@ namespace EcrAirflow.Commands
         private ModeDefinition _mode = null!;
         private IConnectionTarget? _target;
         private bool _sawInput;
+        private bool _regionOnCommandLine;
 
         // ---- pipeline input (binds from EcrDockerCredential and from Get-ECRLoginCommand's output) ----
 
@@ -73,6 +74,22 @@ namespace EcrAirflow.Commands
         /// <summary>Writes a credential even when its ExpiresAt has passed.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
+
+        // ---- the AWS-backed modes: -Region and -AwsCredential here, the rest declared once in AwsCmdletBase ----
+
+        /// <summary>
+        /// -Region on the command line wins; otherwise the environment or profile, and only then the piped
+        /// credential's Region, which binds here by property name.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(RegionCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Region { get; set; }
+
+        [Parameter]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? AwsCredential { get; set; }
 
         // ---- mode-specific: which mode takes which, and the defaults, are declared in SyncModes ----
 
@@ -132,10 +149,21 @@ namespace EcrAirflow.Commands
         [Parameter]
         public SwitchParameter IncludeValue { get; set; }
 
+        protected override PSCredential? AwsCredentialValue => AwsCredential;
+
+        protected override string AwsCredentialParameter => "-AwsCredential";
+
+        protected override string? AwsRegionValue => _regionOnCommandLine ? Region : null;
+
         protected override void BeginProcessing()
         {
             _mode = SyncModes.Get(Mode);
+            _regionOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Region));
             CheckParametersForMode();
+            if (_mode.UsesAws)
+            {
+                CheckAwsParameters();
+            }
 
             // Built before any input is read: a bad URL, a missing folder or credentials over clear text
             // fail at once, before a single request (a target does no I/O until WriteAsync).
@@ -153,7 +181,25 @@ namespace EcrAirflow.Commands
         {
             _sawInput = true;
             var connection = ReadConnection();
-            if (connection != null && ShouldProcess(DescribeWrite(connection), "Write " + _mode.Writes))
+            if (connection == null)
+            {
+                return;
+            }
+
+            string description;
+            try
+            {
+                // An AWS-backed target resolves the connection's region and name here: a missing region or
+                // an invalid secret name is this connection's error, before anything is written.
+                description = DescribeWrite(connection);
+            }
+            catch (EcrAirflowException ex)
+            {
+                WriteError(ToErrorRecord(ex, connection.ConnectionId));
+                return;
+            }
+
+            if (ShouldProcess(description, "Write " + _mode.Writes))
             {
                 _batch.Add(connection);
             }
@@ -229,6 +275,11 @@ namespace EcrAirflow.Commands
                 if (!_mode.Accepts(name) && SyncModes.IsModeSpecific(name))
                 {
                     var modes = SyncModes.Accepting(name).Select(m => m.Mode.ToString()).ToList();
+                    if (modes.Count > 3)
+                    {
+                        modes = new List<string> { string.Join(", ", modes.Take(modes.Count - 1)), modes.Last() };
+                    }
+
                     ThrowTerminatingError(NewError(
                         "ParameterNotValidForMode",
                         ErrorCategory.InvalidArgument,
@@ -283,6 +334,11 @@ namespace EcrAirflow.Commands
             if (bound.ContainsKey(nameof(Format))) options.Format = Format;
             if (bound.ContainsKey(nameof(Scope))) options.Scope = Scope;
             if (bound.ContainsKey(nameof(CiSystem))) options.CiSystem = CiSystem;
+            if (_mode.UsesAws)
+            {
+                options.Aws = BuildAwsSessionRequest(options.Timeout, options.MaximumRetryCount);
+            }
+
             return options;
         }
 
@@ -338,6 +394,7 @@ namespace EcrAirflow.Commands
 
             return new DockerConnection(id, host, UserName, password)
             {
+                Region = _regionOnCommandLine ? null : Region,
                 ExpiresAt = expiresAt,
                 Email = Email,
                 Reauth = MyInvocation.BoundParameters.ContainsKey(nameof(Reauth)) ? Reauth.IsPresent : (bool?)null,

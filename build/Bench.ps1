@@ -193,7 +193,9 @@ $before = Get-EcrCalls
 $regions = 'us-east-1', 'eu-west-1', 'ap-southeast-2'
 $creds = @($regions | ForEach-Object { Get-EcrDockerCredential -Region $_ -EndpointUrl $env:BENCH_MOTO -Force })
 Add-Row "ECR: Get-EcrDockerCredential for $($regions.Count) regions" $regions.Count ((Get-EcrCalls) - $before) "$($creds.Count) credentials"
-# (The session cache cannot be shown here: moto's tokens carry a fixed expiry in 2015, so none is cacheable.)
+$before = Get-EcrCalls
+$again = @($regions | ForEach-Object { Get-EcrDockerCredential -Region $_ -EndpointUrl $env:BENCH_MOTO })
+Add-Row "ECR: the same $($regions.Count) regions again, without -Force (session cache)" 0 ((Get-EcrCalls) - $before) "$($again.Count) credentials from the cache (the moto peer serves now + 12 h expiries)"
 
 $suffix = [guid]::NewGuid().ToString('n').Substring(0, 6)
 $ids = { "ecr_$($_.Region)_$suffix" }
@@ -240,6 +242,23 @@ Add-Row "CLI mode, $($creds.Count) connections" 1 $starts 'airflow connections i
 
 # Environment variables: no request at all.
 Add-Row "EnvironmentVariable mode" 0 0 'no network (process environment)'
+
+# The AWS secret stores: one request per connection in steady state (a new secret adds its CreateSecret).
+$writer = [pscredential]::new($env:BENCH_WRITER_KEY, (ConvertTo-SecureString $env:BENCH_WRITER_SECRET -AsPlainText -Force))
+$stores = @{ Region = 'eu-west-1'; EndpointUrl = $env:BENCH_MOTO; AwsCredential = $writer }
+function Get-StoreCalls([int] $Skip, [string] $Like) { @(Get-MotoRequests -RequestLog $env:BENCH_MOTO_LOG | Select-Object -Skip $Skip | Where-Object target -like $Like) }
+foreach ($run in 'first run (new secrets)', 'steady state') {
+    $skip = @(Get-MotoRequests -RequestLog $env:BENCH_MOTO_LOG).Count
+    $null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids -Mode SecretsManager @stores
+    $r = Get-StoreCalls $skip 'secretsmanager.*'
+    Add-Row "SecretsManager, $($creds.Count) connections, $run" $(if ($run -eq 'steady state') { $creds.Count } else { 2 * $creds.Count }) $r.Count (($r | Group-Object target | ForEach-Object { "$($_.Count)x $($_.Name -replace '^secretsmanager\.', '')" }) -join '; ')
+}
+foreach ($run in 'first run (new parameters)', 'steady state') {
+    $skip = @(Get-MotoRequests -RequestLog $env:BENCH_MOTO_LOG).Count
+    $null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids -Mode ParameterStore @stores
+    $r = Get-StoreCalls $skip 'AmazonSSM.*'
+    Add-Row "ParameterStore, $($creds.Count) connections, $run" $creds.Count $r.Count (($r | Group-Object target | ForEach-Object { "$($_.Count)x $($_.Name -replace '^AmazonSSM\.', '')" }) -join '; ')
+}
 'BENCH-JSON ' + ($rows | ConvertTo-Json -Depth 3 -Compress)
 '@
 
@@ -320,6 +339,8 @@ function Invoke-Bench {
             BENCH_PEERS            = Join-Path (Split-Path $PSScriptRoot) 'tests/peers/Peers.ps1'
             BENCH_MOTO             = $moto.Endpoint
             BENCH_MOTO_LOG         = $moto.RequestLog
+            BENCH_WRITER_KEY       = $moto.Info.writer.accessKeyId
+            BENCH_WRITER_SECRET    = $moto.Info.writer.secretAccessKey
             BENCH_AIRFLOW2         = $af2.Url
             BENCH_AIRFLOW3         = $af3.Url
             BENCH_AIRFLOW_USER     = 'admin'

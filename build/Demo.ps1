@@ -73,11 +73,34 @@ function Invoke-Demo {
             Write-Host "$dotenv now reads:"
             Get-Content $dotenv | ForEach-Object { '  ' + $_.Replace($token, (Format-Masked $token)) } | Out-Host
             Remove-Item Env:AIRFLOW_CONN_ECR -ErrorAction SilentlyContinue
+
+            Write-Host "`n== SecretsManager and ParameterStore: where Airflow's AWS secrets backends read connections ==" -ForegroundColor Cyan
+            Write-Host "Only AWS_REGION, AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL_SSM and the default credential chain (keys of a moto user allowed to write them)."
+            $awsSaved = @{ AWS_REGION = $env:AWS_REGION; AWS_ENDPOINT_URL_SECRETS_MANAGER = $env:AWS_ENDPOINT_URL_SECRETS_MANAGER; AWS_ENDPOINT_URL_SSM = $env:AWS_ENDPOINT_URL_SSM }
+            try {
+                $env:AWS_REGION = 'eu-west-1'
+                $env:AWS_ENDPOINT_URL_SECRETS_MANAGER = $moto.Endpoint
+                $env:AWS_ENDPOINT_URL_SSM = $moto.Endpoint
+                $env:AWS_ACCESS_KEY_ID = $moto.Info.writer.accessKeyId
+                $env:AWS_SECRET_ACCESS_KEY = $moto.Info.writer.secretAccessKey
+                foreach ($mode in 'SecretsManager', 'ParameterStore') {
+                    foreach ($i in 1, 2) {
+                        Get-EcrDockerCredential -EndpointUrl $moto.Endpoint -Force | Sync-AirflowEcrConnection -ConnectionId ecr -Mode $mode |
+                            Select-Object ConnectionId, Action, Mode, Target, VersionId, Version, Tier | Format-Table -AutoSize | Out-Host
+                    }
+                }
+                $stores = @(Get-MotoRequests -RequestLog $moto.RequestLog | Where-Object { $_.target -like 'secretsmanager.*' -or $_.target -like 'AmazonSSM.*' })
+                Write-Host "Secrets Manager and SSM requests moto received (signed and IAM-checked):"
+                $stores | ForEach-Object { "  $($_.target) -> $($_.status)" } | Out-Host
+            }
+            finally {
+                foreach ($k in $awsSaved.Keys) { [Environment]::SetEnvironmentVariable($k, $awsSaved[$k]) }
+            }
         }
         finally {
             foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
         }
-        Write-Host "ECR requests moto received: $(@(Get-MotoRequests -RequestLog $moto.RequestLog).Count) (one per Get-EcrDockerCredential call)"
+        Write-Host "ECR requests moto received: $(@(Get-MotoRequests -RequestLog $moto.RequestLog | Where-Object target -like '*GetAuthorizationToken').Count) (one per Get-EcrDockerCredential call)"
     }
     finally {
         foreach ($peer in $airflow3, $airflow2, $moto) { Stop-Peer $peer }

@@ -4,19 +4,28 @@
     systemd timer, every 6 hours (an ECR token lasts 12).
 .DESCRIPTION
     Gets an ECR login with the AWS credentials of the account the job runs as (its profile, environment,
-    instance or container role) and writes it into Airflow through the REST API. Exits 0 when every
+    instance or container role) and writes it into Airflow through the REST API (-Mode Rest), or, for an
+    Airflow that reads connections from an AWS secrets backend, into AWS Secrets Manager (-Mode
+    SecretsManager) or SSM Parameter Store (-Mode ParameterStore) with the same AWS identity; those two
+    need no Airflow URL or credential at all. Exits 0 when every
     connection was written and 1 otherwise, so the scheduler records a failure. Prints one line per
     connection, never a secret.
 
-    The Airflow credential comes from -AirflowCredentialPath (a file made once with
+    Rest mode's Airflow credential comes from -AirflowCredentialPath (a file made once with
     Get-Credential | Export-Clixml, protected by DPAPI on Windows) or from the environment variables
     AIRFLOW_API_USER and AIRFLOW_API_PASSWORD (e.g. a systemd EnvironmentFile readable only by the job's user).
 .EXAMPLE
     pwsh -NoProfile -NonInteractive -File C:\jobs\Update-AirflowEcrConnection.ps1 -Region eu-west-1 -AirflowUrl https://airflow.example.com -AirflowCredentialPath C:\jobs\airflow.cred.xml
+.EXAMPLE
+    pwsh -NoProfile -NonInteractive -File /opt/ecrairflow/Update-AirflowEcrConnection.ps1 -Region eu-west-1 -Mode SecretsManager
 #>
 [CmdletBinding()]
 param(
-    [Parameter(Mandatory)] [string] $AirflowUrl,
+    [ValidateSet('Rest', 'SecretsManager', 'ParameterStore')] [string] $Mode = 'Rest',
+    # Rest mode: the Airflow webserver / API server.
+    [string] $AirflowUrl,
+    # SecretsManager / ParameterStore: the backend's connections_prefix (default: the backend's own).
+    [string] $ConnectionsPrefix,
     [string] $Region,
     [string] $ConnectionId = 'ecr',
     [string[]] $RegistryId,
@@ -33,14 +42,25 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module $ModulePath
 
-    $airflow = if ($AirflowCredentialPath) {
-        Import-Clixml -LiteralPath $AirflowCredentialPath
-    }
-    elseif ($env:AIRFLOW_API_USER -and $env:AIRFLOW_API_PASSWORD) {
-        [pscredential]::new($env:AIRFLOW_API_USER, (ConvertTo-SecureString $env:AIRFLOW_API_PASSWORD -AsPlainText -Force))
+    $sync = @{ ConnectionId = $null; Mode = $Mode }
+    if ($Mode -eq 'Rest') {
+        if (-not $AirflowUrl) { throw '-Mode Rest needs -AirflowUrl.' }
+        $airflow = if ($AirflowCredentialPath) {
+            Import-Clixml -LiteralPath $AirflowCredentialPath
+        }
+        elseif ($env:AIRFLOW_API_USER -and $env:AIRFLOW_API_PASSWORD) {
+            [pscredential]::new($env:AIRFLOW_API_USER, (ConvertTo-SecureString $env:AIRFLOW_API_PASSWORD -AsPlainText -Force))
+        }
+        else {
+            throw 'No Airflow credential: give -AirflowCredentialPath or set AIRFLOW_API_USER and AIRFLOW_API_PASSWORD.'
+        }
+        $sync += @{ AirflowUrl = $AirflowUrl; AirflowCredential = $airflow; ApiVersion = $ApiVersion }
     }
     else {
-        throw 'No Airflow credential: give -AirflowCredentialPath or set AIRFLOW_API_USER and AIRFLOW_API_PASSWORD.'
+        # The secret stores are written with the same AWS identity, in the same region, through the same endpoint rules.
+        if ($Region) { $sync.Region = $Region }
+        if ($ProfileName) { $sync.ProfileName = $ProfileName }
+        if ($ConnectionsPrefix) { $sync.ConnectionsPrefix = $ConnectionsPrefix }
     }
 
     $get = @{ Force = $true }
@@ -52,10 +72,10 @@ try {
     # One connection per registry when several are asked for: ecr_<account id>.
     $id = if ($RegistryId.Count -gt 1) { { "$($ConnectionId)_$($_.RegistryId)" } } else { $ConnectionId }
 
-    $results = Get-EcrDockerCredential @get |
-        Sync-AirflowEcrConnection -ConnectionId $id -Mode Rest -AirflowUrl $AirflowUrl -AirflowCredential $airflow -ApiVersion $ApiVersion
+    $sync.ConnectionId = $id
+    $results = Get-EcrDockerCredential @get | Sync-AirflowEcrConnection @sync
     foreach ($r in $results) {
-        '{0:u} {1} {2} {3} via {4} {5}; token expires {6:u}' -f (Get-Date).ToUniversalTime(), $r.Action, $r.ConnectionId, $r.Registry, $r.Mode, $r.ApiVersion, $r.ExpiresAt
+        '{0:u} {1} {2} {3} via {4} {5} {6}; token expires {7:u}' -f (Get-Date).ToUniversalTime(), $r.Action, $r.ConnectionId, $r.Registry, $r.Mode, $r.ApiVersion, $r.Target, $r.ExpiresAt
     }
     if (-not $results) { throw 'No connection was written.' }
     exit 0

@@ -1,5 +1,5 @@
 @{
-    Synopsis    = 'Writes Amazon ECR Docker logins into Airflow connections, through the REST API, the Airflow CLI or AIRFLOW_CONN_* variables.'
+    Synopsis    = 'Writes Amazon ECR Docker logins into Airflow connections: through the REST API or the Airflow CLI, as AIRFLOW_CONN_* variables, or as AWS Secrets Manager secrets / SSM parameters for Airflow''s secrets backends.'
     # The per-mode parameter lists and each parameter's 'Modes:' line come from the mode table in the code
     # (EcrAirflow.Airflow.SyncModes), not from here.
     ModeTable   = 'EcrAirflow.Airflow.SyncModes'
@@ -8,7 +8,7 @@ Sync-AirflowEcrConnection takes the credentials of Get-EcrDockerCredential (or a
 
 A connection is replaced in place, never deleted first: Airflow's DockerOperator always finds a working connection, and a failed write leaves the previous one intact.
 
--Mode Rest (the default) uses the Airflow REST API: API v1 on Airflow 2 (PATCH, then POST when the connection does not exist yet) and API v2 on Airflow 3 (one bulk request for every piped credential, after getting a token from /auth/token). -Mode Cli runs one "airflow connections import --overwrite" for all of them, with the secrets in an owner-only temporary file, never on a command line. -Mode EnvironmentVariable sets AIRFLOW_CONN_<ID> for this process, the Windows user or machine, a dotenv file, or the CI system's environment (GitHub Actions, Azure Pipelines).
+-Mode Rest (the default) uses the Airflow REST API: API v1 on Airflow 2 (PATCH, then POST when the connection does not exist yet) and API v2 on Airflow 3 (one bulk request for every piped credential, after getting a token from /auth/token). -Mode Cli runs one "airflow connections import --overwrite" for all of them, with the secrets in an owner-only temporary file, never on a command line. -Mode EnvironmentVariable sets AIRFLOW_CONN_<ID> for this process, the Windows user or machine, a dotenv file, or the CI system's environment (GitHub Actions, Azure Pipelines). -Mode SecretsManager and -Mode ParameterStore write the connection where the amazon provider's secrets backends read it (airflow/connections/<id>, /airflow/connections/<id>), signed with the same AWS credentials Get-EcrDockerCredential uses; Airflow itself is never contacted.
 
 Credentials are collected from the pipeline and written together when the pipeline ends, so many registries cost one request (Airflow 3) or one CLI start. -WhatIf shows what would be written where, without the password.
 '@
@@ -21,7 +21,7 @@ Credentials are collected from the pipeline and written together when the pipeli
         Description                    = 'The connection''s description. Defaults to "Managed by EcrAirflow; token expires <UTC time>".'
         Email                          = 'Written to the connection''s extra as "email".'
         Reauth                         = 'Written to the connection''s extra as "reauth" (true, or false with -Reauth:$false).'
-        Mode                           = 'Where to write: Rest (the Airflow REST API, the default), Cli (the Airflow command line) or EnvironmentVariable (AIRFLOW_CONN_* variables). Each mode takes its own parameters (listed under PARAMETERS PER MODE in the description); a parameter of another mode is an error (ParameterNotValidForMode). Tab completion after -Mode offers the modes that take every parameter already typed.'
+        Mode                           = 'Where to write: Rest (the Airflow REST API, the default), Cli (the Airflow command line), EnvironmentVariable (AIRFLOW_CONN_* variables), SecretsManager or ParameterStore (where Airflow''s AWS secrets backends read connections). Each mode takes its own parameters (listed under PARAMETERS PER MODE in the description); a parameter of another mode is an error (ParameterNotValidForMode). Tab completion after -Mode offers the modes that take every parameter already typed.'
         Force                          = 'Writes a piped credential even when its ExpiresAt has passed. Without it such a credential is refused (CredentialExpired) and the connection Airflow has is kept; one that expires within 30 minutes is written with a warning.'
         AirflowUrl                     = 'The base URL of the Airflow webserver (Airflow 2) or API server (Airflow 3), e.g. https://airflow.example.com or https://example.com/airflow. A URL with user:password@ inside is refused.'
         AirflowCredential              = 'The Airflow user and password (basic auth on Airflow 2, a JWT from /auth/token on Airflow 3).'
@@ -38,6 +38,22 @@ Credentials are collected from the pipeline and written together when the pipeli
         Path                           = 'A dotenv file (docker compose .env) whose AIRFLOW_CONN_<ID> line is added or replaced atomically, keeping every other line, comment and line ending. A new file is created owner-only. Cannot be combined with -Scope.'
         IncludeValue                   = 'Adds the variable''s value, in plain text, as a Value property of each result. Without it the value (which holds the ECR password) is never output.'
         CiSystem                       = 'Auto (GitHub Actions when GITHUB_ENV is set, Azure Pipelines when TF_BUILD is set), GitHubActions, AzurePipelines or None. CI output is written in addition to the scope or file: GitHub Actions masks the password (::add-mask::) and appends to $GITHUB_ENV; Azure Pipelines sets a secret variable.'
+        ConnectionsPrefix              = 'The connections_prefix of Airflow''s secrets backend (its backend_kwargs): the secret or parameter is <prefix>/<connection id>. Parameter Store names start with /.'
+        Separator                      = 'The sep of the Secrets Manager backend between prefix and connection id.'
+        KmsKeyId                       = 'A customer managed KMS key (id, ARN or alias/...) to encrypt a new secret or the parameter with; the identity then also needs kms:Encrypt and kms:GenerateDataKey on it.'
+        Tag                            = 'Tags (a hashtable) for a secret or parameter this command creates; existing ones keep their tags (Parameter Store refuses tags on an overwrite, so they are added with AddTagsToResource after a creation).'
+        Tier                           = 'The Parameter Store tier: Standard (up to 4 KB), Advanced (up to 8 KB, charged by AWS) or IntelligentTiering. Without it the tier follows the value''s size, and the result''s Tier says which one was used. An Advanced parameter cannot become Standard again.'
+        Region                         = 'The AWS region to write to. Without it: AWS_REGION, AWS_DEFAULT_REGION, the profile''s region, and last the piped credential''s Region (so each registry''s connection lands in its own region). Press Tab for region names.'
+        AwsCredential                  = 'Explicit AWS keys for the write: user name = access key id, password = secret access key. Without it the AWS default credential chain is used (environment, web identity, profile, SSO, container, instance metadata).'
+        SessionToken                   = 'The session token of temporary keys given with -AwsCredential.'
+        ProfileName                    = 'An AWS profile (static keys, SSO, role_arn with source_profile, credential_process) for the write.'
+        ProfileLocation                = 'A credentials file to read -ProfileName from instead of the default files.'
+        RoleArn                        = 'A role to assume through STS before writing, e.g. one that may write exactly these secrets.'
+        RoleSessionName                = 'The role session name with -RoleArn (default EcrAirflow-<unix time>).'
+        ExternalId                     = 'The external id the role''s trust policy requires, with -RoleArn.'
+        EndpointUrl                    = 'A custom endpoint for the mode''s AWS service (a VPC endpoint or an emulator); also AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL_SSM, then AWS_ENDPOINT_URL. Cannot be combined with -UseFipsEndpoint or -UseDualStackEndpoint.'
+        UseFipsEndpoint                = 'Uses the service''s FIPS endpoint (e.g. secretsmanager-fips.<region>.amazonaws.com). Defaults to AWS_USE_FIPS_ENDPOINT.'
+        UseDualStackEndpoint           = 'Uses the service''s dual-stack (IPv6) endpoint. Defaults to AWS_USE_DUALSTACK_ENDPOINT.'
     }
     Inputs      = @(
         @{ Type = 'EcrAirflow.EcrDockerCredential'; Description = 'From Get-EcrDockerCredential.' }
@@ -87,6 +103,22 @@ PS> Get-EcrDockerCredential -Region eu-west-1 |
         Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand docker, compose, exec, airflow-scheduler, airflow -WorkingDirectory ./shared
 '@
             Remarks = 'One "connections import --overwrite" call; ./shared must be bind-mounted at the same path in the container.'
+        }
+        @{
+            Title   = 'Airflow with the Secrets Manager backend: no Airflow password at all'
+            Code    = @'
+PS> Get-EcrDockerCredential -Region eu-west-1 |
+        Sync-AirflowEcrConnection -ConnectionId ecr -Mode SecretsManager
+'@
+            Remarks = 'Writes airflow/connections/ecr in eu-west-1 (PutSecretValue; CreateSecret the first time) with the same AWS identity that fetched the token. Airflow reads it with [secrets] backend = airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend.'
+        }
+        @{
+            Title   = 'Airflow with the Parameter Store backend, a custom prefix and a customer key'
+            Code    = @'
+PS> Get-EcrDockerCredential -Region eu-west-1 |
+        Sync-AirflowEcrConnection -ConnectionId ecr -Mode ParameterStore -ConnectionsPrefix /prod/airflow/connections -KmsKeyId alias/airflow
+'@
+            Remarks = 'One SecureString PutParameter with Overwrite; the result says the Version and the Tier (Advanced only when the value is over 4 KB).'
         }
         @{
             Title   = 'See what would change'

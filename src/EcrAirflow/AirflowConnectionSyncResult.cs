@@ -19,7 +19,7 @@ namespace EcrAirflow
     {
         public string ConnectionId { get; set; } = "";
 
-        /// <summary>Rest, Cli or EnvironmentVariable.</summary>
+        /// <summary>Rest, Cli, EnvironmentVariable, SecretsManager, ParameterStore or Mwaa.</summary>
         public string Mode { get; set; } = "";
 
         /// <summary>Where it was written: URL without credentials, CLI command, variable scope or file path.</summary>
@@ -36,6 +36,15 @@ namespace EcrAirflow
 
         /// <summary>EnvironmentVariable mode: the variable name (AIRFLOW_CONN_...).</summary>
         public string? VariableName { get; set; }
+
+        /// <summary>SecretsManager mode: the id of the secret version written (AWSCURRENT from now on).</summary>
+        public string? VersionId { get; set; }
+
+        /// <summary>ParameterStore mode: the parameter's version after the write (1 when it was created).</summary>
+        public long? Version { get; set; }
+
+        /// <summary>ParameterStore mode: Standard, Advanced (charged by AWS) or IntelligentTiering, as SSM reports it.</summary>
+        public string? Tier { get; set; }
 
         /// <summary>
         /// The value written, set by a target only when -IncludeValue asked for it; the cmdlet shows it as a

@@ -14,6 +14,8 @@ One deviation from moto, on purpose: moto answers ECR GetAuthorizationToken with
 The middleware rewrites each authorizationData[].expiresAt in that answer to now + 12 hours (epoch seconds,
 as ECR does) and fixes Content-Length, so clients see a token as fresh as a real one. It does the same for
 ECR Public's SpencerFrontendService.GetAuthorizationToken, should moto ever serve it (5.2.1 does not).
+A second one makes moto as strict as AWS: PutSecretValue on a secret scheduled for deletion is refused with
+InvalidRequestException (moto 5.2.1 would add a version; see DeletedSecretGuard).
 """
 import argparse
 import io
@@ -101,6 +103,56 @@ class FreshEcrExpiry:
         return [body]
 
 
+class DeletedSecretGuard:
+    """WSGI middleware: PutSecretValue on a secret scheduled for deletion is refused, as AWS does.
+
+    Real Secrets Manager answers 400 InvalidRequestException ("You can't perform this operation on the secret
+    because it was marked for deletion.") for every write to a secret pending deletion; moto 5.2.1 checks that
+    in UpdateSecret but not in PutSecretValue, where it would add a version. The guard looks the secret up in
+    moto's own backend (account and region from the signed request) and refuses the call before moto sees it.
+    It answers only for a signed PutSecretValue whose key id moto knows and whose secret is pending deletion;
+    it does not verify that signature itself, so a test of signature errors must use a secret that is not
+    pending deletion (every other request still gets moto's signature and IAM checks).
+    """
+
+    TARGET = "secretsmanager.PutSecretValue"
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        if environ.get("HTTP_X_AMZ_TARGET") != self.TARGET:
+            return self.app(environ, start_response)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        secret = self._deleted_secret(environ, body)
+        if secret is None:
+            return self.app(environ, start_response)
+        answer = json.dumps({"__type": "InvalidRequestException",
+                             "message": "You can't perform this operation on the secret because it was marked for deletion."}).encode()
+        start_response("400 Bad Request", [("Content-Type", "application/x-amz-json-1.1"),
+                                           ("x-amzn-RequestId", "deleted-secret-guard"),
+                                           ("Content-Length", str(len(answer)))])
+        return [answer]
+
+    @staticmethod
+    def _deleted_secret(environ, body):
+        try:
+            from moto.secretsmanager.models import secretsmanager_backends
+            from moto.iam.models import get_account_id_from
+            auth = environ.get("HTTP_AUTHORIZATION", "")
+            scope = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/")
+            key_id, region = scope[0], scope[2]
+            account = get_account_id_from(key_id)
+            secret_id = json.loads(body)["SecretId"]
+            backend = secretsmanager_backends[account][region]
+            secret = backend.secrets.get(secret_id) if secret_id in backend.secrets else None
+            return secret if secret is not None and secret.is_deleted() else None
+        except Exception:  # not a request we can judge: let moto answer it
+            return None
+
+
 class RequestLog:
     """WSGI middleware: one JSON line per request (after set-up) in the log file.
 
@@ -155,7 +207,7 @@ def main():
     parser.add_argument("--log", default="")
     args = parser.parse_args()
     port = args.port or free_port()
-    log = RequestLog(FreshEcrExpiry(DomainDispatcherApplication(create_backend_app)), args.log)
+    log = RequestLog(DeletedSecretGuard(FreshEcrExpiry(DomainDispatcherApplication(create_backend_app))), args.log)
     server = make_server("127.0.0.1", port, log, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     endpoint = f"http://127.0.0.1:{port}"

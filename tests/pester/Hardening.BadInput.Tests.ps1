@@ -250,11 +250,16 @@ Describe 'Error ids are documented' {
             foreach ($m in [regex]::Matches(($code -join "`n"), $pattern)) { $null = $ids.Add($m.Groups[1].Value) }
         }
         foreach ($prefix in 'Ecr', 'Airflow') { foreach ($suffix in 'Timeout', 'TlsFailure', 'ConnectionFailed') { $null = $ids.Add("$prefix$suffix") } }
+        # The ids every AWS service's errors share (Aws/AwsErrors.cs, prefixed with the service's ErrorPrefix) are
+        # documented once with <P>; check that the ERRORS section has a <P> row for each shared suffix.
+        $sharedSuffixes = 'AccessDenied', 'InvalidSignature', 'UnrecognizedClient', 'ExpiredCredentials', 'Throttled', 'ServiceUnavailable', 'ConnectionFailed', 'Timeout', 'TlsFailure', 'EndpointNotFound', 'MalformedResponse', 'RequestFailed'
+        foreach ($m in [regex]::Matches(($code -join "`n"), '"(SecretsManager|ParameterStore|Mwaa)(\w+)"')) { $null = $ids.Add($m.Groups[1].Value + $m.Groups[2].Value) }
         $ids.Remove('MinimumVersion') | Out-Null
         $ids.Count | Should -BeGreaterThan 60
         $about = Get-Content (Join-Path $root 'module/en-US/about_EcrAirflow.help.txt') -Raw
         $errors = $about.Substring($about.IndexOf("`nERRORS"))
         $missing = @($ids | Where-Object { $errors -notmatch "\b$_\b" } | Sort-Object)
         $missing | Should -BeNullOrEmpty -Because 'each id needs its category and "when" in about_EcrAirflow'
+        foreach ($suffix in $sharedSuffixes) { $errors | Should -Match "<P>$suffix\b" -Because "the shared AWS failure $suffix is documented for every service" }
     }
 }

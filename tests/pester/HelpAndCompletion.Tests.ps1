@@ -30,7 +30,9 @@ Describe 'Get-Help' {
     It 'has the about_EcrAirflow topic with the concepts' {
         $about = Get-Help about_EcrAirflow | Out-String
         $about | Should -Match '12-HOUR TOKEN'
-        $about | Should -Match 'THE THREE MODES'
+        $about | Should -Match 'THE MODES'
+        $about | Should -Match 'SecretsManager'
+        $about | Should -Match 'ParameterStore'
         $about | Should -Match 'SECURITY MODEL'
     }
 }

@@ -133,6 +133,15 @@ Describe 'The scheduling recipe (examples/Update-AirflowEcrConnection.ps1)' {
         (Get-EmulatorConnections -Url $Emulators[3].Url | Where-Object connection_id -eq 'ecr_sched').password | Should -Be $Token
     }
 
+    It 'with -Mode SecretsManager writes the secret, with no Airflow URL or credential at all' {
+        $smEnv = @{ AWS_ACCESS_KEY_ID = $Moto.writer.accessKeyId; AWS_SECRET_ACCESS_KEY = $Moto.writer.secretAccessKey
+            AWS_ENDPOINT_URL_SECRETS_MANAGER = $Moto.endpoint; AIRFLOW_API_USER = $null; AIRFLOW_API_PASSWORD = $null }
+        $r = Invoke-Example @('-Region', 'eu-west-1', '-Mode', 'SecretsManager', '-ConnectionId', 'ecr_sched_sm', '-EndpointUrl', $Moto.endpoint, '-ModulePath', $env:ECRAIRFLOW_TEST_MODULE) $smEnv
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        $r.Text | Should -Match '(Created|Updated) ecr_sched_sm .* secretsmanager:eu-west-1:airflow/connections/ecr_sched_sm'
+        $r.Text | Should -Not -Match $Token
+    }
+
     It 'fails with exit code 1 and a one-line reason when Airflow refuses the credential' {
         $bad = $ExampleEnv.Clone(); $bad.AIRFLOW_API_PASSWORD = 'wrong-password-123'
         $r = Invoke-Example @('-Region', 'eu-west-1', '-AirflowUrl', $Emulators[2].Url, '-EndpointUrl', $Moto.endpoint, '-ModulePath', $env:ECRAIRFLOW_TEST_MODULE) $bad

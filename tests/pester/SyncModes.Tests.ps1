@@ -31,7 +31,7 @@ Describe 'One declaration of the modes' {
     It 'names every mode that takes a shared parameter' {
         $err = @(try { New-TestCredential ([DateTimeOffset]::UtcNow.AddHours(12)) | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -TimeoutSec 5 } catch { $_ })
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterNotValidForMode,*'
-        $err[0].Exception.Message | Should -Match 'belongs to -Mode Rest or Cli'
+        $err[0].Exception.Message | Should -Match 'belongs to -Mode Rest, Cli, .*SecretsManager or ParameterStore, but -Mode is EnvironmentVariable'
     }
 
     It 'Get-Help -Full lists the parameters of each mode with their defaults there' {
@@ -41,7 +41,7 @@ Describe 'One declaration of the modes' {
         $text | Should -Match '-Mode Cli: .*-AirflowCommand \(default airflow\).*-TimeoutSec \(default 300\)'
         $text | Should -Match '-Mode EnvironmentVariable: .*-Format \(default Uri\).*-IncludeValue'
         (Get-Help Sync-AirflowEcrConnection -Parameter TimeoutSec | Out-String -Width 400) | Should -Match 'Modes: Rest \(default 30\), Cli \(default 300\)'
-        (Get-Help Sync-AirflowEcrConnection -Parameter TimeoutSec).defaultValue | Should -Be 'Rest: 30; Cli: 300'
+        (Get-Help Sync-AirflowEcrConnection -Parameter TimeoutSec).defaultValue | Should -Match '^Cli: 300; Rest, .*: 30$'
         (Get-Help Sync-AirflowEcrConnection -Parameter Force | Out-String) | Should -Not -Match 'Modes:'
     }
 
@@ -51,11 +51,18 @@ Describe 'One declaration of the modes' {
         Get-Completion 'Sync-AirflowEcrConnection -AirflowCommand ' | Should -BeNullOrEmpty # -Mode Rest is the default
         # Enum-typed values are completed by PowerShell itself.
         Get-Completion 'Sync-AirflowEcrConnection -Mode EnvironmentVariable -CiSystem Git' | Should -Be @('GitHubActions')
+        Get-Completion 'Sync-AirflowEcrConnection -Mode SecretsManager -ConnectionsPrefix ' | Should -Be @('airflow/connections')
+        Get-Completion 'Sync-AirflowEcrConnection -Mode ParameterStore -ConnectionsPrefix ' | Should -Be @('/airflow/connections')
+        Get-Completion 'Sync-AirflowEcrConnection -Mode Rest -ConnectionsPrefix ' | Should -BeNullOrEmpty
     }
 
     It 'knows which modes take the parameters already typed (for -Mode)' {
         [EcrAirflow.Commands.ModeArgumentCompleter]::new().CompleteArgument('Sync-AirflowEcrConnection', 'Mode', '', $null, @{ AirflowCommand = 'airflow' }).CompletionText | Should -Be @('Cli')
-        [EcrAirflow.Commands.ModeArgumentCompleter]::new().CompleteArgument('Sync-AirflowEcrConnection', 'Mode', '', $null, @{ TimeoutSec = 5 }).CompletionText | Should -Be @('Rest', 'Cli')
+        $shared = [EcrAirflow.Commands.ModeArgumentCompleter]::new().CompleteArgument('Sync-AirflowEcrConnection', 'Mode', '', $null, @{ TimeoutSec = 5 }).CompletionText
+        $shared | Should -Contain 'Rest'
+        $shared | Should -Contain 'Cli'
+        $shared | Should -Not -Contain 'EnvironmentVariable'
+        [EcrAirflow.Commands.ModeArgumentCompleter]::new().CompleteArgument('Sync-AirflowEcrConnection', 'Mode', '', $null, @{ KmsKeyId = 'k'; Tier = 'Advanced' }).CompletionText | Should -Be @('ParameterStore')
     }
 
     It '-WhatIf names what each mode would write, and where, never the token' {

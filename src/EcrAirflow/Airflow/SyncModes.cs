@@ -169,6 +169,32 @@ namespace EcrAirflow.Airflow
                         "-Path and -Scope cannot be used together: -Path writes the dotenv file instead of a scope.",
                         "Run the command twice, once with -Path and once with -Scope, if you need both."),
                 }),
+            new ModeDefinition(
+                SyncMode.SecretsManager,
+                "AWS Secrets Manager, where the amazon provider's SecretsManagerBackend reads <prefix>/<conn id>: PutSecretValue (a new version), CreateSecret the first time.",
+                "secret",
+                options => new AwsStores.SecretsManagerTarget(options),
+                new[]
+                {
+                    new ModeParameter("ConnectionsPrefix", "airflow/connections", values: new[] { "airflow/connections" }),
+                    new ModeParameter("Separator", "/", values: new[] { "/" }),
+                    new ModeParameter("Format", ConnectionFormat.Json, values: new[] { "Json", "Uri" }),
+                    new ModeParameter("KmsKeyId", defaultText: "aws/secretsmanager"),
+                    new ModeParameter("Tag"),
+                }.Concat(AwsParameters())),
+            new ModeDefinition(
+                SyncMode.ParameterStore,
+                "SSM Parameter Store, where the amazon provider's SystemsManagerParameterStoreBackend reads /<prefix>/<conn id>: one SecureString PutParameter with Overwrite.",
+                "parameter",
+                options => new AwsStores.ParameterStoreTarget(options),
+                new[]
+                {
+                    new ModeParameter("ConnectionsPrefix", "/airflow/connections", values: new[] { "/airflow/connections" }),
+                    new ModeParameter("Format", ConnectionFormat.Json, values: new[] { "Json", "Uri" }),
+                    new ModeParameter("KmsKeyId", defaultText: "alias/aws/ssm"),
+                    new ModeParameter("Tier", defaultText: "by size: the account's default up to 4 KB, Advanced above"),
+                    new ModeParameter("Tag"),
+                }.Concat(AwsParameters())),
         };
 
         public static ModeDefinition Get(SyncMode mode) => All.First(m => m.Mode == mode);
@@ -188,21 +214,29 @@ namespace EcrAirflow.Airflow
             string.Join(", ", m.Parameters.Select(p => "-" + p.Name + (p.Required ? " (required)" : p.DefaultText != null ? $" (default {p.DefaultText})" : string.Empty))) + ".")
             .ToArray();
 
-        /// <summary>The help's "Default value" of a mode-specific parameter ("Rest: 30; Cli: 300"); null when no mode gives one.</summary>
+        /// <summary>
+        /// The help's "Default value" of a mode-specific parameter: the value when every mode that takes it
+        /// agrees, else "Cli: 300; Rest, SecretsManager, ParameterStore: 30"; null when no mode gives one.
+        /// </summary>
         internal static string? HelpDefault(string parameterName)
         {
-            var defaults = Accepting(parameterName)
-                .Select(m => (m.Mode, m.Find(parameterName)!.DefaultText))
-                .Where(d => d.DefaultText != null)
+            var modes = Accepting(parameterName).ToList();
+            var groups = modes
+                .Where(m => m.Find(parameterName)!.DefaultText != null)
+                .GroupBy(m => m.Find(parameterName)!.DefaultText!)
+                .OrderBy(g => g.Count())
                 .ToList();
-            if (defaults.Count == 0)
+            if (groups.Count == 0)
             {
                 return null;
             }
 
-            return defaults.Select(d => d.DefaultText).Distinct().Count() == 1 && defaults.Count == Accepting(parameterName).Count()
-                ? defaults[0].DefaultText
-                : string.Join("; ", defaults.Select(d => $"{d.Mode}: {d.DefaultText}"));
+            if (groups.Count == 1 && groups[0].Count() == modes.Count)
+            {
+                return groups[0].Key;
+            }
+
+            return string.Join("; ", groups.Select(g => string.Join(", ", g.Select(m => m.Mode)) + ": " + g.Key));
         }
 
         /// <summary>The "Modes: Rest (default 30), Cli (default 300)." line for one parameter; null for a common one.</summary>

@@ -7,6 +7,16 @@ namespace EcrAirflow.Airflow
         Rest,
         Cli,
         EnvironmentVariable,
+        SecretsManager,
+        ParameterStore,
+    }
+
+    /// <summary>SSM Parameter Store tiers (Advanced and IntelligentTiering parameters above 4 KB are charged by AWS).</summary>
+    public enum ParameterTier
+    {
+        Standard,
+        Advanced,
+        IntelligentTiering,
     }
 
     public enum AirflowApiVersion
@@ -95,6 +105,23 @@ namespace EcrAirflow.Airflow
         public string? Path { get; set; }
 
         public CiSystem CiSystem { get; set; }
+
+        // SecretsManager, ParameterStore
+
+        /// <summary>The backend's connections_prefix; null: the mode's default.</summary>
+        public string? ConnectionsPrefix { get; set; }
+
+        /// <summary>Secrets Manager backend's sep; null: "/".</summary>
+        public string? Separator { get; set; }
+
+        public string? KmsKeyId { get; set; }
+
+        /// <summary>Tags for a secret or parameter that is created (existing ones keep theirs).</summary>
+        public System.Collections.Generic.IReadOnlyList<System.Collections.Generic.KeyValuePair<string, string>> Tags { get; set; } =
+            System.Array.Empty<System.Collections.Generic.KeyValuePair<string, string>>();
+
+        /// <summary>ParameterStore: the tier; null chooses by size.</summary>
+        public ParameterTier? Tier { get; set; }
 
         /// <summary>The AWS-backed modes: region, credentials, endpoint and HTTP limits (null for the other modes).</summary>
         public Aws.AwsSessionRequest? Aws { get; set; }

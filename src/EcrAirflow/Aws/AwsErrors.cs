@@ -105,7 +105,8 @@ namespace EcrAirflow.Aws
         }
 
         public static bool IsThrottling(string? code) =>
-            code == "ThrottlingException" || code == "Throttling" || code == "TooManyRequestsException" || code == "ThrottledException" || code == "RequestLimitExceeded";
+            code == "ThrottlingException" || code == "Throttling" || code == "TooManyRequestsException" || code == "ThrottledException" || code == "RequestLimitExceeded"
+            || code == "TooManyUpdates"; // SSM: another writer is updating the same parameter
 
         /// <summary>Worth another attempt: 429, 5xx, and throttling in a 400 body.</summary>
         public static bool IsTransient(int status, string? code) =>

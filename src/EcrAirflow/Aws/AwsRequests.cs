@@ -47,6 +47,14 @@ namespace EcrAirflow.Aws
 
         /// <summary>Tests: a shorter first backoff step.</summary>
         internal TimeSpan? RetryBaseDelay { get; set; }
+
+        /// <summary>A copy whose last-resort region is <paramref name="region"/> (a piped credential's).</summary>
+        public AwsSessionRequest WithFallbackRegion(string? region)
+        {
+            var copy = (AwsSessionRequest)MemberwiseClone();
+            copy.FallbackRegion = region;
+            return copy;
+        }
     }
 
     /// <summary>One operation of an AWS service, ready to sign and send.</summary>

@@ -52,7 +52,7 @@ namespace EcrAirflow.Aws
             (region, fips, dual) => $"secretsmanager{(fips ? "-fips" : "")}.{region}.{(dual ? AwsEndpoints.DualStackSuffix(region) : AwsEndpoints.PartitionSuffix(region))}");
 
         public static readonly AwsService Ssm = new AwsService(
-            "SSM", "SSM", "ssm", AwsProtocol.Json11, "AmazonSSM", "Ssm",
+            "SSM", "SSM", "ssm", AwsProtocol.Json11, "AmazonSSM", "ParameterStore",
             (region, fips, dual) => $"ssm{(fips ? "-fips" : "")}.{region}.{(dual ? AwsEndpoints.DualStackSuffix(region) : AwsEndpoints.PartitionSuffix(region))}");
 
         public static readonly AwsService Mwaa = new AwsService(

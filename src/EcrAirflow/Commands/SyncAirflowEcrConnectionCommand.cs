@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -148,6 +149,27 @@ namespace EcrAirflow.Commands
         /// <summary>Adds a Value property (plain text, it holds the token) to each result.</summary>
         [Parameter]
         public SwitchParameter IncludeValue { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(ModeArgumentCompleter))]
+        [ValidateNotNull]
+        public string? ConnectionsPrefix { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(ModeArgumentCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Separator { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KmsKeyId { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public Hashtable? Tag { get; set; }
+
+        [Parameter]
+        public ParameterTier Tier { get; set; }
 
         protected override PSCredential? AwsCredentialValue => AwsCredential;
 
@@ -337,9 +359,40 @@ namespace EcrAirflow.Commands
             if (_mode.UsesAws)
             {
                 options.Aws = BuildAwsSessionRequest(options.Timeout, options.MaximumRetryCount);
+                options.ConnectionsPrefix = ConnectionsPrefix?.TrimEnd('/');
+                options.Separator = Separator;
+                options.KmsKeyId = KmsKeyId;
+                options.Tags = Tags();
+                if (bound.ContainsKey(nameof(Tier))) options.Tier = Tier;
             }
 
             return options;
+        }
+
+        /// <summary>-Tag as key/value strings; an empty key or a key given twice is refused before any call.</summary>
+        private IReadOnlyList<KeyValuePair<string, string>> Tags()
+        {
+            var tags = new List<KeyValuePair<string, string>>();
+            if (Tag == null)
+            {
+                return tags;
+            }
+
+            foreach (DictionaryEntry entry in Tag)
+            {
+                var key = entry.Key?.ToString() ?? string.Empty;
+                var value = entry.Value?.ToString() ?? string.Empty;
+                if (key.Length == 0 || key.Length > 128 || value.Length > 256 || tags.Exists(t => string.Equals(t.Key, key, StringComparison.Ordinal)))
+                {
+                    ThrowTerminatingError(NewError("InvalidTag", ErrorCategory.InvalidArgument,
+                        $"The tag '{ConnectionInput.Printable(key)}' is not valid: keys are 1 to 128 characters and unique, values at most 256.",
+                        "Give -Tag as a hashtable, e.g. -Tag @{ team = 'data'; managed-by = 'ecrairflow' }.", key));
+                }
+
+                tags.Add(new KeyValuePair<string, string>(key, value));
+            }
+
+            return tags;
         }
 
         /// <summary>The piped record as a connection, or null (with an error written) when it cannot be one.</summary>

@@ -6,7 +6,9 @@
       Build  - compiles the module (net8.0 for PowerShell 7.4+, netstandard2.0 for Windows PowerShell 5.1)
                and stages it as an installed module under out/EcrAirflow/<version>/; builds the test peers.
       Test   - Build, then runs xunit and Pester against real peers (moto with SigV4 checking, the Airflow
-               API emulator, the stand-in airflow CLI) and ends with one line "N passed, N failed".
+               API emulator, the stand-in airflow CLI, the MWAA peer, squid); Pester runs twice, against the
+               net8.0 build and against the netstandard2.0 build (-Framework picks one). Ends with one line
+               "N passed, N failed".
       Package- Build, then publishes the staged module with Publish-PSResource into the local file
                repository out/repo/ (out/repo/EcrAirflow.<version>.nupkg).
       Demo   - Build, then runs Get-EcrDockerCredential | Sync-AirflowEcrConnection in every mode against moto
@@ -29,6 +31,16 @@ param(
 
     # Run only Pester files whose name starts with this (development convenience; All = every file).
     [string] $PesterFilter = 'All',
+
+    # Which build the Pester suites import: both (the default, as CI runs them), or one of them. The
+    # netstandard2.0 build is what Windows PowerShell 5.1 loads; here it runs on PowerShell 7.
+    [ValidateSet('All', 'net8.0', 'netstandard2.0')]
+    [string] $Framework = 'All',
+
+    # The PowerShell that runs the Pester suites: pwsh (the .NET tool), or WindowsPowerShell (powershell.exe
+    # 5.1, Windows only: the netstandard2.0 build on the .NET Framework runtime; used by the Windows CI job).
+    [ValidateSet('pwsh', 'WindowsPowerShell')]
+    [string] $PesterHost = 'pwsh',
 
     # Counted runs per cold comparison and per warm scale case in -Task Bench (at least 10).
     [ValidateRange(10, 1000)]
@@ -122,6 +134,7 @@ function Invoke-Test {
     $env:ECRAIRFLOW_TEST_MODULE = Join-Path $ModuleDir 'EcrAirflow.psd1'
     $env:ECRAIRFLOW_TEST_ROOT = $Root
     $env:ECRAIRFLOW_TEST_REPO = Join-Path $Out 'repo'
+    $script:PesterLegs = @()
     $xunit = [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
     $pester = [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
     try {
@@ -131,10 +144,28 @@ function Invoke-Test {
             --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' --results-directory $results
         if (Test-Path $trx) { $xunit = Get-TrxCounts $trx } else { Write-Warning 'xunit wrote no results.' }
 
-        Write-Host 'Running Pester in a fresh pwsh' -ForegroundColor Cyan
-        $pesterJson = Join-Path $results 'pester.json'
-        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/pester/Invoke-Tests.ps1') -ResultPath $pesterJson -Filter "$PesterFilter" # quoted: pwsh on Unix globs a bare * for native commands
-        if (Test-Path $pesterJson) { $pester = Get-Content $pesterJson -Raw | ConvertFrom-Json } else { Write-Warning 'Pester wrote no results.' }
+        $legs = if ($PesterHost -eq 'WindowsPowerShell') { @('netstandard2.0') } elseif ($Framework -eq 'All') { 'net8.0', 'netstandard2.0' } else { @($Framework) }
+        $pester = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
+        $script:PesterLegs = @()
+        foreach ($leg in $legs) {
+            Write-Host "Running Pester in a fresh $PesterHost against the $leg build" -ForegroundColor Cyan
+            $pesterJson = Join-Path $results "pester-$leg-$PesterHost.json"
+            $env:ECRAIRFLOW_FRAMEWORK = $leg
+            try {
+                $runner = Join-Path $Root 'tests/pester/Invoke-Tests.ps1'
+                if ($PesterHost -eq 'WindowsPowerShell') {
+                    # Windows PowerShell 5.1 loads the netstandard2.0 build by itself ($PSEdition Desktop).
+                    & powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File $runner -ResultPath $pesterJson -Filter "$PesterFilter"
+                }
+                else {
+                    & dotnet pwsh -NoProfile -NonInteractive -File $runner -ResultPath $pesterJson -Filter "$PesterFilter" # quoted: pwsh on Unix globs a bare * for native commands
+                }
+            }
+            finally { Remove-Item Env:ECRAIRFLOW_FRAMEWORK -ErrorAction SilentlyContinue }
+            $one = if (Test-Path $pesterJson) { Get-Content $pesterJson -Raw | ConvertFrom-Json } else { Write-Warning "Pester ($leg) wrote no results."; [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+            $script:PesterLegs += "Pester ($leg): $($one.Passed) passed, $($one.Failed) failed, $($one.Skipped) skipped"
+            $pester = [pscustomobject]@{ Passed = $pester.Passed + $one.Passed; Failed = $pester.Failed + $one.Failed; Skipped = $pester.Skipped + $one.Skipped }
+        }
     }
     finally {
         Stop-Peer $moto
@@ -143,6 +174,7 @@ function Invoke-Test {
 
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed
+    foreach ($line in $script:PesterLegs) { Write-Host $line }
     Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed" -f $xunit.Passed, $xunit.Failed, $pester.Passed, $pester.Failed)
     Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }

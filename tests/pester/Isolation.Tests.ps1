@@ -41,6 +41,10 @@ Describe 'Dependency isolation' {
     }
 
     It 'works after another module loaded AWSSDK.Core 3.x into the session' {
+        if ($env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0' -and $PSEdition -eq 'Core') {
+            Set-ItResult -Skipped -Because 'the netstandard2.0 build on PowerShell 7 shares the default load context (one AWSSDK.Core per process); its isolation is Windows PowerShell''s LoadFrom context, which only .NET Framework has (the Windows CI job runs this test in 5.1)'
+            return
+        }
         $r = Invoke-FreshPwsh @"
 Add-Type -Path '$OldCore'
 Import-Module '$env:ECRAIRFLOW_TEST_MODULE'
@@ -53,6 +57,10 @@ $GetToken
     }
 
     It 'leaves AWSSDK.Core 3.x loadable after EcrAirflow already used its own' {
+        if ($env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0' -and $PSEdition -eq 'Core') {
+            Set-ItResult -Skipped -Because 'the netstandard2.0 build on PowerShell 7 shares the default load context (one AWSSDK.Core per process); its isolation is Windows PowerShell''s LoadFrom context, which only .NET Framework has (the Windows CI job runs this test in 5.1)'
+            return
+        }
         $r = Invoke-FreshPwsh @"
 Import-Module '$env:ECRAIRFLOW_TEST_MODULE'
 $GetToken

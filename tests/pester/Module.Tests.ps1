@@ -8,6 +8,11 @@ Describe 'The built module' {
         (Get-Module EcrAirflow).ExportedCmdlets.Keys | Sort-Object | Should -Be @('Get-EcrDockerCredential', 'Sync-AirflowEcrConnection')
     }
 
+    It 'runs the build this leg of the test task asked for (ECRAIRFLOW_FRAMEWORK), net8.0 otherwise' {
+        $expected = if ($env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0') { 'netstandard2.0' } else { 'net8.0' }
+        [EcrAirflow.EcrDockerCredential].Assembly.Location | Should -Match "[\\/]bin[\\/]$([regex]::Escape($expected))[\\/]EcrAirflow\.dll$"
+    }
+
     It 'is imported from the staged out folder, never from src' {
         (Get-Module EcrAirflow).ModuleBase | Should -Match '[\\/]out[\\/]EcrAirflow[\\/]'
     }

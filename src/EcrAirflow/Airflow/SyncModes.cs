@@ -169,6 +169,16 @@ namespace EcrAirflow.Airflow
                         "-Path and -Scope cannot be used together: -Path writes the dotenv file instead of a scope.",
                         "Run the command twice, once with -Path and once with -Scope, if you need both."),
                 }),
+            new ModeDefinition(
+                SyncMode.Mwaa,
+                "Amazon MWAA's Airflow database through InvokeRestApi, signed with AWS credentials (environments on Airflow 2.4.3 or later): API v1 on Airflow 2, one bulk request on Airflow 3.",
+                "Airflow connection",
+                options => new Mwaa.MwaaConnectionTarget(options),
+                new[]
+                {
+                    new ModeParameter("MwaaEnvironmentName", required: true),
+                    new ModeParameter("ApiVersion", AirflowApiVersion.Auto, values: new[] { "Auto", "V1", "V2" }),
+                }.Concat(AwsParameters())),
         };
 
         public static ModeDefinition Get(SyncMode mode) => All.First(m => m.Mode == mode);

@@ -7,6 +7,7 @@ namespace EcrAirflow.Airflow
         Rest,
         Cli,
         EnvironmentVariable,
+        Mwaa,
     }
 
     public enum AirflowApiVersion
@@ -98,6 +99,11 @@ namespace EcrAirflow.Airflow
 
         /// <summary>The AWS-backed modes: region, credentials, endpoint and HTTP limits (null for the other modes).</summary>
         public Aws.AwsSessionRequest? Aws { get; set; }
+
+        // Mwaa
+
+        /// <summary>The Amazon MWAA environment whose Airflow gets the connections (its name, not its ARN).</summary>
+        public string? MwaaEnvironmentName { get; set; }
 
         /// <summary>Put the written value on each result (-IncludeValue); otherwise it is kept nowhere.</summary>
         public bool IncludeValue { get; set; }

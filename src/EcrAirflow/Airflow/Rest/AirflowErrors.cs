@@ -201,6 +201,8 @@ namespace EcrAirflow.Airflow.Rest
             || ex.Kind == FailureKind.ConnectionError
             || ex.Kind == FailureKind.SecurityError
             || ex.ErrorId == ApiNotFound
-            || ex.ErrorId == Redirected;
+            || ex.ErrorId == Redirected
+            || ex.ErrorId == Mwaa.MwaaErrors.EnvironmentNotFound // the same environment for every connection
+            || ex.ErrorId == Mwaa.MwaaErrors.ValidationFailed;
     }
 }

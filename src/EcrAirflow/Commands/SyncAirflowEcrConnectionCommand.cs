@@ -280,7 +280,7 @@ namespace EcrAirflow.Commands
                 if (!_mode.Accepts(name) && SyncModes.IsModeSpecific(name))
                 {
                     var modes = SyncModes.Accepting(name).Select(m => m.Mode.ToString()).ToList();
-                    if (modes.Count > 3)
+                    if (modes.Count > 2)
                     {
                         modes = new List<string> { string.Join(", ", modes.Take(modes.Count - 1)), modes.Last() };
                     }

@@ -328,6 +328,18 @@ namespace EcrAirflow.Tests.Mwaa
         }
 
         [Fact]
+        public async Task A_reply_that_is_not_a_bulk_response_is_unknown_not_a_success_and_points_at_ApiVersion()
+        {
+            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Ok(200, "{\"connection_id\":\"ecr\"}"));
+            var target = new MwaaConnectionTarget(Options(AirflowApiVersion.V2), mwaa);
+            var failure = await Assert.ThrowsAsync<EcrAirflowException>(() => target.WriteAsync(new[] { Kit.Connection("ecr", "pw-odd") }, new RecordingLog(), CancellationToken.None));
+            Assert.Equal("AirflowUnexpectedResponse", failure.ErrorId);
+            Assert.Contains("whether the connections were written is unknown", failure.Message);
+            Assert.Contains("-ApiVersion", failure.Hint);
+            Assert.DoesNotContain("-AirflowUrl", failure.Hint);
+        }
+
+        [Fact]
         public async Task An_Airflow_403_through_MWAA_gets_MWAAs_hint_about_the_Airflow_role()
         {
             var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Wrapped("RestApiClientException", 403, "{\"detail\":\"Forbidden\"}"));

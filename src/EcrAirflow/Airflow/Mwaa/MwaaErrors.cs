@@ -105,6 +105,7 @@ namespace EcrAirflow.Airflow.Mwaa
                 AirflowErrors.AuthenticationFailed => "MWAA signs the IAM principal into Airflow itself: check the IAM policy's role/<environment>/<role> resource and that the environment's web server is running.",
                 AirflowErrors.ApiNotFound => "Check -ApiVersion: V1 is for Airflow 2 environments, V2 for Airflow 3 (MWAA adds /api/v1 or /api/v2 itself); -ApiVersion Auto reads the version with GetEnvironment.",
                 AirflowErrors.Unavailable => "The environment's Airflow web server is overloaded or restarting (e.g. during an update or maintenance): try again later, or raise -MaximumRetryCount.",
+                AirflowErrors.UnexpectedResponse => "MWAA passed on an answer that is not what the Airflow API returns: check -ApiVersion (V2 is for Airflow 3 environments, V1 for Airflow 2) and run the command again; it is safe to repeat.",
                 _ => null,
             };
             return hint == null

@@ -140,7 +140,14 @@ namespace EcrAirflow.Aws
                 RequestUri = uri,
                 Content = call.Body,
             };
-            signing.Headers["Content-Type"] = contentType;
+            // A rest-json GET (MWAA GetEnvironment) carries no body, so no content and no Content-Type:
+            // .NET Framework (Windows PowerShell 5.1) refuses to send a GET with content at all.
+            var hasBody = call.Body.Length > 0 || !(method == HttpMethod.Get || method == HttpMethod.Head);
+            if (hasBody)
+            {
+                signing.Headers["Content-Type"] = contentType;
+            }
+
             if (target != null)
             {
                 signing.Headers["X-Amz-Target"] = target;
@@ -154,8 +161,13 @@ namespace EcrAirflow.Aws
                 SignPayload = true,
             });
 
-            var request = new HttpRequestMessage(method, uri) { Content = new ByteArrayContent(call.Body) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+            var request = new HttpRequestMessage(method, uri);
+            if (hasBody)
+            {
+                request.Content = new ByteArrayContent(call.Body);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+            }
+
             if (target != null)
             {
                 request.Headers.TryAddWithoutValidation("X-Amz-Target", target);

@@ -123,6 +123,20 @@ Describe 'Bad input: <Name>' -ForEach @(
     @{ Name = '-IncludeValue with -Mode Cli'; Id = 'ParameterNotValidForMode'; Category = 'InvalidArgument'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -IncludeValue @Row } }
 
+    # ---- Mwaa (all refused before any request: no AWS endpoint is even reachable here) ----
+    @{ Name = 'an MWAA environment name that starts with a digit'; Id = 'InvalidMwaaEnvironmentName'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Mwaa -MwaaEnvironmentName '9lives' @Row } }
+    @{ Name = 'an MWAA environment ARN instead of its name'; Id = 'InvalidMwaaEnvironmentName'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Mwaa -MwaaEnvironmentName 'arn:aws:airflow:eu-west-1:123456789012:environment/demo' @Row } }
+    @{ Name = '-Mode Mwaa without -MwaaEnvironmentName'; Id = 'MwaaEnvironmentNameRequired'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Mwaa @Row } }
+    @{ Name = 'a 52-character id for Airflow 2 through MWAA'; Id = 'MwaaPathTooLong'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ('e' * 52) -Mode Mwaa -MwaaEnvironmentName demo -ApiVersion V1 -AwsCredential $AwsKey @Row } }
+    @{ Name = '-MwaaEnvironmentName with -Mode Rest'; Id = 'ParameterNotValidForMode'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr @Rest -MwaaEnvironmentName demo @Row } }
+    @{ Name = '-AirflowCredential with -Mode Mwaa'; Id = 'ParameterNotValidForMode'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Mwaa -MwaaEnvironmentName demo -AirflowCredential $AirflowCredential @Row } }
+
     # ---- Cli ----
     @{ Name = 'a CLI that is not there'; Id = 'AirflowCommandNotFound'; Category = 'ObjectNotFound'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand (Join-Path $Work 'no-airflow') @Row } }
@@ -246,7 +260,7 @@ Describe 'Error ids are documented' {
         $root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
         $code = Get-ChildItem (Join-Path $root 'src') -Recurse -Filter *.cs | Where-Object FullName -notmatch '[\\/](bin|obj)[\\/]' | Get-Content -Raw
         $ids = [Collections.Generic.HashSet[string]]::new()
-        foreach ($pattern in '(?:new EcrAirflowException\(|NewError\()\s*"(\w+)"', '\bid = "(\w+)"', '=> \("(\w+)"', 'public const string \w+ = "(Airflow\w+)"', 'new ModeConflict\(\s*"\w+",\s*"\w+",\s*"(\w+)"') {
+        foreach ($pattern in '(?:new EcrAirflowException\(|NewError\()\s*"(\w+)"', '\bid = "(\w+)"', '=> \("(\w+)"', 'public const string \w+ = "((?:Airflow|Mwaa)\w+)"', 'new ModeConflict\(\s*"\w+",\s*"\w+",\s*"(\w+)"', 'AwsErrors\.Error\(\s*"(\w+)"') {
             foreach ($m in [regex]::Matches(($code -join "`n"), $pattern)) { $null = $ids.Add($m.Groups[1].Value) }
         }
         foreach ($prefix in 'Ecr', 'Airflow') { foreach ($suffix in 'Timeout', 'TlsFailure', 'ConnectionFailed') { $null = $ids.Add("$prefix$suffix") } }
@@ -254,6 +268,10 @@ Describe 'Error ids are documented' {
         # documented once with <P>; check that the ERRORS section has a <P> row for each shared suffix.
         $sharedSuffixes = 'AccessDenied', 'InvalidSignature', 'UnrecognizedClient', 'ExpiredCredentials', 'Throttled', 'ServiceUnavailable', 'ConnectionFailed', 'Timeout', 'TlsFailure', 'EndpointNotFound', 'MalformedResponse', 'RequestFailed'
         foreach ($m in [regex]::Matches(($code -join "`n"), '"(SecretsManager|ParameterStore|Mwaa)(\w+)"')) { $null = $ids.Add($m.Groups[1].Value + $m.Groups[2].Value) }
+        # Mwaa mode's AWS failures: AwsErrors and HttpRetry build them from AwsService.Mwaa's ErrorPrefix.
+        foreach ($suffix in 'AccessDenied', 'UnrecognizedClient', 'InvalidSignature', 'ExpiredCredentials', 'Throttled', 'ServiceUnavailable',
+            'EndpointNotFound', 'RequestFailed', 'MalformedResponse', 'Timeout', 'TlsFailure', 'ConnectionFailed') { $null = $ids.Add("Mwaa$suffix") }
+        $null = $ids.Add('MwaaEnvironmentNameRequired')   # <parameter>Required, from the mode table
         $ids.Remove('MinimumVersion') | Out-Null
         $ids.Count | Should -BeGreaterThan 60
         $about = Get-Content (Join-Path $root 'module/en-US/about_EcrAirflow.help.txt') -Raw

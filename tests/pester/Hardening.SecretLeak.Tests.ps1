@@ -1,11 +1,11 @@
 # Secret-leak audit. Every mode (Get-EcrDockerCredential against moto; Sync-AirflowEcrConnection -Mode Rest
 # with Airflow 2 and 3, Cli, EnvironmentVariable to the process, a dotenv file, GitHub Actions and Azure
-# Pipelines), on success and failure paths and with -WhatIf, run with -Verbose -Debug -ErrorVariable under
+# Pipelines, Mwaa through the MWAA peer on Airflow 2 and 3), on success and failure paths and with -WhatIf, run with -Verbose -Debug -ErrorVariable under
 # Start-Transcript with the console captured. Then every place a secret could surface is searched for every
 # secret of the run, plain, percent-encoded, JSON-escaped and base64-encoded: all six streams, the
 # ErrorRecords (-ErrorVariable, $Error, exceptions and inner exceptions), the transcript, the console (minus
 # the CI commands meant to carry secrets), the stand-in CLI's recorded argv, new or changed files in the temp
-# folder, the emulator's request log and moto's. The channels meant for a secret are checked to hold it.
+# folder, the emulator's request log, moto's and the MWAA peer's. The channels meant for a secret are checked to hold it.
 
 BeforeAll {
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
@@ -36,6 +36,12 @@ BeforeAll {
         2 = Start-AirflowEmulator -AirflowVersion 2 -Password $AirflowPassword
         3 = Start-AirflowEmulator -AirflowVersion 3 -Password $AirflowPassword
     }
+    # The MWAA peer (botocore checks the signatures) in front of both emulators; moto's keys are its keys too.
+    $script:MwaaWork = New-TestFolder 'leak-mwaa'
+    $script:Mwaa = Start-MwaaPeer -WorkDirectory $MwaaWork
+    $null = Add-MwaaKey -Peer $Mwaa -Key $Moto.allowed
+    $null = Add-MwaaKey -Peer $Mwaa -Key $Moto.denied -Actions 'airflow:GetEnvironment' -UserName 'denied'
+    foreach ($v in 2, 3) { $null = Add-MwaaEnvironment -Peer $Mwaa -Name "af$v" -AirflowVersion ($v -eq 2 ? '2.10.3' : '3.0.6') -AirflowUrl $Emulators[$v].Url -AirflowPassword $AirflowPassword }
     $script:AirflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString $AirflowPassword -AsPlainText -Force))
     $script:WrongAirflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString $WrongAirflowPassword -AsPlainText -Force))
     $script:AllowedAws = [pscredential]::new($Moto.allowed.accessKeyId, (ConvertTo-SecureString $Moto.allowed.secretAccessKey -AsPlainText -Force))
@@ -44,7 +50,7 @@ BeforeAll {
     $script:SessionTokenSecure = ConvertTo-SecureString $SessionToken -AsPlainText -Force
 
     $script:EnvNames = 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
-        'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_EC2_METADATA_DISABLED',
+        'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_MWAA', 'AWS_EC2_METADATA_DISABLED',
         'GITHUB_ENV', 'TF_BUILD', 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_CONN_ECR_AUDIT', 'AIRFLOW_CONN_ECR_AUDIT_ENV'
     $script:SavedEnv = @{}
     foreach ($n in $EnvNames) { $SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
@@ -54,6 +60,8 @@ AfterAll {
     foreach ($n in $EnvNames) { Set-TestEnv $n $SavedEnv[$n] }
     foreach ($emulator in $Emulators.Values) { Stop-Peer $emulator }
     if ($OwnMoto) { Stop-Peer $OwnMoto }
+    Stop-Peer $Mwaa
+    if ($MwaaWork) { Remove-TestFolder $MwaaWork }
 }
 
 Describe 'Secret-leak audit: <Name>' -ForEach @(
@@ -95,6 +103,32 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
         @{ Name = "Rest Airflow $v with -WhatIf"; Version = $v; ExpectedError = $null
             Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @Rest -WhatIf @Audit }
             Check = { Get-EmulatorRequests -Url $Emu.Url | Should -BeNullOrEmpty } }
+    }
+
+    # ---- Mwaa, through the MWAA peer, Airflow 2 and 3 ----
+    foreach ($v in 2, 3) {
+        @{ Name = "Mwaa Airflow $v success"; MwaaVersion = $v; ExpectedError = $null
+            Script = { New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws @Audit }
+            Check = { (Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq 'ecr_audit').password | Should -BeExactly $EcrPassword } }
+        @{ Name = "Mwaa Airflow $v with a wrong secret key"; MwaaVersion = $v; ExpectedError = 'MwaaInvalidSignature'
+            Script = { New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $WrongSecretAws @Audit } }
+        @{ Name = "Mwaa Airflow $v with a session token MWAA does not know"; MwaaVersion = $v; ExpectedError = 'MwaaUnrecognizedClient'
+            Script = { New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws -SessionToken $SessionTokenSecure @Audit } }
+        @{ Name = "Mwaa Airflow $v with a key that may not call InvokeRestApi"; MwaaVersion = $v; ExpectedError = 'MwaaAccessDenied'
+            Script = { New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $DeniedAws @Audit } }
+        @{ Name = "Mwaa Airflow $v answering 500"; MwaaVersion = $v; ExpectedError = 'AirflowUnavailable'
+            Script = { Set-EmulatorFault -Url $Emu.Url @{ status = 500; times = 10; method = 'PATCH' }
+                New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws -MaximumRetryCount 1 @Audit } }
+        # (Only the ECR password: in Mwaa mode the module never knows an Airflow password, MWAA signs the principal in.)
+        @{ Name = "Mwaa Airflow $v echoing the password in a validation error"; MwaaVersion = $v; ExpectedError = 'AirflowRejectedConnection'
+            Script = {
+                $body = if ($Api -eq 'V1') { @{ detail = "bad password '$EcrPassword' for AWS"; status = 400; title = 'Bad Request'; type = 'about:blank' } }
+                else { @{ detail = @(@{ type = 'string_type'; loc = @('body', 'password'); msg = "bad $EcrPassword"; input = @{ password = $EcrPassword; login = 'AWS' } }) } }
+                Set-EmulatorFault -Url $Emu.Url @{ status = ($Api -eq 'V1' ? 400 : 422); times = 1; method = 'PATCH'; body = $body }
+                New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws @Audit } }
+        @{ Name = "Mwaa Airflow $v with -WhatIf"; MwaaVersion = $v; ExpectedError = $null
+            Script = { New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws -WhatIf @Audit }
+            Check = { Get-MwaaRequests -Peer $Mwaa | Should -BeNullOrEmpty; Get-EmulatorRequests -Url $Emu.Url | Should -BeNullOrEmpty } }
     }
 
     # ---- Cli, against the stand-in ----
@@ -151,6 +185,11 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
             $script:Api = $Version -eq 2 ? 'V1' : 'V2'
             $script:Rest = @{ Mode = 'Rest'; AirflowUrl = $Emu.Url; AirflowCredential = $AirflowCredential; ApiVersion = $Api }
         }
+        if ($MwaaVersion) {
+            $script:Emu = $Emulators[$MwaaVersion]
+            $script:Api = $MwaaVersion -eq 2 ? 'V1' : 'V2'
+            $script:MwaaArgs = @{ Mode = 'Mwaa'; MwaaEnvironmentName = "af$MwaaVersion"; Region = 'us-east-1'; EndpointUrl = $Mwaa.Endpoint; ApiVersion = $Api }
+        }
     }
 
     BeforeEach {
@@ -161,6 +200,7 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
         $script:Work = New-TestFolder 'leak'
         $env:AIRFLOW_STANDIN_HOME = Join-Path $Work 'standin'
         foreach ($e in $Emulators.Values) { Clear-EmulatorState -Url $e.Url }
+        Clear-MwaaRequests -Peer $Mwaa
         $script:MotoLogLength = if (Test-Path $Moto.log) { (Get-Item $Moto.log).Length } else { 0 }
     }
 
@@ -190,6 +230,8 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
             'the transcript (minus CI secret commands)'  = Remove-SecretChannelLines $run.Transcript
             'the Airflow 2 emulator request log'         = (Get-EmulatorRequests -Url $Emulators[2].Url | ConvertTo-Json -Depth 5)
             'the Airflow 3 emulator request log'         = (Get-EmulatorRequests -Url $Emulators[3].Url | ConvertTo-Json -Depth 5)
+            'the MWAA peer request log'                  = (Get-MwaaRequests -Peer $Mwaa | ConvertTo-Json -Depth 5)
+            "the MWAA peer's log file"                   = (Get-Content -LiteralPath $Mwaa.RequestLog -Raw -ErrorAction SilentlyContinue)
         }
         $calls = Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl'
         if (Test-Path $calls) { $places["the stand-in CLI's argv log"] = Get-Content -LiteralPath $calls -Raw }

@@ -195,6 +195,16 @@ namespace EcrAirflow.Airflow
                     new ModeParameter("Tier", defaultText: "by size: the account's default up to 4 KB, Advanced above"),
                     new ModeParameter("Tag"),
                 }.Concat(AwsParameters())),
+            new ModeDefinition(
+                SyncMode.Mwaa,
+                "Amazon MWAA's Airflow database through InvokeRestApi, signed with AWS credentials (environments on Airflow 2.4.3 or later): API v1 on Airflow 2, one bulk request on Airflow 3.",
+                "Airflow connection",
+                options => new Mwaa.MwaaConnectionTarget(options),
+                new[]
+                {
+                    new ModeParameter("MwaaEnvironmentName", required: true),
+                    new ModeParameter("ApiVersion", AirflowApiVersion.Auto, values: new[] { "Auto", "V1", "V2" }),
+                }.Concat(AwsParameters())),
         };
 
         public static ModeDefinition Get(SyncMode mode) => All.First(m => m.Mode == mode);

@@ -9,6 +9,7 @@ namespace EcrAirflow.Airflow
         EnvironmentVariable,
         SecretsManager,
         ParameterStore,
+        Mwaa,
     }
 
     /// <summary>SSM Parameter Store tiers (Advanced and IntelligentTiering parameters above 4 KB are charged by AWS).</summary>
@@ -125,6 +126,11 @@ namespace EcrAirflow.Airflow
 
         /// <summary>The AWS-backed modes: region, credentials, endpoint and HTTP limits (null for the other modes).</summary>
         public Aws.AwsSessionRequest? Aws { get; set; }
+
+        // Mwaa
+
+        /// <summary>The Amazon MWAA environment whose Airflow gets the connections (its name, not its ARN).</summary>
+        public string? MwaaEnvironmentName { get; set; }
 
         /// <summary>Put the written value on each result (-IncludeValue); otherwise it is kept nowhere.</summary>
         public bool IncludeValue { get; set; }

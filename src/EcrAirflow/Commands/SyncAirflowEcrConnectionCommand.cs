@@ -146,6 +146,11 @@ namespace EcrAirflow.Commands
         [Parameter]
         public CiSystem CiSystem { get; set; }
 
+        /// <summary>Mwaa: the environment's name, checked against MWAA's rule before any call (Airflow.Mwaa.MwaaErrors).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MwaaEnvironmentName { get; set; }
+
         /// <summary>Adds a Value property (plain text, it holds the token) to each result.</summary>
         [Parameter]
         public SwitchParameter IncludeValue { get; set; }
@@ -297,7 +302,7 @@ namespace EcrAirflow.Commands
                 if (!_mode.Accepts(name) && SyncModes.IsModeSpecific(name))
                 {
                     var modes = SyncModes.Accepting(name).Select(m => m.Mode.ToString()).ToList();
-                    if (modes.Count > 3)
+                    if (modes.Count > 2)
                     {
                         modes = new List<string> { string.Join(", ", modes.Take(modes.Count - 1)), modes.Last() };
                     }
@@ -330,6 +335,7 @@ namespace EcrAirflow.Commands
         private static string RequiredHint(string parameter) => parameter switch
         {
             "AirflowUrl" => "Give the base URL of the Airflow webserver or API server, e.g. -AirflowUrl https://airflow.example.com.",
+            "MwaaEnvironmentName" => "Give the name of the Amazon MWAA environment, e.g. -MwaaEnvironmentName my-airflow (aws mwaa list-environments lists them).",
             _ => $"Add -{parameter}; see Get-Help Sync-AirflowEcrConnection -Parameter {parameter}.",
         };
 
@@ -348,6 +354,7 @@ namespace EcrAirflow.Commands
                 WorkingDirectory = ResolveFileSystemPath(WorkingDirectory),
                 Path = ResolveFileSystemPath(Path),
                 IncludeValue = IncludeValue,
+                MwaaEnvironmentName = MwaaEnvironmentName,
             };
             if (bound.ContainsKey(nameof(ApiVersion))) options.ApiVersion = ApiVersion;
             if (bound.ContainsKey(nameof(TimeoutSec))) options.Timeout = TimeSpan.FromSeconds(TimeoutSec);

@@ -64,6 +64,17 @@ namespace EcrAirflow.Internal
             return this;
         }
 
+        /// <summary>
+        /// A value that is JSON text already (a request body embedded in another document, e.g. MWAA's
+        /// InvokeRestApi Body), written as it is: the caller guarantees it is one well-formed JSON value.
+        /// </summary>
+        public JsonText Raw(string json)
+        {
+            Separate();
+            _sb.Append(json);
+            return this;
+        }
+
         /// <summary>A member with a string value.</summary>
         public JsonText Member(string name, string value) => Name(name).String(value);
 

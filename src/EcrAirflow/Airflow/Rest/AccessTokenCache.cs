@@ -19,7 +19,10 @@ namespace EcrAirflow.Airflow.Rest
 
         private static readonly ConcurrentDictionary<string, string> Tokens = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
 
-        public static string Key(AirflowEndpoint endpoint, string userName, string password)
+        public static string Key(AirflowEndpoint endpoint, string userName, string password) => Key(endpoint.Display, userName, password);
+
+        /// <summary>The key for an Airflow by its printable base URL (<see cref="AirflowEndpoint.Display"/>).</summary>
+        public static string Key(string display, string userName, string password)
         {
             using var sha = SHA256.Create();
             var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(userName + "\n" + password));
@@ -29,7 +32,7 @@ namespace EcrAirflow.Airflow.Rest
                 hex.Append(b.ToString("x2"));
             }
 
-            return endpoint.Display.ToLowerInvariant() + "\n" + userName + "\n" + hex;
+            return display.ToLowerInvariant() + "\n" + userName + "\n" + hex;
         }
 
         /// <summary>A cached token that has not expired yet (by its exp claim, when it is a JWT).</summary>

@@ -28,7 +28,7 @@ namespace EcrAirflow.Airflow.Rest
     /// retries, and says in the verbose stream what was requested where and what came back (never bodies,
     /// never headers: they hold the password and tokens).
     /// </summary>
-    internal sealed class AirflowHttp
+    internal sealed class AirflowHttp : IAirflowTransport
     {
         private static readonly MediaTypeHeaderValue Json = new MediaTypeHeaderValue("application/json");
         private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new MediaTypeWithQualityHeaderValue("application/json");
@@ -48,6 +48,8 @@ namespace EcrAirflow.Airflow.Rest
         }
 
         public AirflowEndpoint Endpoint { get; }
+
+        public string Display => Endpoint.Display;
 
         public SecretRedactor Redactor { get; }
 

@@ -19,10 +19,10 @@ namespace EcrAirflow.Airflow.Rest
     {
         private const string Activity = "Writing Airflow connections (REST API v1)";
 
-        private readonly AirflowHttp _http;
+        private readonly IAirflowTransport _http;
         private readonly AuthenticationHeaderValue? _authorization;
 
-        public RestV1ConnectionTarget(AirflowHttp http, SyncOptions options)
+        public RestV1ConnectionTarget(IAirflowTransport http, SyncOptions options)
         {
             _http = http;
             _authorization = Authorization(options);
@@ -30,7 +30,7 @@ namespace EcrAirflow.Airflow.Rest
 
         public string Mode => "Rest";
 
-        public string Target => _http.Endpoint.Display;
+        public string Target => _http.Display;
 
         public string Describe(DockerConnection connection) => " at " + Target;
 

@@ -18,10 +18,10 @@ namespace EcrAirflow.Airflow.Rest
     /// </summary>
     internal sealed class RestV2ConnectionTarget : IConnectionTarget
     {
-        private readonly AirflowHttp _http;
+        private readonly IAirflowTransport _http;
         private readonly SyncOptions _options;
 
-        public RestV2ConnectionTarget(AirflowHttp http, SyncOptions options)
+        public RestV2ConnectionTarget(IAirflowTransport http, SyncOptions options)
         {
             _http = http;
             _options = options;
@@ -29,7 +29,7 @@ namespace EcrAirflow.Airflow.Rest
 
         public string Mode => "Rest";
 
-        public string Target => _http.Endpoint.Display;
+        public string Target => _http.Display;
 
         public string Describe(DockerConnection connection) => " at " + Target;
 
@@ -200,14 +200,14 @@ namespace EcrAirflow.Airflow.Rest
                 return new Bearer(); // an Airflow 3 whose auth manager lets everyone in
             }
 
-            var key = AccessTokenCache.Key(_http.Endpoint, _options.UserName, _options.Password ?? "");
+            var key = AccessTokenCache.Key(_http.Display, _options.UserName, _options.Password ?? "");
             if (!renew)
             {
                 var cached = AccessTokenCache.Get(key);
                 if (cached != null)
                 {
                     _http.Redactor.Add(cached);
-                    log.Verbose($"Using the Airflow token cached for {_options.UserName} at {_http.Endpoint.Display}.");
+                    log.Verbose($"Using the Airflow token cached for {_options.UserName} at {_http.Display}.");
                     return new Bearer { Header = new AuthenticationHeaderValue("Bearer", cached), FromCache = true, CacheKey = key };
                 }
             }

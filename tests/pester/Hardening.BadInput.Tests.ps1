@@ -267,7 +267,7 @@ Describe 'Error ids are documented' {
         # The ids every AWS service's errors share (Aws/AwsErrors.cs, prefixed with the service's ErrorPrefix) are
         # documented once with <P>; check that the ERRORS section has a <P> row for each shared suffix.
         $sharedSuffixes = 'AccessDenied', 'InvalidSignature', 'UnrecognizedClient', 'ExpiredCredentials', 'Throttled', 'ServiceUnavailable', 'ConnectionFailed', 'Timeout', 'TlsFailure', 'EndpointNotFound', 'MalformedResponse', 'RequestFailed'
-        foreach ($m in [regex]::Matches(($code -join "`n"), '"(SecretsManager|ParameterStore|Mwaa)(\w+)"')) { $null = $ids.Add($m.Groups[1].Value + $m.Groups[2].Value) }
+        foreach ($m in [regex]::Matches(($code -join "`n"), '"(SecretsManager|ParameterStore)(\w+)"')) { $null = $ids.Add($m.Groups[1].Value + $m.Groups[2].Value) }
         # Mwaa mode's AWS failures: AwsErrors and HttpRetry build them from AwsService.Mwaa's ErrorPrefix.
         foreach ($suffix in 'AccessDenied', 'UnrecognizedClient', 'InvalidSignature', 'ExpiredCredentials', 'Throttled', 'ServiceUnavailable',
             'EndpointNotFound', 'RequestFailed', 'MalformedResponse', 'Timeout', 'TlsFailure', 'ConnectionFailed') { $null = $ids.Add("Mwaa$suffix") }

@@ -47,7 +47,7 @@ BeforeAll {
     function Get-MwaaLine {
         @(Get-MwaaRequests -Peer $Mwaa | ForEach-Object {
                 if ($_.operation -eq 'InvokeRestApi' -and $null -ne $_.restApiStatusCode) { '{0} {1} {2} -> {3}' -f $_.operation, $_.restApiMethod, $_.restApiPath, $_.restApiStatusCode }
-                else { '{0} -> {1}{2}' -f $_.operation, $_.status, ($_.errorType ? " $($_.errorType)" : '') }
+                else { '{0} -> {1}{2}' -f $_.operation, $_.status, ($(if ($_.errorType) { " $($_.errorType)" } else { '' })) }
             })
     }
     function New-TestId([string] $Tag) { "ecr_${Tag}_" + [guid]::NewGuid().ToString('n').Substring(0, 8) }
@@ -81,7 +81,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Mwaa on an Airflow <_> environment' -F
     BeforeAll {
         $script:Version = $_
         $script:EnvName = $Environments[$_]
-        $script:Api = $_ -eq 2 ? 'V1' : 'V2'
+        $script:Api = $(if ($_ -eq 2) { 'V1' } else { 'V2' })
     }
 
     BeforeEach { Reset-TestState }
@@ -96,7 +96,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Mwaa on an Airflow <_> environment' -F
         $first.Mode | Should -Be 'Mwaa'
         $first.Target | Should -Be "mwaa:us-east-1:$EnvName"
         $first.ApiVersion | Should -Be $Api
-        $first.Action | Should -Be ($Version -eq 2 ? 'Created' : 'Upserted')
+        $first.Action | Should -Be ($(if ($Version -eq 2) { 'Created' } else { 'Upserted' }))
         $first.Registry | Should -Be '123456789012.dkr.ecr.us-east-1.amazonaws.com'
         $stored = Get-StoredConnection $Version $id
         $stored.conn_type | Should -Be 'docker'
@@ -106,7 +106,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Mwaa on an Airflow <_> environment' -F
 
         $token = New-Token second
         $second = New-FakeCredential -Region us-east-1 -Token $token | Sync-AirflowEcrConnection -ConnectionId $id -Mode Mwaa -MwaaEnvironmentName $EnvName
-        $second.Action | Should -Be ($Version -eq 2 ? 'Updated' : 'Upserted')
+        $second.Action | Should -Be ($(if ($Version -eq 2) { 'Updated' } else { 'Upserted' }))
         (Get-StoredConnection $Version $id).password | Should -BeExactly $token
 
         # Every call was signed with the job's key and accepted by botocore's check; Airflow saw no DELETE.
@@ -138,7 +138,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Mwaa on an Airflow <_> environment' -F
 
         Clear-MwaaRequests -Peer $Mwaa
         $null = & $creds | Sync-AirflowEcrConnection @sync
-        @(Get-MwaaLine).Count | Should -Be ($Version -eq 3 ? 1 : 3) -Because 'the steady state is one call per Airflow 3 environment, one per connection on Airflow 2'
+        @(Get-MwaaLine).Count | Should -Be ($(if ($Version -eq 3) { 1 } else { 3 })) -Because 'the steady state is one call per Airflow 3 environment, one per connection on Airflow 2'
     }
 
     It 'keeps a 500 from Airflow as an error, retried, with the old connection intact' {
@@ -168,7 +168,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Mwaa' {
         foreach ($version in 2, 3) {
             foreach ($run in 1, 2) {
                 $result = Get-EcrDockerCredential -EndpointUrl $Moto.endpoint -Force | Sync-AirflowEcrConnection -Mode Mwaa -MwaaEnvironmentName $Environments[$version] -ConnectionId ecr
-                $result.Action | Should -Be ($version -eq 3 ? 'Upserted' : ($run -eq 1 ? 'Created' : 'Updated'))
+                $result.Action | Should -Be ($(if ($version -eq 3) { 'Upserted' } else { ($(if ($run -eq 1) { 'Created' } else { 'Updated' })) }))
                 $result.Target | Should -Be "mwaa:us-east-1:$($Environments[$version])"
                 (Get-StoredConnection $version ecr).password | Should -BeExactly "$($Moto.accountId)-auth-token"
                 (Get-StoredConnection $version ecr).host | Should -Be "$($Moto.accountId).dkr.ecr.us-east-1.amazonaws.com"

@@ -38,6 +38,18 @@ Credentials are collected from the pipeline and written together when the pipeli
         Path                           = 'A dotenv file (docker compose .env) whose AIRFLOW_CONN_<ID> line is added or replaced atomically, keeping every other line, comment and line ending. A new file is created owner-only. Cannot be combined with -Scope.'
         IncludeValue                   = 'Adds the variable''s value, in plain text, as a Value property of each result. Without it the value (which holds the ECR password) is never output.'
         CiSystem                       = 'Auto (GitHub Actions when GITHUB_ENV is set, Azure Pipelines when TF_BUILD is set), GitHubActions, AzurePipelines or None. CI output is written in addition to the scope or file: GitHub Actions masks the password (::add-mask::) and appends to $GITHUB_ENV; Azure Pipelines sets a secret variable.'
+        # The AWS-backed modes (the parameters Get-EcrDockerCredential shares, declared once in AwsCmdletBase)
+        Region                         = 'The AWS region an AWS-backed mode writes to. Defaults to AWS_REGION, AWS_DEFAULT_REGION or the profile''s region, else the piped credential''s Region.'
+        AwsCredential                  = 'Explicit AWS keys for an AWS-backed mode: the user name is the access key id and the password is the secret access key. Cannot be combined with -ProfileName.'
+        SessionToken                   = 'The session token that belongs to temporary keys given with -AwsCredential.'
+        ProfileName                    = 'A profile from ~/.aws/config or ~/.aws/credentials (or -ProfileLocation) for an AWS-backed mode.'
+        ProfileLocation                = 'A credentials file to read -ProfileName from instead of the default files.'
+        RoleArn                        = 'The ARN of a role to assume through STS before writing to AWS.'
+        RoleSessionName                = 'The role session name to use with -RoleArn (2 to 64 characters).'
+        ExternalId                     = 'The external id the role''s trust policy requires, with -RoleArn.'
+        EndpointUrl                    = 'A custom endpoint for the AWS service an AWS-backed mode writes to (a VPC endpoint or an emulator). Cannot be combined with -UseFipsEndpoint or -UseDualStackEndpoint.'
+        UseFipsEndpoint                = 'Uses the service''s FIPS endpoint. Defaults to AWS_USE_FIPS_ENDPOINT.'
+        UseDualStackEndpoint           = 'Uses the service''s dual-stack (IPv6) endpoint. Defaults to AWS_USE_DUALSTACK_ENDPOINT.'
     }
     Inputs      = @(
         @{ Type = 'EcrAirflow.EcrDockerCredential'; Description = 'From Get-EcrDockerCredential.' }

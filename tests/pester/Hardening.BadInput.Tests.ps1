@@ -86,6 +86,18 @@ Describe 'Bad input: <Name>' -ForEach @(
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId '../ecr' @Rest @Row } }
     @{ Name = 'a connection id of 201 characters'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ('a' * 201) -Mode Cli -AirflowCommand $StandIn @Row } }
+    @{ Name = 'a connection id with a trailing line break (what Out-String hands over)'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId "ecr`n" -Mode EnvironmentVariable -Path (Join-Path $Work '.env') @Row } }
+    @{ Name = 'a connection id with a trailing line break, to GitHub Actions'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
+        Run = { $env:GITHUB_ENV = Join-Path $Work 'github_env'; New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId "ecr`r`n" -Mode EnvironmentVariable @Row } }
+    @{ Name = 'a registry with a line break and a logging command'; Id = 'InvalidRegistry'; Category = 'InvalidArgument'
+        Run = { [pscustomobject]@{ Registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com`r`n##vso[task.setvariable variable=x]y"; UserName = 'AWS'; Password = 't' } | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -WhatIf @Row } }
+    @{ Name = 'a registry with user:password@ in it'; Id = 'InvalidRegistry'; Category = 'InvalidArgument'
+        Run = { [pscustomobject]@{ Registry = 'https://user:pw@123456789012.dkr.ecr.eu-west-1.amazonaws.com'; UserName = 'AWS'; Password = 't' } | Sync-AirflowEcrConnection -ConnectionId ecr @Rest @Row } }
+    @{ Name = 'a user name with a line break and a logging command'; Id = 'InvalidUserName'; Category = 'InvalidArgument'
+        Run = { [pscustomobject]@{ Registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'; UserName = "AWS`n##vso[task.setvariable variable=x]y"; Password = 't' } | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -WhatIf @Row } }
+    @{ Name = 'a password with a NUL inside a SecureString'; Id = 'InvalidPassword'; Category = 'InvalidArgument'
+        Run = { [pscustomobject]@{ Registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'; UserName = 'AWS'; Password = (ConvertTo-SecureString "tok`0cut" -AsPlainText -Force) } | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable @Row } }
     @{ Name = 'an empty pipeline'; Id = 'NoCredentialInput'; Category = 'ObjectNotFound'
         Run = { @() | Sync-AirflowEcrConnection -ConnectionId ecr @Rest @Row } }
     @{ Name = 'an input object without a password'; Id = 'InputObjectMissingMandatory'; Category = 'InvalidArgument'
@@ -156,6 +168,10 @@ Describe 'Bad input: <Name>' -ForEach @(
     @{ Name = 'an unreadable dotenv file (mode 000)'; Id = 'DotEnvReadOnly'; Category = 'PermissionDenied'; NotOnWindows = $true
         Run = { $f = Join-Path $Work 'secret.env'; [IO.File]::WriteAllText($f, "A=1`n"); [IO.File]::SetUnixFileMode($f, [IO.UnixFileMode]::None)
             Sync-Seeded { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } } }
+    @{ Name = 'a connection id outside ASCII for a variable (Python upper-cases ß to SS, .NET does not)'; Id = 'VariableNameNotAscii'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId 'straße' -Mode EnvironmentVariable -Path (Join-Path $Work '.env') @Row } }
+    @{ Name = 'a connection id with a dotless i for a variable'; Id = 'VariableNameNotAscii'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId 'ecr_ı' -Mode EnvironmentVariable -CiSystem None @Row } }
     @{ Name = '-CiSystem GitHubActions without GITHUB_ENV'; Id = 'GitHubEnvNotSet'; Category = 'InvalidOperation'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem GitHubActions @Row } }
     @{ Name = 'a value Azure Pipelines would decode'; Id = 'AzurePipelinesValueNotRepresentable'; Category = 'InvalidData'
@@ -237,6 +253,23 @@ Describe 'Inputs that look odd but are fine' {
             Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path -ErrorVariable errs -ErrorAction SilentlyContinue
         $result.ConnectionId | Should -Be 'ecr'
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'DuplicateConnectionId,*'
+        Get-Content $path | Should -Be "AIRFLOW_CONN_ECR='docker://AWS:one@111111111111.dkr.ecr.eu-west-1.amazonaws.com'"
+    }
+}
+
+Describe 'Ids that Airflow would read as one variable' {
+    BeforeEach { $script:Work = New-TestFolder 'input-case' }
+    AfterEach { Remove-TestFolder $script:Work }
+
+    It 'ecr and ECR are one AIRFLOW_CONN_ECR: the second is refused, not written over the first' {
+        $path = Join-Path $Work '.env'
+        $errs = $null
+        $ids = @{ '111111111111' = 'ecr'; '222222222222' = 'ECR' }
+        $result = (New-FakeCredential -Account 111111111111 -Token 'one'), (New-FakeCredential -Account 222222222222 -Token 'two') |
+            Sync-AirflowEcrConnection -ConnectionId { $ids[$_.Registry.Substring(8, 12)] } -Mode EnvironmentVariable -Path $path -ErrorVariable errs -ErrorAction SilentlyContinue
+        @($result).ConnectionId | Should -Be 'ecr'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'DuplicateConnectionId,*'
+        $errs[0].Exception.Message | Should -Match 'AIRFLOW_CONN_ECR'
         Get-Content $path | Should -Be "AIRFLOW_CONN_ECR='docker://AWS:one@111111111111.dkr.ecr.eu-west-1.amazonaws.com'"
     }
 }

@@ -357,6 +357,17 @@ namespace EcrAirflow.Commands
                 return null;
             }
 
+            if (!ConnectionInput.IsValidLogin(UserName))
+            {
+                WriteError(NewError(
+                    "InvalidUserName",
+                    ErrorCategory.InvalidArgument,
+                    $"The user name '{ConnectionInput.Printable(UserName)}' for connection '{id}' holds a line break or another control character.",
+                    "Pipe Get-EcrDockerCredential's output (user name AWS), or give a user name without control characters.",
+                    id));
+                return null;
+            }
+
             var host = ConnectionInput.RegistryHost(Registry);
             if (host == null)
             {
@@ -440,7 +451,7 @@ namespace EcrAirflow.Commands
                 string plain when plain.Length > 0 => DockerConnection.Secure(plain),
                 _ => null,
             };
-            var hasNul = secure != null && new NetworkCredential(string.Empty, secure).Password.IndexOf('\0') >= 0;
+            var hasNul = secure != null && Internal.SecureText.ContainsNul(secure);
             if (secure == null || hasNul)
             {
                 WriteError(NewError(

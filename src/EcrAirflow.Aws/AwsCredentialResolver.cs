@@ -26,7 +26,8 @@ namespace EcrAirflow.Aws
     {
         private static int _servicesLoaded;
 
-        public static async Task<ResolvedCredentials> ResolveAsync(AwsCredentialRequest request, string region, IOperationLog log, CancellationToken cancellationToken)
+        /// <param name="allowUnencrypted">-AllowUnencryptedAuthentication: AWS_ENDPOINT_URL_STS may be http:// to another host.</param>
+        public static async Task<ResolvedCredentials> ResolveAsync(AwsCredentialRequest request, string region, IOperationLog log, CancellationToken cancellationToken, bool allowUnencrypted = false)
         {
             var source = await ResolveSourceAsync(request, log, cancellationToken).ConfigureAwait(false);
             if (string.IsNullOrEmpty(request.RoleArn))
@@ -34,7 +35,7 @@ namespace EcrAirflow.Aws
                 return source;
             }
 
-            return await AssumeRoleAsync(source, request, region, log, cancellationToken).ConfigureAwait(false);
+            return await AssumeRoleAsync(source, request, region, allowUnencrypted, log, cancellationToken).ConfigureAwait(false);
         }
 
         private static async Task<ResolvedCredentials> ResolveSourceAsync(AwsCredentialRequest request, IOperationLog log, CancellationToken cancellationToken)
@@ -123,14 +124,14 @@ namespace EcrAirflow.Aws
             return new ResolvedCredentials(resolved, description);
         }
 
-        private static async Task<ResolvedCredentials> AssumeRoleAsync(ResolvedCredentials source, AwsCredentialRequest request, string region, IOperationLog log, CancellationToken cancellationToken)
+        private static async Task<ResolvedCredentials> AssumeRoleAsync(ResolvedCredentials source, AwsCredentialRequest request, string region, bool allowUnencrypted, IOperationLog log, CancellationToken cancellationToken)
         {
             EnsureServiceAssembliesLoaded();
             var config = new AmazonSecurityTokenServiceConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(region) };
-            var stsEndpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_STS") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
-            if (!string.IsNullOrEmpty(stsEndpoint))
+            var stsEndpoint = StsEndpoint(allowUnencrypted);
+            if (stsEndpoint != null)
             {
-                config.ServiceURL = stsEndpoint;
+                config.ServiceURL = stsEndpoint.AbsoluteUri;
                 config.AuthenticationRegion = region;
             }
 
@@ -141,7 +142,7 @@ namespace EcrAirflow.Aws
             var awsCredentials = string.IsNullOrEmpty(sourceCredentials.Token)
                 ? (AWSCredentials)new BasicAWSCredentials(sourceCredentials.AccessKey, sourceCredentials.SecretKey)
                 : new SessionAWSCredentials(sourceCredentials.AccessKey, sourceCredentials.SecretKey, sourceCredentials.Token);
-            log.Verbose($"Assuming role {request.RoleArn} (session {sessionName}) through STS{(string.IsNullOrEmpty(stsEndpoint) ? string.Empty : " at " + stsEndpoint)}.");
+            log.Verbose($"Assuming role {request.RoleArn} (session {sessionName}) through STS{(stsEndpoint == null ? string.Empty : " at " + AwsEndpoints.Display(stsEndpoint))}.");
             using var sts = new AmazonSecurityTokenServiceClient(awsCredentials, config);
             AssumeRoleResponse response;
             try
@@ -166,6 +167,34 @@ namespace EcrAirflow.Aws
 
             var c = response.Credentials;
             return new ResolvedCredentials(new ImmutableCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken), $"role {request.RoleArn} assumed with {source.Source}");
+        }
+
+        /// <summary>
+        /// AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, checked like every custom endpoint (absolute http(s), no
+        /// user info, the http:// rule: STS answers with temporary keys); null for STS's own endpoint.
+        /// </summary>
+        private static Uri? StsEndpoint(bool allowUnencrypted)
+        {
+            foreach (var name in new[] { "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL" })
+            {
+                var value = Environment.GetEnvironmentVariable(name);
+                if (string.IsNullOrEmpty(value))
+                {
+                    continue;
+                }
+
+                if (!Uri.TryCreate(value, UriKind.Absolute, out var url))
+                {
+                    throw new EcrAirflowException("InvalidEndpointUrl", FailureKind.InvalidArgument,
+                        $"The endpoint URL in {name} is not an absolute URL.",
+                        "Fix or unset AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL.");
+                }
+
+                AwsEndpoints.ValidateCustom(url, name, allowUnencrypted, "the temporary credentials STS answers with");
+                return url;
+            }
+
+            return null;
         }
 
         private static EcrAirflowException MapStsFailure(AmazonServiceException ex, string what)

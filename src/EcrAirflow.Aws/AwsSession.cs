@@ -103,7 +103,7 @@ namespace EcrAirflow.Aws
             await _resolving.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return _credentials ??= await AwsCredentialResolver.ResolveAsync(_request.Credentials, Region, log, cancellationToken).ConfigureAwait(false);
+                return _credentials ??= await AwsCredentialResolver.ResolveAsync(_request.Credentials, Region, log, cancellationToken, _request.AllowUnencryptedAuthentication).ConfigureAwait(false);
             }
             finally
             {

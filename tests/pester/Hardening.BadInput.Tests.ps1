@@ -18,7 +18,7 @@ BeforeAll {
     $script:ExpiredEcr = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 400 'Bad Request' '{"__type":"ExpiredTokenException","message":"The security token included in the request is expired"}' 'application/x-amz-json-1.1')
 
     $script:EnvNames = 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
-        'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_EC2_METADATA_DISABLED',
+        'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_STS', 'AWS_EC2_METADATA_DISABLED',
         'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN',
         'AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT', 'GITHUB_ENV', 'TF_BUILD', 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_STANDIN_VERSION'
     $script:SavedEnv = @{}
@@ -70,6 +70,14 @@ Describe 'Bad input: <Name>' -ForEach @(
         Run = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'https://u:p@127.0.0.1/' -Credential $AwsKey @Row } }
     @{ Name = '-EndpointUrl with -UseFipsEndpoint'; Id = 'EndpointUrlWithFipsOrDualStack'; Category = 'InvalidArgument'
         Run = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'https://127.0.0.1/' -UseFipsEndpoint -Credential $AwsKey @Row } }
+    @{ Name = '-EndpointUrl http:// to another host (the token would come back in clear text)'; Id = 'UnencryptedAuthenticationRefused'; Category = 'SecurityError'
+        Run = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'http://ecr.invalid' -Credential $AwsKey -Force @Row } }
+    @{ Name = 'AWS_ENDPOINT_URL_ECR http:// to another host'; Id = 'UnencryptedAuthenticationRefused'; Category = 'SecurityError'
+        Run = { $env:AWS_ENDPOINT_URL_ECR = 'http://192.0.2.1:8080'; Get-EcrDockerCredential -Region eu-west-1 -Credential $AwsKey -Force -TimeoutSec 1 -MaximumRetryCount 0 @Row } }
+    @{ Name = 'AWS_ENDPOINT_URL_STS http:// to another host with -RoleArn (temporary keys in clear text)'; Id = 'UnencryptedAuthenticationRefused'; Category = 'SecurityError'
+        Run = { $env:AWS_ENDPOINT_URL_STS = 'http://sts.invalid'; Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' -Credential $AwsKey -RoleArn 'arn:aws:iam::123456789012:role/x' -Force @Row } }
+    @{ Name = 'AWS_ENDPOINT_URL_STS with user:password@ in it'; Id = 'InvalidEndpointUrl'; Category = 'InvalidArgument'
+        Run = { $env:AWS_ENDPOINT_URL_STS = 'https://stsuser:sts-url-Pa55@127.0.0.1:9'; Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' -Credential $AwsKey -RoleArn 'arn:aws:iam::123456789012:role/x' -Force @Row } }
     @{ Name = 'no AWS credentials anywhere'; Id = 'NoAwsCredentials'; Category = 'SecurityError'
         Run = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' @Row } }
     @{ Name = 'an unknown profile'; Id = 'ProfileNotFound'; Category = 'ObjectNotFound'
@@ -120,6 +128,10 @@ Describe 'Bad input: <Name>' -ForEach @(
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl "$($Emu.Url)/?x=1" -AirflowCredential $AirflowCredential @Row } }
     @{ Name = 'credentials over http:// to another host'; Id = 'UnencryptedAuthenticationRefused'; Category = 'SecurityError'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl 'http://airflow.invalid' -AirflowCredential $AirflowCredential @Row } }
+    @{ Name = 'the ECR password over http:// to another host, with no Airflow credential'; Id = 'UnencryptedAuthenticationRefused'; Category = 'SecurityError'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl 'http://airflow.invalid' -ApiVersion V1 @Row } }
+    @{ Name = 'the ECR password over http:// to a private address, Auto version'; Id = 'UnencryptedAuthenticationRefused'; Category = 'SecurityError'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl 'http://192.0.2.1:8080' -TimeoutSec 1 -MaximumRetryCount 0 @Row } }
     @{ Name = '-Mode Rest without -AirflowUrl'; Id = 'AirflowUrlRequired'; Category = 'InvalidArgument'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Rest @Row } }
     @{ Name = '-AirflowCredential with -AccessToken'; Id = 'CredentialAndAccessToken'; Category = 'InvalidArgument'

@@ -236,3 +236,26 @@ Describe 'ECR (moto) unreachable or failing' {
         $peer.Requests | Should -Be 1
     }
 }
+
+Describe 'The http:// rule: -AllowUnencryptedAuthentication is the one way through' {
+    BeforeAll {
+        $script:Aws = [pscredential]::new('AKIAFAULTSEXAMPLE01', (ConvertTo-SecureString 'faults/secret' -AsPlainText -Force))
+    }
+
+    It 'Get-EcrDockerCredential -EndpointUrl http:// (another host) with the switch: the request is made (DNS fails for .invalid)' {
+        $r = Invoke-Sync { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'http://ecr.invalid' -Credential $Aws -AllowUnencryptedAuthentication -MaximumRetryCount 0 -Force @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'EcrConnectionFailed,*'
+        $r.Errors[0].Exception.Message | Should -Match 'ecr\.invalid'
+    }
+
+    It 'Sync-AirflowEcrConnection -AirflowUrl http:// (another host) with the switch and no Airflow credential: the request is made' {
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl 'http://airflow.invalid' -ApiVersion V2 -AllowUnencryptedAuthentication -MaximumRetryCount 0 @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowConnectionFailed,*'
+    }
+
+    It 'loopback needs no switch (moto and the emulator are on 127.0.0.1 throughout the suites)' {
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_loop -AirflowUrl ($Emulators[3].Url -replace '127\.0\.0\.1', 'localhost') -AirflowCredential $AirflowCredential -ApiVersion V2 @args }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output.ConnectionId | Should -Be 'ecr_loop'
+    }
+}

@@ -121,9 +121,6 @@ namespace EcrAirflow.Commands
         public SwitchParameter SkipCertificateCheck { get; set; }
 
         [Parameter]
-        public SwitchParameter AllowUnencryptedAuthentication { get; set; }
-
-        [Parameter]
         [ArgumentCompleter(typeof(ModeArgumentCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? AirflowCommand { get; set; }

@@ -19,8 +19,7 @@ namespace EcrAirflow.Airflow.Rest
         {
             _options = options;
             _endpoint = AirflowEndpoint.Parse(options.AirflowUrl);
-            var sendsCredentials = options.UserName != null || options.AccessToken != null;
-            _endpoint.EnsureCredentialsMaySend(sendsCredentials, options.AllowUnencryptedAuthentication);
+            _endpoint.EnsureSecretsMaySend(options.UserName != null || options.AccessToken != null, options.AllowUnencryptedAuthentication);
         }
 
         public string Mode => "Rest";

@@ -259,3 +259,51 @@ Describe 'The http:// rule: -AllowUnencryptedAuthentication is the one way throu
         $r.Output.ConnectionId | Should -Be 'ecr_loop'
     }
 }
+
+Describe 'No false success: a reply that is not what the API promises is never a write' {
+    It 'Airflow 2: a 200 HTML login page from a proxy for the PATCH is AirflowUnexpectedResponse, not Updated' {
+        $page = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 200 'OK' '<!DOCTYPE html><html><body><form action="/login">Sign in</form></body></html>' 'text/html; charset=utf-8')
+        $Peers.Add($page)
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_false -Mode Rest -AirflowUrl $page.Url -AirflowCredential $AirflowCredential -ApiVersion V1 @args }
+        $r.Output | Should -BeNullOrEmpty -Because 'nothing says the connection was written'
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowUnexpectedResponse,*'
+        "$($r.Errors[0].CategoryInfo.Category)" | Should -Be 'InvalidData'
+        $r.Errors[0].Exception.Message | Should -Match 'not the connection'
+    }
+
+    It 'Airflow 2: a 200 JSON reply for another connection id is not Updated' {
+        $other = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 200 'OK' '{"connection_id": "someone_else", "conn_type": "docker"}')
+        $Peers.Add($other)
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_false -Mode Rest -AirflowUrl $other.Url -AirflowCredential $AirflowCredential -ApiVersion V1 @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowUnexpectedResponse,*'
+    }
+
+    It 'Airflow 2: a 200 for the POST that is not the new connection is not Created (emulator: PATCH 404, then a faulted POST)' {
+        $emu = $Emulators[2]
+        Clear-EmulatorState -Url $emu.Url
+        Set-EmulatorFault -Url $emu.Url @{ method = 'POST'; path = '/api/v1/connections'; status = 200; times = 1; body = @{ message = 'Welcome to the proxy' } }
+        $rest = @{ Mode = 'Rest'; AirflowUrl = $emu.Url; AirflowCredential = $AirflowCredential; ApiVersion = 'V1' }
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_false_post @rest @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowUnexpectedResponse,*'
+        Get-Stored $emu ecr_false_post | Should -BeNullOrEmpty -Because 'the emulator really stored nothing'
+    }
+
+    It 'Airflow 3: a 200 HTML page for the bulk PATCH is AirflowUnexpectedResponse' {
+        $page = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 200 'OK' '<html>Sign in</html>' 'text/html')
+        $Peers.Add($page)
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_false -Mode Rest -AirflowUrl $page.Url -AccessToken (ConvertTo-SecureString 'x' -AsPlainText -Force) -ApiVersion V2 @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowUnexpectedResponse,*'
+    }
+
+    It 'ECR: a 200 with an empty authorizationData is EcrMalformedResponse, not silence' {
+        $empty = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 200 'OK' '{"authorizationData": []}' 'application/x-amz-json-1.1')
+        $Peers.Add($empty)
+        $aws = [pscredential]::new('AKIAFAULTSEXAMPLE01', (ConvertTo-SecureString 'faults/secret' -AsPlainText -Force))
+        $r = Invoke-Sync { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $empty.Url -Credential $aws -Force @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'EcrMalformedResponse,*'
+    }
+}

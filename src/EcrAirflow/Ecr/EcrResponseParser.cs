@@ -49,6 +49,11 @@ namespace EcrAirflow.Ecr
                 }
             }
 
+            if (list.Count == 0)
+            {
+                throw Malformed("authorizationData is empty", null);
+            }
+
             return list;
         }
 

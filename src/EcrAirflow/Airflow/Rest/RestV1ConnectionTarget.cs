@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using EcrAirflow.Internal;
@@ -109,7 +110,7 @@ namespace EcrAirflow.Airflow.Rest
             var updated = await Send(patch, itemPath, body, log, cancellationToken).ConfigureAwait(false);
             if (updated.IsSuccess)
             {
-                return SyncAction.Updated;
+                return Confirmed(updated, connection, SyncAction.Updated);
             }
 
             if (updated.Code != 404)
@@ -121,7 +122,7 @@ namespace EcrAirflow.Airflow.Rest
             var created = await Send(HttpMethod.Post, "api/v1/connections", body, log, cancellationToken).ConfigureAwait(false);
             if (created.IsSuccess)
             {
-                return SyncAction.Created;
+                return Confirmed(created, connection, SyncAction.Created);
             }
 
             if (created.Code != 409)
@@ -134,10 +135,49 @@ namespace EcrAirflow.Airflow.Rest
             var again = await Send(patch, itemPath, body, log, cancellationToken).ConfigureAwait(false);
             if (again.IsSuccess)
             {
-                return SyncAction.Updated;
+                return Confirmed(again, connection, SyncAction.Updated);
             }
 
             throw Fail(again, what, connection);
+        }
+
+        /// <summary>
+        /// A 2xx counts only when it is what API v1 promises for PATCH and POST: a JSON Connection whose
+        /// connection_id is ours. A proxy's 200 login page, or a reply about another connection, says nothing
+        /// about whether ours was written.
+        /// </summary>
+        private static SyncAction Confirmed(AirflowReply reply, DockerConnection connection, SyncAction action)
+        {
+            string why;
+            try
+            {
+                using var doc = JsonDocument.Parse(reply.Body);
+                var root = doc.RootElement;
+                if (root.ValueKind == JsonValueKind.Object
+                    && root.TryGetProperty("connection_id", out var id)
+                    && id.ValueKind == JsonValueKind.String)
+                {
+                    if (string.Equals(id.GetString(), connection.ConnectionId, StringComparison.Ordinal))
+                    {
+                        return action;
+                    }
+
+                    why = "it is about another connection id";
+                }
+                else
+                {
+                    why = "it has no connection_id";
+                }
+            }
+            catch (JsonException)
+            {
+                why = reply.Body.TrimStart().StartsWith("<", StringComparison.Ordinal) ? "it is an HTML page" : "it is not JSON";
+            }
+
+            throw new EcrAirflowException(AirflowErrors.UnexpectedResponse, FailureKind.InvalidData,
+                $"Airflow answered {reply.Request} with {reply.Code}, but the reply is not the connection '{connection.ConnectionId}' that API v1 returns ({why}); nothing says the connection was written.",
+                "Check that -AirflowUrl points at the Airflow 2 webserver itself, not at a login page or a proxy in front of it, then run the command again: it is safe to repeat.")
+            { TargetObject = connection.ConnectionId };
         }
 
         private Task<AirflowReply> Send(HttpMethod method, string path, byte[] body, IOperationLog log, CancellationToken cancellationToken) =>

@@ -307,3 +307,24 @@ Describe 'No false success: a reply that is not what the API promises is never a
         $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'EcrMalformedResponse,*'
     }
 }
+
+Describe 'Caches keyed exactly: the path of -AirflowUrl is case-sensitive' {
+    BeforeAll {
+        $script:TeamPassword = 'team-' + [guid]::NewGuid().ToString('n').Substring(0, 10)
+        $script:Team = Start-AirflowEmulator -AirflowVersion 3 -Password $TeamPassword -PathPrefix '/TeamA'
+        $script:TeamCred = [pscredential]::new('admin', (ConvertTo-SecureString $TeamPassword -AsPlainText -Force))
+    }
+    AfterAll { Stop-Peer $Team }
+
+    It 'a JWT and an API version learnt for .../TeamA are not used for .../teama' {
+        $ok = New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_team -AirflowUrl "$($Team.Url)/TeamA" -AirflowCredential $TeamCred
+        $ok.ConnectionId | Should -Be 'ecr_team'
+        $null = Invoke-RestMethod -Method Delete -Uri "$($Team.Url)/_emulator/requests"
+
+        $r = Invoke-Sync { New-FakeCredential -Token 'y' | Sync-AirflowEcrConnection -ConnectionId ecr_team -AirflowUrl "$($Team.Url)/teama" -AirflowCredential $TeamCred @args }
+        $r.Output | Should -BeNullOrEmpty -Because '/teama is not where this Airflow is'
+        $sent = @(Get-EmulatorRequests -Url $Team.Url)
+        $sent[0].method + ' ' + $sent[0].path | Should -Be 'GET /teama/api/v2/version' -Because 'the version probed for /TeamA is not reused for /teama'
+        @($sent | Where-Object { $_.auth -eq 'Bearer' }) | Should -BeNullOrEmpty -Because 'the JWT obtained for /TeamA is never sent to /teama'
+    }
+}

@@ -186,7 +186,7 @@ namespace EcrAirflow.Aws
                 return AwsErrors.IsTransient(status, null);
             }
 
-            // The content is buffered (ResponseContentRead), so this read does not block on the network.
+            // HttpRetry has read the body (capped) and buffered it, so this read does not block on the network.
             var body = response.Content == null ? string.Empty : response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
             var code = AwsErrors.ReadBody(body).Code ?? (Header(response, "x-amzn-ErrorType") is string h ? AwsErrors.CleanCode(h) : null);
             return AwsErrors.IsTransient(status, code);

@@ -294,7 +294,7 @@ Describe 'Error ids are documented' {
         foreach ($pattern in '(?:new EcrAirflowException\(|NewError\()\s*"(\w+)"', '\bid = "(\w+)"', '=> \("(\w+)"', 'public const string \w+ = "(Airflow\w+)"', 'new ModeConflict\(\s*"\w+",\s*"\w+",\s*"(\w+)"') {
             foreach ($m in [regex]::Matches(($code -join "`n"), $pattern)) { $null = $ids.Add($m.Groups[1].Value) }
         }
-        foreach ($prefix in 'Ecr', 'Airflow') { foreach ($suffix in 'Timeout', 'TlsFailure', 'ConnectionFailed') { $null = $ids.Add("$prefix$suffix") } }
+        foreach ($prefix in 'Ecr', 'Airflow') { foreach ($suffix in 'Timeout', 'TlsFailure', 'ConnectionFailed', 'ResponseTooLarge') { $null = $ids.Add("$prefix$suffix") } }
         $ids.Remove('MinimumVersion') | Out-Null
         $ids.Count | Should -BeGreaterThan 60
         $about = Get-Content (Join-Path $root 'module/en-US/about_EcrAirflow.help.txt') -Raw

@@ -328,3 +328,41 @@ Describe 'Caches keyed exactly: the path of -AirflowUrl is case-sensitive' {
         @($sent | Where-Object { $_.auth -eq 'Bearer' }) | Should -BeNullOrEmpty -Because 'the JWT obtained for /TeamA is never sent to /teama'
     }
 }
+
+Describe 'Bounded reads: no reply is read past a few MB, decompressed size included' {
+    BeforeAll {
+        $script:Aws = [pscredential]::new('AKIAFAULTSEXAMPLE01', (ConvertTo-SecureString 'faults/secret' -AsPlainText -Force))
+        $script:Hundred = 100MB
+    }
+
+    It 'Airflow answering 100 MB: AirflowResponseTooLarge, not read to the end, not retried' {
+        $flood = New-TcpPeer -Mode Flood -FloodBytes $Hundred
+        $Peers.Add($flood)
+        $before = [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_big -Mode Rest -AirflowUrl $flood.Url -AccessToken (ConvertTo-SecureString 'x' -AsPlainText -Force) -ApiVersion V2 @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowResponseTooLarge,*'
+        "$($r.Errors[0].CategoryInfo.Category)" | Should -Be 'InvalidData'
+        $flood.Requests | Should -Be 1 -Because 'an oversized answer is not asked for again'
+        # Content-Length says 100 MB: nothing of the body needs to be read at all.
+        $flood.BytesSent | Should -BeLessThan 50MB
+        ([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 - $before) | Should -BeLessThan 60MB
+    }
+
+    It 'a gzip reply that inflates to 100 MB: AirflowResponseTooLarge (the decompressed bytes are counted)' {
+        $bomb = New-TcpPeer -Mode Flood -FloodBytes $Hundred -FloodGzip
+        $Peers.Add($bomb)
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_big -Mode Rest -AirflowUrl $bomb.Url -AccessToken (ConvertTo-SecureString 'x' -AsPlainText -Force) -ApiVersion V2 @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowResponseTooLarge,*'
+        $bomb.BytesSent | Should -BeLessThan 1MB -Because 'the transfer itself was small'
+    }
+
+    It 'ECR answering 100 MB: EcrResponseTooLarge' {
+        $flood = New-TcpPeer -Mode Flood -FloodBytes $Hundred -FloodGzip
+        $Peers.Add($flood)
+        $r = Invoke-Sync { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $flood.Url -Credential $Aws -Force @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'EcrResponseTooLarge,*'
+        $flood.Requests | Should -Be 1
+    }
+}

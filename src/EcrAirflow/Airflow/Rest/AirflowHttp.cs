@@ -9,7 +9,7 @@ using EcrAirflow.Internal;
 
 namespace EcrAirflow.Airflow.Rest
 {
-    /// <summary>An answer from Airflow, read whole; the response itself is already disposed.</summary>
+    /// <summary>An answer from Airflow, read whole (at most HttpDefaults.MaxResponseBytes); the response itself is already disposed.</summary>
     internal sealed record AirflowReply(HttpMethod Method, Uri Uri, HttpStatusCode Status, string? Reason, string Body, Uri? Location)
     {
         public int Code => (int)Status;

@@ -72,11 +72,16 @@ namespace EcrAirflow.Aws
                 {
                     credentials = AWSCredentialsFactory.GetAWSCredentials(profile, chain);
                 }
+                catch (ProcessAWSCredentialException ex)
+                {
+                    throw CredentialProcessFailed(request, ex);
+                }
                 catch (Exception ex) when (ex is AmazonClientException || ex is InvalidOperationException || ex is ArgumentException)
                 {
+                    // Not the exception as inner: its message is quoted here only after redaction.
                     throw new EcrAirflowException("ProfileInvalid", FailureKind.InvalidData,
-                        $"The AWS profile '{request.ProfileName}' cannot provide credentials: {ex.Message}",
-                        "Check the profile's keys, role_arn/source_profile or sso_* settings.", ex)
+                        $"The AWS profile '{request.ProfileName}' cannot provide credentials: {Quote(ex, request)}",
+                        "Check the profile's keys, role_arn/source_profile or sso_* settings.")
                     { TargetObject = request.ProfileName };
                 }
 
@@ -91,9 +96,13 @@ namespace EcrAirflow.Aws
                     using var resolver = new DefaultAWSCredentialsIdentityResolver();
                     credentials = await resolver.ResolveIdentityAsync(null!, cancellationToken).ConfigureAwait(false);
                 }
-                catch (AmazonClientException ex)
+                catch (ProcessAWSCredentialException ex)
                 {
-                    throw NoCredentials(ex);
+                    throw CredentialProcessFailed(request, ex);
+                }
+                catch (AmazonClientException)
+                {
+                    throw NoCredentials(null);
                 }
 
                 description = "the default credential chain (" + credentials.GetType().Name + ")";
@@ -108,11 +117,15 @@ namespace EcrAirflow.Aws
             {
                 throw MapStsFailure(ex, "getting credentials from " + description);
             }
-            catch (AmazonClientException ex)
+            catch (ProcessAWSCredentialException ex)
+            {
+                throw CredentialProcessFailed(request, ex);
+            }
+            catch (Exception ex) when (ex is AmazonClientException || IsNetworkFailure(ex, cancellationToken))
             {
                 throw new EcrAirflowException("CredentialsUnavailable", FailureKind.SecurityError,
-                    $"AWS credentials from {description} could not be obtained: {ex.Message}",
-                    "For SSO profiles run 'aws sso login --profile <name>'; for roles check role_arn and source_profile; otherwise see the credential options in Get-Help Get-EcrDockerCredential.", ex);
+                    $"AWS credentials from {description} could not be obtained: {Quote(ex, request)}",
+                    "For SSO profiles run 'aws sso login --profile <name>'; for roles check role_arn and source_profile; otherwise see the credential options in Get-Help Get-EcrDockerCredential.");
             }
 
             if (resolved == null || string.IsNullOrEmpty(resolved.AccessKey))
@@ -158,11 +171,19 @@ namespace EcrAirflow.Aws
             {
                 throw MapStsFailure(ex, "assuming role " + request.RoleArn);
             }
+            catch (Exception ex) when (IsNetworkFailure(ex, cancellationToken))
+            {
+                var where = stsEndpoint == null ? "STS" : "STS at " + AwsEndpoints.Display(stsEndpoint);
+                throw new EcrAirflowException("StsConnectionFailed", FailureKind.ConnectionError,
+                    $"{where} could not be reached when assuming role {request.RoleArn}: {Quote(ex, request)}",
+                    "Check network access to STS from this machine (DNS, proxy, firewall), and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL when a private endpoint is meant.")
+                { TargetObject = request.RoleArn };
+            }
             catch (AmazonClientException ex)
             {
                 throw new EcrAirflowException("AssumeRoleFailed", FailureKind.ConnectionError,
-                    $"Assuming role {request.RoleArn} failed: {ex.Message}",
-                    "Check network access to STS (AWS_ENDPOINT_URL_STS for a private endpoint).", ex);
+                    $"Assuming role {request.RoleArn} failed: {Quote(ex, request)}",
+                    "Check network access to STS (AWS_ENDPOINT_URL_STS for a private endpoint).");
             }
 
             var c = response.Credentials;
@@ -195,6 +216,47 @@ namespace EcrAirflow.Aws
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// A credential_process that failed: the SDK's message quotes the process's stderr verbatim, and that
+        /// text may hold the process's own secrets, which we cannot know: quoted with every known secret and
+        /// anything that looks like a key or token masked, shortened, never as an inner exception.
+        /// </summary>
+        private static EcrAirflowException CredentialProcessFailed(AwsCredentialRequest request, Exception ex) => new EcrAirflowException(
+            "CredentialProcessFailed",
+            FailureKind.SecurityError,
+            $"The credential_process of AWS profile '{request.ProfileName ?? Environment.GetEnvironmentVariable("AWS_PROFILE") ?? "default"}' failed: {Quote(ex, request)}",
+            "Run the profile's credential_process command yourself to see its whole output, and fix what it reports (often: sign in again); key- and token-like text is masked here.")
+        { TargetObject = request.ProfileName };
+
+        /// <summary>An exception's message as it may be quoted: one line, known secrets and token-like text masked, at most 400 characters.</summary>
+        private static string Quote(Exception ex, AwsCredentialRequest request)
+        {
+            var redactor = new SecretRedactor();
+            redactor.Add(request.SecretAccessKey);
+            redactor.Add(request.SessionToken);
+            var text = redactor.RedactUnknown((ex.Message ?? string.Empty).Replace("\r", " ").Replace("\n", " ").Trim());
+            return text.Length > 400 ? text.Substring(0, 400) + "…" : text;
+        }
+
+        /// <summary>DNS, refused, reset or timed out: the SDK lets these through as .NET exceptions.</summary>
+        private static bool IsNetworkFailure(Exception ex, CancellationToken cancellationToken)
+        {
+            if (ex is OperationCanceledException)
+            {
+                return !cancellationToken.IsCancellationRequested; // a timeout, not Ctrl+C
+            }
+
+            for (var e = ex; e != null; e = e.InnerException)
+            {
+                if (e is System.Net.Http.HttpRequestException || e is System.Net.Sockets.SocketException || e is System.Net.WebException || e is System.IO.IOException)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static EcrAirflowException MapStsFailure(AmazonServiceException ex, string what)

@@ -84,6 +84,15 @@ Describe 'Bad input: <Name>' -ForEach @(
         Run = { Get-EcrDockerCredential -Region eu-west-1 -ProfileName 'no-such-profile-hardening' @Row } }
     @{ Name = 'an expired session token'; Id = 'EcrExpiredCredentials'; Category = 'SecurityError'
         Run = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $ExpiredEcr.Url -Credential $AwsKey -SessionToken $Token -Force @Row } }
+    @{ Name = 'STS refusing the connection (AWS_ENDPOINT_URL_STS on a closed port) with -RoleArn'; Id = 'StsConnectionFailed'; Category = 'ConnectionError'
+        Run = { $env:AWS_ENDPOINT_URL_STS = 'http://127.0.0.1:9'; Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' -Credential $AwsKey -RoleArn 'arn:aws:iam::123456789012:role/x' -Force @Row } }
+    @{ Name = 'a profile whose credential_process fails'; Id = 'CredentialProcessFailed'; Category = 'SecurityError'; NotOnWindows = $true
+        Run = { $script = Join-Path $Work 'creds.sh'
+            [IO.File]::WriteAllText($script, "#!/bin/sh`necho 'vault says: token expired' >&2`nexit 3`n"); [IO.File]::SetUnixFileMode($script, [IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+            $profiles = Join-Path $Work 'profiles'
+            [IO.File]::WriteAllText($profiles, "[broken]`ncredential_process = $script`n")
+            $script:FolderBefore = Get-FolderState $Work   # seeded files are part of "before"
+            Get-EcrDockerCredential -ProfileName broken -ProfileLocation $profiles -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' -Force @Row } }
     @{ Name = '-TimeoutSec 0'; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData'
         Run = { Get-EcrDockerCredential -Region eu-west-1 -TimeoutSec 0 -Credential $AwsKey @Row } }
 
@@ -136,6 +145,8 @@ Describe 'Bad input: <Name>' -ForEach @(
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Rest @Row } }
     @{ Name = '-AirflowCredential with -AccessToken'; Id = 'CredentialAndAccessToken'; Category = 'InvalidArgument'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr @Rest -AccessToken $Token @Row } }
+    @{ Name = '-AccessToken with a line break (no HTTP header can carry it)'; Id = 'InvalidAccessToken'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Rest -AirflowUrl $Emu.Url -AccessToken (ConvertTo-SecureString "eyJhbGciOi.x`r`nX-Injected: 1" -AsPlainText -Force) -ApiVersion V2 @Row } }
     @{ Name = '-MaximumRetryCount 11'; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr @Rest -MaximumRetryCount 11 @Row } }
 

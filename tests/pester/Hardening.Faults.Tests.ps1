@@ -133,6 +133,15 @@ Describe 'Faults with Airflow <AirflowVersion> (API <Api>)' -ForEach $Airflows {
         $r.Errors[0].Exception.Message | Should -Match 'without an access_token'
     }
 
+    It 'a token from /auth/token with a line break in it is AirflowUnexpectedResponse, never sent' -Skip:($Api -eq 'V1') {
+        $token = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 201 'Created' '{"access_token": "eyJhbGciOi.x\r\nX-Injected: 1"}')
+        $Peers.Add($token)
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_fault -Mode Rest -AirflowUrl $token.Url -AirflowCredential $AirflowCredential -ApiVersion V2 @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowUnexpectedResponse,*'
+        $r.Errors[0].Exception.Message | Should -Match 'header'
+        $token.Requests | Should -Be 1 -Because 'the bad token is never used'
+    }
+
     It 'reports partial success per connection, and keeps the refused connection''s old value' {
         $null = New-FakeCredential -Token 'b-before' | Sync-AirflowEcrConnection -ConnectionId ecr_b @Rest
         if ($Api -eq 'V1') {

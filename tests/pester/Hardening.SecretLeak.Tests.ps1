@@ -29,7 +29,9 @@ BeforeAll {
     $script:MotoEcrPassword = "$($Moto.accountId)-auth-token"
     $script:SessionToken = 'IQoJSessTok+/=Leak:EXPIRED'
     $script:AccessTokenText = 'eyJBearer+/=Leak.tok3n'
-    $script:AllSecrets = @($AirflowPassword, $WrongAirflowPassword, $EcrPassword, $MotoEcrPassword, $SessionToken, $AccessTokenText,
+    $script:CredentialProcessSecret = 'CredProcSecret+/=Leak:1x'
+    $script:StsUrlPassword = 'StsUrlPw+Leak9'
+    $script:AllSecrets = @($AirflowPassword, $WrongAirflowPassword, $EcrPassword, $MotoEcrPassword, $SessionToken, $AccessTokenText, $CredentialProcessSecret, $StsUrlPassword,
         $Moto.allowed.secretAccessKey, $Moto.denied.secretAccessKey, $Moto.admin.secretAccessKey)
 
     $script:Emulators = @{
@@ -45,7 +47,7 @@ BeforeAll {
 
     $script:EnvNames = 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
         'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_EC2_METADATA_DISABLED',
-        'GITHUB_ENV', 'TF_BUILD', 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_CONN_ECR_AUDIT', 'AIRFLOW_CONN_ECR_AUDIT_ENV'
+        'AWS_ENDPOINT_URL_STS', 'GITHUB_ENV', 'TF_BUILD', 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_CONN_ECR_AUDIT', 'AIRFLOW_CONN_ECR_AUDIT_ENV'
     $script:SavedEnv = @{}
     foreach ($n in $EnvNames) { $SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
 }
@@ -73,6 +75,17 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
         Script = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $MotoEndpoint -Credential $DeniedAws -Force @Audit } }
     @{ Name = 'Get-EcrDockerCredential with ECR unreachable'; ExpectedError = 'EcrConnectionFailed'
         Script = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' -Credential $AllowedAws -SessionToken $SessionTokenSecure -MaximumRetryCount 1 -Force @Audit } }
+
+    @{ Name = 'Get-EcrDockerCredential with a credential_process that prints a secret on stderr and fails'; ExpectedError = 'CredentialProcessFailed'; NotOnWindows = $true
+        Script = { $proc = Join-Path $Work 'creds.sh'
+            [IO.File]::WriteAllText($proc, "#!/bin/sh`necho 'vault: token $CredentialProcessSecret expired for AKIAIOSFODNN7EXAMPLE' >&2`nexit 1`n")
+            [IO.File]::SetUnixFileMode($proc, [IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+            $profiles = Join-Path $Work 'profiles'
+            [IO.File]::WriteAllText($profiles, "[leaky]`ncredential_process = $proc`n")
+            Get-EcrDockerCredential -ProfileName leaky -ProfileLocation $profiles -Region eu-west-1 -EndpointUrl $MotoEndpoint -Force @Audit } }
+    @{ Name = 'Get-EcrDockerCredential with user:password@ in AWS_ENDPOINT_URL_STS'; ExpectedError = 'InvalidEndpointUrl'
+        Script = { $env:AWS_ENDPOINT_URL_STS = "https://stsuser:$StsUrlPassword@127.0.0.1:9"
+            Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $MotoEndpoint -Credential $AllowedAws -RoleArn "arn:aws:iam::$($Moto.accountId):role/x" -Force @Audit } }
 
     # ---- Rest, Airflow 2 and 3 ----
     foreach ($v in 2, 3) {
@@ -168,7 +181,7 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
         Remove-TestFolder $script:Work
     }
 
-    It 'never shows a secret outside the channel meant for it' {
+    It 'never shows a secret outside the channel meant for it' -Skip:($NotOnWindows -and $IsWindows) {
         $tempBefore = Get-TempSnapshot
         $run = Invoke-Audited $Script
 

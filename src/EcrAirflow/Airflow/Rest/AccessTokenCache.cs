@@ -37,6 +37,28 @@ namespace EcrAirflow.Airflow.Rest
             return endpoint.Display + "\n" + userName + "\n" + hex;
         }
 
+        /// <summary>
+        /// Whether a bearer token can go into an Authorization header as it is: printable ASCII, no space, no
+        /// line break (HttpClient would throw a FormatException on a CR/LF, and a header injection is worse).
+        /// </summary>
+        public static bool IsHeaderSafe(string token)
+        {
+            if (token.Length == 0)
+            {
+                return false;
+            }
+
+            foreach (var c in token)
+            {
+                if (c < '!' || c > '~')
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         /// <summary>A cached token that has not expired yet (by its exp claim, when it is a JWT).</summary>
         public static string? Get(string key)
         {

@@ -20,6 +20,12 @@ namespace EcrAirflow.Airflow.Rest
             _options = options;
             _endpoint = AirflowEndpoint.Parse(options.AirflowUrl);
             _endpoint.EnsureSecretsMaySend(options.UserName != null || options.AccessToken != null, options.AllowUnencryptedAuthentication);
+            if (options.AccessToken != null && !AccessTokenCache.IsHeaderSafe(options.AccessToken))
+            {
+                throw new EcrAirflowException("InvalidAccessToken", FailureKind.InvalidArgument,
+                    "-AccessToken holds a line break, a space or a character outside printable ASCII, which no Authorization header can carry.",
+                    "Pass the bearer token exactly as issued (e.g. without the trailing newline of a file read with Get-Content -Raw).");
+            }
         }
 
         public string Mode => "Rest";

@@ -238,6 +238,13 @@ namespace EcrAirflow.Airflow.Rest
                 {
                     var token = t.GetString()!;
                     _http.Redactor.Add(token);
+                    if (!AccessTokenCache.IsHeaderSafe(token))
+                    {
+                        throw new EcrAirflowException(AirflowErrors.UnexpectedResponse, FailureKind.InvalidData,
+                            $"Airflow answered {reply.Request} with an access_token that holds a line break, a space or a character outside printable ASCII; no Authorization header can carry it, so it was not used.",
+                            "Check that -AirflowUrl is the Airflow 3 API server itself, not a proxy that rewrites its answers.");
+                    }
+
                     return token;
                 }
             }

@@ -79,7 +79,8 @@ namespace EcrAirflow.Aws
                 IsTransient).ConfigureAwait(false);
 
             var text = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            var requestId = Header(response, "x-amzn-RequestId") ?? Header(response, "x-amz-request-id");
+            var rawRequestId = Header(response, "x-amzn-RequestId") ?? Header(response, "x-amz-request-id");
+            var requestId = rawRequestId == null ? null : call.Redactor.Redact(rawRequestId); // the server's text, quoted in messages
             var status = (int)response.StatusCode;
             log.Verbose($"{_service.DisplayName} answered HTTP {status}{(requestId != null ? ", request id " + requestId : string.Empty)}.");
             var reply = AwsErrors.Reply(status, text, Header(response, "x-amzn-ErrorType"), requestId);

@@ -27,5 +27,31 @@ namespace EcrAirflow.Tests
             Assert.DoesNotContain("eyJhbGciOiJIUzI1NiJ9", text, StringComparison.Ordinal);
             Assert.StartsWith("bad token ", text, StringComparison.Ordinal);
         }
+
+        [Fact]
+        public void A_secret_inside_longer_base64_is_masked_at_every_alignment()
+        {
+            var redactor = new SecretRedactor(new[] { "EcrPw+/=Leak:7Qz" });
+            foreach (var prefix in new[] { "", "x", "xy", "{\"password\": \"" })
+            {
+                var echo = Convert.ToBase64String(Encoding.UTF8.GetBytes(prefix + "EcrPw+/=Leak:7Qz" + "\"}"));
+                var core = SecretForms.Base64Cores("EcrPw+/=Leak:7Qz").ToList();
+                Assert.Equal(3, core.Count);
+                Assert.DoesNotContain(core, c => redactor.Redact(echo).Contains(c, StringComparison.Ordinal));
+            }
+        }
+
+        [Fact]
+        public void Fragments_of_a_long_token_as_SQLAlchemy_prints_them_are_masked()
+        {
+            var token = string.Concat(Enumerable.Range(0, 120).Select(i => "T" + (i * 7919 % 65536).ToString("x4") + "+/="));
+            var redactor = new SecretRedactor();
+            redactor.AddPair("AWS", token);
+            var printed = "[parameters: ('ecr', 'docker', 'AWS', '" + token.Substring(0, 149) + " ... (" + (token.Length - 298) + " characters truncated) ... " + token.Substring(token.Length - 149) + "')]";
+            var shown = redactor.Redact(printed);
+            Assert.DoesNotContain(token.Substring(0, 20), shown, StringComparison.Ordinal);
+            Assert.DoesNotContain(token.Substring(token.Length - 20), shown, StringComparison.Ordinal);
+            Assert.Contains("characters truncated", shown, StringComparison.Ordinal);
+        }
     }
 }

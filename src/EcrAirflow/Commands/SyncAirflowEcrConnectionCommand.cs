@@ -233,6 +233,10 @@ namespace EcrAirflow.Commands
                 ThrowTerminatingError(ToErrorRecord(ex));
                 return;
             }
+            finally
+            {
+                _batch.Clear(); // the connections (and their passwords) are not kept past the write
+            }
 
             foreach (var result in outcome.Written)
             {
@@ -316,8 +320,8 @@ namespace EcrAirflow.Commands
             {
                 AirflowUrl = AirflowUrl,
                 UserName = AirflowCredential?.UserName,
-                Password = AirflowCredential?.GetNetworkCredential().Password,
-                AccessToken = AccessToken == null ? null : new NetworkCredential(string.Empty, AccessToken).Password,
+                Password = AirflowCredential?.Password,
+                AccessToken = AccessToken,
                 SkipCertificateCheck = SkipCertificateCheck,
                 AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
                 WorkingDirectory = ResolveFileSystemPath(WorkingDirectory),

@@ -112,12 +112,12 @@ namespace EcrAirflow.Tests.Rest
         [Fact]
         public void The_Rest_target_refuses_before_any_request()
         {
-            var options = new SyncOptions(SyncMode.Rest) { AirflowUrl = new Uri("http://airflow.invalid"), UserName = "admin", Password = "pw-secret", ApiVersion = AirflowApiVersion.V2 };
+            var options = new SyncOptions(SyncMode.Rest) { AirflowUrl = new Uri("http://airflow.invalid"), UserName = "admin", Password = DockerConnection.Secure("pw-secret"), ApiVersion = AirflowApiVersion.V2 };
             var ex = Assert.Throws<EcrAirflowException>(() => SyncModes.Get(SyncMode.Rest).CreateTarget(options));
             Assert.Equal("UnencryptedAuthenticationRefused", ex.ErrorId);
             Kit.NoSecretIn(Kit.Describe(ex), "pw-secret");
 
-            options.AccessToken = "tok-secret";
+            options.AccessToken = DockerConnection.Secure("tok-secret");
             options.UserName = null;
             options.Password = null;
             Assert.Equal("UnencryptedAuthenticationRefused", Assert.Throws<EcrAirflowException>(() => SyncModes.Get(SyncMode.Rest).CreateTarget(options)).ErrorId);

@@ -20,7 +20,7 @@ namespace EcrAirflow.Airflow.Rest
             _options = options;
             _endpoint = AirflowEndpoint.Parse(options.AirflowUrl);
             _endpoint.EnsureSecretsMaySend(options.UserName != null || options.AccessToken != null, options.AllowUnencryptedAuthentication);
-            if (options.AccessToken != null && !AccessTokenCache.IsHeaderSafe(options.AccessToken))
+            if (options.AccessToken != null && !AccessTokenCache.IsHeaderSafe(SecureText.Reveal(options.AccessToken)))
             {
                 throw new EcrAirflowException("InvalidAccessToken", FailureKind.InvalidArgument,
                     "-AccessToken holds a line break, a space or a character outside printable ASCII, which no Authorization header can carry.",
@@ -39,10 +39,10 @@ namespace EcrAirflow.Airflow.Rest
             var redactor = new SecretRedactor();
             if (_options.UserName != null)
             {
-                redactor.AddPair(_options.UserName, _options.Password);
+                redactor.AddPair(_options.UserName, _options.Password == null ? null : SecureText.Reveal(_options.Password));
             }
 
-            redactor.Add(_options.AccessToken);
+            redactor.Add(_options.AccessToken == null ? null : SecureText.Reveal(_options.AccessToken));
             foreach (var connection in connections)
             {
                 redactor.AddPair(connection.Login, connection.RevealPassword());

@@ -88,13 +88,20 @@ namespace EcrAirflow.Airflow.Rest
         {
             if (options.AccessToken != null)
             {
-                return new AuthenticationHeaderValue("Bearer", options.AccessToken);
+                return new AuthenticationHeaderValue("Bearer", SecureText.Reveal(options.AccessToken));
             }
 
             if (options.UserName != null)
             {
-                var pair = Encoding.UTF8.GetBytes(options.UserName + ":" + (options.Password ?? ""));
-                return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(pair));
+                var pair = Encoding.UTF8.GetBytes(options.UserName + ":" + (options.Password == null ? "" : SecureText.Reveal(options.Password)));
+                try
+                {
+                    return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(pair));
+                }
+                finally
+                {
+                    Array.Clear(pair, 0, pair.Length);
+                }
             }
 
             return null; // Airflow 2 with the default (no-auth) backend
@@ -103,6 +110,18 @@ namespace EcrAirflow.Airflow.Rest
         private async Task<SyncAction> UpsertAsync(DockerConnection connection, IOperationLog log, CancellationToken cancellationToken)
         {
             var body = ConnectionJson.RestV1(connection);
+            try
+            {
+                return await UpsertAsync(connection, body, log, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Array.Clear(body, 0, body.Length); // the body holds the ECR password: not kept past its requests
+            }
+        }
+
+        private async Task<SyncAction> UpsertAsync(DockerConnection connection, byte[] body, IOperationLog log, CancellationToken cancellationToken)
+        {
             var itemPath = "api/v1/connections/" + AirflowEndpoint.Segment(connection.ConnectionId);
             var what = $"writing connection '{connection.ConnectionId}'";
             var patch = new HttpMethod("PATCH"); // HttpMethod.Patch does not exist on netstandard2.0

@@ -4,6 +4,11 @@
 # no file created or changed in the test folder, no import file left in the temp folder, no AIRFLOW_CONN_*
 # variable set, no connection stored by the stand-in CLI.
 
+BeforeDiscovery {
+    # Rows about another user's files hand them to an unprivileged account, which needs root (chown).
+    $script:CanChown = -not $IsWindows -and (id -u) -eq '0' -and [bool](getent passwd nobody)
+}
+
 BeforeAll {
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
     . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
@@ -21,6 +26,7 @@ BeforeAll {
         'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_STS', 'AWS_EC2_METADATA_DISABLED',
         'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN',
         'AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT', 'GITHUB_ENV', 'TF_BUILD', 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_STANDIN_VERSION'
+    $script:Other = 'nobody'   # the unprivileged account of the rows about another user's files (RootOnly)
     $script:SavedEnv = @{}
     foreach ($n in $EnvNames) { $SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
 
@@ -174,6 +180,16 @@ Describe 'Bad input: <Name>' -ForEach @(
     @{ Name = 'a -WorkingDirectory that does not exist'; Id = 'WorkingDirectoryNotFound'; Category = 'ObjectNotFound'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WorkingDirectory (Join-Path $Work 'missing') @Row } }
 
+    @{ Name = 'a -WorkingDirectory that belongs to another user'; Id = 'WorkingDirectoryNotTrusted'; Category = 'SecurityError'; RootOnly = $true
+        Run = { $d = New-Item -ItemType Directory (Join-Path $Work 'theirs'); chown $Other $d.FullName; Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WorkingDirectory $d.FullName @Row } }
+    @{ Name = 'a -WorkingDirectory every user can write to, without the sticky bit (0777)'; Id = 'WorkingDirectoryNotTrusted'; Category = 'SecurityError'; NotOnWindows = $true
+        Run = { $d = New-Item -ItemType Directory (Join-Path $Work 'open'); [IO.File]::SetUnixFileMode($d.FullName, [IO.UnixFileMode]511); Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WorkingDirectory $d.FullName @Row } }
+    @{ Name = 'a -WorkingDirectory of ours inside a folder of another user'; Id = 'WorkingDirectoryNotTrusted'; Category = 'SecurityError'; RootOnly = $true
+        Run = { $p = New-Item -ItemType Directory (Join-Path $Work 'their-parent'); $d = New-Item -ItemType Directory (Join-Path $p.FullName 'mine'); chown $Other $p.FullName; Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WorkingDirectory $d.FullName @Row } }
+
     # ---- EnvironmentVariable ----
     @{ Name = '-Path with -Scope'; Id = 'PathAndScopeTogether'; Category = 'InvalidArgument'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Scope Process -Path (Join-Path $Work '.env') @Row } }
@@ -183,7 +199,7 @@ Describe 'Bad input: <Name>' -ForEach @(
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Scope Machine @Row } }
     @{ Name = 'a dotenv file in a missing folder'; Id = 'DotEnvFolderNotFound'; Category = 'ObjectNotFound'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path (Join-Path $Work 'missing/.env') @Row } }
-    @{ Name = 'a dotenv path that is a folder (unreadable as a file)'; Id = 'DotEnvWriteFailed'; Category = 'WriteError'
+    @{ Name = 'a dotenv path that is a folder (unreadable as a file)'; Id = 'DotEnvNotRegularFile'; Category = 'InvalidArgument'
         Run = { $null = New-Item -ItemType Directory (Join-Path $Work 'dir.env'); Sync-Seeded { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path (Join-Path $Work 'dir.env') @Row } } }
     @{ Name = 'a read-only dotenv file'; Id = 'DotEnvReadOnly'; Category = 'PermissionDenied'
         Run = { $f = Join-Path $Work 'ro.env'; [IO.File]::WriteAllText($f, "A=1`n"); Set-ItemProperty $f IsReadOnly $true
@@ -195,6 +211,40 @@ Describe 'Bad input: <Name>' -ForEach @(
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId 'straße' -Mode EnvironmentVariable -Path (Join-Path $Work '.env') @Row } }
     @{ Name = 'a connection id with a dotless i for a variable'; Id = 'VariableNameNotAscii'; Category = 'InvalidArgument'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId 'ecr_ı' -Mode EnvironmentVariable -CiSystem None @Row } }
+    @{ Name = 'a dotenv file that belongs to another user'; Id = 'DotEnvOwnedByOtherUser'; Category = 'SecurityError'; RootOnly = $true
+        Run = { $f = Join-Path $Work 'theirs.env'; [IO.File]::WriteAllText($f, "A=1`n"); chown $Other $f; Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } }
+    @{ Name = 'a dotenv file that others may write but its owner may not (0464)'; Id = 'DotEnvReadOnly'; Category = 'PermissionDenied'; NotOnWindows = $true
+        Run = { $f = Join-Path $Work 'odd.env'; [IO.File]::WriteAllText($f, "A=1`n"); [IO.File]::SetUnixFileMode($f, [IO.UnixFileMode]308); Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } }
+    @{ Name = 'a dotenv path that is a FIFO (a read would hang)'; Id = 'DotEnvNotRegularFile'; Category = 'InvalidArgument'; NotOnWindows = $true
+        Run = { $f = Join-Path $Work 'fifo.env'; mkfifo $f; Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } }
+    @{ Name = 'a dotenv link to /dev/zero (a read would never end)'; Id = 'DotEnvNotRegularFile'; Category = 'InvalidArgument'; NotOnWindows = $true
+        Run = { $f = Join-Path $Work 'zero.env'; $null = New-Item -ItemType SymbolicLink -Path $f -Target '/dev/zero'; Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } }
+    @{ Name = 'a dangling dotenv link into another folder (no file may be created there)'; Id = 'DotEnvLinkNotFollowed'; Category = 'SecurityError'; NotOnWindows = $true
+        Run = { $other = New-Item -ItemType Directory (Join-Path $Work 'elsewhere'); $f = Join-Path $Work '.env'
+            $null = New-Item -ItemType SymbolicLink -Path $f -Target (Join-Path $other.FullName 'planted.env'); Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } }
+    @{ Name = 'a dotenv link in a folder every user can write to'; Id = 'DotEnvLinkNotFollowed'; Category = 'SecurityError'; NotOnWindows = $true
+        Run = { $open = New-Item -ItemType Directory (Join-Path $Work 'open'); $real = Join-Path $Work 'real.env'; [IO.File]::WriteAllText($real, "A=1`n")
+            $f = Join-Path $open.FullName '.env'; $null = New-Item -ItemType SymbolicLink -Path $f -Target $real; [IO.File]::SetUnixFileMode($open.FullName, [IO.UnixFileMode]511); Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } }
+    @{ Name = 'a dotenv link that belongs to another user'; Id = 'DotEnvLinkNotFollowed'; Category = 'SecurityError'; RootOnly = $true
+        Run = { $real = Join-Path $Work 'real.env'; [IO.File]::WriteAllText($real, "A=1`n"); $f = Join-Path $Work '.env'
+            $null = New-Item -ItemType SymbolicLink -Path $f -Target $real; chown -h $Other $f; Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } }
+    @{ Name = 'a GITHUB_ENV that is a FIFO (the step would hang)'; Id = 'GitHubEnvUnsafe'; Category = 'SecurityError'; NotOnWindows = $true
+        Run = { $env:GITHUB_ENV = Join-Path $Work 'github_env'; mkfifo $env:GITHUB_ENV; Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable @Row } }
+    @{ Name = 'a GITHUB_ENV that is a dangling link into another folder'; Id = 'GitHubEnvUnsafe'; Category = 'SecurityError'; NotOnWindows = $true
+        Run = { $other = New-Item -ItemType Directory (Join-Path $Work 'elsewhere'); $env:GITHUB_ENV = Join-Path $Work 'github_env'
+            $null = New-Item -ItemType SymbolicLink -Path $env:GITHUB_ENV -Target (Join-Path $other.FullName 'planted'); Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable @Row } }
+    @{ Name = 'a GITHUB_ENV that belongs to another user'; Id = 'GitHubEnvUnsafe'; Category = 'SecurityError'; RootOnly = $true
+        Run = { $env:GITHUB_ENV = Join-Path $Work 'github_env'; [IO.File]::WriteAllText($env:GITHUB_ENV, ''); chown $Other $env:GITHUB_ENV; Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable @Row } }
     @{ Name = '-CiSystem GitHubActions without GITHUB_ENV'; Id = 'GitHubEnvNotSet'; Category = 'InvalidOperation'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem GitHubActions @Row } }
     @{ Name = 'a value Azure Pipelines would decode'; Id = 'AzurePipelinesValueNotRepresentable'; Category = 'InvalidData'
@@ -209,8 +259,10 @@ Describe 'Bad input: <Name>' -ForEach @(
         $env:AIRFLOW_STANDIN_HOME = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-hard-standin-" + [guid]::NewGuid().ToString('n').Substring(0, 12))
         $script:Rest = @{ Mode = 'Rest'; AirflowUrl = $Emu.Url; AirflowCredential = $AirflowCredential; ApiVersion = 'V2' }
         Clear-EmulatorState -Url $Emu.Url
-        # Files a row seeds itself are part of "before": Sync-Seeded snapshots after seeding.
+        # Files a row seeds itself are part of "before": Sync-Seeded snapshots after seeding (Set-Seeded too,
+        # for rows whose error is non-terminating and must land in the row's -ErrorVariable).
         function script:Sync-Seeded([scriptblock] $Command) { $script:FolderBefore = Get-FolderState $Work; . $Command }
+        function script:Set-Seeded { $script:FolderBefore = Get-FolderState $Work }
     }
 
     AfterEach {
@@ -218,7 +270,7 @@ Describe 'Bad input: <Name>' -ForEach @(
         Remove-TestFolder $env:AIRFLOW_STANDIN_HOME
     }
 
-    It 'fails with its documented id and category, no stack trace, and writes nothing' -Skip:($NotOnWindows -and $IsWindows) {
+    It 'fails with its documented id and category, no stack trace, and writes nothing' -Skip:(($NotOnWindows -and $IsWindows) -or ($RootOnly -and -not $CanChown)) {
         $Row = @{ ErrorVariable = 'rowErrors'; ErrorAction = 'SilentlyContinue' }
         $rowErrors = $null
         $script:FolderBefore = Get-FolderState $Work

@@ -163,9 +163,12 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
                 }
             }
 
+            // $GITHUB_ENV is checked before anything is written, like the values above.
+            var githubEnv = _ci == CiSystem.GitHubActions ? GitHubActionsCommands.CheckEnvFile(_readVariable("GITHUB_ENV")!) : null;
+
             Mask(items);
             WriteTarget(items, log);
-            WriteCi(items, log);
+            WriteCi(items, githubEnv, log);
 
             foreach (var item in items)
             {
@@ -229,7 +232,7 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
                 IDictionary<string, SyncAction> actions;
                 try
                 {
-                    actions = DotEnvFile.Update(_path, items.Select(i => new KeyValuePair<string, string>(i.Name, i.Value)).ToList());
+                    actions = DotEnvFile.Update(_path, items.Select(i => new KeyValuePair<string, string>(i.Name, i.Value)).ToList(), log);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
@@ -284,7 +287,7 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
             }
         }
 
-        private void WriteCi(List<Item> items, IOperationLog log)
+        private void WriteCi(List<Item> items, string? githubEnv, IOperationLog log)
         {
             var ready = items.Where(i => i.Failure == null).ToList();
             if (_ci == CiSystem.None || ready.Count == 0)
@@ -304,7 +307,7 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
                 return;
             }
 
-            var file = _readVariable("GITHUB_ENV")!;
+            var file = githubEnv ?? _readVariable("GITHUB_ENV")!;
             var text = string.Concat(ready.Select(i =>
             {
                 string delimiter;

@@ -165,3 +165,54 @@ Describe 'As another (unprivileged) user: "read-only" means this user cannot wri
         Invoke-AsOther $body | Should -Be 'Upserted'
     }
 }
+
+Describe 'Cli: SIGTERM and SIGHUP clean up as Ctrl+C does' -Skip:$IsWindows {
+    BeforeAll {
+        $script:Pwsh = @(Get-PwshCommandLine)
+    }
+    BeforeEach {
+        $script:Work = New-TestFolder 'files-signal'
+        $script:StandinHome = Join-Path $Work 'standin'
+        $null = New-Item -ItemType Directory $StandinHome
+        $script:Child = $null
+        $script:CliPid = $null
+    }
+    AfterEach {
+        # Only what this test started, by its id: the child pwsh, and the stand-in CLI it ran.
+        if ($Child -and -not $Child.HasExited) { $Child.Kill() }
+        if ($CliPid) { Get-Process -Id $CliPid -ErrorAction SilentlyContinue | ForEach-Object { $_.Kill() } }
+        Remove-TestFolder $Work
+    }
+
+    It 'on <Signal> the import file is removed and the CLI is stopped' -ForEach @(@{ Signal = 'TERM' }, @{ Signal = 'HUP' }) {
+        $script = Join-Path $Work 'sync.ps1'
+        @"
+Import-Module '$env:ECRAIRFLOW_TEST_MODULE'
+[pscustomobject]@{ Registry = 'r.example.com'; UserName = 'AWS'; Password = 'signal-token' } |
+    Sync-AirflowEcrConnection -ConnectionId ecr_sig -Mode Cli -AirflowCommand env, 'AIRFLOW_STANDIN_HOME=$StandinHome', 'AIRFLOW_STANDIN_SLEEP=60', '$StandIn' -WorkingDirectory '$Work'
+"@ | Set-Content -LiteralPath $script
+        # The pwsh process itself (dotnet + pwsh.dll, no launcher in between), so the signal reaches it.
+        $psi = [Diagnostics.ProcessStartInfo]::new($Pwsh[0])
+        foreach ($a in @($Pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $script)) { $psi.ArgumentList.Add($a) }
+        $psi.UseShellExecute = $false
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $script:Child = [Diagnostics.Process]::Start($psi)
+        $null = $Child.StandardOutput.ReadToEndAsync(); $null = $Child.StandardError.ReadToEndAsync()
+
+        # Wait until the CLI runs (it records its pid) with the import file in place.
+        $calls = Join-Path $StandinHome 'calls.jsonl'
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (-not (Test-Path $calls) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        Test-Path $calls | Should -BeTrue -Because 'the CLI started'
+        $script:CliPid = (Get-Content -LiteralPath $calls -Raw | ConvertFrom-Json).pid
+        @(Get-ChildItem -LiteralPath $Work -Filter 'ecrairflow-*.json').Count | Should -Be 1
+
+        kill "-$Signal" $Child.Id
+        $Child.WaitForExit(20000) | Should -BeTrue -Because 'the process still ends after a termination signal'
+        @(Get-ChildItem -LiteralPath $Work -Filter 'ecrairflow-*.json') | Should -BeNullOrEmpty -Because 'the file with the token is removed'
+        $deadline = [DateTime]::UtcNow.AddSeconds(5)
+        while ((Get-Process -Id $CliPid -ErrorAction SilentlyContinue) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        Get-Process -Id $CliPid -ErrorAction SilentlyContinue | Should -BeNullOrEmpty -Because 'the child CLI is stopped'
+    }
+}

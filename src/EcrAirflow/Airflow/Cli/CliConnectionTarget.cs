@@ -14,7 +14,7 @@ namespace EcrAirflow.Airflow.Cli
     /// Writes the whole batch with one `&lt;prefix&gt; connections import FILE --overwrite` (Airflow ≥ 2.6):
     /// an upsert, so there is no moment without the connection, and one CLI start-up instead of a
     /// delete and an add per connection. The tokens travel in an owner-only JSON file, never on a
-    /// command line; the file is deleted whatever happens, Ctrl+C included.
+    /// command line; the file is deleted whatever happens, Ctrl+C, SIGTERM, SIGHUP and a closed console included.
     /// </summary>
     internal sealed class CliConnectionTarget : IConnectionTarget
     {
@@ -66,6 +66,10 @@ namespace EcrAirflow.Airflow.Cli
             var created = false;
             UnixFileStatus? written = null;
             var replaced = false;
+
+            // SIGTERM, SIGHUP or a closed console while the file exists: the same cleanup as Ctrl+C.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var guard = TerminationGuard.Register(stop);
             try
             {
                 written = WriteImportFile(file, connections, () => created = true);
@@ -77,11 +81,20 @@ namespace EcrAirflow.Airflow.Cli
 
                 log.Verbose($"Running: {CliCommandLine.Display(argv)} ({connections.Count} connection(s): {string.Join(", ", connections.Select(c => c.ConnectionId))})");
                 log.Progress("Sync-AirflowEcrConnection", $"Waiting for the Airflow CLI ({Target})", -1);
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
                 timeout.CancelAfter(_timeout);
                 try
                 {
                     run = await CliProcessRunner.RunAsync(argv, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (guard.Signaled && !cancellationToken.IsCancellationRequested)
+                {
+                    // Stopped by a termination signal; the file is removed below, then the process ends.
+                    throw new EcrAirflowException(
+                        "AirflowCliStopped",
+                        FailureKind.OperationStopped,
+                        $"The Airflow CLI ({Target}) was stopped because this process received {guard.SignalName}; the connections file was removed, and the connections may or may not have been imported.",
+                        "Run the command again when the session is not being shut down.");
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -110,6 +123,8 @@ namespace EcrAirflow.Airflow.Cli
                 {
                     log.Warning($"Could not delete the connections file '{file}', which holds registry tokens. Delete it by hand.");
                 }
+
+                guard.CleanedUp(); // a signal handler waiting for this lets the process end now
             }
 
             if (replaced)

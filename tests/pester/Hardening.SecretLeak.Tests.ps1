@@ -86,6 +86,11 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
             $profiles = Join-Path $Work 'profiles'
             [IO.File]::WriteAllText($profiles, "[leaky]`ncredential_process = $proc`n")
             Get-EcrDockerCredential -ProfileName leaky -ProfileLocation $profiles -Region eu-west-1 -EndpointUrl $MotoEndpoint -Force @Audit } }
+    @{ Name = 'Get-EcrDockerCredential with user:password@ in -EndpointUrl'; ExpectedError = 'InvalidEndpointUrl'
+        Script = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl ($MotoEndpoint -replace '//', "//ecruser:$StsUrlPassword@") -Credential $AllowedAws -Force @Audit } }
+    @{ Name = 'Get-EcrDockerCredential with user:password@ in AWS_ENDPOINT_URL_ECR'; ExpectedError = 'InvalidEndpointUrl'
+        Script = { $env:AWS_ENDPOINT_URL_ECR = $MotoEndpoint -replace '//', "//ecruser:$StsUrlPassword@"
+            Get-EcrDockerCredential -Region eu-west-1 -Credential $AllowedAws -Force @Audit } }
     @{ Name = 'Get-EcrDockerCredential with user:password@ in AWS_ENDPOINT_URL_STS'; ExpectedError = 'InvalidEndpointUrl'
         Script = { $env:AWS_ENDPOINT_URL_STS = "https://stsuser:$StsUrlPassword@127.0.0.1:9"
             Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $MotoEndpoint -Credential $AllowedAws -RoleArn "arn:aws:iam::$($Moto.accountId):role/x" -Force @Audit } }

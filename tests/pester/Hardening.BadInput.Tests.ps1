@@ -242,9 +242,6 @@ Describe 'Bad input: <Name>' -ForEach @(
         Run = { $other = New-Item -ItemType Directory (Join-Path $Work 'elsewhere'); $env:GITHUB_ENV = Join-Path $Work 'github_env'
             $null = New-Item -ItemType SymbolicLink -Path $env:GITHUB_ENV -Target (Join-Path $other.FullName 'planted'); Set-Seeded
             New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable @Row } }
-    @{ Name = 'a GITHUB_ENV that belongs to another user'; Id = 'GitHubEnvUnsafe'; Category = 'SecurityError'; RootOnly = $true
-        Run = { $env:GITHUB_ENV = Join-Path $Work 'github_env'; [IO.File]::WriteAllText($env:GITHUB_ENV, ''); chown $Other $env:GITHUB_ENV; Set-Seeded
-            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable @Row } }
     @{ Name = '-CiSystem GitHubActions without GITHUB_ENV'; Id = 'GitHubEnvNotSet'; Category = 'InvalidOperation'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem GitHubActions @Row } }
     @{ Name = 'a value Azure Pipelines would decode'; Id = 'AzurePipelinesValueNotRepresentable'; Category = 'InvalidData'

@@ -158,11 +158,33 @@ Describe 'As another (unprivileged) user: "read-only" means this user cannot wri
         [IO.File]::ReadAllText($path) | Should -Match 'AIRFLOW_CONN_ECR='
     }
 
+    It "a GITHUB_ENV that belongs to root, writable by all, is GitHubEnvUnsafe: another user's file gets no token" {
+        $path = Join-Path $Dir 'github_env'
+        [IO.File]::WriteAllText($path, ''); [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]438)
+        $body = "`$env:GITHUB_ENV = '$path'; try { [pscustomobject]@{ Registry = 'r.example.com'; UserName = 'AWS'; Password = 'other-token' } | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable | Out-Null; 'WRITTEN' } catch { `$_.FullyQualifiedErrorId.Split(',')[0] }"
+        Invoke-AsOther $body | Should -Match 'GitHubEnvUnsafe'
+        [IO.File]::ReadAllText($path) | Should -BeExactly ''
+    }
+
     It 'Cli mode in its own temp folder works, with the inode check' {
         $standinHome = Join-Path $Dir 'standin'
         $null = New-Item -ItemType Directory $standinHome; chown $OtherUser $standinHome
         $body = "[pscustomobject]@{ Registry = 'r.example.com'; UserName = 'AWS'; Password = 'other-token' } | Sync-AirflowEcrConnection -ConnectionId ecr_other -Mode Cli -AirflowCommand env, 'AIRFLOW_STANDIN_HOME=$standinHome', '$StandIn' -WorkingDirectory '$Dir' | ForEach-Object Action"
         Invoke-AsOther $body | Should -Be 'Upserted'
+    }
+}
+
+Describe 'GITHUB_ENV of another user, as root: a container job' -Skip:(-not $HasOther) {
+    BeforeEach { $script:Work = New-TestFolder 'files-gh' }
+    AfterEach { Set-TestEnv GITHUB_ENV $null; Set-TestEnv AIRFLOW_CONN_ECR_GH $null; Remove-TestFolder $Work }
+
+    It "is appended to (steps in a job container run as root; the file is the runner user's)" {
+        $path = Join-Path $Work 'github_env'
+        [IO.File]::WriteAllText($path, ''); chown $OtherUser $path
+        $env:GITHUB_ENV = $path
+        $r = New-FakeCredential -Token 'container-token' | Sync-AirflowEcrConnection -ConnectionId ecr_gh -Mode EnvironmentVariable
+        $r.ConnectionId | Should -Be 'ecr_gh'
+        [IO.File]::ReadAllText($path) | Should -Match '^AIRFLOW_CONN_ECR_GH<<ghadelimiter_'
     }
 }
 

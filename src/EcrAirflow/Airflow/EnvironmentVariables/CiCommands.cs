@@ -32,14 +32,18 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
         /// <summary>
         /// The file GITHUB_ENV names, checked before anything is written (<see cref="Internal.FileTrust.ResolveFileToEdit"/>):
         /// a FIFO would hang the step, a device never ends, a dangling link would create a file in another folder,
-        /// and a file or link of another user is theirs to read. Returns the file to append to. A folder, or a file
-        /// this user cannot write, is left to the append to fail (GitHubEnvWriteFailed).
+        /// and a file or link of another user is theirs to read (except for root, whose container-job steps append
+        /// to the runner user's file). Returns the file to append to. A folder, or a file this user cannot write,
+        /// is left to the append to fail (GitHubEnvWriteFailed).
         /// </summary>
         public static string CheckEnvFile(string path)
         {
             var target = Internal.FileTrust.ResolveFileToEdit(path);
             var isFolder = target.Status is Internal.UnixFileStatus s && s.IsDirectory || !Internal.UnixFile.Supported && Directory.Exists(target.Path);
-            if (target.Refusal != null && target.Rule != "ReadOnly" && !isFolder)
+
+            // In a container job the steps run as root and the file belongs to the runner's user, by design.
+            var rootInContainerJob = target.Rule == "NotOwned" && IsRoot();
+            if (target.Refusal != null && target.Rule != "ReadOnly" && !isFolder && !rootInContainerJob)
             {
                 throw new EcrAirflowException("GitHubEnvUnsafe", FailureKind.SecurityError,
                     $"The GitHub Actions environment file '{path}' (GITHUB_ENV) was not used: {target.Refusal}. Nothing was written.",
@@ -48,6 +52,15 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
             }
 
             return target.Path;
+        }
+
+        private static bool IsRoot()
+        {
+#if NET8_0_OR_GREATER
+            return Internal.UnixFile.Supported && Internal.UnixFile.EffectiveUserId == 0;
+#else
+            return false;
+#endif
         }
 
         /// <summary>Appends to the environment file, starting on a new line if the file does not end with one.</summary>

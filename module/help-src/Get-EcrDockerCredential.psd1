@@ -23,6 +23,7 @@ Tokens are cached for the PowerShell session and reused until half their lifetim
         EndpointUrl          = 'A custom ECR API endpoint: a VPC interface endpoint or a local emulator. Cannot be combined with -UseFipsEndpoint or -UseDualStackEndpoint.'
         UseFipsEndpoint      = 'Uses the FIPS endpoint api.ecr-fips.<region>.amazonaws.com. Defaults to AWS_USE_FIPS_ENDPOINT.'
         UseDualStackEndpoint = 'Uses the dual-stack (IPv6) endpoint ecr.<region>.api.aws. Defaults to AWS_USE_DUALSTACK_ENDPOINT.'
+        AllowUnencryptedAuthentication = 'Allows a custom http:// endpoint (-EndpointUrl, AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_STS) on a host that is not loopback. ECR answers with the registry token and STS with temporary keys, which would cross the network in clear text; without it such an endpoint is refused (UnencryptedAuthenticationRefused). Loopback (localhost, 127.0.0.0/8, ::1) is always allowed.'
         Force                = 'Ignores the session cache and always asks ECR for a new token.'
         TimeoutSec           = 'How long one HTTP attempt may take, in seconds (default 30).'
         MaximumRetryCount    = 'How many times throttling, server errors and network failures are retried, with exponential backoff and jitter (default 3).'

@@ -33,7 +33,7 @@ Credentials are collected from the pipeline and written together when the pipeli
         TimeoutSec                     = 'Rest: how long one HTTP attempt may take, in seconds. Cli: how long the Airflow CLI may run before it is stopped, so a hung docker exec cannot block a scheduled job.'
         MaximumRetryCount              = 'How many times 429, 5xx and network failures are retried, with backoff and jitter, honouring Retry-After.'
         SkipCertificateCheck           = 'Accepts any TLS certificate (test servers only).'
-        AllowUnencryptedAuthentication = 'Allows sending credentials over plain http:// to a host that is not loopback.'
+        AllowUnencryptedAuthentication = 'Allows plain http:// to a host that is not loopback. Every write carries the ECR password in its body (and the Airflow credential in its headers), so without it such an -AirflowUrl (or a custom AWS endpoint of an AWS-backed mode) is refused before any request (UnencryptedAuthenticationRefused). Loopback (localhost, 127.0.0.0/8, ::1) is always allowed.'
         AirflowCommand                 = 'The command that reaches the Airflow CLI, as an array, e.g. docker,exec,airflow-scheduler,airflow.'
         WorkingDirectory               = 'Where the temporary import file is written; it must be visible to the CLI, e.g. a folder bind-mounted into the container.'
         Format                         = 'Uri (docker://login:password@host, read by every Airflow) or Json (Airflow 2.3+).'

@@ -79,7 +79,8 @@ namespace EcrAirflow.Aws
                 IsTransient).ConfigureAwait(false);
 
             var text = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            var requestId = Header(response, "x-amzn-RequestId") ?? Header(response, "x-amz-request-id");
+            var rawRequestId = Header(response, "x-amzn-RequestId") ?? Header(response, "x-amz-request-id");
+            var requestId = rawRequestId == null ? null : call.Redactor.Redact(rawRequestId); // the server's text, quoted in messages
             var status = (int)response.StatusCode;
             log.Verbose($"{_service.DisplayName} answered HTTP {status}{(requestId != null ? ", request id " + requestId : string.Empty)}.");
             var reply = AwsErrors.Reply(status, text, Header(response, "x-amzn-ErrorType"), requestId);
@@ -103,7 +104,7 @@ namespace EcrAirflow.Aws
             await _resolving.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return _credentials ??= await AwsCredentialResolver.ResolveAsync(_request.Credentials, Region, log, cancellationToken).ConfigureAwait(false);
+                return _credentials ??= await AwsCredentialResolver.ResolveAsync(_request.Credentials, Region, log, cancellationToken, _request.AllowUnencryptedAuthentication).ConfigureAwait(false);
             }
             finally
             {
@@ -198,7 +199,7 @@ namespace EcrAirflow.Aws
                 return AwsErrors.IsTransient(status, null);
             }
 
-            // The content is buffered (ResponseContentRead), so this read does not block on the network.
+            // HttpRetry has read the body (capped) and buffered it, so this read does not block on the network.
             var body = response.Content == null ? string.Empty : response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
             var code = AwsErrors.ReadBody(body).Code ?? (Header(response, "x-amzn-ErrorType") is string h ? AwsErrors.CleanCode(h) : null);
             return AwsErrors.IsTransient(status, code);

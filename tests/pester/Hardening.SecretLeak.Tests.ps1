@@ -29,7 +29,12 @@ BeforeAll {
     $script:MotoEcrPassword = "$($Moto.accountId)-auth-token"
     $script:SessionToken = 'IQoJSessTok+/=Leak:EXPIRED'
     $script:AccessTokenText = 'eyJBearer+/=Leak.tok3n'
-    $script:AllSecrets = @($AirflowPassword, $WrongAirflowPassword, $EcrPassword, $MotoEcrPassword, $SessionToken, $AccessTokenText,
+    $script:CredentialProcessSecret = 'CredProcSecret+/=Leak:1x'
+    $script:StsUrlPassword = 'StsUrlPw+Leak9'
+    # An ECR-sized token (ECR's are about 2,000 characters): SQLAlchemy quotes only its first and last 149.
+    $script:LongEcrPassword = 'LongEcr+/=' + (-join (1..190 | ForEach-Object { 'Tok' + ('{0:x4}' -f ($_ * 7919 % 65536)) + '+/=' }))
+    $script:Basic = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("admin:$AirflowPassword"))
+    $script:AllSecrets = @($AirflowPassword, $WrongAirflowPassword, $EcrPassword, $MotoEcrPassword, $SessionToken, $AccessTokenText, $CredentialProcessSecret, $StsUrlPassword, $LongEcrPassword,
         $Moto.allowed.secretAccessKey, $Moto.denied.secretAccessKey, $Moto.admin.secretAccessKey)
 
     $script:Emulators = @{
@@ -51,7 +56,7 @@ BeforeAll {
 
     $script:EnvNames = 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
         'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_MWAA', 'AWS_EC2_METADATA_DISABLED',
-        'GITHUB_ENV', 'TF_BUILD', 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_CONN_ECR_AUDIT', 'AIRFLOW_CONN_ECR_AUDIT_ENV'
+        'AWS_ENDPOINT_URL_STS', 'GITHUB_ENV', 'TF_BUILD', 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_CONN_ECR_AUDIT', 'AIRFLOW_CONN_ECR_AUDIT_ENV'
     $script:SavedEnv = @{}
     foreach ($n in $EnvNames) { $SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
 }
@@ -81,6 +86,22 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
         Script = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $MotoEndpoint -Credential $DeniedAws -Force @Audit } }
     @{ Name = 'Get-EcrDockerCredential with ECR unreachable'; ExpectedError = 'EcrConnectionFailed'
         Script = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' -Credential $AllowedAws -SessionToken $SessionTokenSecure -MaximumRetryCount 1 -Force @Audit } }
+
+    @{ Name = 'Get-EcrDockerCredential with a credential_process that prints a secret on stderr and fails'; ExpectedError = 'CredentialProcessFailed'; NotOnWindows = $true
+        Script = { $proc = Join-Path $Work 'creds.sh'
+            [IO.File]::WriteAllText($proc, "#!/bin/sh`necho 'vault: token $CredentialProcessSecret expired for AKIAIOSFODNN7EXAMPLE' >&2`nexit 1`n")
+            [IO.File]::SetUnixFileMode($proc, [IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+            $profiles = Join-Path $Work 'profiles'
+            [IO.File]::WriteAllText($profiles, "[leaky]`ncredential_process = $proc`n")
+            Get-EcrDockerCredential -ProfileName leaky -ProfileLocation $profiles -Region eu-west-1 -EndpointUrl $MotoEndpoint -Force @Audit } }
+    @{ Name = 'Get-EcrDockerCredential with user:password@ in -EndpointUrl'; ExpectedError = 'InvalidEndpointUrl'
+        Script = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl ($MotoEndpoint -replace '//', "//ecruser:$StsUrlPassword@") -Credential $AllowedAws -Force @Audit } }
+    @{ Name = 'Get-EcrDockerCredential with user:password@ in AWS_ENDPOINT_URL_ECR'; ExpectedError = 'InvalidEndpointUrl'
+        Script = { $env:AWS_ENDPOINT_URL_ECR = $MotoEndpoint -replace '//', "//ecruser:$StsUrlPassword@"
+            Get-EcrDockerCredential -Region eu-west-1 -Credential $AllowedAws -Force @Audit } }
+    @{ Name = 'Get-EcrDockerCredential with user:password@ in AWS_ENDPOINT_URL_STS'; ExpectedError = 'InvalidEndpointUrl'
+        Script = { $env:AWS_ENDPOINT_URL_STS = "https://stsuser:$StsUrlPassword@127.0.0.1:9"
+            Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $MotoEndpoint -Credential $AllowedAws -RoleArn "arn:aws:iam::$($Moto.accountId):role/x" -Force @Audit } }
 
     # ---- Rest, Airflow 2 and 3 ----
     foreach ($v in 2, 3) {
@@ -130,6 +151,21 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
             Script = { New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws -WhatIf @Audit }
             Check = { Get-MwaaRequests -Peer $Mwaa | Should -BeNullOrEmpty; Get-EmulatorRequests -Url $Emu.Url | Should -BeNullOrEmpty } }
     }
+    # ---- Echoes of the Authorization header and of encoded secrets (a proxy or a misconfigured Airflow) ----
+    @{ Name = 'Rest Airflow 2 answering 403 with the Authorization header echoed in the reason phrase and the detail'; ExpectedError = 'AirflowPermissionDenied'
+        Script = { $peer = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 403 "Forbidden (Authorization: Basic $Basic)" (@{ detail = "Forbidden: Authorization: Basic $Basic; user admin:$AirflowPassword; raw $Basic" } | ConvertTo-Json -Compress))
+            try { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Rest -AirflowUrl $peer.Url -AirflowCredential $AirflowCredential -ApiVersion V1 @Audit }
+            finally { $peer.Dispose() } } }
+    @{ Name = 'Rest Airflow 2 answering 400 with the ECR token (base64 of AWS:password) and the body base64-encoded'; ExpectedError = 'AirflowRejectedConnection'
+        Script = { $ecrToken = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("AWS:$EcrPassword"))
+            $bodyEcho = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("{`"connection_id`": `"ecr_audit`", `"password`": `"$EcrPassword`"}"))
+            $peer = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 400 'Bad Request' (@{ detail = "token $ecrToken rejected; request was $bodyEcho"; status = 400; title = 'Bad Request'; type = 'about:blank' } | ConvertTo-Json -Compress))
+            try { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Rest -AirflowUrl $peer.Url -AirflowCredential $AirflowCredential -ApiVersion V1 @Audit }
+            finally { $peer.Dispose() } } }
+    @{ Name = 'Rest Airflow 2 redirecting to a Location that holds the token'; ExpectedError = 'AirflowRedirected'
+        Script = { $peer = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 302 'Found' '' 'text/plain' @{ Location = "https://login.example.com/$([uri]::EscapeDataString($EcrPassword))/$Basic" })
+            try { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Rest -AirflowUrl $peer.Url -AirflowCredential $AirflowCredential -ApiVersion V1 @Audit }
+            finally { $peer.Dispose() } } }
 
     # ---- Cli, against the stand-in ----
     @{ Name = 'Cli success'; Cli = $true; ExpectedError = $null
@@ -138,6 +174,14 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
     @{ Name = 'Cli failing with the token in its traceback'; Cli = $true; ExpectedError = 'AirflowCliFailed'
         Script = { $env:AIRFLOW_STANDIN_FAIL = '1'
             New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Cli -AirflowCommand $StandIn @Audit } }
+    @{ Name = 'Cli failing with a long token that SQLAlchemy shortens to its first and last 149 characters'; Cli = $true; ExpectedError = 'AirflowCliFailed'
+        Script = { $env:AIRFLOW_STANDIN_FAIL = '1'
+            New-FakeCredential -Token $LongEcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Cli -AirflowCommand $StandIn @Audit }
+        Check = {
+            # The forms of the whole token are searched below; these are the fragments SQLAlchemy prints.
+            foreach ($fragment in $LongEcrPassword.Substring(0, 149), $LongEcrPassword.Substring($LongEcrPassword.Length - 149), $LongEcrPassword.Substring(600, 40)) {
+                foreach ($place in $run.Text, $run.Transcript) { $place.Contains($fragment) | Should -BeFalse -Because 'a fragment of a token is a secret too' }
+            } } }
     @{ Name = 'Cli with -WhatIf'; Cli = $true; ExpectedError = $null
         Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Cli -AirflowCommand $StandIn -WhatIf @Audit }
         Check = { Test-Path (Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl') | Should -BeFalse } }
@@ -208,7 +252,7 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
         Remove-TestFolder $script:Work
     }
 
-    It 'never shows a secret outside the channel meant for it' {
+    It 'never shows a secret outside the channel meant for it' -Skip:($NotOnWindows -and $IsWindows) {
         $tempBefore = Get-TempSnapshot
         $run = Invoke-Audited $Script
 
@@ -251,5 +295,28 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
         # No variable was set by a run that failed or only said what it would do (a GITHUB_ENV failure is
         # reported after the process variable was set: its message says so).
         if (($ExpectedError -and -not $WritesProcess) -or $Name -like '*WhatIf*') { $env:AIRFLOW_CONN_ECR_AUDIT | Should -BeNullOrEmpty }
+    }
+}
+
+Describe "The scheduling example's log (examples/Update-AirflowEcrConnection.ps1)" {
+    It 'holds no form of the Airflow password when a proxy answers 403 echoing the Authorization header' {
+        $peer = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 403 "Forbidden (Authorization: Basic $Basic)" (@{ detail = "Authorization: Basic $Basic is not allowed here" } | ConvertTo-Json -Compress))
+        $pwsh = @(Get-PwshCommandLine)
+        $example = Join-Path $Root 'examples/Update-AirflowEcrConnection.ps1'
+        $saved = @{}
+        $vars = @{ AIRFLOW_API_USER = 'admin'; AIRFLOW_API_PASSWORD = $AirflowPassword; AWS_ACCESS_KEY_ID = $Moto.allowed.accessKeyId; AWS_SECRET_ACCESS_KEY = $Moto.allowed.secretAccessKey
+            AWS_CONFIG_FILE = [IO.Path]::Combine([IO.Path]::GetTempPath(), 'ecrairflow-hard-no-such-aws-config'); AWS_EC2_METADATA_DISABLED = 'true' }
+        foreach ($k in $vars.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); Set-TestEnv $k $vars[$k] }
+        try {
+            $log = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $example -Region eu-west-1 -AirflowUrl $peer.Url -ApiVersion V1 `
+                -EndpointUrl $MotoEndpoint -ModulePath $env:ECRAIRFLOW_TEST_MODULE 2>&1 | Out-String
+            $LASTEXITCODE | Should -Be 1
+        }
+        finally {
+            foreach ($k in $vars.Keys) { Set-TestEnv $k $saved[$k] }
+            $peer.Dispose()
+        }
+        $log | Should -Match 'EcrAirflow refresh failed: .*\[AirflowPermissionDenied'
+        Assert-NoSecret -Text $log -Secrets $AllSecrets -Where "the example's log"
     }
 }

@@ -112,6 +112,7 @@ namespace EcrAirflow.Airflow
             new ModeParameter("EndpointUrl"),
             new ModeParameter("UseFipsEndpoint"),
             new ModeParameter("UseDualStackEndpoint"),
+            new ModeParameter("AllowUnencryptedAuthentication"),
             new ModeParameter("TimeoutSec", Internal.HttpDefaults.TimeoutSec),
             new ModeParameter("MaximumRetryCount", Internal.HttpDefaults.MaximumRetryCount),
         };

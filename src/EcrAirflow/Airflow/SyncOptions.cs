@@ -1,4 +1,5 @@
 using System;
+using System.Security;
 
 namespace EcrAirflow.Airflow
 {
@@ -75,11 +76,11 @@ namespace EcrAirflow.Airflow
 
         public string? UserName { get; set; }
 
-        /// <summary>Airflow password (secret).</summary>
-        public string? Password { get; set; }
+        /// <summary>Airflow password (secret): a SecureString until the request that carries it is built.</summary>
+        public SecureString? Password { get; set; }
 
-        /// <summary>Bearer token given by the user instead of a credential (secret).</summary>
-        public string? AccessToken { get; set; }
+        /// <summary>Bearer token given by the user instead of a credential (secret): a SecureString until the request is built.</summary>
+        public SecureString? AccessToken { get; set; }
 
         public AirflowApiVersion ApiVersion { get; set; }
 

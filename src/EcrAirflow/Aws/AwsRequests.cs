@@ -41,6 +41,9 @@ namespace EcrAirflow.Aws
         /// <summary>null = not given: take AWS_USE_DUALSTACK_ENDPOINT.</summary>
         public bool? UseDualStackEndpoint { get; set; }
 
+        /// <summary>-AllowUnencryptedAuthentication: a custom http:// endpoint that is not loopback is allowed.</summary>
+        public bool AllowUnencryptedAuthentication { get; set; }
+
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(Internal.HttpDefaults.TimeoutSec);
 
         public int MaximumRetryCount { get; set; } = Internal.HttpDefaults.MaximumRetryCount;

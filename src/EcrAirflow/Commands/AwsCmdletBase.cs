@@ -8,7 +8,7 @@ namespace EcrAirflow.Commands
 {
     /// <summary>
     /// The AWS parameters both cmdlets take, declared once: profile, session token, role, endpoint and the
-    /// FIPS/dual-stack switches, with their checks and their translation into an <see cref="AwsSessionRequest"/>.
+    /// FIPS/dual-stack switches and the http:// opt-in, with their checks and their translation into an <see cref="AwsSessionRequest"/>.
     /// The region and the credential are declared by each cmdlet, because they bind differently there
     /// (Get: -Region is positional and -Credential; Sync: -Region is never taken from the pipe, and the
     /// credential is -AwsCredential beside -AirflowCredential).
@@ -49,6 +49,13 @@ namespace EcrAirflow.Commands
 
         [Parameter]
         public SwitchParameter UseDualStackEndpoint { get; set; }
+
+        /// <summary>
+        /// Lets a secret travel over plain http:// to a host that is not loopback: a custom AWS endpoint
+        /// (whose reply brings the ECR token or temporary keys back), and in Sync's Rest mode the Airflow URL.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AllowUnencryptedAuthentication { get; set; }
 
         /// <summary>The cmdlet's AWS credential parameter (access key id / secret key).</summary>
         protected abstract PSCredential? AwsCredentialValue { get; }
@@ -92,6 +99,7 @@ namespace EcrAirflow.Commands
                 EndpointUrl = EndpointUrl,
                 UseFipsEndpoint = bound.ContainsKey(nameof(UseFipsEndpoint)) ? UseFipsEndpoint.IsPresent : (bool?)null,
                 UseDualStackEndpoint = bound.ContainsKey(nameof(UseDualStackEndpoint)) ? UseDualStackEndpoint.IsPresent : (bool?)null,
+                AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
                 Timeout = timeout,
                 MaximumRetryCount = maximumRetryCount,
                 Credentials = new AwsCredentialRequest

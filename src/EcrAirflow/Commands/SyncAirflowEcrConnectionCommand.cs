@@ -122,9 +122,6 @@ namespace EcrAirflow.Commands
         public SwitchParameter SkipCertificateCheck { get; set; }
 
         [Parameter]
-        public SwitchParameter AllowUnencryptedAuthentication { get; set; }
-
-        [Parameter]
         [ArgumentCompleter(typeof(ModeArgumentCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? AirflowCommand { get; set; }
@@ -263,6 +260,10 @@ namespace EcrAirflow.Commands
                 ThrowTerminatingError(ToErrorRecord(ex));
                 return;
             }
+            finally
+            {
+                _batch.Clear(); // the connections (and their passwords) are not kept past the write
+            }
 
             foreach (var result in outcome.Written)
             {
@@ -347,8 +348,8 @@ namespace EcrAirflow.Commands
             {
                 AirflowUrl = AirflowUrl,
                 UserName = AirflowCredential?.UserName,
-                Password = AirflowCredential?.GetNetworkCredential().Password,
-                AccessToken = AccessToken == null ? null : new NetworkCredential(string.Empty, AccessToken).Password,
+                Password = AirflowCredential?.Password,
+                AccessToken = AccessToken,
                 SkipCertificateCheck = SkipCertificateCheck,
                 AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
                 WorkingDirectory = ResolveFileSystemPath(WorkingDirectory),
@@ -413,6 +414,17 @@ namespace EcrAirflow.Commands
                     ErrorCategory.InvalidArgument,
                     $"The connection id '{ConnectionInput.Printable(id)}' is not valid for Airflow.",
                     $"Use at most {ConnectionInput.ConnectionIdMaxLength} letters, digits, '_', '.' or '-' (Airflow's pattern ^[\\w.-]+$), with no line break or space.",
+                    id));
+                return null;
+            }
+
+            if (!ConnectionInput.IsValidLogin(UserName))
+            {
+                WriteError(NewError(
+                    "InvalidUserName",
+                    ErrorCategory.InvalidArgument,
+                    $"The user name '{ConnectionInput.Printable(UserName)}' for connection '{id}' holds a line break or another control character.",
+                    "Pipe Get-EcrDockerCredential's output (user name AWS), or give a user name without control characters.",
                     id));
                 return null;
             }
@@ -500,7 +512,7 @@ namespace EcrAirflow.Commands
                 string plain when plain.Length > 0 => DockerConnection.Secure(plain),
                 _ => null,
             };
-            var hasNul = secure != null && new NetworkCredential(string.Empty, secure).Password.IndexOf('\0') >= 0;
+            var hasNul = secure != null && Internal.SecureText.ContainsNul(secure);
             if (secure == null || hasNul)
             {
                 WriteError(NewError(

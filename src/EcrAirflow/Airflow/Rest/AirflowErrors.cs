@@ -77,7 +77,8 @@ namespace EcrAirflow.Airflow.Rest
 
             if (reply.Code >= 300 && reply.Code < 400)
             {
-                var to = reply.Location == null ? "" : " to " + HttpRetry.Describe(reply.Location.IsAbsoluteUri ? reply.Location : new Uri(reply.Uri, reply.Location));
+                // Where it points is the server's text: it may carry a token in its path.
+                var to = reply.Location == null ? "" : " to " + redactor.Redact(HttpRetry.Describe(reply.Location.IsAbsoluteUri ? reply.Location : new Uri(reply.Uri, reply.Location)));
                 return new EcrAirflowException(Redirected, FailureKind.InvalidOperation,
                     $"{where} was redirected{to} ({status}) when {what}; credentials are not sent on to another address.",
                     "Use the address it redirects to as -AirflowUrl (often https:// instead of http://), and the API server itself rather than a login page.")

@@ -9,7 +9,7 @@ using EcrAirflow.Internal;
 
 namespace EcrAirflow.Airflow.Rest
 {
-    /// <summary>An answer from Airflow, read whole; the response itself is already disposed.</summary>
+    /// <summary>An answer from Airflow, read whole (at most HttpDefaults.MaxResponseBytes); the response itself is already disposed.</summary>
     internal sealed record AirflowReply(HttpMethod Method, Uri Uri, HttpStatusCode Status, string? Reason, string Body, Uri? Location)
     {
         public int Code => (int)Status;
@@ -91,8 +91,10 @@ namespace EcrAirflow.Airflow.Rest
                 cancellationToken).ConfigureAwait(false);
 
             var body = response.Content == null ? "" : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            log.Verbose($"{shown} -> {(int)response.StatusCode} {response.ReasonPhrase} ({clock.ElapsedMilliseconds} ms)");
-            return new AirflowReply(method, uri, response.StatusCode, response.ReasonPhrase, body, response.Headers.Location);
+            // The reason phrase is the server's text too (a proxy may echo the Authorization header in it).
+            var reason = Redactor.Redact(response.ReasonPhrase);
+            log.Verbose($"{shown} -> {(int)response.StatusCode} {reason} ({clock.ElapsedMilliseconds} ms)");
+            return new AirflowReply(method, uri, response.StatusCode, reason, body, response.Headers.Location);
         }
     }
 }

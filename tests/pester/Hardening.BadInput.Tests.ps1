@@ -36,7 +36,7 @@ BeforeAll {
 
     function Get-FolderState([string] $Path) {
         Get-ChildItem -LiteralPath $Path -Recurse -Force -ErrorAction SilentlyContinue |
-            ForEach-Object { '{0}|{1}|{2}' -f $_.FullName, ($_.PSIsContainer ? 'dir' : $_.Length), $_.LastWriteTimeUtc.Ticks } | Sort-Object
+            ForEach-Object { '{0}|{1}|{2}' -f $_.FullName, ($(if ($_.PSIsContainer) { 'dir' } else { $_.Length })), $_.LastWriteTimeUtc.Ticks } | Sort-Object
     }
 }
 

@@ -44,7 +44,7 @@ Describe 'Faults with Airflow <AirflowVersion> (API <Api>)' -ForEach $Airflows {
     BeforeAll {
         $script:Emu = $Emulators[$AirflowVersion]
         $script:Rest = @{ Mode = 'Rest'; AirflowUrl = $Emu.Url; AirflowCredential = $AirflowCredential; ApiVersion = $Api }
-        $script:WritePath = { param($Id) $Api -eq 'V1' ? "/api/v1/connections/$Id" : '/api/v2/connections' }
+        $script:WritePath = { param($Id) $(if ($Api -eq 'V1') { "/api/v1/connections/$Id" } else { '/api/v2/connections' }) }
     }
 
     BeforeEach {

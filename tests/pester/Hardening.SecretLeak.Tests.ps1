@@ -46,7 +46,7 @@ BeforeAll {
     $script:Mwaa = Start-MwaaPeer -WorkDirectory $MwaaWork
     $null = Add-MwaaKey -Peer $Mwaa -Key $Moto.allowed
     $null = Add-MwaaKey -Peer $Mwaa -Key $Moto.denied -Actions 'airflow:GetEnvironment' -UserName 'denied'
-    foreach ($v in 2, 3) { $null = Add-MwaaEnvironment -Peer $Mwaa -Name "af$v" -AirflowVersion ($v -eq 2 ? '2.10.3' : '3.0.6') -AirflowUrl $Emulators[$v].Url -AirflowPassword $AirflowPassword }
+    foreach ($v in 2, 3) { $null = Add-MwaaEnvironment -Peer $Mwaa -Name "af$v" -AirflowVersion ($(if ($v -eq 2) { '2.10.3' } else { '3.0.6' })) -AirflowUrl $Emulators[$v].Url -AirflowPassword $AirflowPassword }
     $script:AirflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString $AirflowPassword -AsPlainText -Force))
     $script:WrongAirflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString $WrongAirflowPassword -AsPlainText -Force))
     $script:AllowedAws = [pscredential]::new($Moto.allowed.accessKeyId, (ConvertTo-SecureString $Moto.allowed.secretAccessKey -AsPlainText -Force))
@@ -119,7 +119,7 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
             Script = {
                 $body = if ($Api -eq 'V1') { @{ detail = "bad password '$EcrPassword' for admin:$AirflowPassword"; status = 400; title = 'Bad Request'; type = 'about:blank' } }
                 else { @{ detail = @(@{ type = 'string_type'; loc = @('body', 'password'); msg = "bad $EcrPassword"; input = @{ password = $EcrPassword; login = 'AWS' } }) } }
-                Set-EmulatorFault -Url $Emu.Url @{ status = ($Api -eq 'V1' ? 400 : 422); times = 1; method = 'PATCH'; body = $body }
+                Set-EmulatorFault -Url $Emu.Url @{ status = ($(if ($Api -eq 'V1') { 400 } else { 422 })); times = 1; method = 'PATCH'; body = $body }
                 New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @Rest @Audit } }
         @{ Name = "Rest Airflow $v with -WhatIf"; Version = $v; ExpectedError = $null
             Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @Rest -WhatIf @Audit }
@@ -145,7 +145,7 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
             Script = {
                 $body = if ($Api -eq 'V1') { @{ detail = "bad password '$EcrPassword' for AWS"; status = 400; title = 'Bad Request'; type = 'about:blank' } }
                 else { @{ detail = @(@{ type = 'string_type'; loc = @('body', 'password'); msg = "bad $EcrPassword"; input = @{ password = $EcrPassword; login = 'AWS' } }) } }
-                Set-EmulatorFault -Url $Emu.Url @{ status = ($Api -eq 'V1' ? 400 : 422); times = 1; method = 'PATCH'; body = $body }
+                Set-EmulatorFault -Url $Emu.Url @{ status = ($(if ($Api -eq 'V1') { 400 } else { 422 })); times = 1; method = 'PATCH'; body = $body }
                 New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws @Audit } }
         @{ Name = "Mwaa Airflow $v with -WhatIf"; MwaaVersion = $v; ExpectedError = $null
             Script = { New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws -WhatIf @Audit }
@@ -226,12 +226,12 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
     BeforeAll {
         if ($Version) {
             $script:Emu = $Emulators[$Version]
-            $script:Api = $Version -eq 2 ? 'V1' : 'V2'
+            $script:Api = $(if ($Version -eq 2) { 'V1' } else { 'V2' })
             $script:Rest = @{ Mode = 'Rest'; AirflowUrl = $Emu.Url; AirflowCredential = $AirflowCredential; ApiVersion = $Api }
         }
         if ($MwaaVersion) {
             $script:Emu = $Emulators[$MwaaVersion]
-            $script:Api = $MwaaVersion -eq 2 ? 'V1' : 'V2'
+            $script:Api = $(if ($MwaaVersion -eq 2) { 'V1' } else { 'V2' })
             $script:MwaaArgs = @{ Mode = 'Mwaa'; MwaaEnvironmentName = "af$MwaaVersion"; Region = 'us-east-1'; EndpointUrl = $Mwaa.Endpoint; ApiVersion = $Api }
         }
     }

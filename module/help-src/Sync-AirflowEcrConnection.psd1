@@ -15,6 +15,9 @@ A connection is replaced in place, never deleted first: Airflow's DockerOperator
 Credentials are collected from the pipeline and written together when the pipeline ends, so many registries cost one request (Airflow 3) or one CLI start. -WhatIf shows what would be written where, without the password.
 '@
     Parameters  = @{
+        Proxy                          = 'The proxy every request to Airflow or AWS (and STS or SSO, when the credential source calls them) goes through, e.g. http://proxy.example.com:3128. Without it the system proxy applies: HTTPS_PROXY / HTTP_PROXY and NO_PROXY on Linux and macOS, the WinINET settings on Windows. A URL with user:password@ is refused (ProxyUrlContainsCredentials).'
+        ProxyCredential                = 'The proxy''s user and password (Basic), for -Proxy or the system proxy. Never printed.'
+        ProxyUseDefaultCredentials     = 'Answers the proxy with the logged-on user''s credentials (Windows integrated authentication). Not with -ProxyCredential.'
         Registry                       = 'The registry, as a host or a URL (ProxyEndpoint); the connection''s host is the host part. Bound from the pipeline by property name (aliases ProxyEndpoint, Endpoint).'
         UserName                       = 'The registry login (AWS for ECR). Bound from the pipeline by property name.'
         Password                       = 'The registry password, a SecureString or a string. Bound from the pipeline by property name; never displayed.'

@@ -27,15 +27,48 @@ namespace EcrAirflow.Aws
         private static int _servicesLoaded;
 
         /// <param name="allowUnencrypted">-AllowUnencryptedAuthentication: AWS_ENDPOINT_URL_STS may be http:// to another host.</param>
-        public static async Task<ResolvedCredentials> ResolveAsync(AwsCredentialRequest request, string region, IOperationLog log, CancellationToken cancellationToken, bool allowUnencrypted = false)
+        /// <param name="http">The proxy: AWSSDK.Core's own clients (STS for -RoleArn, and the STS / SSO / SSOOIDC
+        /// calls the credential chain makes) go through it too.</param>
+        public static async Task<ResolvedCredentials> ResolveAsync(AwsCredentialRequest request, string region, IOperationLog log, CancellationToken cancellationToken, bool allowUnencrypted = false, HttpSettings? http = null)
         {
+            http ??= HttpSettings.Default;
+            UseProxyForSdkClients(http);
             var source = await ResolveSourceAsync(request, log, cancellationToken).ConfigureAwait(false);
             if (string.IsNullOrEmpty(request.RoleArn))
             {
                 return source;
             }
 
-            return await AssumeRoleAsync(source, request, region, allowUnencrypted, log, cancellationToken).ConfigureAwait(false);
+            return await AssumeRoleAsync(source, request, region, allowUnencrypted, http, log, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// The clients the credential chain creates by itself (web identity, SSO, assume-role profiles) read
+        /// AWSConfigs.ProxyConfig; this is this module's private copy of AWSSDK.Core (its own load context on
+        /// PowerShell 7, its own LoadFrom copy on 5.1), so setting it touches no other module's AWS calls.
+        /// </summary>
+        private static void UseProxyForSdkClients(HttpSettings http)
+        {
+            var proxy = AWSConfigs.ProxyConfig;
+            proxy.Host = http.Proxy?.Host;
+            proxy.Port = http.Proxy?.Port;
+            proxy.Username = http.Proxy == null ? null : http.ProxyCredential?.UserName;
+            proxy.Password = http.Proxy == null ? null : http.ProxyCredential?.Password;
+        }
+
+        private static void UseProxy(ClientConfig config, HttpSettings http)
+        {
+            if (http.Proxy != null)
+            {
+                config.SetWebProxy(new System.Net.WebProxy(http.Proxy, BypassOnLocal: false)
+                {
+                    Credentials = http.ProxyUseDefaultCredentials ? System.Net.CredentialCache.DefaultCredentials : http.ProxyCredential,
+                });
+            }
+            else if (http.ProxyCredential != null || http.ProxyUseDefaultCredentials)
+            {
+                config.ProxyCredentials = http.ProxyUseDefaultCredentials ? System.Net.CredentialCache.DefaultCredentials : http.ProxyCredential;
+            }
         }
 
         private static async Task<ResolvedCredentials> ResolveSourceAsync(AwsCredentialRequest request, IOperationLog log, CancellationToken cancellationToken)
@@ -137,10 +170,11 @@ namespace EcrAirflow.Aws
             return new ResolvedCredentials(resolved, description);
         }
 
-        private static async Task<ResolvedCredentials> AssumeRoleAsync(ResolvedCredentials source, AwsCredentialRequest request, string region, bool allowUnencrypted, IOperationLog log, CancellationToken cancellationToken)
+        private static async Task<ResolvedCredentials> AssumeRoleAsync(ResolvedCredentials source, AwsCredentialRequest request, string region, bool allowUnencrypted, HttpSettings http, IOperationLog log, CancellationToken cancellationToken)
         {
             EnsureServiceAssembliesLoaded();
             var config = new AmazonSecurityTokenServiceConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(region) };
+            UseProxy(config, http);
             var stsEndpoint = StsEndpoint(allowUnencrypted);
             if (stsEndpoint != null)
             {

@@ -66,10 +66,15 @@ namespace EcrAirflow.Aws
             var options = new HttpCallOptions(_request.Timeout, _request.MaximumRetryCount, _service.ErrorPrefix, "Amazon " + _service.DisplayName)
             {
                 BaseDelay = _request.RetryBaseDelay ?? HttpCallOptions.DefaultBaseDelay,
+                Http = _request.Http,
             };
+            if (_request.Http.ProxyCredential != null)
+            {
+                call.Redactor.AddPair(_request.Http.ProxyCredential.UserName, _request.Http.ProxyCredential.Password);
+            }
 
             log.Verbose($"{call.Method} {HttpRetry.Describe(uri)} {_service.DisplayName} {call.Operation} (SigV4 {_service.SigningName}/{Endpoint.SigningRegion}, access key {MaskKey(credentials.AccessKey)}).");
-            var client = Internal.HttpClientCache.Get(false);
+            var client = Internal.HttpClientCache.Get(_request.Http);
             using var response = await HttpRetry.SendAsync(
                 client,
                 () => CreateSignedRequest(call, uri, signing, region),
@@ -104,7 +109,7 @@ namespace EcrAirflow.Aws
             await _resolving.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return _credentials ??= await AwsCredentialResolver.ResolveAsync(_request.Credentials, Region, log, cancellationToken, _request.AllowUnencryptedAuthentication).ConfigureAwait(false);
+                return _credentials ??= await AwsCredentialResolver.ResolveAsync(_request.Credentials, Region, log, cancellationToken, _request.AllowUnencryptedAuthentication, _request.Http).ConfigureAwait(false);
             }
             finally
             {

@@ -35,6 +35,7 @@ Describe 'Cli: the file the CLI reads is the file EcrAirflow wrote' -Skip:$IsWin
     AfterEach { Remove-TestFolder $Work }
 
     It 'an import file swapped for another one while the CLI starts: ImportFileReplaced, never Upserted' {
+        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         # What a watcher with write access to the folder did: rename our file away and put its own in its place.
         $evil = Join-Path $Work 'evil.json'
         '{"ecr_swap": {"conn_type": "docker", "host": "evil.example.com", "login": "AWS", "password": "attacker"}}' | Set-Content -LiteralPath $evil
@@ -60,6 +61,7 @@ Describe 'Cli: the file the CLI reads is the file EcrAirflow wrote' -Skip:$IsWin
     }
 
     It 'a folder everyone may write to but with the sticky bit (like /tmp) is accepted' {
+        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $sticky = New-Item -ItemType Directory (Join-Path $Work 'sticky')
         [IO.File]::SetUnixFileMode($sticky.FullName, [IO.UnixFileMode]1023)   # 01777
         $r = New-FakeCredential -Token 'sticky-token' | Sync-AirflowEcrConnection -ConnectionId ecr_sticky -Mode Cli -AirflowCommand 'env', "AIRFLOW_STANDIN_HOME=$StandinHome", $StandIn -WorkingDirectory $sticky.FullName
@@ -77,6 +79,7 @@ Describe 'dotenv: a file other users may read gets a warning naming the fix' -Sk
         @{ Mode = '0640'; Bits = 416; Warned = $true }
         @{ Mode = '0600'; Bits = 384; Warned = $false }
     ) {
+        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $path = Join-Path $Work '.env'
         [IO.File]::WriteAllText($path, "KEEP=1`n")
         [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]$Bits)
@@ -136,6 +139,7 @@ Describe 'As another (unprivileged) user: "read-only" means this user cannot wri
     }
 
     It 'a 0464 file of its own (the group may write, the owner may not) is DotEnvReadOnly and stays as it was' {
+        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $path = Join-Path $Dir '.env'
         [IO.File]::WriteAllText($path, "A=1`n"); chown $OtherUser $path; [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]308)
         $said = Invoke-AsOther "`$args = @('$path'); $SyncLine"
@@ -144,6 +148,7 @@ Describe 'As another (unprivileged) user: "read-only" means this user cannot wri
     }
 
     It "a root-owned 0666 file in the user's own folder is DotEnvOwnedByOtherUser (the rename would replace it)" {
+        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $path = Join-Path $Dir '.env'
         [IO.File]::WriteAllText($path, "A=1`n"); [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]438)
         Invoke-AsOther "`$args = @('$path'); $SyncLine" | Should -Be 'DotEnvOwnedByOtherUser'
@@ -152,6 +157,7 @@ Describe 'As another (unprivileged) user: "read-only" means this user cannot wri
     }
 
     It 'its own 0600 file is written (the checks do not get in the way of the normal case)' {
+        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $path = Join-Path $Dir '.env'
         [IO.File]::WriteAllText($path, "A=1`n"); chown $OtherUser $path; [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]384)
         Invoke-AsOther "`$args = @('$path'); $SyncLine" | Should -Be 'WRITTEN'
@@ -159,6 +165,7 @@ Describe 'As another (unprivileged) user: "read-only" means this user cannot wri
     }
 
     It "a GITHUB_ENV that belongs to root, writable by all, is GitHubEnvUnsafe: another user's file gets no token" {
+        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $path = Join-Path $Dir 'github_env'
         [IO.File]::WriteAllText($path, ''); [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]438)
         $body = "`$env:GITHUB_ENV = '$path'; try { [pscustomobject]@{ Registry = 'r.example.com'; UserName = 'AWS'; Password = 'other-token' } | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable | Out-Null; 'WRITTEN' } catch { `$_.FullyQualifiedErrorId.Split(',')[0] }"
@@ -167,6 +174,7 @@ Describe 'As another (unprivileged) user: "read-only" means this user cannot wri
     }
 
     It 'Cli mode in its own temp folder works, with the inode check' {
+        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $standinHome = Join-Path $Dir 'standin'
         $null = New-Item -ItemType Directory $standinHome; chown $OtherUser $standinHome
         $body = "[pscustomobject]@{ Registry = 'r.example.com'; UserName = 'AWS'; Password = 'other-token' } | Sync-AirflowEcrConnection -ConnectionId ecr_other -Mode Cli -AirflowCommand env, 'AIRFLOW_STANDIN_HOME=$standinHome', '$StandIn' -WorkingDirectory '$Dir' | ForEach-Object Action"
@@ -179,6 +187,7 @@ Describe 'GITHUB_ENV of another user, as root: a container job' -Skip:(-not $Has
     AfterEach { Set-TestEnv GITHUB_ENV $null; Set-TestEnv AIRFLOW_CONN_ECR_GH $null; Remove-TestFolder $Work }
 
     It "is appended to (steps in a job container run as root; the file is the runner user's)" {
+        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $path = Join-Path $Work 'github_env'
         [IO.File]::WriteAllText($path, ''); chown $OtherUser $path
         $env:GITHUB_ENV = $path
@@ -207,6 +216,7 @@ Describe 'Cli: SIGTERM and SIGHUP clean up as Ctrl+C does' -Skip:$IsWindows {
     }
 
     It 'on <Signal> the import file is removed and the CLI is stopped' -ForEach @(@{ Signal = 'TERM' }, @{ Signal = 'HUP' }) {
+        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $script = Join-Path $Work 'sync.ps1'
         @"
 Import-Module '$env:ECRAIRFLOW_TEST_MODULE'

@@ -115,6 +115,14 @@ namespace EcrAirflow.Airflow
             new ModeParameter("AllowUnencryptedAuthentication"),
             new ModeParameter("TimeoutSec", Internal.HttpDefaults.TimeoutSec),
             new ModeParameter("MaximumRetryCount", Internal.HttpDefaults.MaximumRetryCount),
+        }.Concat(ProxyParameters());
+
+        /// <summary>What every mode that talks HTTP takes: the proxy (the system's by default).</summary>
+        public static IEnumerable<ModeParameter> ProxyParameters() => new[]
+        {
+            new ModeParameter("Proxy", defaultText: "the system proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY; WinINET on Windows)"),
+            new ModeParameter("ProxyCredential"),
+            new ModeParameter("ProxyUseDefaultCredentials"),
         };
 
         public static readonly IReadOnlyList<ModeDefinition> All = new[]
@@ -134,7 +142,7 @@ namespace EcrAirflow.Airflow
                     new ModeParameter("MaximumRetryCount", Internal.HttpDefaults.MaximumRetryCount),
                     new ModeParameter("SkipCertificateCheck"),
                     new ModeParameter("AllowUnencryptedAuthentication"),
-                },
+                }.Concat(ProxyParameters()),
                 new[]
                 {
                     new ModeConflict("AirflowCredential", "AccessToken", "CredentialAndAccessToken",

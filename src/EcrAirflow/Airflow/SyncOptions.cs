@@ -125,6 +125,9 @@ namespace EcrAirflow.Airflow
         /// <summary>ParameterStore: the tier; null chooses by size.</summary>
         public ParameterTier? Tier { get; set; }
 
+        /// <summary>The proxy for the modes that talk HTTP (Rest, and the AWS-backed ones through <see cref="Aws"/>).</summary>
+        public Internal.HttpSettings Http { get; set; } = Internal.HttpSettings.Default;
+
         /// <summary>The AWS-backed modes: region, credentials, endpoint and HTTP limits (null for the other modes).</summary>
         public Aws.AwsSessionRequest? Aws { get; set; }
 

@@ -364,9 +364,15 @@ namespace EcrAirflow.Commands
             if (bound.ContainsKey(nameof(Format))) options.Format = Format;
             if (bound.ContainsKey(nameof(Scope))) options.Scope = Scope;
             if (bound.ContainsKey(nameof(CiSystem))) options.CiSystem = CiSystem;
+            if (_mode.Accepts(nameof(Proxy)) && !_mode.UsesAws)
+            {
+                options.Http = BuildHttpSettings();
+            }
+
             if (_mode.UsesAws)
             {
                 options.Aws = BuildAwsSessionRequest(options.Timeout, options.MaximumRetryCount);
+                options.Http = options.Aws.Http;
                 options.ConnectionsPrefix = ConnectionsPrefix?.TrimEnd('/');
                 options.Separator = Separator;
                 options.KmsKeyId = KmsKeyId;

@@ -54,6 +54,9 @@ namespace EcrAirflow.Internal
 
         /// <summary>The cap on a reply's body, decompressed (see <see cref="HttpDefaults.MaxResponseBytes"/>).</summary>
         public int MaxResponseBytes { get; set; } = HttpDefaults.MaxResponseBytes;
+
+        /// <summary>The proxy settings the client was made with: a failure on the way through a proxy names it.</summary>
+        public HttpSettings Http { get; set; } = HttpSettings.Default;
     }
 
     /// <summary>
@@ -117,10 +120,18 @@ namespace EcrAirflow.Internal
                     response?.Dispose();
                     response = null;
                     failure = MapNetworkFailure(ex as HttpRequestException ?? new HttpRequestException(ex.Message, ex), request.RequestUri, options);
-                    if (((EcrAirflowException)failure).Kind == FailureKind.SecurityError)
+                    if (((EcrAirflowException)failure).Kind == FailureKind.SecurityError || ((EcrAirflowException)failure).ErrorId == ProxyAuthenticationRequiredId)
                     {
-                        throw failure; // a TLS failure will not fix itself
+                        throw failure; // a TLS failure, or a proxy that wants credentials, will not fix itself
                     }
+                }
+
+                if (response != null && (int)response.StatusCode == 407)
+                {
+                    // The proxy, not the server, refused: asking again without other credentials brings the same.
+                    var proxy = options.Http.ProxyFor(request.RequestUri!);
+                    response.Dispose();
+                    throw ProxyAuthenticationRequired(proxy, request.RequestUri, options);
                 }
 
                 if (response != null && !(isTransient(response) && attempt < options.MaximumRetryCount))
@@ -249,8 +260,43 @@ namespace EcrAirflow.Internal
             return null;
         }
 
+        internal const string ProxyAuthenticationRequiredId = "ProxyAuthenticationRequired";
+        internal const string ProxyConnectionFailedId = "ProxyConnectionFailed";
+
+        private static EcrAirflowException ProxyAuthenticationRequired(Uri? proxy, Uri? uri, HttpCallOptions options) => new EcrAirflowException(
+            ProxyAuthenticationRequiredId,
+            FailureKind.PermissionDenied,
+            $"The proxy {(proxy == null ? string.Empty : Describe(proxy) + " ")}asked for credentials (HTTP 407) when calling {options.PeerName} at {Describe(uri)}{(options.Http.ProxyCredential != null ? ", and did not accept the ones given" : string.Empty)}; nothing was sent on.",
+            "Give the proxy's user and password with -ProxyCredential (Get-Credential), or on Windows -ProxyUseDefaultCredentials for integrated authentication; -Proxy names the proxy when it is not the system's.");
+
+        /// <summary>.NET reports a proxy's refusal of a CONNECT tunnel as an exception that says its status code.</summary>
+        private static bool IsProxyTunnel407(HttpRequestException ex)
+        {
+#if NET8_0_OR_GREATER
+            if (ex.StatusCode == HttpStatusCode.ProxyAuthenticationRequired)
+            {
+                return true;
+            }
+#endif
+            for (Exception? e = ex; e != null; e = e.InnerException)
+            {
+                if (e.Message.IndexOf("407", StringComparison.Ordinal) >= 0 && e.Message.IndexOf("proxy", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static EcrAirflowException MapNetworkFailure(HttpRequestException ex, Uri? uri, HttpCallOptions options)
         {
+            var proxy = uri == null ? null : options.Http.ProxyFor(uri);
+            if (proxy != null && IsProxyTunnel407(ex))
+            {
+                return ProxyAuthenticationRequired(proxy, uri, options);
+            }
+
             for (Exception? e = ex; e != null; e = e.InnerException)
             {
                 // .NET reports TLS failures as an AuthenticationException; .NET Framework (Windows PowerShell
@@ -263,6 +309,17 @@ namespace EcrAirflow.Internal
                         FailureKind.SecurityError,
                         $"The TLS connection to {Describe(uri)} failed: {e.Message}",
                         "Check the server certificate and its chain; for a test server with a self-signed certificate use -SkipCertificateCheck.",
+                        ex);
+                }
+
+                if (e is SocketException && proxy != null)
+                {
+                    // Through a proxy the socket is the proxy's: it, not the server, could not be reached.
+                    return new EcrAirflowException(
+                        ProxyConnectionFailedId,
+                        FailureKind.ConnectionError,
+                        $"The proxy {Describe(proxy)} could not be reached ({((SocketException)e).SocketErrorCode}) when calling {options.PeerName} at {Describe(uri)}.",
+                        "Check -Proxy (or HTTPS_PROXY / HTTP_PROXY and NO_PROXY, or the system proxy on Windows): its host, its port, and that it runs.",
                         ex);
                 }
 

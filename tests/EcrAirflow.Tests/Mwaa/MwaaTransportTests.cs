@@ -302,7 +302,8 @@ namespace EcrAirflow.Tests.Mwaa
         [Fact]
         public async Task A_52_character_id_is_refused_on_Airflow_2_before_any_call_and_the_others_are_written()
         {
-            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Ok(200, "{}"));
+            // Only ecr_ok may reach MWAA, so the one reply there is is its connection.
+            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Ok(200, "{\"connection_id\":\"ecr_ok\"}"));
             var target = new MwaaConnectionTarget(Options(AirflowApiVersion.V1), mwaa);
             var longId = new string('x', 52);
 

@@ -40,11 +40,17 @@ namespace EcrAirflow.Airflow.Rest
         {
             Endpoint = endpoint;
             Redactor = redactor;
-            _client = HttpClientCache.Get(options.SkipCertificateCheck);
+            var http = options.Http.WithSkipCertificateCheck(options.SkipCertificateCheck);
+            _client = HttpClientCache.Get(http);
             _call = new HttpCallOptions(options.Timeout, options.MaximumRetryCount, "Airflow", "the Airflow API")
             {
                 BaseDelay = options.Seams.RetryBaseDelay ?? HttpCallOptions.DefaultBaseDelay,
+                Http = http,
             };
+            if (http.ProxyCredential != null)
+            {
+                redactor.AddPair(http.ProxyCredential.UserName, http.ProxyCredential.Password);
+            }
         }
 
         public AirflowEndpoint Endpoint { get; }

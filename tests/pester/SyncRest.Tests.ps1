@@ -82,6 +82,11 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
         $second.Action | Should -Be ($(if ($Api -eq 'V1') { 'Updated' } else { 'Upserted' }))
         (Get-StoredConnection $Emu $id).password | Should -Be 'tok+/=en-second'
         Get-RequestLine $Emu | Should -Not -Match '^DELETE'
+        # .NET Framework's HttpClient sends Expect: 100-continue with every body and waits for an answer
+        # many servers never give; the module turns it off (this runs on both builds and on 5.1).
+        $writes = @(Get-EmulatorRequests -Emulator $Emu | Where-Object { $_.method -in 'POST', 'PATCH' })
+        $writes.Count | Should -BeGreaterThan 0
+        @($writes | Where-Object { $_.expect }) | Should -BeNullOrEmpty -Because 'no request of the module carries an Expect header'
     }
 
     It 'maps three registries to three connections with -ConnectionId delay binding' {

@@ -16,6 +16,8 @@ internal sealed class LoggedRequest
     [JsonPropertyName("status")] public int Status { get; set; }
     /// <summary>"Basic", "Bearer", another scheme name as sent, or null when no Authorization header came.</summary>
     [JsonPropertyName("auth")] public string? Auth { get; init; }
+    /// <summary>The Expect header as sent (e.g. "100-continue"), or null when the client sent none.</summary>
+    [JsonPropertyName("expect")] public string? Expect { get; init; }
     /// <summary>Connection ids a write named: body connection_id(s), bulk entity ids, or the path id of a DELETE.</summary>
     [JsonPropertyName("connectionIds")] public List<string> ConnectionIds { get; } = [];
     /// <summary>"status", "delay" or "drop" when an injected fault touched this request.</summary>

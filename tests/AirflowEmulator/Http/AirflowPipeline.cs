@@ -63,6 +63,7 @@ internal sealed class AirflowPipeline
             Path = loggedPath,
             Query = rawQuery,
             Auth = BasicCredentials.Scheme(ctx.Request.Headers.Authorization.Count > 0 ? ctx.Request.Headers.Authorization.ToString() : null),
+            Expect = ctx.Request.Headers.Expect.Count > 0 ? ctx.Request.Headers.Expect.ToString() : null,
         };
         entry.ConnectionIds.AddRange(ConnectionIdsOf(ctx.Request.Method, path, body));
         var request = new ApiRequest

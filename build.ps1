@@ -58,6 +58,7 @@ $ModuleDir = Join-Path $Out "EcrAirflow/$Version"
 . (Join-Path $Root 'build/Help.ps1')
 . (Join-Path $Root 'build/Demo.ps1')
 . (Join-Path $Root 'build/Bench.ps1')
+. (Join-Path $Root 'build/ReadyToRun.ps1')
 
 function Invoke-Dotnet {
     & dotnet @args
@@ -91,10 +92,13 @@ function Invoke-Build {
         }
         Get-ChildItem $aws -Filter *.dll | Where-Object Name -notin $shared | Copy-Item -Destination $deps
     }
+    # bin/net8.0/<rid>/: ReadyToRun images of what a cold Get | Sync loads, for win-x64, linux-x64, osx-arm64
+    # (build/ReadyToRun.ps1); the portable IL above stays the fallback everywhere else.
+    Add-ReadyToRunImages -Net8Directory (Join-Path $ModuleDir 'bin/net8.0') -WorkDirectory (Join-Path $Out 'r2r-tools')
     # MAML help generated from module/help-src and checked against the cmdlets' real parameters.
     $maml = Join-Path $ModuleDir 'en-US/EcrAirflow.dll-Help.xml'
     Build-MamlHelp -SourceDirectory (Join-Path $Root 'module/help-src') -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutputFile $maml
-    foreach ($tfm in 'net8.0', 'netstandard2.0') {
+    foreach ($tfm in @('net8.0', 'netstandard2.0') + @($ReadyToRunRids | ForEach-Object { "net8.0/$_" })) {
         $null = New-Item -ItemType Directory (Join-Path $ModuleDir "bin/$tfm/en-US") -Force
         Copy-Item $maml (Join-Path $ModuleDir "bin/$tfm/en-US")
     }

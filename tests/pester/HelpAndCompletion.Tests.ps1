@@ -57,7 +57,8 @@ Describe 'The loader' {
         $module = Get-Module EcrAirflow
         $core = & $module { Get-EcrAirflowAssemblyPath -Edition Core }
         $desktop = & $module { Get-EcrAirflowAssemblyPath -Edition Desktop }
-        $core | Should -Match '[\\/]bin[\\/]net8\.0[\\/]EcrAirflow\.dll$'
+        # bin/net8.0/<rid>/ where the build made ReadyToRun images for this platform (ReadyToRun.Tests.ps1).
+        $core | Should -Match '[\\/]bin[\\/]net8\.0[\\/]((win|linux|osx)-(x64|arm64)[\\/])?EcrAirflow\.dll$'
         $desktop | Should -Match '[\\/]bin[\\/]netstandard2\.0[\\/]EcrAirflow\.dll$'
         Test-Path $core | Should -BeTrue
         Test-Path $desktop | Should -BeTrue

@@ -378,7 +378,7 @@ function Invoke-Bench {
         $fq = "'" + ($floor -replace "'", "''") + "'"
         $cred = "`$c = [pscredential]::new(`$env:BENCH_AIRFLOW_USER, [Net.NetworkCredential]::new('', `$env:BENCH_AIRFLOW_PASSWORD).SecurePassword)"
         $cold = [ordered]@{
-            'bare'          = 'exit'
+            'bare'          = '$null = 0'
             'floor import'  = "Import-Module $fq; `$null = Get-Command Invoke-BenchFloorRequest"
             'import'        = "Import-Module $q; `$null = Get-Command Get-EcrDockerCredential"
             'floor 1'       = "Import-Module $fq; `$null = Invoke-BenchFloorRequest `$env:BENCH_FAST"
@@ -387,10 +387,13 @@ function Invoke-Bench {
             'get sync'      = "Import-Module $q; $cred; `$null = Get-EcrDockerCredential -EndpointUrl `$env:BENCH_FAST | Sync-AirflowEcrConnection -ConnectionId ecr_cold -Mode Rest -ApiVersion V2 -AirflowUrl `$env:BENCH_FAST -AirflowCredential `$c"
         }
         $coldTimes = Measure-BenchCold -Commands $cold -Run { param($Command) & $runPwsh $Command } -Runs $Runs
-        $coldMedian = @{}
-        foreach ($k in $coldTimes.Keys) { $coldMedian[$k] = Get-BenchMedian $coldTimes[$k].ToArray() }
+        $coldMedian = @{}; $coldCpu = @{}
+        foreach ($k in $coldTimes.Wall.Keys) {
+            $coldMedian[$k] = Get-BenchMedian $coldTimes.Wall[$k].ToArray()
+            $coldCpu[$k] = Get-BenchMedian $coldTimes.Cpu[$k].ToArray()
+        }
         $coldRows = @(
-            [pscustomobject]@{ Row = '0. Bare'; What = 'pwsh -Command exit'; Key = 'bare'; Floor = $null; Target = 0 }
+            [pscustomobject]@{ Row = '0. Bare'; What = 'pwsh -Command (nothing)'; Key = 'bare'; Floor = $null; Target = 0 }
             [pscustomobject]@{ Row = '0. Floor'; What = 'floor: Import-Module + Get-Command'; Key = 'floor import'; Floor = $null; Target = 0 }
             [pscustomobject]@{ Row = '1. Cold import'; What = 'Import-Module EcrAirflow + Get-Command'; Key = 'import'; Floor = 'floor import'; Target = 1.05 }
             [pscustomobject]@{ Row = '0. Floor'; What = 'floor: import + 1 request'; Key = 'floor 1'; Floor = $null; Target = 0 }
@@ -468,18 +471,21 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
     $md.Add('')
     $md.Add("Cold rows: a fresh pwsh per sample, every command once per round (one warm-up round, then $Runs rounds, alternating forward and backward); medians of wall time for the whole process. Floor = a one-cmdlet binary module (psd1 + dll, built into out/bench-floor, never shipped) that imports and makes plain HttpClient requests; both sides talk to one fast local responder on 127.0.0.1.")
     $md.Add('')
-    $md.Add('| Row | pwsh -Command | median | / bare pwsh | / floor (same requests) | target | result |')
-    $md.Add('|---|---|---:|---:|---:|---|---|')
+    $md.Add('Wall = what a user waits (the target''s measure); CPU = the process''s own CPU time, all threads, the steadier figure on a shared machine.')
+    $md.Add('')
+    $md.Add('| Row | pwsh -Command | wall median | / bare pwsh | / floor (same requests) | CPU median | CPU / bare | CPU / floor | target (wall) | result |')
+    $md.Add('|---|---|---:|---:|---:|---:|---:|---:|---|---|')
     foreach ($c in $coldRows) {
-        $m = $coldMedian[$c.Key]
-        $vsFloor = ''; $target = ''; $result = 'info'
+        $m = $coldMedian[$c.Key]; $u = $coldCpu[$c.Key]
+        $vsFloor = ''; $cpuFloor = ''; $target = ''; $result = 'info'
         if ($c.Floor) {
             $ratio = $m / $coldMedian[$c.Floor]
             $vsFloor = '{0:N2}x' -f $ratio
+            $cpuFloor = '{0:N2}x' -f ($u / $coldCpu[$c.Floor])
             $target = '<= {0:N2}x the floor' -f $c.Target
             $result = Format-Verdict ($ratio -le $c.Target)
         }
-        $md.Add(('| {0} | {1} | {2} | {3:N2}x | {4} | {5} | {6} |' -f $c.Row, $c.What, (Format-Ms $m), ($m / $coldMedian['bare']), $vsFloor, $target, $result))
+        $md.Add(('| {0} | {1} | {2} | {3:N2}x | {4} | {5} | {6:N2}x | {7} | {8} | {9} |' -f $c.Row, $c.What, (Format-Ms $m), ($m / $coldMedian['bare']), $vsFloor, (Format-Ms $u), ($u / $coldCpu['bare']), $cpuFloor, $target, $result))
     }
     $md.Add('')
     $md.Add('Per phase, in a fresh pwsh (medians of {0} samples per mode; import and the first Get over every mode''s samples). The first Get runs with -Verbose -Debug, whose messages mark its phases; JIT figures from [System.Runtime.JitInfo] (all threads), assemblies from [AppDomain]::CurrentDomain.GetAssemblies() (every load context).' -f ([math]::Max(3, [int]($Runs / 4))))

@@ -99,25 +99,35 @@ function Start-BenchResponder {
     [pscustomobject]@{ Process = $process; Url = $line.Result.Substring('RESPONDER_LISTENING '.Length).Trim() }
 }
 
+# Appended to every cold command: the process's own CPU time (all threads: JIT, GC, the work) at its end.
+# Wall time is what a user waits; on a shared machine it also holds the time spent waiting for a CPU, so
+# CPU time is the steadier measure of the work each side does. Both are reported.
+$script:BenchCpuSuffix = "; [Console]::Out.Write(' BENCH-CPU ' + [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalMilliseconds.ToString([cultureinfo]::InvariantCulture))"
+
 function Measure-BenchCold {
     # Every command in a fresh process, in rounds: one warm-up round, then $Runs rounds, each running every
     # command once (forward on even rounds, backward on odd ones, so drift and neighbours even out). Every
-    # pair compared below was therefore measured alternately, in the same minutes. Returns name -> runs (ms).
+    # pair compared below was therefore measured alternately, in the same minutes. Returns
+    # @{ Wall = name -> runs (ms); Cpu = name -> runs (ms) }.
     param(
         [Parameter(Mandatory)] [System.Collections.Specialized.OrderedDictionary] $Commands,
         [Parameter(Mandatory)] [scriptblock] $Run,
         [int] $Runs = 20
     )
     $names = @($Commands.Keys)
-    $times = [ordered]@{}
-    foreach ($n in $names) { $times[$n] = [Collections.Generic.List[double]]::new() }
-    foreach ($n in $names) { $null = & $Run $Commands[$n] }
+    $times = [ordered]@{}; $cpu = [ordered]@{}
+    foreach ($n in $names) { $times[$n] = [Collections.Generic.List[double]]::new(); $cpu[$n] = [Collections.Generic.List[double]]::new() }
+    foreach ($n in $names) { $null = & $Run ($Commands[$n] + $BenchCpuSuffix) }
     for ($i = 0; $i -lt $Runs; $i++) {
         $order = if ($i % 2) { $names[($names.Count - 1)..0] } else { $names }
-        foreach ($n in $order) { $times[$n].Add((& $Run $Commands[$n]).Ms) }
+        foreach ($n in $order) {
+            $r = & $Run ($Commands[$n] + $BenchCpuSuffix)
+            $times[$n].Add($r.Ms)
+            $cpu[$n].Add([double]::Parse([regex]::Match($r.Output, 'BENCH-CPU (\S+)').Groups[1].Value, [cultureinfo]::InvariantCulture))
+        }
         Write-Host "    round $($i + 1) of $Runs" -ForegroundColor DarkGray
     }
-    $times
+    @{ Wall = $times; Cpu = $cpu }
 }
 
 # Per-phase figures: one fresh pwsh per sample and mode. Import, the first Get-EcrDockerCredential (its

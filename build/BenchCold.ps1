@@ -168,10 +168,20 @@ $target = switch ($mode) {
     'EnvironmentVariable' { @{ Mode = 'EnvironmentVariable' } }
     'Cli' { $env:AIRFLOW_STANDIN_HOME = $env:BENCH_STANDIN_HOME; @{ Mode = 'Cli'; AirflowCommand = $env:BENCH_STANDIN } }
     'SecretsManager' { @{ Mode = 'SecretsManager'; Region = 'eu-west-1'; EndpointUrl = $env:BENCH_MOTO; AwsCredential = [pscredential]::new($env:BENCH_WRITER_KEY, [Net.NetworkCredential]::new('', $env:BENCH_WRITER_SECRET).SecurePassword) } }
+    'floor' { @{} }
     'ParameterStore' { @{ Mode = 'ParameterStore'; Region = 'eu-west-1'; EndpointUrl = $env:BENCH_MOTO; AwsCredential = [pscredential]::new($env:BENCH_WRITER_KEY, [Net.NetworkCredential]::new('', $env:BENCH_WRITER_SECRET).SecurePassword) } }
     default { throw "Unknown mode '$mode'." }
 }
 Add-Mark 'start'; $marks.Clear(); Add-Mark 'start'  # the first call JIT-compiles Add-Mark itself
+if ($mode -eq 'floor') {
+    # The same phases for the floor module: its import, and its first request to the same responder.
+    Import-Module $env:BENCH_FLOOR
+    Add-Mark 'floor: Import-Module'
+    $null = Invoke-BenchFloorRequest $env:BENCH_FAST
+    Add-Mark 'floor: first request (HTTP stack of the process)'
+    'BENCH-JSON ' + ($marks | ConvertTo-Json -Depth 3 -Compress)
+    return
+}
 Import-Module $env:BENCH_MODULE
 Add-Mark 'Import-Module'
 $credential = $null

@@ -13,9 +13,11 @@
                repository out/repo/ (out/repo/EcrAirflow.<version>.nupkg).
       Demo   - Build, then runs Get-EcrDockerCredential | Sync-AirflowEcrConnection in every mode against moto
                and the Airflow API emulator (Airflow 2 and 3) on loopback, and shows the results.
-      Bench  - Build, then benchmarks (build/Bench.ps1): cold import and end-to-end vs bare pwsh, the ECR
-               half vs the AWS CLI and boto3, warm per-iteration latency, requests per run, and scale;
-               prints a table and writes out/bench.md. Not part of Test.
+      Bench  - Build, then benchmarks (build/Bench.ps1, build/BenchCold.ps1): cold import, Get and Get | Sync
+               as ratios to bare pwsh and to a floor module making the same requests (built into
+               out/bench-floor, never shipped), per-phase JIT and assembly figures, the ECR half vs the AWS
+               CLI and boto3, warm per-iteration latency, requests per run, and scale; prints a table and
+               writes out/bench.md. Not part of Test.
       Clean  - removes out/ and every bin/ and obj/ folder.
     The version comes from EcrAirflow.psd1 and nowhere else.
 .EXAMPLE
@@ -42,9 +44,10 @@ param(
     [ValidateSet('pwsh', 'WindowsPowerShell')]
     [string] $PesterHost = 'pwsh',
 
-    # Counted runs per cold comparison and per warm scale case in -Task Bench (at least 10).
+    # Counted rounds per cold comparison and runs per warm scale case in -Task Bench (at least 10; 20 by
+    # default, the alternating pairs the cold rows need to hold their order on a shared machine).
     [ValidateRange(10, 1000)]
-    [int] $BenchRuns = 10
+    [int] $BenchRuns = 20
 )
 
 $ErrorActionPreference = 'Stop'

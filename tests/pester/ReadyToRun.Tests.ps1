@@ -66,7 +66,7 @@ Describe 'ReadyToRun images' {
     It 'keeps every platform folder to the precompiled files (everything else comes from the portable deps/)' {
         foreach ($rid in 'win-x64', 'linux-x64', 'osx-arm64') {
             $dir = Join-Path $Bin "net8.0/$rid"
-            $dlls = @(Get-ChildItem -LiteralPath $dir -Recurse -Filter *.dll | ForEach-Object { [IO.Path]::GetRelativePath($dir, $_.FullName) -replace '\\', '/' } | Sort-Object)
+            $dlls = @(Get-ChildItem -LiteralPath $dir -Recurse -Filter *.dll | ForEach-Object { $_.FullName.Substring($dir.Length + 1) -replace '\\', '/' } | Sort-Object)
             $dlls | Should -Be @($Precompiled | Sort-Object)
         }
     }

@@ -44,6 +44,10 @@ param(
     [ValidateSet('pwsh', 'WindowsPowerShell')]
     [string] $PesterHost = 'pwsh',
 
+    # Wall-clock limit per Pester leg in -Task Test; a leg that runs longer is stopped and counts as failed.
+    [ValidateRange(1, 600)]
+    [int] $LegTimeoutMinutes = 30,
+
     # Counted rounds per cold comparison and runs per warm scale case in -Task Bench (at least 10; 20 by
     # default, the alternating pairs the cold rows need to hold their order on a shared machine).
     [ValidateRange(10, 1000)]
@@ -123,6 +127,23 @@ function Invoke-Package {
     Write-Host "Packaged $(Get-ChildItem $repo -Filter *.nupkg | ForEach-Object FullName)"
 }
 
+# Runs a child process on this console (its output streams through) and stops it, with every process it
+# started, when it runs longer than -Minutes: one hung test must not take the whole CI run past its limit.
+# Returns the exit code, or $null when the child was stopped.
+function Invoke-Bounded([string] $FileName, [string[]] $Arguments, [int] $Minutes) {
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($FileName)
+    foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    $p = [System.Diagnostics.Process]::Start($psi)
+    try {
+        if ($p.WaitForExit([int][TimeSpan]::FromMinutes($Minutes).TotalMilliseconds)) { $p.WaitForExit(); return $p.ExitCode }
+        $p.Kill($true)
+        $null = $p.WaitForExit(30000)
+        return $null
+    }
+    finally { $p.Dispose() }
+}
+
 function Get-TrxCounts([string] $Path) {
     [xml] $trx = Get-Content -LiteralPath $Path -Raw
     $c = $trx.TestRun.ResultSummary.Counters
@@ -160,13 +181,10 @@ function Invoke-Test {
             $env:ECRAIRFLOW_FRAMEWORK = $leg
             try {
                 $runner = Join-Path $Root 'tests/pester/Invoke-Tests.ps1'
-                if ($PesterHost -eq 'WindowsPowerShell') {
-                    # Windows PowerShell 5.1 loads the netstandard2.0 build by itself ($PSEdition Desktop).
-                    & powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File $runner -ResultPath $pesterJson -Filter "$PesterFilter"
-                }
-                else {
-                    & dotnet pwsh -NoProfile -NonInteractive -File $runner -ResultPath $pesterJson -Filter "$PesterFilter" # quoted: pwsh on Unix globs a bare * for native commands
-                }
+                # Windows PowerShell 5.1 loads the netstandard2.0 build by itself ($PSEdition Desktop).
+                $exe, $pre = if ($PesterHost -eq 'WindowsPowerShell') { 'powershell.exe', @('-ExecutionPolicy', 'Bypass') } else { 'dotnet', @('pwsh') }
+                $code = Invoke-Bounded -FileName $exe -Arguments ($pre + @('-NoProfile', '-NonInteractive', '-File', $runner, '-ResultPath', $pesterJson, '-Filter', "$PesterFilter")) -Minutes $LegTimeoutMinutes
+                if ($code -eq $null) { Write-Warning "Pester ($leg) ran longer than $LegTimeoutMinutes minutes and was stopped; its results are lost and the leg counts as failed."; Remove-Item -LiteralPath $pesterJson -ErrorAction SilentlyContinue }
             }
             finally { Remove-Item Env:ECRAIRFLOW_FRAMEWORK -ErrorAction SilentlyContinue }
             $one = if (Test-Path $pesterJson) { Get-Content $pesterJson -Raw | ConvertFrom-Json } else { Write-Warning "Pester ($leg) wrote no results."; [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }

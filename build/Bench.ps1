@@ -155,6 +155,7 @@ $Targets = [ordered]@{
 function Get-EcrCalls { @(Get-MotoRequests -RequestLog $env:BENCH_MOTO_LOG | Where-Object target -like '*GetAuthorizationToken').Count }
 function Clear-Requests([string] $Url) { $null = Invoke-RestMethod -Method Delete -Uri "$Url/_emulator/requests" }
 function Get-Requests([string] $Url) { @(Get-EmulatorRequests -Url $Url) }
+$MwaaPeer = [pscustomobject]@{ Endpoint = $env:BENCH_MWAA }
 '@
 
 # Row 3: warm, one session. Per mode: the pipeline, plus a breakdown (Get -Force alone, Sync alone).
@@ -235,6 +236,22 @@ $null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids @v1
 $r = Get-Requests $env:BENCH_AIRFLOW2
 Add-Row "Airflow 2 (API v1), $($creds.Count) connections, steady state" $creds.Count $r.Count (($r | Group-Object { "$($_.method) $($_.status)" } | ForEach-Object { "$($_.Count)x $($_.Name)" }) -join '; ')
 
+# Mwaa: InvokeRestApi calls counted at the MWAA peer (AWS_REGION and AWS_ENDPOINT_URL_MWAA set, keys in the
+# default chain). -ApiVersion Auto: GetEnvironment once per environment per session; then Airflow 3 costs one
+# call for the batch, Airflow 2 one per connection (plus a POST for each new one).
+$mwaaLine = { @(Get-MwaaRequests -Peer $MwaaPeer) | ForEach-Object { if ($_.operation -eq 'InvokeRestApi') { "InvokeRestApi $($_.restApiMethod) $($_.restApiPath -replace '/connections/.+', '/connections/<id>')" } else { $_.operation } } }
+$mwaaIds = { "ecr_mwaa_$($_.Region)_$suffix" }   # not the ids the Rest rows created on the same emulators
+$mwaaDetail = { ((& $mwaaLine) | Group-Object | ForEach-Object { "$($_.Count)x $($_.Name)" }) -join '; ' }
+foreach ($case in @(@{ Env = 'bench3'; Label = 'Airflow 3'; First = 2; Steady = 1 }, @{ Env = 'bench2'; Label = 'Airflow 2'; First = 1 + 2 * $creds.Count; Steady = $creds.Count })) {
+    $mwaa = @{ Mode = 'Mwaa'; MwaaEnvironmentName = $case.Env }
+    Clear-MwaaRequests -Peer $MwaaPeer
+    $null = $creds | Sync-AirflowEcrConnection -ConnectionId $mwaaIds @mwaa
+    Add-Row "MWAA, $($case.Label), $($creds.Count) new connections, first run in the session (Auto)" $case.First @(& $mwaaLine).Count (& $mwaaDetail)
+    Clear-MwaaRequests -Peer $MwaaPeer
+    $null = $creds | Sync-AirflowEcrConnection -ConnectionId $mwaaIds @mwaa
+    Add-Row "MWAA, $($case.Label), $($creds.Count) connections, steady state" $case.Steady @(& $mwaaLine).Count (& $mwaaDetail)
+}
+
 # CLI: one start of the airflow CLI for the whole batch.
 $env:AIRFLOW_STANDIN_HOME = $env:BENCH_STANDIN_HOME
 $calls = Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl'
@@ -314,15 +331,19 @@ function Invoke-Bench {
     $awsCli = Get-Command aws -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
     $work = Join-Path ([IO.Path]::GetTempPath()) ('ecrairflow-bench-' + [guid]::NewGuid().ToString('n'))
     $null = New-Item -ItemType Directory -Path $work
-    $moto = $null; $af2 = $null; $af3 = $null; $fast = $null
+    $moto = $null; $af2 = $null; $af3 = $null; $mwaa = $null; $fast = $null
     try {
         Write-Host 'Building the floor module' -ForegroundColor Cyan
         $floor = Build-BenchFloor -OutDirectory (Join-Path (Split-Path $OutFile) 'bench-floor') -Configuration $Configuration
-        Write-Host 'Starting the fast responder, moto and the Airflow emulators (2 and 3) on loopback' -ForegroundColor Cyan
+        Write-Host 'Starting the fast responder, moto, the MWAA peer and the Airflow emulators (2 and 3) on loopback' -ForegroundColor Cyan
         $fast = Start-BenchResponder
         $moto = Start-MotoPeer -WorkDirectory $work
         $af2 = Start-AirflowEmulator -AirflowVersion 2 -Password 'bench-Pa55' -Configuration $Configuration
         $af3 = Start-AirflowEmulator -AirflowVersion 3 -Password 'bench-Pa55' -Configuration $Configuration
+        $mwaa = Start-MwaaPeer -WorkDirectory $work
+        $null = Add-MwaaKey -Peer $mwaa -Key $moto.Info.allowed
+        $null = Add-MwaaEnvironment -Peer $mwaa -Name bench2 -AirflowVersion '2.10.3' -AirflowUrl $af2.Url -AirflowPassword 'bench-Pa55'
+        $null = Add-MwaaEnvironment -Peer $mwaa -Name bench3 -AirflowVersion '3.0.6' -AirflowUrl $af3.Url -AirflowPassword 'bench-Pa55'
         $standInHome = Join-Path $work 'standin'
         $null = New-Item -ItemType Directory -Path $standInHome
 
@@ -341,6 +362,7 @@ function Invoke-Bench {
             AWS_EC2_METADATA_DISABLED = 'true'
             AWS_ENDPOINT_URL       = $null
             AWS_ENDPOINT_URL_ECR   = $null
+            AWS_ENDPOINT_URL_MWAA  = $mwaa.Endpoint
             AWS_PAGER              = ''
             BENCH_MODULE           = $ModuleManifest
             BENCH_PEERS            = Join-Path (Split-Path $PSScriptRoot) 'tests/peers/Peers.ps1'
@@ -350,6 +372,7 @@ function Invoke-Bench {
             BENCH_WRITER_SECRET    = $moto.Info.writer.secretAccessKey
             BENCH_AIRFLOW2         = $af2.Url
             BENCH_AIRFLOW3         = $af3.Url
+            BENCH_MWAA             = $mwaa.Endpoint
             BENCH_AIRFLOW_USER     = 'admin'
             BENCH_AIRFLOW_PASSWORD = 'bench-Pa55'
             BENCH_STANDIN          = Join-Path (Split-Path $PSScriptRoot) 'tests/peers/airflow/airflow'
@@ -457,7 +480,7 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
         }
     }
     finally {
-        foreach ($peer in $af3, $af2, $moto, $fast) { if ($peer) { Stop-Peer $peer } }
+        foreach ($peer in $mwaa, $af3, $af2, $moto, $fast) { if ($peer) { Stop-Peer $peer } }
         Remove-BenchFolder $work
     }
 
@@ -515,7 +538,7 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
                 (Format-Ms (Get-BenchMedian $w.Get)), (Format-Ms (Get-BenchMedian $w.Sync)), (Format-Verdict ($median -le 15))))
     }
     $md.Add('')
-    $md.Add('Requests per run, counted at the peers (moto''s request log, the emulator''s request log, the stand-in CLI''s call log):')
+    $md.Add('Requests per run, counted at the peers (moto''s request log, the emulator''s request log, the MWAA peer''s request log, the stand-in CLI''s call log):')
     $md.Add('')
     $md.Add('| Row | Run | expected | counted | requests seen | result |')
     $md.Add('|---|---|---:|---:|---|---|')

@@ -1,6 +1,6 @@
 # build.ps1 -Task Demo: the module's main job on local emulators. Starts moto (a real AWS emulator with
-# SigV4 checking) and the Airflow API emulator as Airflow 2 and 3 on free loopback ports, runs
-# Get-EcrDockerCredential | Sync-AirflowEcrConnection in every mode, shows the typed results and what
+# SigV4 checking), the MWAA peer (botocore checks its signatures) and the Airflow API emulator as Airflow 2 and 3
+# on free loopback ports, runs Get-EcrDockerCredential | Sync-AirflowEcrConnection in every mode, shows the typed results and what
 # each Airflow now stores (passwords masked), then stops everything. Dot-sourced by build.ps1.
 
 function Format-Masked([string] $Secret) {
@@ -15,7 +15,7 @@ function Invoke-Demo {
     $null = New-Item -ItemType Directory $WorkDirectory -Force
     Write-Host "`n== Starting the peers on 127.0.0.1 ==" -ForegroundColor Cyan
     $moto = Start-MotoPeer -WorkDirectory $WorkDirectory
-    $airflow2 = $null; $airflow3 = $null
+    $airflow2 = $null; $airflow3 = $null; $mwaa = $null
     $standInHome = Join-Path $WorkDirectory ('ecrairflow-demo-cli-' + [guid]::NewGuid().ToString('n'))
     try {
         $airflow2 = Start-AirflowEmulator -AirflowVersion 2 -Password 'demo-airflow-pw'
@@ -23,11 +23,18 @@ function Invoke-Demo {
         Write-Host "moto (AWS, signatures checked): $($moto.Endpoint)"
         Write-Host "Airflow 2 emulator (API v1):    $($airflow2.Url)"
         Write-Host "Airflow 3 emulator (API v2):    $($airflow3.Url)"
+        # Amazon MWAA: one environment named demo per region, us-east-1 on Airflow 2, eu-west-1 on Airflow 3.
+        $mwaa = Start-MwaaPeer -WorkDirectory $WorkDirectory
+        $null = Add-MwaaKey -Peer $mwaa -Key $moto.Info.allowed
+        $null = Add-MwaaEnvironment -Peer $mwaa -Name demo -Region us-east-1 -AirflowVersion '2.10.3' -AirflowUrl $airflow2.Url -AirflowPassword 'demo-airflow-pw'
+        $null = Add-MwaaEnvironment -Peer $mwaa -Name demo -Region eu-west-1 -AirflowVersion '3.0.6' -AirflowUrl $airflow3.Url -AirflowPassword 'demo-airflow-pw'
+        Write-Host "MWAA peer (botocore SigV4):     $($mwaa.Endpoint)"
 
         Import-Module $ModuleManifest -Force
         # The AWS side as a user would have it: keys in the environment (here: a moto IAM user allowed
         # ecr:GetAuthorizationToken), region on the command line.
-        $saved = @{ AWS_ACCESS_KEY_ID = $env:AWS_ACCESS_KEY_ID; AWS_SECRET_ACCESS_KEY = $env:AWS_SECRET_ACCESS_KEY }
+        $saved = @{ AWS_ACCESS_KEY_ID = $env:AWS_ACCESS_KEY_ID; AWS_SECRET_ACCESS_KEY = $env:AWS_SECRET_ACCESS_KEY
+            AWS_REGION = $env:AWS_REGION; AWS_ENDPOINT_URL_MWAA = $env:AWS_ENDPOINT_URL_MWAA }
         $env:AWS_ACCESS_KEY_ID = $moto.Info.allowed.accessKeyId
         $env:AWS_SECRET_ACCESS_KEY = $moto.Info.allowed.secretAccessKey
         $airflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString 'demo-airflow-pw' -AsPlainText -Force))
@@ -54,6 +61,27 @@ function Invoke-Demo {
                 Write-Host "Requests Airflow $($emu.AirflowVersion) received:"
                 Get-EmulatorRequests -Url $emu.Url | ForEach-Object { "  $($_.method) $($_.path) -> $($_.status)" } | Out-Host
             }
+
+            Write-Host "`n== Mwaa: Amazon MWAA's InvokeRestApi, signed with the default credential chain ==" -ForegroundColor Cyan
+            # All a refresh job configures: the region and MWAA's endpoint (here the peer); the keys are the chain's.
+            $env:AWS_ENDPOINT_URL_MWAA = $mwaa.Endpoint
+            foreach ($case in @(@{ Region = 'us-east-1'; Airflow = $airflow2 }, @{ Region = 'eu-west-1'; Airflow = $airflow3 })) {
+                $env:AWS_REGION = $case.Region
+                Write-Host "AWS_REGION=$($case.Region): MWAA environment demo on Airflow $($case.Airflow.AirflowVersion), run twice (create, then update)"
+                foreach ($i in 1, 2) {
+                    Get-EcrDockerCredential -EndpointUrl $moto.Endpoint -Force |
+                        Sync-AirflowEcrConnection -ConnectionId ecr -Mode Mwaa -MwaaEnvironmentName demo | Format-Table | Out-Host
+                }
+                $stored = Get-EmulatorConnections -Url $case.Airflow.Url | Where-Object connection_id -eq 'ecr'
+                Write-Host "Airflow $($case.Airflow.AirflowVersion) stores ecr: host $($stored.host), login $($stored.login), password $(Format-Masked $stored.password)"
+            }
+            Write-Host 'Calls the MWAA peer answered (GetEnvironment once per environment; every signature checked by botocore):'
+            Get-MwaaRequests -Peer $mwaa | ForEach-Object {
+                $inner = if ($_.operation -eq 'InvokeRestApi') { " $($_.restApiMethod) $($_.restApiPath) -> Airflow $($_.restApiStatusCode)" } else { '' }
+                "  $($_.operation)$inner (HTTP $($_.status), key $($_.accessKeyId))"
+            } | Out-Host
+            $env:AWS_REGION = $saved.AWS_REGION
+            $env:AWS_ENDPOINT_URL_MWAA = $saved.AWS_ENDPOINT_URL_MWAA
 
             Write-Host "`n== Cli: one 'airflow connections import --overwrite' (the stand-in airflow CLI) ==" -ForegroundColor Cyan
             $null = New-Item -ItemType Directory $standInHome -Force
@@ -103,8 +131,9 @@ function Invoke-Demo {
         Write-Host "ECR requests moto received: $(@(Get-MotoRequests -RequestLog $moto.RequestLog | Where-Object target -like '*GetAuthorizationToken').Count) (one per Get-EcrDockerCredential call)"
     }
     finally {
-        foreach ($peer in $airflow3, $airflow2, $moto) { Stop-Peer $peer }
+        foreach ($peer in $mwaa, $airflow3, $airflow2, $moto) { Stop-Peer $peer }
+        if ($mwaa) { Remove-Item -LiteralPath $mwaa.RequestLog -ErrorAction SilentlyContinue }
         if ((Split-Path $standInHome -Leaf) -like 'ecrairflow-demo-cli-*') { Remove-Item -LiteralPath $standInHome -Recurse -Force -ErrorAction SilentlyContinue }
-        Write-Host "`nStopped moto and the Airflow emulators." -ForegroundColor Cyan
+        Write-Host "`nStopped moto, the MWAA peer and the Airflow emulators." -ForegroundColor Cyan
     }
 }

@@ -10,6 +10,9 @@ The region comes from -Region, else AWS_REGION, AWS_DEFAULT_REGION, or the profi
 Tokens are cached for the PowerShell session and reused until half their lifetime has passed; -Force always asks ECR. The password is never shown by the default views; GetNetworkCredentialPassword() returns it in plain text when you explicitly need it.
 '@
     Parameters  = @{
+        Proxy                          = 'The proxy every request to ECR (and STS or SSO, when the credential source calls them) goes through, e.g. http://proxy.example.com:3128. Without it the system proxy applies: HTTPS_PROXY / HTTP_PROXY and NO_PROXY on Linux and macOS, the WinINET settings on Windows. A URL with user:password@ is refused (ProxyUrlContainsCredentials).'
+        ProxyCredential                = 'The proxy''s user and password (Basic), for -Proxy or the system proxy. Never printed.'
+        ProxyUseDefaultCredentials     = 'Answers the proxy with the logged-on user''s credentials (Windows integrated authentication). Not with -ProxyCredential.'
         Region               = 'The AWS region of the registries, e.g. eu-west-1. Defaults to AWS_REGION, AWS_DEFAULT_REGION or the profile''s region. Press Tab to complete region names.'
         RegistryId           = 'One to ten 12-digit AWS account ids whose registries you want a login for (one object per registry). Defaults to the caller''s own account. Accepts pipeline input by property name.'
         Public               = 'Gets a login for Amazon ECR Public (registry public.ecr.aws). ECR Public lives in us-east-1; the region parameters do not apply.'
@@ -23,6 +26,7 @@ Tokens are cached for the PowerShell session and reused until half their lifetim
         EndpointUrl          = 'A custom ECR API endpoint: a VPC interface endpoint or a local emulator. Cannot be combined with -UseFipsEndpoint or -UseDualStackEndpoint.'
         UseFipsEndpoint      = 'Uses the FIPS endpoint api.ecr-fips.<region>.amazonaws.com. Defaults to AWS_USE_FIPS_ENDPOINT.'
         UseDualStackEndpoint = 'Uses the dual-stack (IPv6) endpoint ecr.<region>.api.aws. Defaults to AWS_USE_DUALSTACK_ENDPOINT.'
+        AllowUnencryptedAuthentication = 'Allows a custom http:// endpoint (-EndpointUrl, AWS_ENDPOINT_URL_ECR, AWS_ENDPOINT_URL_STS) on a host that is not loopback. ECR answers with the registry token and STS with temporary keys, which would cross the network in clear text; without it such an endpoint is refused (UnencryptedAuthenticationRefused). Loopback (localhost, 127.0.0.0/8, ::1) is always allowed.'
         Force                = 'Ignores the session cache and always asks ECR for a new token.'
         TimeoutSec           = 'How long one HTTP attempt may take, in seconds (default 30).'
         MaximumRetryCount    = 'How many times throttling, server errors and network failures are retried, with exponential backoff and jitter (default 3).'

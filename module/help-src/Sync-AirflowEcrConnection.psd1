@@ -10,9 +10,14 @@ A connection is replaced in place, never deleted first: Airflow's DockerOperator
 
 -Mode Rest (the default) uses the Airflow REST API: API v1 on Airflow 2 (PATCH, then POST when the connection does not exist yet) and API v2 on Airflow 3 (one bulk request for every piped credential, after getting a token from /auth/token). -Mode Cli runs one "airflow connections import --overwrite" for all of them, with the secrets in an owner-only temporary file, never on a command line. -Mode EnvironmentVariable sets AIRFLOW_CONN_<ID> for this process, the Windows user or machine, a dotenv file, or the CI system's environment (GitHub Actions, Azure Pipelines). -Mode SecretsManager and -Mode ParameterStore write the connection where the amazon provider's secrets backends read it (airflow/connections/<id>, /airflow/connections/<id>), signed with the same AWS credentials Get-EcrDockerCredential uses; Airflow itself is never contacted.
 
+-Mode Mwaa writes into an Amazon MWAA environment (-MwaaEnvironmentName, Airflow 2.4.3 or later) through MWAA's InvokeRestApi, signed with your AWS credentials (-Region, -ProfileName, -AwsCredential, -RoleArn, -EndpointUrl or AWS_ENDPOINT_URL_MWAA, or the default chain): no Airflow user or password. It uses Rest mode's logic inside the call: on Airflow 2, PATCH /connections/{id} and POST when it does not exist yet (ids of at most 51 characters, InvokeRestApi's path limit); on Airflow 3, one bulk request for every piped credential. The IAM principal needs airflow:InvokeRestApi on the environment's role/<environment>/<Airflow role> (Op or Admin may edit connections) and, for -ApiVersion Auto, airflow:GetEnvironment.
+
 Credentials are collected from the pipeline and written together when the pipeline ends, so many registries cost one request (Airflow 3) or one CLI start. -WhatIf shows what would be written where, without the password.
 '@
     Parameters  = @{
+        Proxy                          = 'The proxy every request to Airflow or AWS (and STS or SSO, when the credential source calls them) goes through, e.g. http://proxy.example.com:3128. Without it the system proxy applies: HTTPS_PROXY / HTTP_PROXY and NO_PROXY on Linux and macOS, the WinINET settings on Windows. A URL with user:password@ is refused (ProxyUrlContainsCredentials).'
+        ProxyCredential                = 'The proxy''s user and password (Basic), for -Proxy or the system proxy. Never printed.'
+        ProxyUseDefaultCredentials     = 'Answers the proxy with the logged-on user''s credentials (Windows integrated authentication). Not with -ProxyCredential.'
         Registry                       = 'The registry, as a host or a URL (ProxyEndpoint); the connection''s host is the host part. Bound from the pipeline by property name (aliases ProxyEndpoint, Endpoint).'
         UserName                       = 'The registry login (AWS for ECR). Bound from the pipeline by property name.'
         Password                       = 'The registry password, a SecureString or a string. Bound from the pipeline by property name; never displayed.'
@@ -21,16 +26,17 @@ Credentials are collected from the pipeline and written together when the pipeli
         Description                    = 'The connection''s description. Defaults to "Managed by EcrAirflow; token expires <UTC time>".'
         Email                          = 'Written to the connection''s extra as "email".'
         Reauth                         = 'Written to the connection''s extra as "reauth" (true, or false with -Reauth:$false).'
-        Mode                           = 'Where to write: Rest (the Airflow REST API, the default), Cli (the Airflow command line), EnvironmentVariable (AIRFLOW_CONN_* variables), SecretsManager or ParameterStore (where Airflow''s AWS secrets backends read connections). Each mode takes its own parameters (listed under PARAMETERS PER MODE in the description); a parameter of another mode is an error (ParameterNotValidForMode). Tab completion after -Mode offers the modes that take every parameter already typed.'
+        Mode                           = 'Where to write: Rest (the Airflow REST API, the default), Cli (the Airflow command line), EnvironmentVariable (AIRFLOW_CONN_* variables), SecretsManager or ParameterStore (where Airflow''s AWS secrets backends read connections), or Mwaa (an Amazon MWAA environment''s Airflow, through InvokeRestApi). Each mode takes its own parameters (listed under PARAMETERS PER MODE in the description); a parameter of another mode is an error (ParameterNotValidForMode). Tab completion after -Mode offers the modes that take every parameter already typed.'
         Force                          = 'Writes a piped credential even when its ExpiresAt has passed. Without it such a credential is refused (CredentialExpired) and the connection Airflow has is kept; one that expires within 30 minutes is written with a warning.'
         AirflowUrl                     = 'The base URL of the Airflow webserver (Airflow 2) or API server (Airflow 3), e.g. https://airflow.example.com or https://example.com/airflow. A URL with user:password@ inside is refused.'
         AirflowCredential              = 'The Airflow user and password (basic auth on Airflow 2, a JWT from /auth/token on Airflow 3).'
         AccessToken                    = 'A bearer token to use instead of -AirflowCredential.'
-        ApiVersion                     = 'V1 (Airflow 2), V2 (Airflow 3) or Auto (asks /api/v2/version, then /api/v1/version, once per URL per session).'
+        ApiVersion                     = 'V1 (Airflow 2), V2 (Airflow 3) or Auto. Rest: Auto asks /api/v2/version, then /api/v1/version, once per URL per session. Mwaa: Auto reads the environment''s AirflowVersion with GetEnvironment (needs airflow:GetEnvironment), once per environment per session; V1 or V2 skip that call.'
+        MwaaEnvironmentName            = 'Mwaa: the name of the Amazon MWAA environment (as aws mwaa list-environments shows it): a letter, then letters, digits, - and _, at most 80 characters; checked before any call. Its region is -Region, else AWS_REGION, AWS_DEFAULT_REGION or the profile''s region, else the piped credential''s Region; the endpoint is -EndpointUrl or AWS_ENDPOINT_URL_MWAA when given.'
         TimeoutSec                     = 'Rest: how long one HTTP attempt may take, in seconds. Cli: how long the Airflow CLI may run before it is stopped, so a hung docker exec cannot block a scheduled job.'
         MaximumRetryCount              = 'How many times 429, 5xx and network failures are retried, with backoff and jitter, honouring Retry-After.'
         SkipCertificateCheck           = 'Accepts any TLS certificate (test servers only).'
-        AllowUnencryptedAuthentication = 'Allows sending credentials over plain http:// to a host that is not loopback.'
+        AllowUnencryptedAuthentication = 'Allows plain http:// to a host that is not loopback. Every write carries the ECR password in its body (and the Airflow credential in its headers), so without it such an -AirflowUrl (or a custom AWS endpoint of an AWS-backed mode) is refused before any request (UnencryptedAuthenticationRefused). Loopback (localhost, 127.0.0.0/8, ::1) is always allowed.'
         AirflowCommand                 = 'The command that reaches the Airflow CLI, as an array, e.g. docker,exec,airflow-scheduler,airflow.'
         WorkingDirectory               = 'Where the temporary import file is written; it must be visible to the CLI, e.g. a folder bind-mounted into the container.'
         Format                         = 'Uri (docker://login:password@host, read by every Airflow) or Json (Airflow 2.3+).'
@@ -51,7 +57,7 @@ Credentials are collected from the pipeline and written together when the pipeli
         RoleArn                        = 'A role to assume through STS before writing, e.g. one that may write exactly these secrets.'
         RoleSessionName                = 'The role session name with -RoleArn (default EcrAirflow-<unix time>).'
         ExternalId                     = 'The external id the role''s trust policy requires, with -RoleArn.'
-        EndpointUrl                    = 'A custom endpoint for the mode''s AWS service (a VPC endpoint or an emulator); also AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL_SSM, then AWS_ENDPOINT_URL. Cannot be combined with -UseFipsEndpoint or -UseDualStackEndpoint.'
+        EndpointUrl                    = 'A custom endpoint for the mode''s AWS service (a VPC endpoint or an emulator); also AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL_MWAA, then AWS_ENDPOINT_URL. Cannot be combined with -UseFipsEndpoint or -UseDualStackEndpoint.'
         UseFipsEndpoint                = 'Uses the service''s FIPS endpoint (e.g. secretsmanager-fips.<region>.amazonaws.com). Defaults to AWS_USE_FIPS_ENDPOINT.'
         UseDualStackEndpoint           = 'Uses the service''s dual-stack (IPv6) endpoint. Defaults to AWS_USE_DUALSTACK_ENDPOINT.'
     }
@@ -95,6 +101,14 @@ PS> Register-ScheduledTask -TaskName 'Refresh Airflow ECR login' -Action $action
     Get-EcrDockerCredential -Region eu-west-1 | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable
 '@
             Remarks = 'Masks the password in the log and appends AIRFLOW_CONN_ECR to $GITHUB_ENV; in Azure Pipelines it sets a secret pipeline variable instead.'
+        }
+        @{
+            Title   = 'Amazon MWAA: the connection in an MWAA environment, through InvokeRestApi'
+            Code    = @'
+PS> Get-EcrDockerCredential -Region eu-west-1 |
+        Sync-AirflowEcrConnection -ConnectionId ecr -Mode Mwaa -MwaaEnvironmentName my-airflow
+'@
+            Remarks = 'Signed with the default AWS credential chain in eu-west-1 (the piped credential''s Region, unless -Region, AWS_REGION or the profile names one). Airflow 3 environments get one InvokeRestApi call for every piped credential; Airflow 2 one per connection. The identity needs airflow:InvokeRestApi on arn:aws:airflow:eu-west-1:<account>:role/my-airflow/Op (or Admin) and airflow:GetEnvironment.'
         }
         @{
             Title   = 'docker compose: the Airflow CLI inside the scheduler container'

@@ -44,7 +44,7 @@ namespace EcrAirflow.Aws
             // FIPS/dual-stack flags moot (as in the AWS CLI), but an explicit switch with it is an error.
             var fips = request.UseFipsEndpoint ?? (endpointUrl == null && EnvFlag("AWS_USE_FIPS_ENDPOINT"));
             var dualStack = request.UseDualStackEndpoint ?? (endpointUrl == null && EnvFlag("AWS_USE_DUALSTACK_ENDPOINT"));
-            var endpoint = AwsEndpoints.Resolve(service, region, fips, dualStack, endpointUrl, fromEnvironment);
+            var endpoint = AwsEndpoints.Resolve(service, region, fips, dualStack, endpointUrl, fromEnvironment, request.AllowUnencryptedAuthentication);
             log.Verbose($"{service.DisplayName} endpoint {AwsEndpoints.Display(endpoint.Url)}{(fromEnvironment != null ? $" (from {fromEnvironment})" : string.Empty)}.");
             return new AwsSession(service, request, region, source, endpoint);
         }

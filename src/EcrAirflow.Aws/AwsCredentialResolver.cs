@@ -26,15 +26,49 @@ namespace EcrAirflow.Aws
     {
         private static int _servicesLoaded;
 
-        public static async Task<ResolvedCredentials> ResolveAsync(AwsCredentialRequest request, string region, IOperationLog log, CancellationToken cancellationToken)
+        /// <param name="allowUnencrypted">-AllowUnencryptedAuthentication: AWS_ENDPOINT_URL_STS may be http:// to another host.</param>
+        /// <param name="http">The proxy: AWSSDK.Core's own clients (STS for -RoleArn, and the STS / SSO / SSOOIDC
+        /// calls the credential chain makes) go through it too.</param>
+        public static async Task<ResolvedCredentials> ResolveAsync(AwsCredentialRequest request, string region, IOperationLog log, CancellationToken cancellationToken, bool allowUnencrypted = false, HttpSettings? http = null)
         {
+            http ??= HttpSettings.Default;
+            UseProxyForSdkClients(http);
             var source = await ResolveSourceAsync(request, log, cancellationToken).ConfigureAwait(false);
             if (string.IsNullOrEmpty(request.RoleArn))
             {
                 return source;
             }
 
-            return await AssumeRoleAsync(source, request, region, log, cancellationToken).ConfigureAwait(false);
+            return await AssumeRoleAsync(source, request, region, allowUnencrypted, http, log, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// The clients the credential chain creates by itself (web identity, SSO, assume-role profiles) read
+        /// AWSConfigs.ProxyConfig; this is this module's private copy of AWSSDK.Core (its own load context on
+        /// PowerShell 7, its own LoadFrom copy on 5.1), so setting it touches no other module's AWS calls.
+        /// </summary>
+        private static void UseProxyForSdkClients(HttpSettings http)
+        {
+            var proxy = AWSConfigs.ProxyConfig;
+            proxy.Host = http.Proxy?.Host;
+            proxy.Port = http.Proxy?.Port;
+            proxy.Username = http.Proxy == null ? null : http.ProxyCredential?.UserName;
+            proxy.Password = http.Proxy == null ? null : http.ProxyCredential?.Password;
+        }
+
+        private static void UseProxy(ClientConfig config, HttpSettings http)
+        {
+            if (http.Proxy != null)
+            {
+                config.SetWebProxy(new System.Net.WebProxy(http.Proxy, BypassOnLocal: false)
+                {
+                    Credentials = http.ProxyUseDefaultCredentials ? System.Net.CredentialCache.DefaultCredentials : http.ProxyCredential,
+                });
+            }
+            else if (http.ProxyCredential != null || http.ProxyUseDefaultCredentials)
+            {
+                config.ProxyCredentials = http.ProxyUseDefaultCredentials ? System.Net.CredentialCache.DefaultCredentials : http.ProxyCredential;
+            }
         }
 
         private static async Task<ResolvedCredentials> ResolveSourceAsync(AwsCredentialRequest request, IOperationLog log, CancellationToken cancellationToken)
@@ -75,11 +109,16 @@ namespace EcrAirflow.Aws
                 {
                     credentials = AWSCredentialsFactory.GetAWSCredentials(profile, chain);
                 }
+                catch (ProcessAWSCredentialException ex)
+                {
+                    throw CredentialProcessFailed(request, ex);
+                }
                 catch (Exception ex) when (ex is AmazonClientException || ex is InvalidOperationException || ex is ArgumentException)
                 {
+                    // Not the exception as inner: its message is quoted here only after redaction.
                     throw new EcrAirflowException("ProfileInvalid", FailureKind.InvalidData,
-                        $"The AWS profile '{request.ProfileName}' cannot provide credentials: {ex.Message}",
-                        "Check the profile's keys, role_arn/source_profile or sso_* settings.", ex)
+                        $"The AWS profile '{request.ProfileName}' cannot provide credentials: {Quote(ex, request)}",
+                        "Check the profile's keys, role_arn/source_profile or sso_* settings.")
                     { TargetObject = request.ProfileName };
                 }
 
@@ -99,9 +138,13 @@ namespace EcrAirflow.Aws
                     using var resolver = new DefaultAWSCredentialsIdentityResolver();
                     credentials = await resolver.ResolveIdentityAsync(null!, cancellationToken).ConfigureAwait(false);
                 }
-                catch (AmazonClientException ex)
+                catch (ProcessAWSCredentialException ex)
                 {
-                    throw NoCredentials(ex);
+                    throw CredentialProcessFailed(request, ex);
+                }
+                catch (AmazonClientException)
+                {
+                    throw NoCredentials(null);
                 }
 
                 description = "the default credential chain (" + credentials.GetType().Name + ")";
@@ -116,11 +159,15 @@ namespace EcrAirflow.Aws
             {
                 throw MapStsFailure(ex, "getting credentials from " + description);
             }
-            catch (AmazonClientException ex)
+            catch (ProcessAWSCredentialException ex)
+            {
+                throw CredentialProcessFailed(request, ex);
+            }
+            catch (Exception ex) when (ex is AmazonClientException || IsNetworkFailure(ex, cancellationToken))
             {
                 throw new EcrAirflowException("CredentialsUnavailable", FailureKind.SecurityError,
-                    $"AWS credentials from {description} could not be obtained: {ex.Message}",
-                    "For SSO profiles run 'aws sso login --profile <name>'; for roles check role_arn and source_profile; otherwise see the credential options in Get-Help Get-EcrDockerCredential.", ex);
+                    $"AWS credentials from {description} could not be obtained: {Quote(ex, request)}",
+                    "For SSO profiles run 'aws sso login --profile <name>'; for roles check role_arn and source_profile; otherwise see the credential options in Get-Help Get-EcrDockerCredential.");
             }
 
             if (resolved == null || string.IsNullOrEmpty(resolved.AccessKey))
@@ -132,14 +179,15 @@ namespace EcrAirflow.Aws
             return new ResolvedCredentials(resolved, description);
         }
 
-        private static async Task<ResolvedCredentials> AssumeRoleAsync(ResolvedCredentials source, AwsCredentialRequest request, string region, IOperationLog log, CancellationToken cancellationToken)
+        private static async Task<ResolvedCredentials> AssumeRoleAsync(ResolvedCredentials source, AwsCredentialRequest request, string region, bool allowUnencrypted, HttpSettings http, IOperationLog log, CancellationToken cancellationToken)
         {
             EnsureServiceAssembliesLoaded();
             var config = new AmazonSecurityTokenServiceConfig { RegionEndpoint = RegionEndpoint.GetBySystemName(region) };
-            var stsEndpoint = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_STS") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
-            if (!string.IsNullOrEmpty(stsEndpoint))
+            UseProxy(config, http);
+            var stsEndpoint = StsEndpoint(allowUnencrypted);
+            if (stsEndpoint != null)
             {
-                config.ServiceURL = stsEndpoint;
+                config.ServiceURL = stsEndpoint.AbsoluteUri;
                 config.AuthenticationRegion = region;
             }
 
@@ -150,7 +198,7 @@ namespace EcrAirflow.Aws
             var awsCredentials = string.IsNullOrEmpty(sourceCredentials.Token)
                 ? (AWSCredentials)new BasicAWSCredentials(sourceCredentials.AccessKey, sourceCredentials.SecretKey)
                 : new SessionAWSCredentials(sourceCredentials.AccessKey, sourceCredentials.SecretKey, sourceCredentials.Token);
-            log.Verbose($"Assuming role {request.RoleArn} (session {sessionName}) through STS{(string.IsNullOrEmpty(stsEndpoint) ? string.Empty : " at " + stsEndpoint)}.");
+            log.Verbose($"Assuming role {request.RoleArn} (session {sessionName}) through STS{(stsEndpoint == null ? string.Empty : " at " + AwsEndpoints.Display(stsEndpoint))}.");
             using var sts = new AmazonSecurityTokenServiceClient(awsCredentials, config);
             AssumeRoleResponse response;
             try
@@ -166,15 +214,92 @@ namespace EcrAirflow.Aws
             {
                 throw MapStsFailure(ex, "assuming role " + request.RoleArn);
             }
+            catch (Exception ex) when (IsNetworkFailure(ex, cancellationToken))
+            {
+                var where = stsEndpoint == null ? "STS" : "STS at " + AwsEndpoints.Display(stsEndpoint);
+                throw new EcrAirflowException("StsConnectionFailed", FailureKind.ConnectionError,
+                    $"{where} could not be reached when assuming role {request.RoleArn}: {Quote(ex, request)}",
+                    "Check network access to STS from this machine (DNS, proxy, firewall), and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL when a private endpoint is meant.")
+                { TargetObject = request.RoleArn };
+            }
             catch (AmazonClientException ex)
             {
                 throw new EcrAirflowException("AssumeRoleFailed", FailureKind.ConnectionError,
-                    $"Assuming role {request.RoleArn} failed: {ex.Message}",
-                    "Check network access to STS (AWS_ENDPOINT_URL_STS for a private endpoint).", ex);
+                    $"Assuming role {request.RoleArn} failed: {Quote(ex, request)}",
+                    "Check network access to STS (AWS_ENDPOINT_URL_STS for a private endpoint).");
             }
 
             var c = response.Credentials;
             return new ResolvedCredentials(new ImmutableCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken), $"role {request.RoleArn} assumed with {source.Source}");
+        }
+
+        /// <summary>
+        /// AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL, checked like every custom endpoint (absolute http(s), no
+        /// user info, the http:// rule: STS answers with temporary keys); null for STS's own endpoint.
+        /// </summary>
+        private static Uri? StsEndpoint(bool allowUnencrypted)
+        {
+            foreach (var name in new[] { "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL" })
+            {
+                var value = Environment.GetEnvironmentVariable(name);
+                if (string.IsNullOrEmpty(value))
+                {
+                    continue;
+                }
+
+                if (!Uri.TryCreate(value, UriKind.Absolute, out var url))
+                {
+                    throw new EcrAirflowException("InvalidEndpointUrl", FailureKind.InvalidArgument,
+                        $"The endpoint URL in {name} is not an absolute URL.",
+                        "Fix or unset AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL.");
+                }
+
+                AwsEndpoints.ValidateCustom(url, name, allowUnencrypted, "the temporary credentials STS answers with");
+                return url;
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// A credential_process that failed: the SDK's message quotes the process's stderr verbatim, and that
+        /// text may hold the process's own secrets, which we cannot know: quoted with every known secret and
+        /// anything that looks like a key or token masked, shortened, never as an inner exception.
+        /// </summary>
+        private static EcrAirflowException CredentialProcessFailed(AwsCredentialRequest request, Exception ex) => new EcrAirflowException(
+            "CredentialProcessFailed",
+            FailureKind.SecurityError,
+            $"The credential_process of AWS profile '{request.ProfileName ?? Environment.GetEnvironmentVariable("AWS_PROFILE") ?? "default"}' failed: {Quote(ex, request)}",
+            "Run the profile's credential_process command yourself to see its whole output, and fix what it reports (often: sign in again); key- and token-like text is masked here.")
+        { TargetObject = request.ProfileName };
+
+        /// <summary>An exception's message as it may be quoted: one line, known secrets and token-like text masked, at most 400 characters.</summary>
+        private static string Quote(Exception ex, AwsCredentialRequest request)
+        {
+            var redactor = new SecretRedactor();
+            redactor.Add(request.SecretAccessKey);
+            redactor.Add(request.SessionToken);
+            var text = redactor.RedactUnknown((ex.Message ?? string.Empty).Replace("\r", " ").Replace("\n", " ").Trim());
+            return text.Length > 400 ? text.Substring(0, 400) + "…" : text;
+        }
+
+        /// <summary>DNS, refused, reset or timed out: the SDK lets these through as .NET exceptions.</summary>
+        private static bool IsNetworkFailure(Exception ex, CancellationToken cancellationToken)
+        {
+            if (ex is OperationCanceledException)
+            {
+                return !cancellationToken.IsCancellationRequested; // a timeout, not Ctrl+C
+            }
+
+            for (var e = ex; e != null; e = e.InnerException)
+            {
+                if (e is System.Net.Http.HttpRequestException || e is System.Net.Sockets.SocketException || e is System.Net.WebException || e is System.IO.IOException)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static EcrAirflowException MapStsFailure(AmazonServiceException ex, string what)

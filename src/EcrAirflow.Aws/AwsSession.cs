@@ -66,10 +66,15 @@ namespace EcrAirflow.Aws
             var options = new HttpCallOptions(_request.Timeout, _request.MaximumRetryCount, _service.ErrorPrefix, "Amazon " + _service.DisplayName)
             {
                 BaseDelay = _request.RetryBaseDelay ?? HttpCallOptions.DefaultBaseDelay,
+                Http = _request.Http,
             };
+            if (_request.Http.ProxyCredential != null)
+            {
+                call.Redactor.AddPair(_request.Http.ProxyCredential.UserName, _request.Http.ProxyCredential.Password);
+            }
 
             log.Verbose($"{call.Method} {HttpRetry.Describe(uri)} {_service.DisplayName} {call.Operation} (SigV4 {_service.SigningName}/{Endpoint.SigningRegion}, access key {MaskKey(credentials.AccessKey)}).");
-            var client = Internal.HttpClientCache.Get(false);
+            var client = Internal.HttpClientCache.Get(_request.Http);
             using var response = await HttpRetry.SendAsync(
                 client,
                 () =>
@@ -84,7 +89,8 @@ namespace EcrAirflow.Aws
                 IsTransient).ConfigureAwait(false);
 
             var text = response.Content == null ? string.Empty : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            var requestId = Header(response, "x-amzn-RequestId") ?? Header(response, "x-amz-request-id");
+            var rawRequestId = Header(response, "x-amzn-RequestId") ?? Header(response, "x-amz-request-id");
+            var requestId = rawRequestId == null ? null : call.Redactor.Redact(rawRequestId); // the server's text, quoted in messages
             var status = (int)response.StatusCode;
             log.Verbose($"{_service.DisplayName} answered HTTP {status}{(requestId != null ? ", request id " + requestId : string.Empty)}.");
             var reply = AwsErrors.Reply(status, text, Header(response, "x-amzn-ErrorType"), requestId);
@@ -108,7 +114,7 @@ namespace EcrAirflow.Aws
             await _resolving.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return _credentials ??= await AwsCredentialResolver.ResolveAsync(_request.Credentials, Region, log, cancellationToken).ConfigureAwait(false);
+                return _credentials ??= await AwsCredentialResolver.ResolveAsync(_request.Credentials, Region, log, cancellationToken, _request.AllowUnencryptedAuthentication, _request.Http).ConfigureAwait(false);
             }
             finally
             {
@@ -145,7 +151,14 @@ namespace EcrAirflow.Aws
                 RequestUri = uri,
                 Content = call.Body,
             };
-            signing.Headers["Content-Type"] = contentType;
+            // A rest-json GET (MWAA GetEnvironment) carries no body, so no content and no Content-Type:
+            // .NET Framework (Windows PowerShell 5.1) refuses to send a GET with content at all.
+            var hasBody = call.Body.Length > 0 || !(method == HttpMethod.Get || method == HttpMethod.Head);
+            if (hasBody)
+            {
+                signing.Headers["Content-Type"] = contentType;
+            }
+
             if (target != null)
             {
                 signing.Headers["X-Amz-Target"] = target;
@@ -159,8 +172,13 @@ namespace EcrAirflow.Aws
                 SignPayload = true,
             });
 
-            var request = new HttpRequestMessage(method, uri) { Content = new ByteArrayContent(call.Body) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+            var request = new HttpRequestMessage(method, uri);
+            if (hasBody)
+            {
+                request.Content = new ByteArrayContent(call.Body);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+            }
+
             if (target != null)
             {
                 request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
@@ -191,7 +209,7 @@ namespace EcrAirflow.Aws
                 return AwsErrors.IsTransient(status, null);
             }
 
-            // The content is buffered (ResponseContentRead), so this read does not block on the network.
+            // HttpRetry has read the body (capped) and buffered it, so this read does not block on the network.
             var body = response.Content == null ? string.Empty : response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
             var code = AwsErrors.ReadBody(body).Code ?? (Header(response, "x-amzn-ErrorType") is string h ? AwsErrors.CleanCode(h) : null);
             return AwsErrors.IsTransient(status, code);

@@ -118,5 +118,17 @@ namespace EcrAirflow.Tests
         {
             Assert.Equal(name, EnvironmentConnectionTarget.VariableName(id));
         }
+
+        /// <summary>Python's str.upper (what Airflow applies) and .NET's ToUpperInvariant disagree beyond ASCII.</summary>
+        [Theory]
+        [InlineData("straße")]   // Python: STRASSE
+        [InlineData("ecr_ﬁ")]     // Python: ECR_FI
+        [InlineData("ecr_ı")]     // Python: ECR_I
+        [InlineData("écr")]
+        public void Variable_names_outside_ASCII_are_refused(string id)
+        {
+            var ex = Assert.Throws<EcrAirflowException>(() => EnvironmentConnectionTarget.VariableName(id));
+            Assert.Equal("VariableNameNotAscii", ex.ErrorId);
+        }
     }
 }

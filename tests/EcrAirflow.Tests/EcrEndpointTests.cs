@@ -78,5 +78,29 @@ namespace EcrAirflow.Tests
         {
             Assert.Equal(valid, AwsEndpoints.IsValidRegion(region));
         }
+
+        /// <summary>The http:// rule for every AWS endpoint: the reply of ECR (or STS) carries a secret.</summary>
+        [Theory]
+        [InlineData("http://ecr.example.com", false, true)]
+        [InlineData("http://10.1.2.3:4566", false, true)]
+        [InlineData("http://ecr.example.com", true, false)]
+        [InlineData("https://ecr.example.com", false, false)]
+        [InlineData("http://127.0.0.1:5000", false, false)]
+        [InlineData("http://[::1]:5000", false, false)]
+        [InlineData("http://localhost:5000", false, false)]
+        public void A_custom_http_endpoint_to_another_host_needs_the_opt_in(string url, bool allow, bool refused)
+        {
+            var ex = Record.Exception(() => AwsEndpoints.Resolve(AwsService.Ecr, "eu-west-1", false, false, new Uri(url), null, allow));
+            if (!refused)
+            {
+                Assert.Null(ex);
+                return;
+            }
+
+            var error = Assert.IsType<EcrAirflowException>(ex);
+            Assert.Equal("UnencryptedAuthenticationRefused", error.ErrorId);
+            Assert.Contains("-AllowUnencryptedAuthentication", error.Message);
+            Assert.Contains("-EndpointUrl", error.Hint);
+        }
     }
 }

@@ -69,7 +69,7 @@ namespace EcrAirflow.Tests
             Assert.Equal("application/x-amz-json-1.1", contentType);
             var one = Assert.Single(result.Authorizations);
             Assert.Equal("public.ecr.aws", one.Registry);
-            Assert.Equal("public-pass:word", one.Password);
+            Assert.Equal("public-pass:word", Internal.SecureText.Reveal(one.Password));
             Assert.True(result.IsPublic);
             Assert.Equal("us-east-1", result.Region);
         }

@@ -24,9 +24,9 @@ namespace EcrAirflow.Tests
             Assert.Equal("https://111111111111.dkr.ecr.eu-west-1.amazonaws.com", list[0].ProxyEndpoint);
             Assert.Equal("111111111111", list[0].RegistryId);
             Assert.Equal("AWS", list[0].UserName);
-            Assert.Equal("pa:ss/wo+rd=", list[0].Password);
+            Assert.Equal("pa:ss/wo+rd=", Internal.SecureText.Reveal(list[0].Password));
             Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1700000042500), list[0].ExpiresAt);
-            Assert.Equal("second", list[1].Password);
+            Assert.Equal("second", Internal.SecureText.Reveal(list[1].Password));
         }
 
         [Fact]
@@ -35,7 +35,7 @@ namespace EcrAirflow.Tests
             var body = $"{{\"authorizationData\":{{\"authorizationToken\":\"{Token("AWS:pub")}\",\"expiresAt\":1700000000}}}}";
             var one = Assert.Single(EcrResponseParser.ParseSuccess(body, true));
             Assert.Equal("public.ecr.aws", one.Registry);
-            Assert.Equal("pub", one.Password);
+            Assert.Equal("pub", Internal.SecureText.Reveal(one.Password));
             Assert.Null(one.RegistryId);
         }
 

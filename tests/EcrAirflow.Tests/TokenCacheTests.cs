@@ -68,7 +68,7 @@ namespace EcrAirflow.Tests
                 var now = T0;
                 TokenCache.Now = () => now;
                 var key = "test|" + Guid.NewGuid();
-                TokenCache.Put(key, new[] { new EcrAuthorization("r", "https://r", null, "AWS", "p", T0.AddHours(12)) });
+                TokenCache.Put(key, new[] { new EcrAuthorization("r", "https://r", null, "AWS", Internal.SecureText.ToSecure("p"), T0.AddHours(12)) });
                 Assert.True(TokenCache.TryGet(key, out var hit));
                 Assert.Single(hit);
                 now = T0.AddHours(6).AddSeconds(1);

@@ -4,6 +4,11 @@
 # no file created or changed in the test folder, no import file left in the temp folder, no AIRFLOW_CONN_*
 # variable set, no connection stored by the stand-in CLI.
 
+BeforeDiscovery {
+    # Rows about another user's files hand them to an unprivileged account, which needs root (chown).
+    $script:CanChown = -not $IsWindows -and (id -u) -eq '0' -and [bool](getent passwd nobody)
+}
+
 BeforeAll {
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
     . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
@@ -18,9 +23,10 @@ BeforeAll {
     $script:ExpiredEcr = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 400 'Bad Request' '{"__type":"ExpiredTokenException","message":"The security token included in the request is expired"}' 'application/x-amz-json-1.1')
 
     $script:EnvNames = 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
-        'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_EC2_METADATA_DISABLED',
+        'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_STS', 'AWS_EC2_METADATA_DISABLED',
         'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN',
         'AWS_USE_FIPS_ENDPOINT', 'AWS_USE_DUALSTACK_ENDPOINT', 'GITHUB_ENV', 'TF_BUILD', 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_STANDIN_VERSION'
+    $script:Other = 'nobody'   # the unprivileged account of the rows about another user's files (RootOnly)
     $script:SavedEnv = @{}
     foreach ($n in $EnvNames) { $SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
 
@@ -30,7 +36,7 @@ BeforeAll {
 
     function Get-FolderState([string] $Path) {
         Get-ChildItem -LiteralPath $Path -Recurse -Force -ErrorAction SilentlyContinue |
-            ForEach-Object { '{0}|{1}|{2}' -f $_.FullName, ($_.PSIsContainer ? 'dir' : $_.Length), $_.LastWriteTimeUtc.Ticks } | Sort-Object
+            ForEach-Object { '{0}|{1}|{2}' -f $_.FullName, ($(if ($_.PSIsContainer) { 'dir' } else { $_.Length })), $_.LastWriteTimeUtc.Ticks } | Sort-Object
     }
 }
 
@@ -70,12 +76,29 @@ Describe 'Bad input: <Name>' -ForEach @(
         Run = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'https://u:p@127.0.0.1/' -Credential $AwsKey @Row } }
     @{ Name = '-EndpointUrl with -UseFipsEndpoint'; Id = 'EndpointUrlWithFipsOrDualStack'; Category = 'InvalidArgument'
         Run = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'https://127.0.0.1/' -UseFipsEndpoint -Credential $AwsKey @Row } }
+    @{ Name = '-EndpointUrl http:// to another host (the token would come back in clear text)'; Id = 'UnencryptedAuthenticationRefused'; Category = 'SecurityError'
+        Run = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'http://ecr.invalid' -Credential $AwsKey -Force @Row } }
+    @{ Name = 'AWS_ENDPOINT_URL_ECR http:// to another host'; Id = 'UnencryptedAuthenticationRefused'; Category = 'SecurityError'
+        Run = { $env:AWS_ENDPOINT_URL_ECR = 'http://192.0.2.1:8080'; Get-EcrDockerCredential -Region eu-west-1 -Credential $AwsKey -Force -TimeoutSec 1 -MaximumRetryCount 0 @Row } }
+    @{ Name = 'AWS_ENDPOINT_URL_STS http:// to another host with -RoleArn (temporary keys in clear text)'; Id = 'UnencryptedAuthenticationRefused'; Category = 'SecurityError'
+        Run = { $env:AWS_ENDPOINT_URL_STS = 'http://sts.invalid'; Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' -Credential $AwsKey -RoleArn 'arn:aws:iam::123456789012:role/x' -Force @Row } }
+    @{ Name = 'AWS_ENDPOINT_URL_STS with user:password@ in it'; Id = 'InvalidEndpointUrl'; Category = 'InvalidArgument'
+        Run = { $env:AWS_ENDPOINT_URL_STS = 'https://stsuser:sts-url-Pa55@127.0.0.1:9'; Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' -Credential $AwsKey -RoleArn 'arn:aws:iam::123456789012:role/x' -Force @Row } }
     @{ Name = 'no AWS credentials anywhere'; Id = 'NoAwsCredentials'; Category = 'SecurityError'
         Run = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' @Row } }
     @{ Name = 'an unknown profile'; Id = 'ProfileNotFound'; Category = 'ObjectNotFound'
         Run = { Get-EcrDockerCredential -Region eu-west-1 -ProfileName 'no-such-profile-hardening' @Row } }
     @{ Name = 'an expired session token'; Id = 'EcrExpiredCredentials'; Category = 'SecurityError'
         Run = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $ExpiredEcr.Url -Credential $AwsKey -SessionToken $Token -Force @Row } }
+    @{ Name = 'STS refusing the connection (AWS_ENDPOINT_URL_STS on a closed port) with -RoleArn'; Id = 'StsConnectionFailed'; Category = 'ConnectionError'
+        Run = { $env:AWS_ENDPOINT_URL_STS = 'http://127.0.0.1:9'; Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' -Credential $AwsKey -RoleArn 'arn:aws:iam::123456789012:role/x' -Force @Row } }
+    @{ Name = 'a profile whose credential_process fails'; Id = 'CredentialProcessFailed'; Category = 'SecurityError'; NotOnWindows = $true
+        Run = { $script = Join-Path $Work 'creds.sh'
+            [IO.File]::WriteAllText($script, "#!/bin/sh`necho 'vault says: token expired' >&2`nexit 3`n"); [IO.File]::SetUnixFileMode($script, [IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+            $profiles = Join-Path $Work 'profiles'
+            [IO.File]::WriteAllText($profiles, "[broken]`ncredential_process = $script`n")
+            $script:FolderBefore = Get-FolderState $Work   # seeded files are part of "before"
+            Get-EcrDockerCredential -ProfileName broken -ProfileLocation $profiles -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' -Force @Row } }
     @{ Name = '-TimeoutSec 0'; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData'
         Run = { Get-EcrDockerCredential -Region eu-west-1 -TimeoutSec 0 -Credential $AwsKey @Row } }
 
@@ -86,6 +109,18 @@ Describe 'Bad input: <Name>' -ForEach @(
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId '../ecr' @Rest @Row } }
     @{ Name = 'a connection id of 201 characters'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ('a' * 201) -Mode Cli -AirflowCommand $StandIn @Row } }
+    @{ Name = 'a connection id with a trailing line break (what Out-String hands over)'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId "ecr`n" -Mode EnvironmentVariable -Path (Join-Path $Work '.env') @Row } }
+    @{ Name = 'a connection id with a trailing line break, to GitHub Actions'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
+        Run = { $env:GITHUB_ENV = Join-Path $Work 'github_env'; New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId "ecr`r`n" -Mode EnvironmentVariable @Row } }
+    @{ Name = 'a registry with a line break and a logging command'; Id = 'InvalidRegistry'; Category = 'InvalidArgument'
+        Run = { [pscustomobject]@{ Registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com`r`n##vso[task.setvariable variable=x]y"; UserName = 'AWS'; Password = 't' } | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -WhatIf @Row } }
+    @{ Name = 'a registry with user:password@ in it'; Id = 'InvalidRegistry'; Category = 'InvalidArgument'
+        Run = { [pscustomobject]@{ Registry = 'https://user:pw@123456789012.dkr.ecr.eu-west-1.amazonaws.com'; UserName = 'AWS'; Password = 't' } | Sync-AirflowEcrConnection -ConnectionId ecr @Rest @Row } }
+    @{ Name = 'a user name with a line break and a logging command'; Id = 'InvalidUserName'; Category = 'InvalidArgument'
+        Run = { [pscustomobject]@{ Registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'; UserName = "AWS`n##vso[task.setvariable variable=x]y"; Password = 't' } | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -WhatIf @Row } }
+    @{ Name = 'a password with a NUL inside a SecureString'; Id = 'InvalidPassword'; Category = 'InvalidArgument'
+        Run = { [pscustomobject]@{ Registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'; UserName = 'AWS'; Password = (ConvertTo-SecureString "tok`0cut" -AsPlainText -Force) } | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable @Row } }
     @{ Name = 'an empty pipeline'; Id = 'NoCredentialInput'; Category = 'ObjectNotFound'
         Run = { @() | Sync-AirflowEcrConnection -ConnectionId ecr @Rest @Row } }
     @{ Name = 'an input object without a password'; Id = 'InputObjectMissingMandatory'; Category = 'InvalidArgument'
@@ -108,10 +143,16 @@ Describe 'Bad input: <Name>' -ForEach @(
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl "$($Emu.Url)/?x=1" -AirflowCredential $AirflowCredential @Row } }
     @{ Name = 'credentials over http:// to another host'; Id = 'UnencryptedAuthenticationRefused'; Category = 'SecurityError'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl 'http://airflow.invalid' -AirflowCredential $AirflowCredential @Row } }
+    @{ Name = 'the ECR password over http:// to another host, with no Airflow credential'; Id = 'UnencryptedAuthenticationRefused'; Category = 'SecurityError'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl 'http://airflow.invalid' -ApiVersion V1 @Row } }
+    @{ Name = 'the ECR password over http:// to a private address, Auto version'; Id = 'UnencryptedAuthenticationRefused'; Category = 'SecurityError'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl 'http://192.0.2.1:8080' -TimeoutSec 1 -MaximumRetryCount 0 @Row } }
     @{ Name = '-Mode Rest without -AirflowUrl'; Id = 'AirflowUrlRequired'; Category = 'InvalidArgument'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Rest @Row } }
     @{ Name = '-AirflowCredential with -AccessToken'; Id = 'CredentialAndAccessToken'; Category = 'InvalidArgument'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr @Rest -AccessToken $Token @Row } }
+    @{ Name = '-AccessToken with a line break (no HTTP header can carry it)'; Id = 'InvalidAccessToken'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Rest -AirflowUrl $Emu.Url -AccessToken (ConvertTo-SecureString "eyJhbGciOi.x`r`nX-Injected: 1" -AsPlainText -Force) -ApiVersion V2 @Row } }
     @{ Name = '-MaximumRetryCount 11'; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr @Rest -MaximumRetryCount 11 @Row } }
 
@@ -122,6 +163,20 @@ Describe 'Bad input: <Name>' -ForEach @(
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr @Rest -Path (Join-Path $Work '.env') @Row } }
     @{ Name = '-IncludeValue with -Mode Cli'; Id = 'ParameterNotValidForMode'; Category = 'InvalidArgument'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -IncludeValue @Row } }
+
+    # ---- Mwaa (all refused before any request: no AWS endpoint is even reachable here) ----
+    @{ Name = 'an MWAA environment name that starts with a digit'; Id = 'InvalidMwaaEnvironmentName'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Mwaa -MwaaEnvironmentName '9lives' @Row } }
+    @{ Name = 'an MWAA environment ARN instead of its name'; Id = 'InvalidMwaaEnvironmentName'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Mwaa -MwaaEnvironmentName 'arn:aws:airflow:eu-west-1:123456789012:environment/demo' @Row } }
+    @{ Name = '-Mode Mwaa without -MwaaEnvironmentName'; Id = 'MwaaEnvironmentNameRequired'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Mwaa @Row } }
+    @{ Name = 'a 52-character id for Airflow 2 through MWAA'; Id = 'MwaaPathTooLong'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ('e' * 52) -Mode Mwaa -MwaaEnvironmentName demo -ApiVersion V1 -AwsCredential $AwsKey @Row } }
+    @{ Name = '-MwaaEnvironmentName with -Mode Rest'; Id = 'ParameterNotValidForMode'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr @Rest -MwaaEnvironmentName demo @Row } }
+    @{ Name = '-AirflowCredential with -Mode Mwaa'; Id = 'ParameterNotValidForMode'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Mwaa -MwaaEnvironmentName demo -AirflowCredential $AirflowCredential @Row } }
 
     # ---- Cli ----
     @{ Name = 'a CLI that is not there'; Id = 'AirflowCommandNotFound'; Category = 'ObjectNotFound'
@@ -139,6 +194,16 @@ Describe 'Bad input: <Name>' -ForEach @(
     @{ Name = 'a -WorkingDirectory that does not exist'; Id = 'WorkingDirectoryNotFound'; Category = 'ObjectNotFound'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WorkingDirectory (Join-Path $Work 'missing') @Row } }
 
+    @{ Name = 'a -WorkingDirectory that belongs to another user'; Id = 'WorkingDirectoryNotTrusted'; Category = 'SecurityError'; RootOnly = $true
+        Run = { $d = New-Item -ItemType Directory (Join-Path $Work 'theirs'); chown $Other $d.FullName; Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WorkingDirectory $d.FullName @Row } }
+    @{ Name = 'a -WorkingDirectory every user can write to, without the sticky bit (0777)'; Id = 'WorkingDirectoryNotTrusted'; Category = 'SecurityError'; NotOnWindows = $true
+        Run = { $d = New-Item -ItemType Directory (Join-Path $Work 'open'); [IO.File]::SetUnixFileMode($d.FullName, [IO.UnixFileMode]511); Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WorkingDirectory $d.FullName @Row } }
+    @{ Name = 'a -WorkingDirectory of ours inside a folder of another user'; Id = 'WorkingDirectoryNotTrusted'; Category = 'SecurityError'; RootOnly = $true
+        Run = { $p = New-Item -ItemType Directory (Join-Path $Work 'their-parent'); $d = New-Item -ItemType Directory (Join-Path $p.FullName 'mine'); chown $Other $p.FullName; Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WorkingDirectory $d.FullName @Row } }
+
     # ---- EnvironmentVariable ----
     @{ Name = '-Path with -Scope'; Id = 'PathAndScopeTogether'; Category = 'InvalidArgument'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Scope Process -Path (Join-Path $Work '.env') @Row } }
@@ -148,7 +213,7 @@ Describe 'Bad input: <Name>' -ForEach @(
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Scope Machine @Row } }
     @{ Name = 'a dotenv file in a missing folder'; Id = 'DotEnvFolderNotFound'; Category = 'ObjectNotFound'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path (Join-Path $Work 'missing/.env') @Row } }
-    @{ Name = 'a dotenv path that is a folder (unreadable as a file)'; Id = 'DotEnvWriteFailed'; Category = 'WriteError'
+    @{ Name = 'a dotenv path that is a folder (unreadable as a file)'; Id = 'DotEnvNotRegularFile'; Category = 'InvalidArgument'
         Run = { $null = New-Item -ItemType Directory (Join-Path $Work 'dir.env'); Sync-Seeded { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path (Join-Path $Work 'dir.env') @Row } } }
     @{ Name = 'a read-only dotenv file'; Id = 'DotEnvReadOnly'; Category = 'PermissionDenied'
         Run = { $f = Join-Path $Work 'ro.env'; [IO.File]::WriteAllText($f, "A=1`n"); Set-ItemProperty $f IsReadOnly $true
@@ -156,6 +221,41 @@ Describe 'Bad input: <Name>' -ForEach @(
     @{ Name = 'an unreadable dotenv file (mode 000)'; Id = 'DotEnvReadOnly'; Category = 'PermissionDenied'; NotOnWindows = $true
         Run = { $f = Join-Path $Work 'secret.env'; [IO.File]::WriteAllText($f, "A=1`n"); [IO.File]::SetUnixFileMode($f, [IO.UnixFileMode]::None)
             Sync-Seeded { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } } }
+    @{ Name = 'a connection id outside ASCII for a variable (Python upper-cases ß to SS, .NET does not)'; Id = 'VariableNameNotAscii'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId 'straße' -Mode EnvironmentVariable -Path (Join-Path $Work '.env') @Row } }
+    @{ Name = 'a connection id with a dotless i for a variable'; Id = 'VariableNameNotAscii'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId 'ecr_ı' -Mode EnvironmentVariable -CiSystem None @Row } }
+    @{ Name = 'a dotenv file that belongs to another user'; Id = 'DotEnvOwnedByOtherUser'; Category = 'SecurityError'; RootOnly = $true
+        Run = { $f = Join-Path $Work 'theirs.env'; [IO.File]::WriteAllText($f, "A=1`n"); chown $Other $f; Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } }
+    @{ Name = 'a dotenv file that others may write but its owner may not (0464)'; Id = 'DotEnvReadOnly'; Category = 'PermissionDenied'; NotOnWindows = $true
+        Run = { $f = Join-Path $Work 'odd.env'; [IO.File]::WriteAllText($f, "A=1`n"); [IO.File]::SetUnixFileMode($f, [IO.UnixFileMode]308); Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } }
+    @{ Name = 'a dotenv path that is a FIFO (a read would hang)'; Id = 'DotEnvNotRegularFile'; Category = 'InvalidArgument'; NotOnWindows = $true
+        Run = { $f = Join-Path $Work 'fifo.env'; mkfifo $f; Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } }
+    @{ Name = 'a dotenv link to /dev/zero (a read would never end)'; Id = 'DotEnvNotRegularFile'; Category = 'InvalidArgument'; NotOnWindows = $true
+        Run = { $f = Join-Path $Work 'zero.env'; $null = New-Item -ItemType SymbolicLink -Path $f -Target '/dev/zero'; Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } }
+    @{ Name = 'a dangling dotenv link into another folder (no file may be created there)'; Id = 'DotEnvLinkNotFollowed'; Category = 'SecurityError'; NotOnWindows = $true
+        Run = { $other = New-Item -ItemType Directory (Join-Path $Work 'elsewhere'); $f = Join-Path $Work '.env'
+            $null = New-Item -ItemType SymbolicLink -Path $f -Target (Join-Path $other.FullName 'planted.env'); Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } }
+    @{ Name = 'a dotenv link in a folder every user can write to'; Id = 'DotEnvLinkNotFollowed'; Category = 'SecurityError'; NotOnWindows = $true
+        Run = { $open = New-Item -ItemType Directory (Join-Path $Work 'open'); $real = Join-Path $Work 'real.env'; [IO.File]::WriteAllText($real, "A=1`n")
+            $f = Join-Path $open.FullName '.env'; $null = New-Item -ItemType SymbolicLink -Path $f -Target $real; [IO.File]::SetUnixFileMode($open.FullName, [IO.UnixFileMode]511); Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } }
+    @{ Name = 'a dotenv link that belongs to another user'; Id = 'DotEnvLinkNotFollowed'; Category = 'SecurityError'; RootOnly = $true
+        Run = { $real = Join-Path $Work 'real.env'; [IO.File]::WriteAllText($real, "A=1`n"); $f = Join-Path $Work '.env'
+            $null = New-Item -ItemType SymbolicLink -Path $f -Target $real; chown -h $Other $f; Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } }
+    @{ Name = 'a GITHUB_ENV that is a FIFO (the step would hang)'; Id = 'GitHubEnvUnsafe'; Category = 'SecurityError'; NotOnWindows = $true
+        Run = { $env:GITHUB_ENV = Join-Path $Work 'github_env'; mkfifo $env:GITHUB_ENV; Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable @Row } }
+    @{ Name = 'a GITHUB_ENV that is a dangling link into another folder'; Id = 'GitHubEnvUnsafe'; Category = 'SecurityError'; NotOnWindows = $true
+        Run = { $other = New-Item -ItemType Directory (Join-Path $Work 'elsewhere'); $env:GITHUB_ENV = Join-Path $Work 'github_env'
+            $null = New-Item -ItemType SymbolicLink -Path $env:GITHUB_ENV -Target (Join-Path $other.FullName 'planted'); Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable @Row } }
     @{ Name = '-CiSystem GitHubActions without GITHUB_ENV'; Id = 'GitHubEnvNotSet'; Category = 'InvalidOperation'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem GitHubActions @Row } }
     @{ Name = 'a value Azure Pipelines would decode'; Id = 'AzurePipelinesValueNotRepresentable'; Category = 'InvalidData'
@@ -170,8 +270,10 @@ Describe 'Bad input: <Name>' -ForEach @(
         $env:AIRFLOW_STANDIN_HOME = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-hard-standin-" + [guid]::NewGuid().ToString('n').Substring(0, 12))
         $script:Rest = @{ Mode = 'Rest'; AirflowUrl = $Emu.Url; AirflowCredential = $AirflowCredential; ApiVersion = 'V2' }
         Clear-EmulatorState -Url $Emu.Url
-        # Files a row seeds itself are part of "before": Sync-Seeded snapshots after seeding.
+        # Files a row seeds itself are part of "before": Sync-Seeded snapshots after seeding (Set-Seeded too,
+        # for rows whose error is non-terminating and must land in the row's -ErrorVariable).
         function script:Sync-Seeded([scriptblock] $Command) { $script:FolderBefore = Get-FolderState $Work; . $Command }
+        function script:Set-Seeded { $script:FolderBefore = Get-FolderState $Work }
     }
 
     AfterEach {
@@ -179,7 +281,8 @@ Describe 'Bad input: <Name>' -ForEach @(
         Remove-TestFolder $env:AIRFLOW_STANDIN_HOME
     }
 
-    It 'fails with its documented id and category, no stack trace, and writes nothing' -Skip:($NotOnWindows -and $IsWindows) {
+    It 'fails with its documented id and category, no stack trace, and writes nothing' -Skip:(($NotOnWindows -and $IsWindows) -or ($RootOnly -and -not $CanChown)) {
+        if (($NotOnWindows -or $RootOnly) -and (-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $Row = @{ ErrorVariable = 'rowErrors'; ErrorAction = 'SilentlyContinue' }
         $rowErrors = $null
         $script:FolderBefore = Get-FolderState $Work
@@ -241,19 +344,40 @@ Describe 'Inputs that look odd but are fine' {
     }
 }
 
+Describe 'Ids that Airflow would read as one variable' {
+    BeforeEach { $script:Work = New-TestFolder 'input-case' }
+    AfterEach { Remove-TestFolder $script:Work }
+
+    It 'ecr and ECR are one AIRFLOW_CONN_ECR: the second is refused, not written over the first' {
+        $path = Join-Path $Work '.env'
+        $errs = $null
+        $ids = @{ '111111111111' = 'ecr'; '222222222222' = 'ECR' }
+        $result = (New-FakeCredential -Account 111111111111 -Token 'one'), (New-FakeCredential -Account 222222222222 -Token 'two') |
+            Sync-AirflowEcrConnection -ConnectionId { $ids[$_.Registry.Substring(8, 12)] } -Mode EnvironmentVariable -Path $path -ErrorVariable errs -ErrorAction SilentlyContinue
+        @($result).ConnectionId | Should -Be 'ecr'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'DuplicateConnectionId,*'
+        $errs[0].Exception.Message | Should -Match 'AIRFLOW_CONN_ECR'
+        Get-Content $path | Should -Be "AIRFLOW_CONN_ECR='docker://AWS:one@111111111111.dkr.ecr.eu-west-1.amazonaws.com'"
+    }
+}
+
 Describe 'Error ids are documented' {
     It 'every id the code raises is in the ERRORS section of about_EcrAirflow' {
         $root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
         $code = Get-ChildItem (Join-Path $root 'src') -Recurse -Filter *.cs | Where-Object FullName -notmatch '[\\/](bin|obj)[\\/]' | Get-Content -Raw
         $ids = [Collections.Generic.HashSet[string]]::new()
-        foreach ($pattern in '(?:new EcrAirflowException\(|NewError\()\s*"(\w+)"', '\bid = "(\w+)"', '=> \("(\w+)"', 'public const string \w+ = "(Airflow\w+)"', 'new ModeConflict\(\s*"\w+",\s*"\w+",\s*"(\w+)"') {
+        foreach ($pattern in '(?:new EcrAirflowException\(|NewError\()\s*"(\w+)"', '\bid = "(\w+)"', '=> \("(\w+)"', 'public const string \w+ = "((?:Airflow|Mwaa)\w+)"', 'new ModeConflict\(\s*"\w+",\s*"\w+",\s*"(\w+)"', 'AwsErrors\.Error\(\s*"(\w+)"') {
             foreach ($m in [regex]::Matches(($code -join "`n"), $pattern)) { $null = $ids.Add($m.Groups[1].Value) }
         }
-        foreach ($prefix in 'Ecr', 'Airflow') { foreach ($suffix in 'Timeout', 'TlsFailure', 'ConnectionFailed') { $null = $ids.Add("$prefix$suffix") } }
+        foreach ($prefix in 'Ecr', 'Airflow') { foreach ($suffix in 'Timeout', 'TlsFailure', 'ConnectionFailed', 'ResponseTooLarge') { $null = $ids.Add("$prefix$suffix") } }
         # The ids every AWS service's errors share (Aws/AwsErrors.cs, prefixed with the service's ErrorPrefix) are
         # documented once with <P>; check that the ERRORS section has a <P> row for each shared suffix.
-        $sharedSuffixes = 'AccessDenied', 'InvalidSignature', 'UnrecognizedClient', 'ExpiredCredentials', 'Throttled', 'ServiceUnavailable', 'ConnectionFailed', 'Timeout', 'TlsFailure', 'EndpointNotFound', 'MalformedResponse', 'RequestFailed'
-        foreach ($m in [regex]::Matches(($code -join "`n"), '"(SecretsManager|ParameterStore|Mwaa)(\w+)"')) { $null = $ids.Add($m.Groups[1].Value + $m.Groups[2].Value) }
+        $sharedSuffixes = 'AccessDenied', 'InvalidSignature', 'UnrecognizedClient', 'ExpiredCredentials', 'Throttled', 'ServiceUnavailable', 'ConnectionFailed', 'Timeout', 'TlsFailure', 'EndpointNotFound', 'MalformedResponse', 'RequestFailed', 'ResponseTooLarge'
+        foreach ($m in [regex]::Matches(($code -join "`n"), '"(SecretsManager|ParameterStore)(\w+)"')) { $null = $ids.Add($m.Groups[1].Value + $m.Groups[2].Value) }
+        # Mwaa mode's AWS failures: AwsErrors and HttpRetry build them from AwsService.Mwaa's ErrorPrefix.
+        foreach ($suffix in 'AccessDenied', 'UnrecognizedClient', 'InvalidSignature', 'ExpiredCredentials', 'Throttled', 'ServiceUnavailable',
+            'EndpointNotFound', 'RequestFailed', 'MalformedResponse', 'Timeout', 'TlsFailure', 'ConnectionFailed', 'ResponseTooLarge') { $null = $ids.Add("Mwaa$suffix") }
+        $null = $ids.Add('MwaaEnvironmentNameRequired')   # <parameter>Required, from the mode table
         $ids.Remove('MinimumVersion') | Out-Null
         $ids.Count | Should -BeGreaterThan 60
         $about = Get-Content (Join-Path $root 'module/en-US/about_EcrAirflow.help.txt') -Raw

@@ -206,6 +206,8 @@ function Get-ErrorViews([System.Management.Automation.ErrorRecord] $Record) {
 #   Reset       read the request, then reset the connection without answering
 #   Proxy       forward to 127.0.0.1:UpstreamPort and relay the whole answer
 #   ProxyReset  forward, then relay only the first half of the answer and reset the connection
+#   Flood       answer 200 with FloodBytes of body ('a' repeated; FloodGzip: gzip-encoded, so a small
+#               transfer decompresses to FloodBytes); BytesSent counts what was written before the client closed
 # FaultTimes (default: always) limits Canned/Reset/ProxyReset to the first N requests; later ones are proxied.
 if (-not ('EcrAirflowTest.TcpPeer' -as [type])) {
     Add-Type -TypeDefinition @'
@@ -231,6 +233,10 @@ namespace EcrAirflowTest
         public int UpstreamPort { get; set; }
         public int FaultTimes { get; set; }
         public int Requests { get { return Volatile.Read(ref _requests); } }
+        public long FloodBytes { get; set; }
+        public bool FloodGzip { get; set; }
+        private long _sent;
+        public long BytesSent { get { return Interlocked.Read(ref _sent); } }
         public int Port { get { return ((IPEndPoint)_listener.LocalEndpoint).Port; } }
         public string Url { get { return "http://127.0.0.1:" + Port; } }
 
@@ -259,6 +265,7 @@ namespace EcrAirflowTest
                     var mode = n <= FaultTimes ? Mode : "Proxy";
                     if (mode == "Canned") { stream.Write(Response, 0, Response.Length); client.Client.Shutdown(SocketShutdown.Send); return; }
                     if (mode == "Reset") { Reset(client); return; }
+                    if (mode == "Flood") { Flood(stream); client.Client.Shutdown(SocketShutdown.Send); return; }
                     var answer = Forward(request);
                     if (mode == "ProxyReset")
                     {
@@ -273,6 +280,33 @@ namespace EcrAirflowTest
                 }
                 catch (IOException) { }
                 catch (SocketException) { }
+            }
+        }
+
+        private void Flood(NetworkStream stream)
+        {
+            var chunk = new byte[64 * 1024];
+            for (var i = 0; i < chunk.Length; i++) chunk[i] = (byte)'a';
+            byte[] body = null;
+            if (FloodGzip)
+            {
+                var packed = new MemoryStream();
+                using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Optimal, true))
+                {
+                    for (long left = FloodBytes; left > 0; left -= chunk.Length) gzip.Write(chunk, 0, (int)Math.Min(chunk.Length, left));
+                }
+                body = packed.ToArray();
+            }
+            var head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + (FloodGzip ? "Content-Encoding: gzip\r\n" : "") +
+                "Content-Length: " + (FloodGzip ? body.Length : FloodBytes) + "\r\nConnection: close\r\n\r\n";
+            var headBytes = Encoding.ASCII.GetBytes(head);
+            stream.Write(headBytes, 0, headBytes.Length);
+            if (FloodGzip) { stream.Write(body, 0, body.Length); Interlocked.Add(ref _sent, body.Length); return; }
+            for (long left = FloodBytes; left > 0; left -= chunk.Length)
+            {
+                var n = (int)Math.Min(chunk.Length, left);
+                stream.Write(chunk, 0, n);
+                Interlocked.Add(ref _sent, n);
             }
         }
 
@@ -325,11 +359,14 @@ namespace EcrAirflowTest
 }
 
 function New-TcpPeer {
-    param([ValidateSet('Canned', 'Reset', 'Proxy', 'ProxyReset')] [string] $Mode, [string] $Response, [int] $UpstreamPort, [int] $FaultTimes = [int]::MaxValue)
+    param([ValidateSet('Canned', 'Reset', 'Proxy', 'ProxyReset', 'Flood')] [string] $Mode, [string] $Response, [int] $UpstreamPort, [int] $FaultTimes = [int]::MaxValue,
+        [long] $FloodBytes, [switch] $FloodGzip)
     $peer = [EcrAirflowTest.TcpPeer]::new($Mode)
     if ($Response) { $peer.Response = [Text.Encoding]::UTF8.GetBytes($Response) }
     $peer.UpstreamPort = $UpstreamPort
     $peer.FaultTimes = $FaultTimes
+    $peer.FloodBytes = $FloodBytes
+    $peer.FloodGzip = $FloodGzip.IsPresent
     $peer
 }
 

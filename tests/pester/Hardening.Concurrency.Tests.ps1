@@ -21,6 +21,8 @@ Describe 'Eight processes at once' {
     It 'lose no update, corrupt no line, and each reports its own result' {
         $dotenv = Join-Path $Work '.env'
         [IO.File]::WriteAllText($dotenv, "# shared by $Count writers`nKEEP_ME=1`n")
+        # Owner-only, as a file holding tokens should be: a group/world-readable one gets a warning on stdout.
+        if (-not $IsWindows) { [IO.File]::SetUnixFileMode($dotenv, [IO.UnixFileMode]'UserRead, UserWrite') }
         $go = Join-Path $Work 'go'
         $worker = Join-Path $Work 'worker.ps1'
         @'

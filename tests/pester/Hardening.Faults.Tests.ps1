@@ -44,7 +44,7 @@ Describe 'Faults with Airflow <AirflowVersion> (API <Api>)' -ForEach $Airflows {
     BeforeAll {
         $script:Emu = $Emulators[$AirflowVersion]
         $script:Rest = @{ Mode = 'Rest'; AirflowUrl = $Emu.Url; AirflowCredential = $AirflowCredential; ApiVersion = $Api }
-        $script:WritePath = { param($Id) $Api -eq 'V1' ? "/api/v1/connections/$Id" : '/api/v2/connections' }
+        $script:WritePath = { param($Id) $(if ($Api -eq 'V1') { "/api/v1/connections/$Id" } else { '/api/v2/connections' }) }
     }
 
     BeforeEach {
@@ -131,6 +131,15 @@ Describe 'Faults with Airflow <AirflowVersion> (API <Api>)' -ForEach $Airflows {
         $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_fault -Mode Rest -AirflowUrl $token.Url -AirflowCredential $AirflowCredential -ApiVersion V2 @args }
         $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowUnexpectedResponse,*'
         $r.Errors[0].Exception.Message | Should -Match 'without an access_token'
+    }
+
+    It 'a token from /auth/token with a line break in it is AirflowUnexpectedResponse, never sent' -Skip:($Api -eq 'V1') {
+        $token = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 201 'Created' '{"access_token": "eyJhbGciOi.x\r\nX-Injected: 1"}')
+        $Peers.Add($token)
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_fault -Mode Rest -AirflowUrl $token.Url -AirflowCredential $AirflowCredential -ApiVersion V2 @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowUnexpectedResponse,*'
+        $r.Errors[0].Exception.Message | Should -Match 'header'
+        $token.Requests | Should -Be 1 -Because 'the bad token is never used'
     }
 
     It 'reports partial success per connection, and keeps the refused connection''s old value' {
@@ -234,5 +243,135 @@ Describe 'ECR (moto) unreachable or failing' {
         $r = Invoke-Sync { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $peer.Url -Credential $Aws -Force @args }
         $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'EcrMalformedResponse,*'
         $peer.Requests | Should -Be 1
+    }
+}
+
+Describe 'The http:// rule: -AllowUnencryptedAuthentication is the one way through' {
+    BeforeAll {
+        $script:Aws = [pscredential]::new('AKIAFAULTSEXAMPLE01', (ConvertTo-SecureString 'faults/secret' -AsPlainText -Force))
+    }
+
+    It 'Get-EcrDockerCredential -EndpointUrl http:// (another host) with the switch: the request is made (DNS fails for .invalid)' {
+        $r = Invoke-Sync { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'http://ecr.invalid' -Credential $Aws -AllowUnencryptedAuthentication -MaximumRetryCount 0 -Force @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'EcrConnectionFailed,*'
+        $r.Errors[0].Exception.Message | Should -Match 'ecr\.invalid'
+    }
+
+    It 'Sync-AirflowEcrConnection -AirflowUrl http:// (another host) with the switch and no Airflow credential: the request is made' {
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl 'http://airflow.invalid' -ApiVersion V2 -AllowUnencryptedAuthentication -MaximumRetryCount 0 @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowConnectionFailed,*'
+    }
+
+    It 'loopback needs no switch (moto and the emulator are on 127.0.0.1 throughout the suites)' {
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_loop -AirflowUrl ($Emulators[3].Url -replace '127\.0\.0\.1', 'localhost') -AirflowCredential $AirflowCredential -ApiVersion V2 @args }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output.ConnectionId | Should -Be 'ecr_loop'
+    }
+}
+
+Describe 'No false success: a reply that is not what the API promises is never a write' {
+    It 'Airflow 2: a 200 HTML login page from a proxy for the PATCH is AirflowUnexpectedResponse, not Updated' {
+        $page = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 200 'OK' '<!DOCTYPE html><html><body><form action="/login">Sign in</form></body></html>' 'text/html; charset=utf-8')
+        $Peers.Add($page)
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_false -Mode Rest -AirflowUrl $page.Url -AirflowCredential $AirflowCredential -ApiVersion V1 @args }
+        $r.Output | Should -BeNullOrEmpty -Because 'nothing says the connection was written'
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowUnexpectedResponse,*'
+        "$($r.Errors[0].CategoryInfo.Category)" | Should -Be 'InvalidData'
+        $r.Errors[0].Exception.Message | Should -Match 'not the connection'
+    }
+
+    It 'Airflow 2: a 200 JSON reply for another connection id is not Updated' {
+        $other = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 200 'OK' '{"connection_id": "someone_else", "conn_type": "docker"}')
+        $Peers.Add($other)
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_false -Mode Rest -AirflowUrl $other.Url -AirflowCredential $AirflowCredential -ApiVersion V1 @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowUnexpectedResponse,*'
+    }
+
+    It 'Airflow 2: a 200 for the POST that is not the new connection is not Created (emulator: PATCH 404, then a faulted POST)' {
+        $emu = $Emulators[2]
+        Clear-EmulatorState -Url $emu.Url
+        Set-EmulatorFault -Url $emu.Url @{ method = 'POST'; path = '/api/v1/connections'; status = 200; times = 1; body = @{ message = 'Welcome to the proxy' } }
+        $rest = @{ Mode = 'Rest'; AirflowUrl = $emu.Url; AirflowCredential = $AirflowCredential; ApiVersion = 'V1' }
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_false_post @rest @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowUnexpectedResponse,*'
+        Get-Stored $emu ecr_false_post | Should -BeNullOrEmpty -Because 'the emulator really stored nothing'
+    }
+
+    It 'Airflow 3: a 200 HTML page for the bulk PATCH is AirflowUnexpectedResponse' {
+        $page = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 200 'OK' '<html>Sign in</html>' 'text/html')
+        $Peers.Add($page)
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_false -Mode Rest -AirflowUrl $page.Url -AccessToken (ConvertTo-SecureString 'x' -AsPlainText -Force) -ApiVersion V2 @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowUnexpectedResponse,*'
+    }
+
+    It 'ECR: a 200 with an empty authorizationData is EcrMalformedResponse, not silence' {
+        $empty = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 200 'OK' '{"authorizationData": []}' 'application/x-amz-json-1.1')
+        $Peers.Add($empty)
+        $aws = [pscredential]::new('AKIAFAULTSEXAMPLE01', (ConvertTo-SecureString 'faults/secret' -AsPlainText -Force))
+        $r = Invoke-Sync { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $empty.Url -Credential $aws -Force @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'EcrMalformedResponse,*'
+    }
+}
+
+Describe 'Caches keyed exactly: the path of -AirflowUrl is case-sensitive' {
+    BeforeAll {
+        $script:TeamPassword = 'team-' + [guid]::NewGuid().ToString('n').Substring(0, 10)
+        $script:Team = Start-AirflowEmulator -AirflowVersion 3 -Password $TeamPassword -PathPrefix '/TeamA'
+        $script:TeamCred = [pscredential]::new('admin', (ConvertTo-SecureString $TeamPassword -AsPlainText -Force))
+    }
+    AfterAll { Stop-Peer $Team }
+
+    It 'a JWT and an API version learnt for .../TeamA are not used for .../teama' {
+        $ok = New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_team -AirflowUrl "$($Team.Url)/TeamA" -AirflowCredential $TeamCred
+        $ok.ConnectionId | Should -Be 'ecr_team'
+        $null = Invoke-RestMethod -Method Delete -Uri "$($Team.Url)/_emulator/requests"
+
+        $r = Invoke-Sync { New-FakeCredential -Token 'y' | Sync-AirflowEcrConnection -ConnectionId ecr_team -AirflowUrl "$($Team.Url)/teama" -AirflowCredential $TeamCred @args }
+        $r.Output | Should -BeNullOrEmpty -Because '/teama is not where this Airflow is'
+        $sent = @(Get-EmulatorRequests -Url $Team.Url)
+        $sent[0].method + ' ' + $sent[0].path | Should -Be 'GET /teama/api/v2/version' -Because 'the version probed for /TeamA is not reused for /teama'
+        @($sent | Where-Object { $_.auth -eq 'Bearer' }) | Should -BeNullOrEmpty -Because 'the JWT obtained for /TeamA is never sent to /teama'
+    }
+}
+
+Describe 'Bounded reads: no reply is read past a few MB, decompressed size included' {
+    BeforeAll {
+        $script:Aws = [pscredential]::new('AKIAFAULTSEXAMPLE01', (ConvertTo-SecureString 'faults/secret' -AsPlainText -Force))
+        $script:Hundred = 100MB
+    }
+
+    It 'Airflow answering 100 MB: AirflowResponseTooLarge, not read to the end, not retried' {
+        $flood = New-TcpPeer -Mode Flood -FloodBytes $Hundred
+        $Peers.Add($flood)
+        $before = [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_big -Mode Rest -AirflowUrl $flood.Url -AccessToken (ConvertTo-SecureString 'x' -AsPlainText -Force) -ApiVersion V2 @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowResponseTooLarge,*'
+        "$($r.Errors[0].CategoryInfo.Category)" | Should -Be 'InvalidData'
+        $flood.Requests | Should -Be 1 -Because 'an oversized answer is not asked for again'
+        # Content-Length says 100 MB: nothing of the body needs to be read at all.
+        $flood.BytesSent | Should -BeLessThan 50MB
+        ([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 - $before) | Should -BeLessThan 60MB
+    }
+
+    It 'a gzip reply that inflates to 100 MB: AirflowResponseTooLarge (the decompressed bytes are counted)' {
+        $bomb = New-TcpPeer -Mode Flood -FloodBytes $Hundred -FloodGzip
+        $Peers.Add($bomb)
+        $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_big -Mode Rest -AirflowUrl $bomb.Url -AccessToken (ConvertTo-SecureString 'x' -AsPlainText -Force) -ApiVersion V2 @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowResponseTooLarge,*'
+        $bomb.BytesSent | Should -BeLessThan 1MB -Because 'the transfer itself was small'
+    }
+
+    It 'ECR answering 100 MB: EcrResponseTooLarge' {
+        $flood = New-TcpPeer -Mode Flood -FloodBytes $Hundred -FloodGzip
+        $Peers.Add($flood)
+        $r = Invoke-Sync { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $flood.Url -Credential $Aws -Force @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'EcrResponseTooLarge,*'
+        $flood.Requests | Should -Be 1
     }
 }

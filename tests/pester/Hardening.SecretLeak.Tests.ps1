@@ -1,11 +1,11 @@
 # Secret-leak audit. Every mode (Get-EcrDockerCredential against moto; Sync-AirflowEcrConnection -Mode Rest
 # with Airflow 2 and 3, Cli, EnvironmentVariable to the process, a dotenv file, GitHub Actions and Azure
-# Pipelines), on success and failure paths and with -WhatIf, run with -Verbose -Debug -ErrorVariable under
+# Pipelines, Mwaa through the MWAA peer on Airflow 2 and 3), on success and failure paths and with -WhatIf, run with -Verbose -Debug -ErrorVariable under
 # Start-Transcript with the console captured. Then every place a secret could surface is searched for every
 # secret of the run, plain, percent-encoded, JSON-escaped and base64-encoded: all six streams, the
 # ErrorRecords (-ErrorVariable, $Error, exceptions and inner exceptions), the transcript, the console (minus
 # the CI commands meant to carry secrets), the stand-in CLI's recorded argv, new or changed files in the temp
-# folder, the emulator's request log and moto's. The channels meant for a secret are checked to hold it.
+# folder, the emulator's request log, moto's and the MWAA peer's. The channels meant for a secret are checked to hold it.
 
 BeforeAll {
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
@@ -29,13 +29,24 @@ BeforeAll {
     $script:MotoEcrPassword = "$($Moto.accountId)-auth-token"
     $script:SessionToken = 'IQoJSessTok+/=Leak:EXPIRED'
     $script:AccessTokenText = 'eyJBearer+/=Leak.tok3n'
-    $script:AllSecrets = @($AirflowPassword, $WrongAirflowPassword, $EcrPassword, $MotoEcrPassword, $SessionToken, $AccessTokenText,
+    $script:CredentialProcessSecret = 'CredProcSecret+/=Leak:1x'
+    $script:StsUrlPassword = 'StsUrlPw+Leak9'
+    # An ECR-sized token (ECR's are about 2,000 characters): SQLAlchemy quotes only its first and last 149.
+    $script:LongEcrPassword = 'LongEcr+/=' + (-join (1..190 | ForEach-Object { 'Tok' + ('{0:x4}' -f ($_ * 7919 % 65536)) + '+/=' }))
+    $script:Basic = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("admin:$AirflowPassword"))
+    $script:AllSecrets = @($AirflowPassword, $WrongAirflowPassword, $EcrPassword, $MotoEcrPassword, $SessionToken, $AccessTokenText, $CredentialProcessSecret, $StsUrlPassword, $LongEcrPassword,
         $Moto.allowed.secretAccessKey, $Moto.denied.secretAccessKey, $Moto.admin.secretAccessKey)
 
     $script:Emulators = @{
         2 = Start-AirflowEmulator -AirflowVersion 2 -Password $AirflowPassword
         3 = Start-AirflowEmulator -AirflowVersion 3 -Password $AirflowPassword
     }
+    # The MWAA peer (botocore checks the signatures) in front of both emulators; moto's keys are its keys too.
+    $script:MwaaWork = New-TestFolder 'leak-mwaa'
+    $script:Mwaa = Start-MwaaPeer -WorkDirectory $MwaaWork
+    $null = Add-MwaaKey -Peer $Mwaa -Key $Moto.allowed
+    $null = Add-MwaaKey -Peer $Mwaa -Key $Moto.denied -Actions 'airflow:GetEnvironment' -UserName 'denied'
+    foreach ($v in 2, 3) { $null = Add-MwaaEnvironment -Peer $Mwaa -Name "af$v" -AirflowVersion ($(if ($v -eq 2) { '2.10.3' } else { '3.0.6' })) -AirflowUrl $Emulators[$v].Url -AirflowPassword $AirflowPassword }
     $script:AirflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString $AirflowPassword -AsPlainText -Force))
     $script:WrongAirflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString $WrongAirflowPassword -AsPlainText -Force))
     $script:AllowedAws = [pscredential]::new($Moto.allowed.accessKeyId, (ConvertTo-SecureString $Moto.allowed.secretAccessKey -AsPlainText -Force))
@@ -44,8 +55,8 @@ BeforeAll {
     $script:SessionTokenSecure = ConvertTo-SecureString $SessionToken -AsPlainText -Force
 
     $script:EnvNames = 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
-        'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_EC2_METADATA_DISABLED',
-        'GITHUB_ENV', 'TF_BUILD', 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_CONN_ECR_AUDIT', 'AIRFLOW_CONN_ECR_AUDIT_ENV'
+        'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_MWAA', 'AWS_EC2_METADATA_DISABLED',
+        'AWS_ENDPOINT_URL_STS', 'GITHUB_ENV', 'TF_BUILD', 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_CONN_ECR_AUDIT', 'AIRFLOW_CONN_ECR_AUDIT_ENV'
     $script:SavedEnv = @{}
     foreach ($n in $EnvNames) { $SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
 }
@@ -54,6 +65,8 @@ AfterAll {
     foreach ($n in $EnvNames) { Set-TestEnv $n $SavedEnv[$n] }
     foreach ($emulator in $Emulators.Values) { Stop-Peer $emulator }
     if ($OwnMoto) { Stop-Peer $OwnMoto }
+    Stop-Peer $Mwaa
+    if ($MwaaWork) { Remove-TestFolder $MwaaWork }
 }
 
 Describe 'Secret-leak audit: <Name>' -ForEach @(
@@ -74,6 +87,22 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
     @{ Name = 'Get-EcrDockerCredential with ECR unreachable'; ExpectedError = 'EcrConnectionFailed'
         Script = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' -Credential $AllowedAws -SessionToken $SessionTokenSecure -MaximumRetryCount 1 -Force @Audit } }
 
+    @{ Name = 'Get-EcrDockerCredential with a credential_process that prints a secret on stderr and fails'; ExpectedError = 'CredentialProcessFailed'; NotOnWindows = $true
+        Script = { $proc = Join-Path $Work 'creds.sh'
+            [IO.File]::WriteAllText($proc, "#!/bin/sh`necho 'vault: token $CredentialProcessSecret expired for AKIAIOSFODNN7EXAMPLE' >&2`nexit 1`n")
+            [IO.File]::SetUnixFileMode($proc, [IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+            $profiles = Join-Path $Work 'profiles'
+            [IO.File]::WriteAllText($profiles, "[leaky]`ncredential_process = $proc`n")
+            Get-EcrDockerCredential -ProfileName leaky -ProfileLocation $profiles -Region eu-west-1 -EndpointUrl $MotoEndpoint -Force @Audit } }
+    @{ Name = 'Get-EcrDockerCredential with user:password@ in -EndpointUrl'; ExpectedError = 'InvalidEndpointUrl'
+        Script = { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl ($MotoEndpoint -replace '//', "//ecruser:$StsUrlPassword@") -Credential $AllowedAws -Force @Audit } }
+    @{ Name = 'Get-EcrDockerCredential with user:password@ in AWS_ENDPOINT_URL_ECR'; ExpectedError = 'InvalidEndpointUrl'
+        Script = { $env:AWS_ENDPOINT_URL_ECR = $MotoEndpoint -replace '//', "//ecruser:$StsUrlPassword@"
+            Get-EcrDockerCredential -Region eu-west-1 -Credential $AllowedAws -Force @Audit } }
+    @{ Name = 'Get-EcrDockerCredential with user:password@ in AWS_ENDPOINT_URL_STS'; ExpectedError = 'InvalidEndpointUrl'
+        Script = { $env:AWS_ENDPOINT_URL_STS = "https://stsuser:$StsUrlPassword@127.0.0.1:9"
+            Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $MotoEndpoint -Credential $AllowedAws -RoleArn "arn:aws:iam::$($Moto.accountId):role/x" -Force @Audit } }
+
     # ---- Rest, Airflow 2 and 3 ----
     foreach ($v in 2, 3) {
         @{ Name = "Rest Airflow $v success"; Version = $v; ExpectedError = $null
@@ -90,12 +119,53 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
             Script = {
                 $body = if ($Api -eq 'V1') { @{ detail = "bad password '$EcrPassword' for admin:$AirflowPassword"; status = 400; title = 'Bad Request'; type = 'about:blank' } }
                 else { @{ detail = @(@{ type = 'string_type'; loc = @('body', 'password'); msg = "bad $EcrPassword"; input = @{ password = $EcrPassword; login = 'AWS' } }) } }
-                Set-EmulatorFault -Url $Emu.Url @{ status = ($Api -eq 'V1' ? 400 : 422); times = 1; method = 'PATCH'; body = $body }
+                Set-EmulatorFault -Url $Emu.Url @{ status = ($(if ($Api -eq 'V1') { 400 } else { 422 })); times = 1; method = 'PATCH'; body = $body }
                 New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @Rest @Audit } }
         @{ Name = "Rest Airflow $v with -WhatIf"; Version = $v; ExpectedError = $null
             Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @Rest -WhatIf @Audit }
             Check = { Get-EmulatorRequests -Url $Emu.Url | Should -BeNullOrEmpty } }
     }
+
+    # ---- Mwaa, through the MWAA peer, Airflow 2 and 3 ----
+    foreach ($v in 2, 3) {
+        @{ Name = "Mwaa Airflow $v success"; MwaaVersion = $v; ExpectedError = $null
+            Script = { New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws @Audit }
+            Check = { (Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq 'ecr_audit').password | Should -BeExactly $EcrPassword } }
+        @{ Name = "Mwaa Airflow $v with a wrong secret key"; MwaaVersion = $v; ExpectedError = 'MwaaInvalidSignature'
+            Script = { New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $WrongSecretAws @Audit } }
+        @{ Name = "Mwaa Airflow $v with a session token MWAA does not know"; MwaaVersion = $v; ExpectedError = 'MwaaUnrecognizedClient'
+            Script = { New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws -SessionToken $SessionTokenSecure @Audit } }
+        @{ Name = "Mwaa Airflow $v with a key that may not call InvokeRestApi"; MwaaVersion = $v; ExpectedError = 'MwaaAccessDenied'
+            Script = { New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $DeniedAws @Audit } }
+        @{ Name = "Mwaa Airflow $v answering 500"; MwaaVersion = $v; ExpectedError = 'AirflowUnavailable'
+            Script = { Set-EmulatorFault -Url $Emu.Url @{ status = 500; times = 10; method = 'PATCH' }
+                New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws -MaximumRetryCount 1 @Audit } }
+        # (Only the ECR password: in Mwaa mode the module never knows an Airflow password, MWAA signs the principal in.)
+        @{ Name = "Mwaa Airflow $v echoing the password in a validation error"; MwaaVersion = $v; ExpectedError = 'AirflowRejectedConnection'
+            Script = {
+                $body = if ($Api -eq 'V1') { @{ detail = "bad password '$EcrPassword' for AWS"; status = 400; title = 'Bad Request'; type = 'about:blank' } }
+                else { @{ detail = @(@{ type = 'string_type'; loc = @('body', 'password'); msg = "bad $EcrPassword"; input = @{ password = $EcrPassword; login = 'AWS' } }) } }
+                Set-EmulatorFault -Url $Emu.Url @{ status = ($(if ($Api -eq 'V1') { 400 } else { 422 })); times = 1; method = 'PATCH'; body = $body }
+                New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws @Audit } }
+        @{ Name = "Mwaa Airflow $v with -WhatIf"; MwaaVersion = $v; ExpectedError = $null
+            Script = { New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws -WhatIf @Audit }
+            Check = { Get-MwaaRequests -Peer $Mwaa | Should -BeNullOrEmpty; Get-EmulatorRequests -Url $Emu.Url | Should -BeNullOrEmpty } }
+    }
+    # ---- Echoes of the Authorization header and of encoded secrets (a proxy or a misconfigured Airflow) ----
+    @{ Name = 'Rest Airflow 2 answering 403 with the Authorization header echoed in the reason phrase and the detail'; ExpectedError = 'AirflowPermissionDenied'
+        Script = { $peer = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 403 "Forbidden (Authorization: Basic $Basic)" (@{ detail = "Forbidden: Authorization: Basic $Basic; user admin:$AirflowPassword; raw $Basic" } | ConvertTo-Json -Compress))
+            try { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Rest -AirflowUrl $peer.Url -AirflowCredential $AirflowCredential -ApiVersion V1 @Audit }
+            finally { $peer.Dispose() } } }
+    @{ Name = 'Rest Airflow 2 answering 400 with the ECR token (base64 of AWS:password) and the body base64-encoded'; ExpectedError = 'AirflowRejectedConnection'
+        Script = { $ecrToken = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("AWS:$EcrPassword"))
+            $bodyEcho = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("{`"connection_id`": `"ecr_audit`", `"password`": `"$EcrPassword`"}"))
+            $peer = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 400 'Bad Request' (@{ detail = "token $ecrToken rejected; request was $bodyEcho"; status = 400; title = 'Bad Request'; type = 'about:blank' } | ConvertTo-Json -Compress))
+            try { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Rest -AirflowUrl $peer.Url -AirflowCredential $AirflowCredential -ApiVersion V1 @Audit }
+            finally { $peer.Dispose() } } }
+    @{ Name = 'Rest Airflow 2 redirecting to a Location that holds the token'; ExpectedError = 'AirflowRedirected'
+        Script = { $peer = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 302 'Found' '' 'text/plain' @{ Location = "https://login.example.com/$([uri]::EscapeDataString($EcrPassword))/$Basic" })
+            try { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Rest -AirflowUrl $peer.Url -AirflowCredential $AirflowCredential -ApiVersion V1 @Audit }
+            finally { $peer.Dispose() } } }
 
     # ---- Cli, against the stand-in ----
     @{ Name = 'Cli success'; Cli = $true; ExpectedError = $null
@@ -104,6 +174,14 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
     @{ Name = 'Cli failing with the token in its traceback'; Cli = $true; ExpectedError = 'AirflowCliFailed'
         Script = { $env:AIRFLOW_STANDIN_FAIL = '1'
             New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Cli -AirflowCommand $StandIn @Audit } }
+    @{ Name = 'Cli failing with a long token that SQLAlchemy shortens to its first and last 149 characters'; Cli = $true; ExpectedError = 'AirflowCliFailed'
+        Script = { $env:AIRFLOW_STANDIN_FAIL = '1'
+            New-FakeCredential -Token $LongEcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Cli -AirflowCommand $StandIn @Audit }
+        Check = {
+            # The forms of the whole token are searched below; these are the fragments SQLAlchemy prints.
+            foreach ($fragment in $LongEcrPassword.Substring(0, 149), $LongEcrPassword.Substring($LongEcrPassword.Length - 149), $LongEcrPassword.Substring(600, 40)) {
+                foreach ($place in $run.Text, $run.Transcript) { $place.Contains($fragment) | Should -BeFalse -Because 'a fragment of a token is a secret too' }
+            } } }
     @{ Name = 'Cli with -WhatIf'; Cli = $true; ExpectedError = $null
         Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Cli -AirflowCommand $StandIn -WhatIf @Audit }
         Check = { Test-Path (Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl') | Should -BeFalse } }
@@ -148,8 +226,13 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
     BeforeAll {
         if ($Version) {
             $script:Emu = $Emulators[$Version]
-            $script:Api = $Version -eq 2 ? 'V1' : 'V2'
+            $script:Api = $(if ($Version -eq 2) { 'V1' } else { 'V2' })
             $script:Rest = @{ Mode = 'Rest'; AirflowUrl = $Emu.Url; AirflowCredential = $AirflowCredential; ApiVersion = $Api }
+        }
+        if ($MwaaVersion) {
+            $script:Emu = $Emulators[$MwaaVersion]
+            $script:Api = $(if ($MwaaVersion -eq 2) { 'V1' } else { 'V2' })
+            $script:MwaaArgs = @{ Mode = 'Mwaa'; MwaaEnvironmentName = "af$MwaaVersion"; Region = 'us-east-1'; EndpointUrl = $Mwaa.Endpoint; ApiVersion = $Api }
         }
     }
 
@@ -161,6 +244,7 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
         $script:Work = New-TestFolder 'leak'
         $env:AIRFLOW_STANDIN_HOME = Join-Path $Work 'standin'
         foreach ($e in $Emulators.Values) { Clear-EmulatorState -Url $e.Url }
+        Clear-MwaaRequests -Peer $Mwaa
         $script:MotoLogLength = if (Test-Path $Moto.log) { (Get-Item $Moto.log).Length } else { 0 }
     }
 
@@ -168,7 +252,7 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
         Remove-TestFolder $script:Work
     }
 
-    It 'never shows a secret outside the channel meant for it' {
+    It 'never shows a secret outside the channel meant for it' -Skip:($NotOnWindows -and $IsWindows) {
         $tempBefore = Get-TempSnapshot
         $run = Invoke-Audited $Script
 
@@ -190,6 +274,8 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
             'the transcript (minus CI secret commands)'  = Remove-SecretChannelLines $run.Transcript
             'the Airflow 2 emulator request log'         = (Get-EmulatorRequests -Url $Emulators[2].Url | ConvertTo-Json -Depth 5)
             'the Airflow 3 emulator request log'         = (Get-EmulatorRequests -Url $Emulators[3].Url | ConvertTo-Json -Depth 5)
+            'the MWAA peer request log'                  = (Get-MwaaRequests -Peer $Mwaa | ConvertTo-Json -Depth 5)
+            "the MWAA peer's log file"                   = (Get-Content -LiteralPath $Mwaa.RequestLog -Raw -ErrorAction SilentlyContinue)
         }
         $calls = Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl'
         if (Test-Path $calls) { $places["the stand-in CLI's argv log"] = Get-Content -LiteralPath $calls -Raw }
@@ -209,5 +295,28 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
         # No variable was set by a run that failed or only said what it would do (a GITHUB_ENV failure is
         # reported after the process variable was set: its message says so).
         if (($ExpectedError -and -not $WritesProcess) -or $Name -like '*WhatIf*') { $env:AIRFLOW_CONN_ECR_AUDIT | Should -BeNullOrEmpty }
+    }
+}
+
+Describe "The scheduling example's log (examples/Update-AirflowEcrConnection.ps1)" {
+    It 'holds no form of the Airflow password when a proxy answers 403 echoing the Authorization header' {
+        $peer = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 403 "Forbidden (Authorization: Basic $Basic)" (@{ detail = "Authorization: Basic $Basic is not allowed here" } | ConvertTo-Json -Compress))
+        $pwsh = @(Get-PwshCommandLine)
+        $example = Join-Path $Root 'examples/Update-AirflowEcrConnection.ps1'
+        $saved = @{}
+        $vars = @{ AIRFLOW_API_USER = 'admin'; AIRFLOW_API_PASSWORD = $AirflowPassword; AWS_ACCESS_KEY_ID = $Moto.allowed.accessKeyId; AWS_SECRET_ACCESS_KEY = $Moto.allowed.secretAccessKey
+            AWS_CONFIG_FILE = [IO.Path]::Combine([IO.Path]::GetTempPath(), 'ecrairflow-hard-no-such-aws-config'); AWS_EC2_METADATA_DISABLED = 'true' }
+        foreach ($k in $vars.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); Set-TestEnv $k $vars[$k] }
+        try {
+            $log = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $example -Region eu-west-1 -AirflowUrl $peer.Url -ApiVersion V1 `
+                -EndpointUrl $MotoEndpoint -ModulePath $env:ECRAIRFLOW_TEST_MODULE 2>&1 | Out-String
+            $LASTEXITCODE | Should -Be 1
+        }
+        finally {
+            foreach ($k in $vars.Keys) { Set-TestEnv $k $saved[$k] }
+            $peer.Dispose()
+        }
+        $log | Should -Match 'EcrAirflow refresh failed: .*\[AirflowPermissionDenied'
+        Assert-NoSecret -Text $log -Secrets $AllSecrets -Where "the example's log"
     }
 }

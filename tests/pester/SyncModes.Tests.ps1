@@ -31,7 +31,7 @@ Describe 'One declaration of the modes' {
     It 'names every mode that takes a shared parameter' {
         $err = @(try { New-TestCredential ([DateTimeOffset]::UtcNow.AddHours(12)) | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -TimeoutSec 5 } catch { $_ })
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterNotValidForMode,*'
-        $err[0].Exception.Message | Should -Match 'belongs to -Mode Rest, Cli, .*SecretsManager or ParameterStore, but -Mode is EnvironmentVariable'
+        $err[0].Exception.Message | Should -Match 'belongs to -Mode Rest, Cli, SecretsManager, ParameterStore or Mwaa, but -Mode is EnvironmentVariable'
     }
 
     It 'Get-Help -Full lists the parameters of each mode with their defaults there' {
@@ -40,8 +40,9 @@ Describe 'One declaration of the modes' {
         $text | Should -Match '-Mode Rest: .*-AirflowUrl \(required\).*-TimeoutSec \(default 30\)'
         $text | Should -Match '-Mode Cli: .*-AirflowCommand \(default airflow\).*-TimeoutSec \(default 300\)'
         $text | Should -Match '-Mode EnvironmentVariable: .*-Format \(default Uri\).*-IncludeValue'
+        $text | Should -Match '-Mode Mwaa: .*-MwaaEnvironmentName \(required\), -ApiVersion \(default Auto\), -Region \(default AWS_REGION'
         (Get-Help Sync-AirflowEcrConnection -Parameter TimeoutSec | Out-String -Width 400) | Should -Match 'Modes: Rest \(default 30\), Cli \(default 300\)'
-        (Get-Help Sync-AirflowEcrConnection -Parameter TimeoutSec).defaultValue | Should -Match '^Cli: 300; Rest, .*: 30$'
+        (Get-Help Sync-AirflowEcrConnection -Parameter TimeoutSec).defaultValue | Should -Be 'Cli: 300; Rest, SecretsManager, ParameterStore, Mwaa: 30'
         (Get-Help Sync-AirflowEcrConnection -Parameter Force | Out-String) | Should -Not -Match 'Modes:'
     }
 
@@ -63,6 +64,7 @@ Describe 'One declaration of the modes' {
         $shared | Should -Contain 'Cli'
         $shared | Should -Not -Contain 'EnvironmentVariable'
         [EcrAirflow.Commands.ModeArgumentCompleter]::new().CompleteArgument('Sync-AirflowEcrConnection', 'Mode', '', $null, @{ KmsKeyId = 'k'; Tier = 'Advanced' }).CompletionText | Should -Be @('ParameterStore')
+        [EcrAirflow.Commands.ModeArgumentCompleter]::new().CompleteArgument('Sync-AirflowEcrConnection', 'Mode', '', $null, @{ MwaaEnvironmentName = 'demo' }).CompletionText | Should -Be @('Mwaa')
     }
 
     It '-WhatIf names what each mode would write, and where, never the token' {

@@ -70,7 +70,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
         $first.ApiVersion | Should -Be $Api
         $first.Target | Should -Be $Url.ToString().TrimEnd('/')
         $first.Registry | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
-        $first.Action | Should -Be ($Api -eq 'V1' ? 'Created' : 'Upserted')
+        $first.Action | Should -Be ($(if ($Api -eq 'V1') { 'Created' } else { 'Upserted' }))
         $stored = Get-StoredConnection $Emu $id
         $stored.conn_type | Should -Be 'docker'
         $stored.host | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
@@ -79,7 +79,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
 
         $second = New-TestCredential -Token 'tok+/=en-second' | Sync-AirflowEcrConnection -ConnectionId $id @Rest
 
-        $second.Action | Should -Be ($Api -eq 'V1' ? 'Updated' : 'Upserted')
+        $second.Action | Should -Be ($(if ($Api -eq 'V1') { 'Updated' } else { 'Upserted' }))
         (Get-StoredConnection $Emu $id).password | Should -Be 'tok+/=en-second'
         Get-RequestLine $Emu | Should -Not -Match '^DELETE'
     }
@@ -141,7 +141,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
         $err | Should -Not -BeNullOrEmpty
         $err.CategoryInfo.Category | Should -Be 'PermissionDenied'
         $err.FullyQualifiedErrorId | Should -Be 'AirflowAuthenticationFailed,EcrAirflow.Commands.SyncAirflowEcrConnectionCommand'
-        $err.ErrorDetails.RecommendedAction | Should -Match ($Api -eq 'V1' ? 'auth_backends' : 'auth manager')
+        $err.ErrorDetails.RecommendedAction | Should -Match ($(if ($Api -eq 'V1') { 'auth_backends' } else { 'auth manager' }))
         $text = ($err | Format-List * -Force | Out-String) + ($err.Exception | Format-List * -Force | Out-String) + $err.Exception.ToString()
         $text | Should -Not -Match ([regex]::Escape('wrong-Pa55'))
         $text | Should -Not -Match ([regex]::Escape('tok+/=en-denied'))
@@ -169,7 +169,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
     It 'leaves the previous connection intact when the write fails with 500' {
         $id = New-TestId 'keep'
         New-TestCredential -Token 'tok+/=en-before' | Sync-AirflowEcrConnection -ConnectionId $id @Rest | Out-Null
-        $path = $Api -eq 'V1' ? "/api/v1/connections/$id" : '/api/v2/connections'
+        $path = $(if ($Api -eq 'V1') { "/api/v1/connections/$id" } else { '/api/v2/connections' })
         Set-EmulatorFault -Url $Emu.Url @{ method = 'PATCH'; path = $path; status = 500; times = 10 }
 
         $err = $null
@@ -186,7 +186,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
         $id = New-TestId 'retry'
         New-TestCredential | Sync-AirflowEcrConnection -ConnectionId $id @Rest | Out-Null
         Clear-RequestLog $Emu
-        $path = $Api -eq 'V1' ? "/api/v1/connections/$id" : '/api/v2/connections'
+        $path = $(if ($Api -eq 'V1') { "/api/v1/connections/$id" } else { '/api/v2/connections' })
         Set-EmulatorFault -Url $Emu.Url @{ method = 'PATCH'; path = $path; status = 503; retryAfter = 1; times = 1 }
 
         $clock = [Diagnostics.Stopwatch]::StartNew()

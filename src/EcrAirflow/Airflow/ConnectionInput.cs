@@ -6,7 +6,8 @@ namespace EcrAirflow.Airflow
 {
     /// <summary>
     /// The checks on what comes into Sync-AirflowEcrConnection, at the edge and before any target sees it:
-    /// connection ids as Airflow 3 validates them, registries as host names, passwords without NUL.
+    /// connection ids as Airflow 3 validates them, registries as host names, logins without control characters,
+    /// passwords without NUL.
     /// </summary>
     internal static class ConnectionInput
     {
@@ -56,6 +57,28 @@ namespace EcrAirflow.Airflow
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// A registry login as it may reach a connection, a -WhatIf line or a CI log: no control characters
+        /// (a line break would start a new logging command there), at most 256 characters.
+        /// </summary>
+        public static bool IsValidLogin(string login)
+        {
+            if (login.Length == 0 || login.Length > 256)
+            {
+                return false;
+            }
+
+            foreach (var c in login)
+            {
+                if (char.IsControl(c) || c == '\u2028' || c == '\u2029')
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>A value as it is safe to quote in a message: control characters shown as \uXXXX, and shortened.</summary>

@@ -1,5 +1,4 @@
 using System;
-using System.Net;
 using System.Security;
 
 namespace EcrAirflow.Airflow
@@ -33,21 +32,11 @@ namespace EcrAirflow.Airflow
         public bool HasExtra => Email != null || Reauth.HasValue;
 
         /// <summary>The password in plain text, for the one request or file that must carry it.</summary>
-        public string RevealPassword() => new NetworkCredential(string.Empty, Password).Password;
+        public string RevealPassword() => Internal.SecureText.Reveal(Password);
 
         public override string ToString() => $"{ConnectionId} ({Host})";
 
         /// <summary>A read-only SecureString holding <paramref name="value"/> (tests, and plain-string input).</summary>
-        public static SecureString Secure(string value)
-        {
-            var secure = new SecureString();
-            foreach (var c in value)
-            {
-                secure.AppendChar(c);
-            }
-
-            secure.MakeReadOnly();
-            return secure;
-        }
+        public static SecureString Secure(string value) => Internal.SecureText.ToSecure(value);
     }
 }

@@ -112,8 +112,17 @@ namespace EcrAirflow.Airflow
             new ModeParameter("EndpointUrl"),
             new ModeParameter("UseFipsEndpoint"),
             new ModeParameter("UseDualStackEndpoint"),
+            new ModeParameter("AllowUnencryptedAuthentication"),
             new ModeParameter("TimeoutSec", Internal.HttpDefaults.TimeoutSec),
             new ModeParameter("MaximumRetryCount", Internal.HttpDefaults.MaximumRetryCount),
+        }.Concat(ProxyParameters());
+
+        /// <summary>What every mode that talks HTTP takes: the proxy (the system's by default).</summary>
+        public static IEnumerable<ModeParameter> ProxyParameters() => new[]
+        {
+            new ModeParameter("Proxy", defaultText: "the system proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY; WinINET on Windows)"),
+            new ModeParameter("ProxyCredential"),
+            new ModeParameter("ProxyUseDefaultCredentials"),
         };
 
         public static readonly IReadOnlyList<ModeDefinition> All = new[]
@@ -133,7 +142,7 @@ namespace EcrAirflow.Airflow
                     new ModeParameter("MaximumRetryCount", Internal.HttpDefaults.MaximumRetryCount),
                     new ModeParameter("SkipCertificateCheck"),
                     new ModeParameter("AllowUnencryptedAuthentication"),
-                },
+                }.Concat(ProxyParameters()),
                 new[]
                 {
                     new ModeConflict("AirflowCredential", "AccessToken", "CredentialAndAccessToken",
@@ -194,6 +203,16 @@ namespace EcrAirflow.Airflow
                     new ModeParameter("KmsKeyId", defaultText: "alias/aws/ssm"),
                     new ModeParameter("Tier", defaultText: "by size: the account's default up to 4 KB, Advanced above"),
                     new ModeParameter("Tag"),
+                }.Concat(AwsParameters())),
+            new ModeDefinition(
+                SyncMode.Mwaa,
+                "Amazon MWAA's Airflow database through InvokeRestApi, signed with AWS credentials (environments on Airflow 2.4.3 or later): API v1 on Airflow 2, one bulk request on Airflow 3.",
+                "Airflow connection",
+                options => new Mwaa.MwaaConnectionTarget(options),
+                new[]
+                {
+                    new ModeParameter("MwaaEnvironmentName", required: true),
+                    new ModeParameter("ApiVersion", AirflowApiVersion.Auto, values: new[] { "Auto", "V1", "V2" }),
                 }.Concat(AwsParameters())),
         };
 

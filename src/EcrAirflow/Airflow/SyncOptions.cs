@@ -1,4 +1,5 @@
 using System;
+using System.Security;
 
 namespace EcrAirflow.Airflow
 {
@@ -9,6 +10,7 @@ namespace EcrAirflow.Airflow
         EnvironmentVariable,
         SecretsManager,
         ParameterStore,
+        Mwaa,
     }
 
     /// <summary>SSM Parameter Store tiers (Advanced and IntelligentTiering parameters above 4 KB are charged by AWS).</summary>
@@ -74,11 +76,11 @@ namespace EcrAirflow.Airflow
 
         public string? UserName { get; set; }
 
-        /// <summary>Airflow password (secret).</summary>
-        public string? Password { get; set; }
+        /// <summary>Airflow password (secret): a SecureString until the request that carries it is built.</summary>
+        public SecureString? Password { get; set; }
 
-        /// <summary>Bearer token given by the user instead of a credential (secret).</summary>
-        public string? AccessToken { get; set; }
+        /// <summary>Bearer token given by the user instead of a credential (secret): a SecureString until the request is built.</summary>
+        public SecureString? AccessToken { get; set; }
 
         public AirflowApiVersion ApiVersion { get; set; }
 
@@ -123,8 +125,16 @@ namespace EcrAirflow.Airflow
         /// <summary>ParameterStore: the tier; null chooses by size.</summary>
         public ParameterTier? Tier { get; set; }
 
+        /// <summary>The proxy for the modes that talk HTTP (Rest, and the AWS-backed ones through <see cref="Aws"/>).</summary>
+        public Internal.HttpSettings Http { get; set; } = Internal.HttpSettings.Default;
+
         /// <summary>The AWS-backed modes: region, credentials, endpoint and HTTP limits (null for the other modes).</summary>
         public Aws.AwsSessionRequest? Aws { get; set; }
+
+        // Mwaa
+
+        /// <summary>The Amazon MWAA environment whose Airflow gets the connections (its name, not its ARN).</summary>
+        public string? MwaaEnvironmentName { get; set; }
 
         /// <summary>Put the written value on each result (-IncludeValue); otherwise it is kept nowhere.</summary>
         public bool IncludeValue { get; set; }

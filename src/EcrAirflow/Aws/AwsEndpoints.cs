@@ -34,7 +34,8 @@ namespace EcrAirflow.Aws
 
         /// <param name="customEndpoint">-EndpointUrl or the endpoint from the environment; null for the standard one.</param>
         /// <param name="customFromEnvironment">Names the variable in errors when the custom endpoint came from there.</param>
-        public static AwsEndpoint Resolve(AwsService service, string region, bool fips, bool dualStack, Uri? customEndpoint, string? customFromEnvironment = null)
+        /// <param name="allowUnencrypted">-AllowUnencryptedAuthentication: a custom http:// endpoint may be another host.</param>
+        public static AwsEndpoint Resolve(AwsService service, string region, bool fips, bool dualStack, Uri? customEndpoint, string? customFromEnvironment = null, bool allowUnencrypted = false)
         {
             var signingRegion = service.FixedRegion ?? region;
             if (customEndpoint != null)
@@ -48,7 +49,7 @@ namespace EcrAirflow.Aws
                         $"Remove -EndpointUrl (or {service.EndpointVariable} / AWS_ENDPOINT_URL), or remove -UseFipsEndpoint / -UseDualStackEndpoint (and AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT).");
                 }
 
-                ValidateCustom(customEndpoint, customFromEnvironment);
+                ValidateCustom(customEndpoint, customFromEnvironment ?? "-EndpointUrl", allowUnencrypted, $"what {service.DisplayName} is sent and answers (its secrets included)");
                 return new AwsEndpoint(service, customEndpoint, signingRegion, IsCustom: true);
             }
 
@@ -67,9 +68,12 @@ namespace EcrAirflow.Aws
         /// <summary>A custom endpoint as it is safe to show: never user info, query or fragment.</summary>
         public static string Display(Uri endpoint) => Internal.HttpRetry.Describe(endpoint);
 
-        private static void ValidateCustom(Uri endpoint, string? fromEnvironment)
+        /// <summary>
+        /// A custom endpoint of any AWS service (-EndpointUrl, AWS_ENDPOINT_URL_*): absolute http(s), no user info
+        /// (never quoted back), and http:// only to loopback or with -AllowUnencryptedAuthentication.
+        /// </summary>
+        internal static void ValidateCustom(Uri endpoint, string source, bool allowUnencrypted, string carries)
         {
-            var source = fromEnvironment ?? "-EndpointUrl";
             if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
             {
                 throw new EcrAirflowException(
@@ -87,6 +91,8 @@ namespace EcrAirflow.Aws
                     $"The endpoint URL from {source} must not contain a user name or password.",
                     $"Remove 'user:password@' from {source}; AWS credentials come from -Credential, a profile or the environment.");
             }
+
+            Internal.CleartextRule.Ensure(endpoint, allowUnencrypted, carries, source);
         }
     }
 }

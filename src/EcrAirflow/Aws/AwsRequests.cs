@@ -41,6 +41,12 @@ namespace EcrAirflow.Aws
         /// <summary>null = not given: take AWS_USE_DUALSTACK_ENDPOINT.</summary>
         public bool? UseDualStackEndpoint { get; set; }
 
+        /// <summary>-AllowUnencryptedAuthentication: a custom http:// endpoint that is not loopback is allowed.</summary>
+        public bool AllowUnencryptedAuthentication { get; set; }
+
+        /// <summary>The proxy for every request of the session, STS and SSO through AWSSDK.Core included.</summary>
+        public Internal.HttpSettings Http { get; set; } = Internal.HttpSettings.Default;
+
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(Internal.HttpDefaults.TimeoutSec);
 
         public int MaximumRetryCount { get; set; } = Internal.HttpDefaults.MaximumRetryCount;

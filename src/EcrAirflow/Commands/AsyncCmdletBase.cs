@@ -42,6 +42,15 @@ namespace EcrAirflow.Commands
             {
                 throw new PipelineStoppedException();
             }
+            catch (Exception ex) when (!(ex is EcrAirflowException) && !(ex is PipelineStoppedException) && !(ex is OperationCanceledException))
+            {
+                // A failure no mapping foresaw still becomes an error with an id, and never a raw .NET
+                // exception: its message (e.g. a FormatException quoting a header) could hold a secret,
+                // so only its type is named and it is not kept as the inner exception.
+                throw new EcrAirflowException("UnexpectedError", FailureKind.NotSpecified,
+                    $"EcrAirflow stopped on an unexpected {ex.GetType().FullName}; its message is not shown because it might hold a secret.",
+                    "Run the command again; if it fails the same way, report it to the EcrAirflow project with the command (without secrets) and this error id.");
+            }
         }
 
         /// <summary>Turns a core failure into an ErrorRecord with its id, category and hint.</summary>

@@ -8,7 +8,7 @@ namespace EcrAirflow.Commands
 {
     /// <summary>
     /// The AWS parameters both cmdlets take, declared once: profile, session token, role, endpoint and the
-    /// FIPS/dual-stack switches, with their checks and their translation into an <see cref="AwsSessionRequest"/>.
+    /// FIPS/dual-stack switches and the http:// opt-in, with their checks and their translation into an <see cref="AwsSessionRequest"/>.
     /// The region and the credential are declared by each cmdlet, because they bind differently there
     /// (Get: -Region is positional and -Credential; Sync: -Region is never taken from the pipe, and the
     /// credential is -AwsCredential beside -AirflowCredential).
@@ -50,6 +50,27 @@ namespace EcrAirflow.Commands
         [Parameter]
         public SwitchParameter UseDualStackEndpoint { get; set; }
 
+        /// <summary>
+        /// Lets a secret travel over plain http:// to a host that is not loopback: a custom AWS endpoint
+        /// (whose reply brings the ECR token or temporary keys back), and in Sync's Rest mode the Airflow URL.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter AllowUnencryptedAuthentication { get; set; }
+
+        // ---- proxies, as Invoke-RestMethod names them; without -Proxy the system proxy applies ----
+
+        [Parameter]
+        [ValidateNotNull]
+        public Uri? Proxy { get; set; }
+
+        [Parameter]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? ProxyCredential { get; set; }
+
+        [Parameter]
+        public SwitchParameter ProxyUseDefaultCredentials { get; set; }
+
         /// <summary>The cmdlet's AWS credential parameter (access key id / secret key).</summary>
         protected abstract PSCredential? AwsCredentialValue { get; }
 
@@ -82,6 +103,44 @@ namespace EcrAirflow.Commands
         }
 
         /// <summary>What the AWS parameters say, in core types (the secrets unwrapped only here).</summary>
+        /// <summary>
+        /// -Proxy, -ProxyCredential, -ProxyUseDefaultCredentials, checked: an absolute http(s) URL without
+        /// user:password@ (never quoted back), and not both kinds of proxy credential.
+        /// </summary>
+        private protected Internal.HttpSettings BuildHttpSettings()
+        {
+            if (ProxyCredential != null && ProxyUseDefaultCredentials)
+            {
+                ThrowTerminatingError(NewError("ProxyCredentialAndDefaultCredentials", ErrorCategory.InvalidArgument,
+                    "-ProxyCredential and -ProxyUseDefaultCredentials cannot be used together.",
+                    "Use -ProxyCredential for a proxy user and password, or -ProxyUseDefaultCredentials for Windows integrated authentication.", null));
+            }
+
+            if (Proxy != null)
+            {
+                if (!Proxy.IsAbsoluteUri || (Proxy.Scheme != Uri.UriSchemeHttp && Proxy.Scheme != Uri.UriSchemeHttps))
+                {
+                    ThrowTerminatingError(NewError("InvalidProxyUrl", ErrorCategory.InvalidArgument,
+                        "-Proxy must be an absolute http:// or https:// URL.",
+                        "Give the proxy's URL with its scheme and port, e.g. -Proxy http://proxy.example.com:3128.", null));
+                }
+
+                if (!string.IsNullOrEmpty(Proxy.UserInfo))
+                {
+                    ThrowTerminatingError(NewError("ProxyUrlContainsCredentials", ErrorCategory.InvalidArgument,
+                        $"-Proxy for {Proxy.Scheme}://{Proxy.Authority} contains a user name or password; credentials in a URL end up in logs, history and error messages, so it is refused.",
+                        "Remove user:password@ from -Proxy and pass -ProxyCredential (Get-Credential) instead.", null));
+                }
+            }
+
+            return new Internal.HttpSettings
+            {
+                Proxy = Proxy,
+                ProxyCredential = ProxyCredential?.GetNetworkCredential(),
+                ProxyUseDefaultCredentials = ProxyUseDefaultCredentials,
+            };
+        }
+
         private protected AwsSessionRequest BuildAwsSessionRequest(TimeSpan timeout, int maximumRetryCount)
         {
             var bound = MyInvocation.BoundParameters;
@@ -92,6 +151,8 @@ namespace EcrAirflow.Commands
                 EndpointUrl = EndpointUrl,
                 UseFipsEndpoint = bound.ContainsKey(nameof(UseFipsEndpoint)) ? UseFipsEndpoint.IsPresent : (bool?)null,
                 UseDualStackEndpoint = bound.ContainsKey(nameof(UseDualStackEndpoint)) ? UseDualStackEndpoint.IsPresent : (bool?)null,
+                AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
+                Http = BuildHttpSettings(),
                 Timeout = timeout,
                 MaximumRetryCount = maximumRetryCount,
                 Credentials = new AwsCredentialRequest

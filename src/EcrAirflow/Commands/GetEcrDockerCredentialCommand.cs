@@ -80,8 +80,11 @@ namespace EcrAirflow.Commands
 
             foreach (var a in result.Authorizations)
             {
+                // A copy of the cached SecureString: disposing the output's Password must not break the cache.
+                var password = a.Password.Copy();
+                password.MakeReadOnly();
                 WriteObject(new EcrDockerCredential(
-                    a.Registry, a.ProxyEndpoint, a.RegistryId, result.Region, a.UserName, Airflow.DockerConnection.Secure(a.Password), a.ExpiresAt, result.IsPublic));
+                    a.Registry, a.ProxyEndpoint, a.RegistryId, result.Region, a.UserName, password, a.ExpiresAt, result.IsPublic));
             }
         }
     }

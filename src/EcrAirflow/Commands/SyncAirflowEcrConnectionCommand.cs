@@ -122,9 +122,6 @@ namespace EcrAirflow.Commands
         public SwitchParameter SkipCertificateCheck { get; set; }
 
         [Parameter]
-        public SwitchParameter AllowUnencryptedAuthentication { get; set; }
-
-        [Parameter]
         [ArgumentCompleter(typeof(ModeArgumentCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? AirflowCommand { get; set; }
@@ -145,6 +142,11 @@ namespace EcrAirflow.Commands
 
         [Parameter]
         public CiSystem CiSystem { get; set; }
+
+        /// <summary>Mwaa: the environment's name, checked against MWAA's rule before any call (Airflow.Mwaa.MwaaErrors).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MwaaEnvironmentName { get; set; }
 
         /// <summary>Adds a Value property (plain text, it holds the token) to each result.</summary>
         [Parameter]
@@ -258,6 +260,10 @@ namespace EcrAirflow.Commands
                 ThrowTerminatingError(ToErrorRecord(ex));
                 return;
             }
+            finally
+            {
+                _batch.Clear(); // the connections (and their passwords) are not kept past the write
+            }
 
             foreach (var result in outcome.Written)
             {
@@ -297,7 +303,7 @@ namespace EcrAirflow.Commands
                 if (!_mode.Accepts(name) && SyncModes.IsModeSpecific(name))
                 {
                     var modes = SyncModes.Accepting(name).Select(m => m.Mode.ToString()).ToList();
-                    if (modes.Count > 3)
+                    if (modes.Count > 2)
                     {
                         modes = new List<string> { string.Join(", ", modes.Take(modes.Count - 1)), modes.Last() };
                     }
@@ -330,6 +336,7 @@ namespace EcrAirflow.Commands
         private static string RequiredHint(string parameter) => parameter switch
         {
             "AirflowUrl" => "Give the base URL of the Airflow webserver or API server, e.g. -AirflowUrl https://airflow.example.com.",
+            "MwaaEnvironmentName" => "Give the name of the Amazon MWAA environment, e.g. -MwaaEnvironmentName my-airflow (aws mwaa list-environments lists them).",
             _ => $"Add -{parameter}; see Get-Help Sync-AirflowEcrConnection -Parameter {parameter}.",
         };
 
@@ -341,13 +348,14 @@ namespace EcrAirflow.Commands
             {
                 AirflowUrl = AirflowUrl,
                 UserName = AirflowCredential?.UserName,
-                Password = AirflowCredential?.GetNetworkCredential().Password,
-                AccessToken = AccessToken == null ? null : new NetworkCredential(string.Empty, AccessToken).Password,
+                Password = AirflowCredential?.Password,
+                AccessToken = AccessToken,
                 SkipCertificateCheck = SkipCertificateCheck,
                 AllowUnencryptedAuthentication = AllowUnencryptedAuthentication,
                 WorkingDirectory = ResolveFileSystemPath(WorkingDirectory),
                 Path = ResolveFileSystemPath(Path),
                 IncludeValue = IncludeValue,
+                MwaaEnvironmentName = MwaaEnvironmentName,
             };
             if (bound.ContainsKey(nameof(ApiVersion))) options.ApiVersion = ApiVersion;
             if (bound.ContainsKey(nameof(TimeoutSec))) options.Timeout = TimeSpan.FromSeconds(TimeoutSec);
@@ -356,9 +364,15 @@ namespace EcrAirflow.Commands
             if (bound.ContainsKey(nameof(Format))) options.Format = Format;
             if (bound.ContainsKey(nameof(Scope))) options.Scope = Scope;
             if (bound.ContainsKey(nameof(CiSystem))) options.CiSystem = CiSystem;
+            if (_mode.Accepts(nameof(Proxy)) && !_mode.UsesAws)
+            {
+                options.Http = BuildHttpSettings();
+            }
+
             if (_mode.UsesAws)
             {
                 options.Aws = BuildAwsSessionRequest(options.Timeout, options.MaximumRetryCount);
+                options.Http = options.Aws.Http;
                 options.ConnectionsPrefix = ConnectionsPrefix?.TrimEnd('/');
                 options.Separator = Separator;
                 options.KmsKeyId = KmsKeyId;
@@ -406,6 +420,17 @@ namespace EcrAirflow.Commands
                     ErrorCategory.InvalidArgument,
                     $"The connection id '{ConnectionInput.Printable(id)}' is not valid for Airflow.",
                     $"Use at most {ConnectionInput.ConnectionIdMaxLength} letters, digits, '_', '.' or '-' (Airflow's pattern ^[\\w.-]+$), with no line break or space.",
+                    id));
+                return null;
+            }
+
+            if (!ConnectionInput.IsValidLogin(UserName))
+            {
+                WriteError(NewError(
+                    "InvalidUserName",
+                    ErrorCategory.InvalidArgument,
+                    $"The user name '{ConnectionInput.Printable(UserName)}' for connection '{id}' holds a line break or another control character.",
+                    "Pipe Get-EcrDockerCredential's output (user name AWS), or give a user name without control characters.",
                     id));
                 return null;
             }
@@ -493,7 +518,7 @@ namespace EcrAirflow.Commands
                 string plain when plain.Length > 0 => DockerConnection.Secure(plain),
                 _ => null,
             };
-            var hasNul = secure != null && new NetworkCredential(string.Empty, secure).Password.IndexOf('\0') >= 0;
+            var hasNul = secure != null && Internal.SecureText.ContainsNul(secure);
             if (secure == null || hasNul)
             {
                 WriteError(NewError(

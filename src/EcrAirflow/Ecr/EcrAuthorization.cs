@@ -1,9 +1,13 @@
 using System;
+using System.Security;
 
 namespace EcrAirflow.Ecr
 {
-    /// <summary>One authorizationData entry of GetAuthorizationToken, decoded.</summary>
-    internal sealed record EcrAuthorization(string Registry, string ProxyEndpoint, string? RegistryId, string UserName, string Password, DateTimeOffset ExpiresAt)
+    /// <summary>
+    /// One authorizationData entry of GetAuthorizationToken, decoded. The password is a read-only SecureString:
+    /// these entries live in the session's token cache for hours.
+    /// </summary>
+    internal sealed record EcrAuthorization(string Registry, string ProxyEndpoint, string? RegistryId, string UserName, SecureString Password, DateTimeOffset ExpiresAt)
     {
         public override string ToString() => Registry;
     }

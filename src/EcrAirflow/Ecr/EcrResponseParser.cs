@@ -49,6 +49,11 @@ namespace EcrAirflow.Ecr
                 }
             }
 
+            if (list.Count == 0)
+            {
+                throw Malformed("authorizationData is empty", null);
+            }
+
             return list;
         }
 
@@ -85,26 +90,50 @@ namespace EcrAirflow.Ecr
             return new EcrAuthorization(registry, proxyEndpoint, match.Success ? match.Groups[1].Value : null, user, password, expiresAt);
         }
 
-        /// <summary>base64("AWS:&lt;password&gt;"), split on the first colon only (the password may contain colons).</summary>
-        internal static (string User, string Password) DecodeToken(string token)
+        /// <summary>
+        /// base64("AWS:&lt;password&gt;"), split on the first colon only (the password may contain colons). The
+        /// password goes straight from the decoded bytes into a SecureString; the buffers are cleared.
+        /// </summary>
+        internal static (string User, System.Security.SecureString Password) DecodeToken(string token)
         {
-            string text;
+            byte[] bytes;
             try
             {
-                text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
+                bytes = Convert.FromBase64String(token);
             }
             catch (FormatException ex)
             {
                 throw Malformed("authorizationToken is not base64", ex);
             }
 
-            var colon = text.IndexOf(':');
-            if (colon <= 0)
+            char[] chars;
+            try
             {
-                throw Malformed("authorizationToken is not of the form user:password", null);
+                chars = new UTF8Encoding(false, true).GetChars(bytes);
+            }
+            catch (ArgumentException ex)
+            {
+                throw Malformed("authorizationToken is not UTF-8", ex);
+            }
+            finally
+            {
+                Array.Clear(bytes, 0, bytes.Length);
             }
 
-            return (text.Substring(0, colon), text.Substring(colon + 1));
+            try
+            {
+                var colon = Array.IndexOf(chars, ':');
+                if (colon <= 0)
+                {
+                    throw Malformed("authorizationToken is not of the form user:password", null);
+                }
+
+                return (new string(chars, 0, colon), Internal.SecureText.ToSecure(chars, colon + 1, chars.Length - colon - 1));
+            }
+            finally
+            {
+                Array.Clear(chars, 0, chars.Length);
+            }
         }
 
         /// <summary>Epoch seconds, possibly fractional (or, defensively, an ISO 8601 string).</summary>

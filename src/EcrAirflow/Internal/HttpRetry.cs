@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
@@ -14,6 +15,12 @@ namespace EcrAirflow.Internal
         public const int TimeoutSec = 30;
 
         public const int MaximumRetryCount = 3;
+
+        /// <summary>
+        /// The most any reply may hold, decompressed (4 MiB). Airflow's answers and AWS's are kilobytes; more
+        /// is a wrong URL (a file server, a proxy's error page) or an attack, and is not read.
+        /// </summary>
+        public const int MaxResponseBytes = 4 * 1024 * 1024;
     }
 
     /// <summary>Settings for one logical HTTP call: per-attempt timeout and bounded retries.</summary>
@@ -44,6 +51,12 @@ namespace EcrAirflow.Internal
 
         /// <summary>A name for the peer in messages, e.g. "Amazon ECR" or "the Airflow API".</summary>
         public string PeerName { get; }
+
+        /// <summary>The cap on a reply's body, decompressed (see <see cref="HttpDefaults.MaxResponseBytes"/>).</summary>
+        public int MaxResponseBytes { get; set; } = HttpDefaults.MaxResponseBytes;
+
+        /// <summary>The proxy settings the client was made with: a failure on the way through a proxy names it.</summary>
+        public HttpSettings Http { get; set; } = HttpSettings.Default;
     }
 
     /// <summary>
@@ -81,23 +94,44 @@ namespace EcrAirflow.Internal
                 Exception? failure = null;
                 try
                 {
-                    response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+                    // Headers first, then the body through the one capped read: ResponseContentRead would
+                    // buffer a reply of any size (a 100 MB answer grew the process to 930 MB).
+                    response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                    await BufferCappedAsync(response, request.RequestUri, options, timeout.Token).ConfigureAwait(false);
+                }
+                catch (EcrAirflowException)
+                {
+                    response?.Dispose();
+                    throw; // too large: asking again brings the same
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
+                    response?.Dispose();
+                    response = null;
                     failure = new EcrAirflowException(
                         options.ErrorPrefix + "Timeout",
                         FailureKind.ConnectionError,
                         $"{options.PeerName} at {Describe(request.RequestUri)} did not answer within {options.Timeout.TotalSeconds:0.###} s.",
                         "Check that the endpoint is reachable from this machine, or raise -TimeoutSec.");
                 }
-                catch (HttpRequestException ex)
+                catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
                 {
-                    failure = MapNetworkFailure(ex, request.RequestUri, options);
-                    if (((EcrAirflowException)failure).Kind == FailureKind.SecurityError)
+                    // IOException: the connection broke while the body was read (a reset mid-response).
+                    response?.Dispose();
+                    response = null;
+                    failure = MapNetworkFailure(ex as HttpRequestException ?? new HttpRequestException(ex.Message, ex), request.RequestUri, options);
+                    if (((EcrAirflowException)failure).Kind == FailureKind.SecurityError || ((EcrAirflowException)failure).ErrorId == ProxyAuthenticationRequiredId)
                     {
-                        throw failure; // a TLS failure will not fix itself
+                        throw failure; // a TLS failure, or a proxy that wants credentials, will not fix itself
                     }
+                }
+
+                if (response != null && (int)response.StatusCode == 407)
+                {
+                    // The proxy, not the server, refused: asking again without other credentials brings the same.
+                    var proxy = options.Http.ProxyFor(request.RequestUri!);
+                    response.Dispose();
+                    throw ProxyAuthenticationRequired(proxy, request.RequestUri, options);
                 }
 
                 if (response != null && !(isTransient(response) && attempt < options.MaximumRetryCount))
@@ -116,6 +150,62 @@ namespace EcrAirflow.Internal
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        /// <summary>
+        /// Reads the body (decompressed, as the handler hands it over) up to the cap and puts it back as buffered
+        /// content, so callers read it as before; a larger reply stops the read and is &lt;Prefix&gt;ResponseTooLarge.
+        /// </summary>
+        internal static async Task BufferCappedAsync(HttpResponseMessage response, Uri? uri, HttpCallOptions options, CancellationToken cancellationToken)
+        {
+            var content = response.Content;
+            if (content == null)
+            {
+                return;
+            }
+
+            var cap = options.MaxResponseBytes;
+            if (content.Headers.ContentLength > cap)
+            {
+                throw TooLarge(uri, options);
+            }
+
+            byte[] bytes;
+            using (var stream = await content.ReadAsStreamAsync().ConfigureAwait(false))
+            using (var buffer = new MemoryStream())
+            {
+                var chunk = new byte[16 * 1024];
+                int read;
+                while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    if (buffer.Length + read > cap)
+                    {
+                        throw TooLarge(uri, options);
+                    }
+
+                    buffer.Write(chunk, 0, read);
+                }
+
+                bytes = buffer.ToArray();
+            }
+
+            var buffered = new ByteArrayContent(bytes);
+            foreach (var header in content.Headers)
+            {
+                if (!string.Equals(header.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
+                {
+                    buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+            }
+
+            response.Content = buffered;
+            content.Dispose();
+        }
+
+        private static EcrAirflowException TooLarge(Uri? uri, HttpCallOptions options) => new EcrAirflowException(
+            options.ErrorPrefix + "ResponseTooLarge",
+            FailureKind.InvalidData,
+            $"{options.PeerName} at {Describe(uri)} answered with more than {options.MaxResponseBytes / (1024 * 1024)} MB (decompressed), far more than any of its replies; it was not read further.",
+            "Check that the URL points at the API itself (not at a file server, a download or a proxy page).");
 
         /// <summary>The URL as safe to show: scheme, host, port and path; never user info or query.</summary>
         public static string Describe(Uri? uri)
@@ -170,8 +260,43 @@ namespace EcrAirflow.Internal
             return null;
         }
 
+        internal const string ProxyAuthenticationRequiredId = "ProxyAuthenticationRequired";
+        internal const string ProxyConnectionFailedId = "ProxyConnectionFailed";
+
+        private static EcrAirflowException ProxyAuthenticationRequired(Uri? proxy, Uri? uri, HttpCallOptions options) => new EcrAirflowException(
+            ProxyAuthenticationRequiredId,
+            FailureKind.PermissionDenied,
+            $"The proxy {(proxy == null ? string.Empty : Describe(proxy) + " ")}asked for credentials (HTTP 407) when calling {options.PeerName} at {Describe(uri)}{(options.Http.ProxyCredential != null ? ", and did not accept the ones given" : string.Empty)}; nothing was sent on.",
+            "Give the proxy's user and password with -ProxyCredential (Get-Credential), or on Windows -ProxyUseDefaultCredentials for integrated authentication; -Proxy names the proxy when it is not the system's.");
+
+        /// <summary>.NET reports a proxy's refusal of a CONNECT tunnel as an exception that says its status code.</summary>
+        private static bool IsProxyTunnel407(HttpRequestException ex)
+        {
+#if NET8_0_OR_GREATER
+            if (ex.StatusCode == HttpStatusCode.ProxyAuthenticationRequired)
+            {
+                return true;
+            }
+#endif
+            for (Exception? e = ex; e != null; e = e.InnerException)
+            {
+                if (e.Message.IndexOf("407", StringComparison.Ordinal) >= 0 && e.Message.IndexOf("proxy", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static EcrAirflowException MapNetworkFailure(HttpRequestException ex, Uri? uri, HttpCallOptions options)
         {
+            var proxy = uri == null ? null : options.Http.ProxyFor(uri);
+            if (proxy != null && IsProxyTunnel407(ex))
+            {
+                return ProxyAuthenticationRequired(proxy, uri, options);
+            }
+
             for (Exception? e = ex; e != null; e = e.InnerException)
             {
                 // .NET reports TLS failures as an AuthenticationException; .NET Framework (Windows PowerShell
@@ -184,6 +309,17 @@ namespace EcrAirflow.Internal
                         FailureKind.SecurityError,
                         $"The TLS connection to {Describe(uri)} failed: {e.Message}",
                         "Check the server certificate and its chain; for a test server with a self-signed certificate use -SkipCertificateCheck.",
+                        ex);
+                }
+
+                if (e is SocketException && proxy != null)
+                {
+                    // Through a proxy the socket is the proxy's: it, not the server, could not be reached.
+                    return new EcrAirflowException(
+                        ProxyConnectionFailedId,
+                        FailureKind.ConnectionError,
+                        $"The proxy {Describe(proxy)} could not be reached ({((SocketException)e).SocketErrorCode}) when calling {options.PeerName} at {Describe(uri)}.",
+                        "Check -Proxy (or HTTPS_PROXY / HTTP_PROXY and NO_PROXY, or the system proxy on Windows): its host, its port, and that it runs.",
                         ex);
                 }
 

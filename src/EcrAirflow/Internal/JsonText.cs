@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
@@ -64,6 +65,17 @@ namespace EcrAirflow.Internal
             return this;
         }
 
+        /// <summary>
+        /// A value that is JSON text already (a request body embedded in another document, e.g. MWAA's
+        /// InvokeRestApi Body), written as it is: the caller guarantees it is one well-formed JSON value.
+        /// </summary>
+        public JsonText Raw(string json)
+        {
+            Separate();
+            _sb.Append(json);
+            return this;
+        }
+
         /// <summary>A member with a string value.</summary>
         public JsonText Member(string name, string value) => Name(name).String(value);
 
@@ -72,7 +84,30 @@ namespace EcrAirflow.Internal
 
         public override string ToString() => _sb.ToString();
 
-        public byte[] ToUtf8() => new UTF8Encoding(false).GetBytes(_sb.ToString());
+        /// <summary>
+        /// The UTF-8 bytes, for the one request or file that carries them; the builder's buffer (which may hold
+        /// a password) is overwritten and emptied, so only the returned array, which the caller clears after
+        /// use, holds the text.
+        /// </summary>
+        public byte[] ToUtf8()
+        {
+            var chars = new char[_sb.Length];
+            _sb.CopyTo(0, chars, 0, chars.Length);
+            for (var i = 0; i < _sb.Length; i++)
+            {
+                _sb[i] = '\0';
+            }
+
+            _sb.Clear();
+            try
+            {
+                return new UTF8Encoding(false).GetBytes(chars);
+            }
+            finally
+            {
+                Array.Clear(chars, 0, chars.Length);
+            }
+        }
 
         /// <summary>The JSON string literal of a value, quotes included.</summary>
         public static string Quote(string value)

@@ -8,7 +8,8 @@ namespace EcrAirflow.Internal
     /// <summary>
     /// The spellings a secret takes on its way through the module and its peers: as it is, escaped inside a
     /// JSON string (once, and twice for JSON carried inside a JSON string such as a Secrets Manager
-    /// SecretString), percent-encoded as in a connection URI (upper- and lower-case hex), and base64.
+    /// SecretString), percent-encoded as in a connection URI (upper- and lower-case hex), and base64 (whole,
+    /// and inside longer base64 text at each byte alignment).
     /// The one place these forms are computed: <see cref="SecretRedactor"/> masks them in text from outside,
     /// and CI masking registers the ones that occur in a value.
     /// </summary>
@@ -31,7 +32,34 @@ namespace EcrAirflow.Internal
             AddDistinct(forms, percent);
             AddDistinct(forms, LowerHex(percent));
             AddDistinct(forms, Base64(secret));
+            foreach (var core in Base64Cores(secret))
+            {
+                AddDistinct(forms, core);
+            }
+
             return forms;
+        }
+
+        /// <summary>
+        /// The secret inside longer base64 text (a request body or header echoed base64-encoded): at each of
+        /// the three byte alignments, the base64 characters that depend on the secret's bytes alone. Only
+        /// cores of 8 characters or more, so that short ones do not mask unrelated base64.
+        /// </summary>
+        internal static IEnumerable<string> Base64Cores(string secret)
+        {
+            var bytes = Encoding.UTF8.GetBytes(secret);
+            for (var shift = 0; shift < 3; shift++)
+            {
+                var padded = new byte[shift + bytes.Length];
+                Buffer.BlockCopy(bytes, 0, padded, shift, bytes.Length);
+                var text = Convert.ToBase64String(padded);
+                var start = (shift * 4 + 2) / 3;             // ceil(shift * 4 / 3)
+                var end = (shift + bytes.Length) * 4 / 3;    // floor: the last character that holds only secret bits, exclusive
+                if (end - start >= 8)
+                {
+                    yield return text.Substring(start, end - start);
+                }
+            }
         }
 
         /// <summary>

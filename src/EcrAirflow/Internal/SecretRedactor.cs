@@ -81,6 +81,38 @@ namespace EcrAirflow.Internal
             return _windows.Count == 0 ? result : MaskFragments(result);
         }
 
+        /// <summary>
+        /// For text whose secrets we cannot know (a credential_process's stderr): masks what looks like a key
+        /// or token — AWS access key ids, and any run of 16 or more token characters (base64, base64url, hex,
+        /// JWT) that mixes at least three of upper case, lower case, digits and + / = _ - . : ~ — after the
+        /// known secrets. Words, paths and sentences stay readable.
+        /// </summary>
+        public string RedactUnknown(string? text)
+        {
+            var known = Redact(text);
+            return TokenLike.Replace(known, m => CountClasses(m.Value) >= 3 || AccessKeyId.IsMatch(m.Value) ? Mask : m.Value);
+        }
+
+        private static readonly System.Text.RegularExpressions.Regex TokenLike =
+            new System.Text.RegularExpressions.Regex(@"[A-Za-z0-9+/=_\-.:~]{16,}", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+        private static readonly System.Text.RegularExpressions.Regex AccessKeyId =
+            new System.Text.RegularExpressions.Regex(@"(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+        private static int CountClasses(string run)
+        {
+            bool upper = false, lower = false, digit = false, symbol = false;
+            foreach (var c in run)
+            {
+                if (c >= 'A' && c <= 'Z') upper = true;
+                else if (c >= 'a' && c <= 'z') lower = true;
+                else if (c >= '0' && c <= '9') digit = true;
+                else symbol = true;
+            }
+
+            return (upper ? 1 : 0) + (lower ? 1 : 0) + (digit ? 1 : 0) + (symbol ? 1 : 0);
+        }
+
         private void AddForms(IEnumerable<string> forms)
         {
             foreach (var form in forms)

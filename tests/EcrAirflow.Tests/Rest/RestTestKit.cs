@@ -75,7 +75,7 @@ namespace EcrAirflow.Tests.Rest
             {
                 AirflowUrl = airflow.Url,
                 UserName = password == null ? null : AirflowEmulatorFixture.User,
-                Password = password,
+                Password = password == null ? null : DockerConnection.Secure(password),
                 ApiVersion = version,
                 Timeout = TimeSpan.FromSeconds(10),
                 MaximumRetryCount = 2,

@@ -86,15 +86,15 @@ namespace EcrAirflow.Tests.Rest
         [Theory]
         [InlineData("http://airflow.invalid", true, false, true)]
         [InlineData("http://airflow.invalid", true, true, false)]   // -AllowUnencryptedAuthentication
-        [InlineData("http://airflow.invalid", false, false, false)] // nothing secret to send
+        [InlineData("http://airflow.invalid", false, false, true)]  // no Airflow credential, but the ECR password is in every body
         [InlineData("https://airflow.invalid", true, false, false)]
         [InlineData("http://127.0.0.1:8080", true, false, false)]
         [InlineData("http://[::1]:8080", true, false, false)]
         [InlineData("http://localhost:8080", true, false, false)]
-        public void Refuses_credentials_over_clear_text_to_another_host(string url, bool credentials, bool allow, bool refused)
+        public void Refuses_secrets_over_clear_text_to_another_host(string url, bool credentials, bool allow, bool refused)
         {
             var endpoint = AirflowEndpoint.Parse(new Uri(url));
-            var ex = Record.Exception(() => endpoint.EnsureCredentialsMaySend(credentials, allow));
+            var ex = Record.Exception(() => endpoint.EnsureSecretsMaySend(credentials, allow));
             if (!refused)
             {
                 Assert.Null(ex);
@@ -105,17 +105,19 @@ namespace EcrAirflow.Tests.Rest
             Assert.Equal("UnencryptedAuthenticationRefused", error.ErrorId);
             Assert.Equal(FailureKind.SecurityError, error.Kind);
             Assert.Contains("-AllowUnencryptedAuthentication", error.Hint);
+            Assert.Contains("-AllowUnencryptedAuthentication", error.Message);
+            Assert.Contains("ECR password", error.Message);
         }
 
         [Fact]
         public void The_Rest_target_refuses_before_any_request()
         {
-            var options = new SyncOptions(SyncMode.Rest) { AirflowUrl = new Uri("http://airflow.invalid"), UserName = "admin", Password = "pw-secret", ApiVersion = AirflowApiVersion.V2 };
+            var options = new SyncOptions(SyncMode.Rest) { AirflowUrl = new Uri("http://airflow.invalid"), UserName = "admin", Password = DockerConnection.Secure("pw-secret"), ApiVersion = AirflowApiVersion.V2 };
             var ex = Assert.Throws<EcrAirflowException>(() => SyncModes.Get(SyncMode.Rest).CreateTarget(options));
             Assert.Equal("UnencryptedAuthenticationRefused", ex.ErrorId);
             Kit.NoSecretIn(Kit.Describe(ex), "pw-secret");
 
-            options.AccessToken = "tok-secret";
+            options.AccessToken = DockerConnection.Secure("tok-secret");
             options.UserName = null;
             options.Password = null;
             Assert.Equal("UnencryptedAuthenticationRefused", Assert.Throws<EcrAirflowException>(() => SyncModes.Get(SyncMode.Rest).CreateTarget(options)).ErrorId);

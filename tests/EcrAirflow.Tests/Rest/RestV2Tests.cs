@@ -106,7 +106,7 @@ namespace EcrAirflow.Tests.Rest
             var token = _airflow.IssueToken();
             _airflow.ClearRequests();
             var options = Kit.Options(_airflow, AirflowApiVersion.V2, password: null);
-            options.AccessToken = token;
+            options.AccessToken = DockerConnection.Secure(token);
             var log = new RecordingLog();
 
             var outcome = await Kit.Write(options, log, Kit.Connection(Kit.Id("tok"), Kit.Secret("t")));

@@ -79,7 +79,15 @@ namespace EcrAirflow.Tests.Rest
             Assert.Equal(regions.Select(r => $"ecr_{r}_{suffix}"), results.Select(r => r.ConnectionId));
             Assert.All(results, r => Assert.Equal(SyncAction.Upserted, r.Action));
             Assert.Equal("123456789012.dkr.ecr.us-east-1.amazonaws.com", results[1].Registry);
-            Assert.Single(_airflow.RequestLines(), l => l.StartsWith("PATCH /api/v2/connections", StringComparison.Ordinal));
+            // The emulator logs a request after its answer is sent: give the log a moment to catch up.
+            var lines = _airflow.RequestLines();
+            for (var wait = 0; wait < 40 && !lines.Exists(l => l.StartsWith("PATCH ", StringComparison.Ordinal)); wait++)
+            {
+                System.Threading.Thread.Sleep(50);
+                lines = _airflow.RequestLines();
+            }
+
+            Assert.Single(lines, l => l.StartsWith("PATCH /api/v2/connections", StringComparison.Ordinal));
             for (var i = 0; i < regions.Length; i++)
             {
                 var stored = _airflow.StoredConnection($"ecr_{regions[i]}_{suffix}")!;

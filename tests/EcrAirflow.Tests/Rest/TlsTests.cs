@@ -39,7 +39,7 @@ namespace EcrAirflow.Tests.Rest
         [Fact]
         public async Task An_untrusted_certificate_is_a_SecurityError_and_is_not_retried()
         {
-            var options = new SyncOptions(SyncMode.Rest) { AirflowUrl = Url, UserName = "admin", Password = "pw-secret", ApiVersion = AirflowApiVersion.V2, MaximumRetryCount = 3 };
+            var options = new SyncOptions(SyncMode.Rest) { AirflowUrl = Url, UserName = "admin", Password = DockerConnection.Secure("pw-secret"), ApiVersion = AirflowApiVersion.V2, MaximumRetryCount = 3 };
             var log = new RecordingLog();
 
             var ex = await Assert.ThrowsAsync<EcrAirflowException>(() =>

@@ -14,7 +14,7 @@ namespace EcrAirflow.Airflow.Cli
     /// Writes the whole batch with one `&lt;prefix&gt; connections import FILE --overwrite` (Airflow ≥ 2.6):
     /// an upsert, so there is no moment without the connection, and one CLI start-up instead of a
     /// delete and an add per connection. The tokens travel in an owner-only JSON file, never on a
-    /// command line; the file is deleted whatever happens, Ctrl+C included.
+    /// command line; the file is deleted whatever happens, Ctrl+C, SIGTERM, SIGHUP and a closed console included.
     /// </summary>
     internal sealed class CliConnectionTarget : IConnectionTarget
     {
@@ -35,11 +35,7 @@ namespace EcrAirflow.Airflow.Cli
             _timeout = options.Timeout;
             _seams = options.Seams;
             _directory = Path.GetFullPath(string.IsNullOrEmpty(options.WorkingDirectory) ? Path.GetTempPath() : options.WorkingDirectory!);
-            if (!Directory.Exists(_directory))
-            {
-                throw CliErrors.WorkingDirectoryNotFound(_directory);
-            }
-
+            CheckDirectory();
             Target = CliCommandLine.Display(_prefix);
         }
 
@@ -57,11 +53,7 @@ namespace EcrAirflow.Airflow.Cli
                 return outcome;
             }
 
-            if (!Directory.Exists(_directory))
-            {
-                throw CliErrors.WorkingDirectoryNotFound(_directory);
-            }
-
+            CheckDirectory();
             var redactor = new SecretRedactor();
             foreach (var connection in connections)
             {
@@ -72,9 +64,15 @@ namespace EcrAirflow.Airflow.Cli
             var argv = _prefix.Concat(new[] { "connections", "import", file, "--overwrite" }).ToList();
             CliRunResult run;
             var created = false;
+            UnixFileStatus? written = null;
+            var replaced = false;
+
+            // SIGTERM, SIGHUP or a closed console while the file exists: the same cleanup as Ctrl+C.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var guard = TerminationGuard.Register(stop);
             try
             {
-                WriteImportFile(file, connections, () => created = true);
+                written = WriteImportFile(file, connections, () => created = true);
                 _seams.ImportFileCreated?.Invoke(file);
                 if (OwnerOnlyFile.ProtectionNote != null)
                 {
@@ -83,11 +81,20 @@ namespace EcrAirflow.Airflow.Cli
 
                 log.Verbose($"Running: {CliCommandLine.Display(argv)} ({connections.Count} connection(s): {string.Join(", ", connections.Select(c => c.ConnectionId))})");
                 log.Progress("Sync-AirflowEcrConnection", $"Waiting for the Airflow CLI ({Target})", -1);
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
                 timeout.CancelAfter(_timeout);
                 try
                 {
                     run = await CliProcessRunner.RunAsync(argv, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (guard.Signaled && !cancellationToken.IsCancellationRequested)
+                {
+                    // Stopped by a termination signal; the file is removed below, then the process ends.
+                    throw new EcrAirflowException(
+                        "AirflowCliStopped",
+                        FailureKind.OperationStopped,
+                        $"The Airflow CLI ({Target}) was stopped because this process received {guard.SignalName}; the connections file was removed, and the connections may or may not have been imported.",
+                        "Run the command again when the session is not being shut down.");
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -105,11 +112,25 @@ namespace EcrAirflow.Airflow.Cli
             }
             finally
             {
-                // Only ever delete the file this run created (CreateNew fails on an existing name).
-                if (created && File.Exists(file) && !OwnerOnlyFile.TryDelete(file))
+                // Only ever delete the file this run created (CreateNew fails on an existing name), and only
+                // while it is still that file: one put in its place is not ours to delete.
+                replaced = created && IsReplaced(file, written);
+                if (replaced)
+                {
+                    log.Warning($"The connections file '{file}' was replaced while the Airflow CLI ran; the file there now is not EcrAirflow's and was left alone.");
+                }
+                else if (created && File.Exists(file) && !OwnerOnlyFile.TryDelete(file))
                 {
                     log.Warning($"Could not delete the connections file '{file}', which holds registry tokens. Delete it by hand.");
                 }
+
+                guard.CleanedUp(); // a signal handler waiting for this lets the process end now
+            }
+
+            if (replaced)
+            {
+                // Whatever the CLI said, it may have imported someone else's file: never a success.
+                throw CliErrors.ImportFileReplaced(file, _directory);
             }
 
             // Everything the CLI printed is redacted before it can reach a message or a stream.
@@ -150,7 +171,43 @@ namespace EcrAirflow.Airflow.Cli
             return outcome;
         }
 
-        private static void WriteImportFile(string path, IReadOnlyList<DockerConnection> connections, Action created)
+        /// <summary>
+        /// -WorkingDirectory must exist, and no other user may be able to change what is in it (it, and every
+        /// folder above it, belongs to us or root and is not writable by others without the sticky bit):
+        /// otherwise another user could swap the import file for their own while the CLI starts.
+        /// </summary>
+        private void CheckDirectory()
+        {
+            if (!Directory.Exists(_directory))
+            {
+                throw CliErrors.WorkingDirectoryNotFound(_directory);
+            }
+
+            var why = FileTrust.WhyFolderNotTrusted(_directory);
+            if (why != null)
+            {
+                throw CliErrors.WorkingDirectoryNotTrusted(_directory, why);
+            }
+        }
+
+        /// <summary>Whether the path no longer holds the file we wrote (other device or inode, or gone). Unix only.</summary>
+        private static bool IsReplaced(string path, UnixFileStatus? written)
+        {
+#if NET8_0_OR_GREATER
+            if (written == null || !UnixFile.Supported)
+            {
+                return false;
+            }
+
+            var now = UnixFile.LStat(path);
+            return now == null || !now.Value.SameFileAs(written.Value);
+#else
+            return false;
+#endif
+        }
+
+        /// <summary>Writes the owner-only import file and returns its identity (device and inode) on Unix.</summary>
+        private static UnixFileStatus? WriteImportFile(string path, IReadOnlyList<DockerConnection> connections, Action created)
         {
             var bytes = new UTF8Encoding(false).GetBytes(ConnectionJson.ImportFile(connections));
             try
@@ -159,6 +216,11 @@ namespace EcrAirflow.Airflow.Cli
                 created();
                 stream.Write(bytes, 0, bytes.Length);
                 stream.Flush();
+#if NET8_0_OR_GREATER
+                return UnixFile.Supported ? UnixFile.FStat(stream.SafeFileHandle) : (UnixFileStatus?)null;
+#else
+                return null;
+#endif
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

@@ -59,6 +59,24 @@ namespace EcrAirflow.Airflow.Cli
             TargetObject = path,
         };
 
+        public static EcrAirflowException WorkingDirectoryNotTrusted(string path, string why) => new EcrAirflowException(
+            "WorkingDirectoryNotTrusted",
+            FailureKind.SecurityError,
+            $"The working directory '{path}' is not safe for the connections file: {why}. Another user could replace the file with their own while the Airflow CLI starts. Nothing was written.",
+            "Use a folder that only you (and root) can write to, e.g. chmod go-w on it, or chmod +t for a shared folder; or make yourself its owner. The default (the temp folder) is safe.")
+        {
+            TargetObject = path,
+        };
+
+        public static EcrAirflowException ImportFileReplaced(string path, string directory) => new EcrAirflowException(
+            "ImportFileReplaced",
+            FailureKind.SecurityError,
+            $"The connections file '{path}' was replaced or removed while the Airflow CLI ran: what the CLI imported may not be what EcrAirflow wrote, so the run is reported as failed.",
+            $"Check the connections in Airflow, and what else writes to '{directory}'; give -WorkingDirectory a folder only you can write to.")
+        {
+            TargetObject = path,
+        };
+
         public static EcrAirflowException ImportFileNotWritten(string path, System.Exception inner) => new EcrAirflowException(
             "ImportFileNotWritten",
             FailureKind.WriteError,

@@ -29,10 +29,48 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
         /// <summary>A delimiter no value will contain: random, as the Actions toolkit does.</summary>
         public static string NewDelimiter() => "ghadelimiter_" + Guid.NewGuid().ToString("D");
 
+        /// <summary>
+        /// The file GITHUB_ENV names, checked before anything is written (<see cref="Internal.FileTrust.ResolveFileToEdit"/>):
+        /// a FIFO would hang the step, a device never ends, a dangling link would create a file in another folder,
+        /// and a file or link of another user is theirs to read (except for root, whose container-job steps append
+        /// to the runner user's file). Returns the file to append to. A folder, or a file this user cannot write,
+        /// is left to the append to fail (GitHubEnvWriteFailed).
+        /// </summary>
+        public static string CheckEnvFile(string path)
+        {
+            var target = Internal.FileTrust.ResolveFileToEdit(path);
+            var isFolder = target.Status is Internal.UnixFileStatus s && s.IsDirectory || !Internal.UnixFile.Supported && Directory.Exists(target.Path);
+
+            // In a container job the steps run as root and the file belongs to the runner's user, by design.
+            var rootInContainerJob = target.Rule == "NotOwned" && IsRoot();
+            if (target.Refusal != null && target.Rule != "ReadOnly" && !isFolder && !rootInContainerJob)
+            {
+                throw new EcrAirflowException("GitHubEnvUnsafe", FailureKind.SecurityError,
+                    $"The GitHub Actions environment file '{path}' (GITHUB_ENV) was not used: {target.Refusal}. Nothing was written.",
+                    "Check the GITHUB_ENV variable: the runner sets it to a regular file of the job's user for each step.")
+                { TargetObject = path };
+            }
+
+            return target.Path;
+        }
+
+        private static bool IsRoot()
+        {
+#if NET8_0_OR_GREATER
+            return Internal.UnixFile.Supported && Internal.UnixFile.EffectiveUserId == 0;
+#else
+            return false;
+#endif
+        }
+
         /// <summary>Appends to the environment file, starting on a new line if the file does not end with one.</summary>
         public static void AppendToEnvFile(string path, string text)
         {
-            using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            // Never through a link to a file that is not there (CheckEnvFile resolved links): CreateNew fails on
+            // any existing name, a dangling link included.
+            using var stream = File.Exists(path) || Directory.Exists(path)
+                ? new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read)
+                : new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
             var prefix = string.Empty;
             if (stream.Length > 0)
             {

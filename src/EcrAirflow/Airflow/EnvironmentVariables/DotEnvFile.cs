@@ -124,10 +124,18 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
             return output.ToString();
         }
 
-        /// <summary>Reads, edits and atomically rewrites the file (creating it owner-only when missing).</summary>
-        public static IDictionary<string, SyncAction> Update(string path, IReadOnlyList<KeyValuePair<string, string>> assignments)
+        /// <summary>The largest dotenv file read (16 MB): a compose .env is a few kilobytes.</summary>
+        internal const int MaxFileBytes = 16 * 1024 * 1024;
+
+        /// <summary>
+        /// Reads, edits and atomically rewrites the file (creating it owner-only when missing). Only a regular
+        /// file this user owns and may write is edited; a symbolic link is followed only where no other user
+        /// controls it and never to a file that does not exist (see <see cref="FileTrust.ResolveFileToEdit"/>).
+        /// </summary>
+        public static IDictionary<string, SyncAction> Update(string path, IReadOnlyList<KeyValuePair<string, string>> assignments, IOperationLog? log = null)
         {
-            path = ResolveFinalPath(path);
+            var target = Checked(FileTrust.ResolveFileToEdit(path));
+            path = target.Path;
             var directory = Path.GetDirectoryName(path);
             if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory))
             {
@@ -140,18 +148,10 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
             // both read the old text and the second rename would drop the first one's variable.
             using (DotEnvLock.Acquire(path))
             {
-                var exists = File.Exists(path);
-                if (exists && IsReadOnly(path))
-                {
-                    // The rename below would replace it anyway (only the folder's permissions count), so
-                    // honour the read-only mark explicitly, for root too.
-                    throw new EcrAirflowException("DotEnvReadOnly", FailureKind.PermissionDenied,
-                        $"The dotenv file '{path}' is read-only. Nothing was written.",
-                        "Make the file writable for this user (chmod u+w, or clear the read-only attribute), or give -Path another file.")
-                    { TargetObject = path };
-                }
-
-                var original = exists ? Bytes.GetString(File.ReadAllBytes(path)) : string.Empty;
+                // Again under the lock: another run may have created the file meanwhile.
+                target = Checked(FileTrust.ResolveFileToEdit(path));
+                var exists = target.Exists;
+                var original = exists ? Bytes.GetString(ReadBounded(path)) : string.Empty;
                 var actions = new Dictionary<string, SyncAction>(StringComparer.Ordinal);
                 var updated = Apply(original, assignments, actions);
                 if (exists && string.Equals(original, updated, StringComparison.Ordinal))
@@ -159,21 +159,69 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
                     return actions;
                 }
 
+                if (target.Status is UnixFileStatus status && FileTrust.IsReadableByOthers(status))
+                {
+                    // A compose .env is often 0644: refusing would only teach users to work around it, so say it.
+                    log?.Warning($"The dotenv file '{path}' can be read by other users (mode {FileTrust.Octal(status.Permissions)}) and now holds a registry token: run chmod 600 '{path}' unless another account must read it.");
+                }
+
                 // A new file is owner-only; an existing one keeps its mode (e.g. 0640 for a group that reads it).
-                var mode = exists ? OwnerOnlyFile.GetUnixMode(path) ?? OwnerOnlyFile.OwnerReadWrite : OwnerOnlyFile.OwnerReadWrite;
+                var mode = exists ? target.Status?.Permissions ?? OwnerOnlyFile.GetUnixMode(path) ?? OwnerOnlyFile.OwnerReadWrite : OwnerOnlyFile.OwnerReadWrite;
                 WriteAtomically(path, Bytes.GetBytes(updated), mode, exists);
                 return actions;
             }
         }
 
-        /// <summary>
-        /// Read-only for everyone: no write bit in its Unix mode (what chmod a-w leaves; root is not exempt
-        /// here, unlike in the kernel), or the read-only attribute on Windows.
-        /// </summary>
-        private static bool IsReadOnly(string path)
+        /// <summary>The file's refusal, if any, as the error a user sees.</summary>
+        private static FileTrust.EditTarget Checked(FileTrust.EditTarget target)
         {
-            var mode = OwnerOnlyFile.GetUnixMode(path);
-            return mode.HasValue ? (mode.Value & 0x92) == 0 : (File.GetAttributes(path) & FileAttributes.ReadOnly) != 0; // 0222
+            if (target.Refusal == null)
+            {
+                return target;
+            }
+
+            var (id, kind, hint) = target.Rule switch
+            {
+                "ReadOnly" => ("DotEnvReadOnly", FailureKind.PermissionDenied,
+                    "Make the file writable for this user (chmod u+w, or clear the read-only attribute), or give -Path another file."),
+                "NotOwned" => ("DotEnvOwnedByOtherUser", FailureKind.SecurityError,
+                    "Run the command as the file's owner, or let its owner hand it over (chown), or give -Path a file of your own."),
+                "NotRegular" => ("DotEnvNotRegularFile", FailureKind.InvalidArgument,
+                    "Give -Path a regular file (or a path where one can be created), not a folder, pipe or device."),
+                _ => ("DotEnvLinkNotFollowed", FailureKind.SecurityError,
+                    "Give -Path the file itself, or a link in a folder only you (and root) can write to, pointing at a file that exists."),
+            };
+            throw new EcrAirflowException(id, kind, $"The dotenv file '{target.Path}' was not written: {target.Refusal}. Nothing was written.", hint)
+            { TargetObject = target.Path };
+        }
+
+        /// <summary>The whole file, refused beyond <see cref="MaxFileBytes"/> (a dotenv file is kilobytes).</summary>
+        private static byte[] ReadBounded(string path)
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            if (stream.Length > MaxFileBytes)
+            {
+                throw new EcrAirflowException("DotEnvTooLarge", FailureKind.InvalidData,
+                    $"The dotenv file '{path}' is larger than {MaxFileBytes / (1024 * 1024)} MB, which no dotenv file is. Nothing was written.",
+                    "Check -Path: it must be a dotenv file (KEY=VALUE lines), such as docker compose's .env.")
+                { TargetObject = path };
+            }
+
+            var bytes = new byte[stream.Length];
+            var read = 0;
+            while (read < bytes.Length)
+            {
+                var n = stream.Read(bytes, read, bytes.Length - read);
+                if (n <= 0)
+                {
+                    Array.Resize(ref bytes, read);
+                    break;
+                }
+
+                read += n;
+            }
+
+            return bytes;
         }
 
         private static void WriteAtomically(string path, byte[] content, int mode, bool replace)
@@ -219,24 +267,6 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
                     OwnerOnlyFile.TryDelete(temp);
                 }
             }
-        }
-
-        /// <summary>A symlinked .env is edited where it points, not replaced by a regular file.</summary>
-        private static string ResolveFinalPath(string path)
-        {
-            var full = Path.GetFullPath(path);
-#if NET8_0_OR_GREATER
-            var info = new FileInfo(full);
-            if (info.Exists && info.LinkTarget != null)
-            {
-                var target = info.ResolveLinkTarget(returnFinalTarget: true);
-                if (target != null)
-                {
-                    return target.FullName;
-                }
-            }
-#endif
-            return full;
         }
 
         private static EcrAirflowException NotRepresentable(string name, string why) => new EcrAirflowException(

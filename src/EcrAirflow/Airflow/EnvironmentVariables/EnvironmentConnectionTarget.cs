@@ -54,7 +54,28 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
             return $": {VariableName(connection.ConnectionId)} ({_options.Format}) in {place}" + (_ci == CiSystem.None ? string.Empty : $" and {_ci}");
         }
 
-        public static string VariableName(string connectionId) => Prefix + connectionId.ToUpperInvariant();
+        /// <summary>
+        /// AIRFLOW_CONN_ + the id upper-cased, as Airflow looks it up (Python's str.upper). For ASCII that is
+        /// what ToUpperInvariant gives; beyond ASCII Python's full case mapping differs from .NET's (ß → SS,
+        /// ligatures expanded), so such an id is refused rather than written under a name Airflow never reads.
+        /// </summary>
+        public static string VariableName(string connectionId)
+        {
+            foreach (var c in connectionId)
+            {
+                if (c > '\u007F')
+                {
+                    throw new EcrAirflowException(
+                        "VariableNameNotAscii",
+                        FailureKind.InvalidArgument,
+                        $"The connection id '{ConnectionInput.Printable(connectionId)}' has characters outside ASCII. Airflow reads AIRFLOW_CONN_ plus the id upper-cased by Python, whose rules for such letters (ß becomes SS, ligatures are expanded) differ from .NET's, so Airflow might never find the variable.",
+                        "Use an id of ASCII letters, digits, '_', '.' and '-' for -Mode EnvironmentVariable.")
+                    { TargetObject = connectionId };
+                }
+            }
+
+            return Prefix + connectionId.ToUpperInvariant();
+        }
 
         public static string Value(DockerConnection connection, ConnectionFormat format) => format == ConnectionFormat.Json
             ? ConnectionJson.Object(connection, includeDescription: true)
@@ -102,7 +123,26 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
         {
             cancellationToken.ThrowIfCancellationRequested();
             var outcome = new SyncOutcome();
-            var items = connections.Select(c => new Item(c, VariableName(c.ConnectionId), Value(c, _options.Format))).ToList();
+            var items = new List<Item>();
+            var names = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var c in connections)
+            {
+                var name = VariableName(c.ConnectionId);
+                if (names.TryGetValue(name, out var first))
+                {
+                    // "ecr" and "ECR" are different connection ids but one variable: the second would overwrite the first.
+                    outcome.Failed.Add(new ConnectionFailure(c, new EcrAirflowException(
+                        "DuplicateConnectionId",
+                        FailureKind.InvalidArgument,
+                        $"The connection ids '{first}' and '{c.ConnectionId}' are both the variable {name} (Airflow upper-cases the id); '{c.ConnectionId}' was not written.",
+                        "Give each registry an id that differs in more than letter case.")
+                    { TargetObject = c.ConnectionId }));
+                    continue;
+                }
+
+                names[name] = c.ConnectionId;
+                items.Add(new Item(c, name, Value(c, _options.Format)));
+            }
 
             // Everything that could refuse a value is checked before anything is written.
             foreach (var item in items)
@@ -123,9 +163,12 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
                 }
             }
 
+            // $GITHUB_ENV is checked before anything is written, like the values above.
+            var githubEnv = _ci == CiSystem.GitHubActions ? GitHubActionsCommands.CheckEnvFile(_readVariable("GITHUB_ENV")!) : null;
+
             Mask(items);
             WriteTarget(items, log);
-            WriteCi(items, log);
+            WriteCi(items, githubEnv, log);
 
             foreach (var item in items)
             {
@@ -189,7 +232,7 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
                 IDictionary<string, SyncAction> actions;
                 try
                 {
-                    actions = DotEnvFile.Update(_path, items.Select(i => new KeyValuePair<string, string>(i.Name, i.Value)).ToList());
+                    actions = DotEnvFile.Update(_path, items.Select(i => new KeyValuePair<string, string>(i.Name, i.Value)).ToList(), log);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
@@ -244,7 +287,7 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
             }
         }
 
-        private void WriteCi(List<Item> items, IOperationLog log)
+        private void WriteCi(List<Item> items, string? githubEnv, IOperationLog log)
         {
             var ready = items.Where(i => i.Failure == null).ToList();
             if (_ci == CiSystem.None || ready.Count == 0)
@@ -264,7 +307,7 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
                 return;
             }
 
-            var file = _readVariable("GITHUB_ENV")!;
+            var file = githubEnv ?? _readVariable("GITHUB_ENV")!;
             var text = string.Concat(ready.Select(i =>
             {
                 string delimiter;

@@ -1,5 +1,4 @@
 using System;
-using System.Net;
 
 namespace EcrAirflow.Airflow.Rest
 {
@@ -87,21 +86,14 @@ namespace EcrAirflow.Airflow.Rest
         }
 
         /// <summary>
-        /// Refuses to send credentials in clear text unless the host is this machine or the user said so,
-        /// the way Invoke-RestMethod does. Called before any request.
+        /// Refuses clear text unless the host is this machine or the user said so (<see cref="Internal.CleartextRule"/>).
+        /// Every Sync write carries the ECR password in its body, so the rule holds with or without an Airflow
+        /// credential. Called before any request.
         /// </summary>
-        public void EnsureCredentialsMaySend(bool sendsCredentials, bool allowUnencryptedAuthentication)
-        {
-            if (!sendsCredentials || IsHttps || IsLoopback || allowUnencryptedAuthentication)
-            {
-                return;
-            }
-
-            throw new EcrAirflowException("UnencryptedAuthenticationRefused", FailureKind.SecurityError,
-                $"Refusing to send the Airflow credential over unencrypted http:// to {Display}: anyone on the network path could read it.",
-                "Use an https:// URL for -AirflowUrl; if the network is trusted (e.g. a private link), add -AllowUnencryptedAuthentication.")
-            { TargetObject = Display };
-        }
+        public void EnsureSecretsMaySend(bool sendsAirflowCredential, bool allowUnencryptedAuthentication) =>
+            Internal.CleartextRule.Ensure(Root, allowUnencryptedAuthentication,
+                sendsAirflowCredential ? "the ECR password and the Airflow credential" : "the ECR password (in every write's body)",
+                "-AirflowUrl");
 
         /// <summary>
         /// Joins an API path (segments already escaped, no leading slash) below the prefix:
@@ -112,32 +104,7 @@ namespace EcrAirflow.Airflow.Rest
         /// <summary>One path segment, escaped (connection ids may hold any \w letter).</summary>
         public static string Segment(string value) => Uri.EscapeDataString(value);
 
-        internal static bool IsLoopbackHost(string host)
-        {
-            if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-
-            var bare = host.Trim('[', ']');
-            var scope = bare.IndexOf('%');
-            if (scope >= 0)
-            {
-                bare = bare.Substring(0, scope);
-            }
-
-            if (!IPAddress.TryParse(bare, out var address))
-            {
-                return false; // a name other than localhost may resolve anywhere
-            }
-
-            if (address.IsIPv4MappedToIPv6)
-            {
-                address = address.MapToIPv4();
-            }
-
-            return IPAddress.IsLoopback(address); // 127.0.0.0/8 and ::1
-        }
+        internal static bool IsLoopbackHost(string host) => Internal.CleartextRule.IsLoopbackHost(host);
 
         private static bool EndsWithSegment(string path, string suffix) =>
             path.EndsWith(suffix, StringComparison.OrdinalIgnoreCase);

@@ -27,7 +27,7 @@ namespace EcrAirflow.Airflow.Rest
         private const int MaxDetailLength = 600;
 
         /// <summary>Maps a reply; <paramref name="what"/> says what we were doing ("writing connection 'ecr'").</summary>
-        public static EcrAirflowException FromReply(AirflowReply reply, AirflowApiVersion api, string what, SecretRedactor redactor, AirflowHttp http, object? target = null)
+        public static EcrAirflowException FromReply(AirflowReply reply, AirflowApiVersion api, string what, SecretRedactor redactor, IAirflowTransport http, object? target = null)
         {
             var detail = Detail(reply.Body, redactor);
             var said = detail.Length > 0 ? ": " + detail : ".";
@@ -50,7 +50,7 @@ namespace EcrAirflow.Airflow.Rest
                     { TargetObject = target };
                 case 404:
                     return new EcrAirflowException(ApiNotFound, FailureKind.ObjectNotFound,
-                        $"No Airflow REST API answered at {http.Endpoint.Display} when {what} ({where} answered {status}).",
+                        $"No Airflow REST API answered at {http.Display} when {what} ({where} answered {status}).",
                         "Check -AirflowUrl: it is the base URL of the Airflow webserver (Airflow 2) or API server (Airflow 3), including a path prefix when Airflow is served under one (e.g. https://example.com/airflow). "
                         + "Check that the REST API is enabled ([api] auth_backends on Airflow 2), and that -ApiVersion matches the Airflow version (V1 = Airflow 2, V2 = Airflow 3) or use -ApiVersion Auto.")
                     { TargetObject = target };
@@ -77,7 +77,8 @@ namespace EcrAirflow.Airflow.Rest
 
             if (reply.Code >= 300 && reply.Code < 400)
             {
-                var to = reply.Location == null ? "" : " to " + HttpRetry.Describe(reply.Location.IsAbsoluteUri ? reply.Location : new Uri(reply.Uri, reply.Location));
+                // Where it points is the server's text: it may carry a token in its path.
+                var to = reply.Location == null ? "" : " to " + redactor.Redact(HttpRetry.Describe(reply.Location.IsAbsoluteUri ? reply.Location : new Uri(reply.Uri, reply.Location)));
                 return new EcrAirflowException(Redirected, FailureKind.InvalidOperation,
                     $"{where} was redirected{to} ({status}) when {what}; credentials are not sent on to another address.",
                     "Use the address it redirects to as -AirflowUrl (often https:// instead of http://), and the API server itself rather than a login page.")
@@ -201,6 +202,8 @@ namespace EcrAirflow.Airflow.Rest
             || ex.Kind == FailureKind.ConnectionError
             || ex.Kind == FailureKind.SecurityError
             || ex.ErrorId == ApiNotFound
-            || ex.ErrorId == Redirected;
+            || ex.ErrorId == Redirected
+            || ex.ErrorId == Mwaa.MwaaErrors.EnvironmentNotFound // the same environment for every connection
+            || ex.ErrorId == Mwaa.MwaaErrors.ValidationFailed;
     }
 }

@@ -9,7 +9,7 @@ using EcrAirflow.Internal;
 
 namespace EcrAirflow.Airflow.Rest
 {
-    /// <summary>An answer from Airflow, read whole; the response itself is already disposed.</summary>
+    /// <summary>An answer from Airflow, read whole (at most HttpDefaults.MaxResponseBytes); the response itself is already disposed.</summary>
     internal sealed record AirflowReply(HttpMethod Method, Uri Uri, HttpStatusCode Status, string? Reason, string Body, Uri? Location)
     {
         public int Code => (int)Status;
@@ -28,7 +28,7 @@ namespace EcrAirflow.Airflow.Rest
     /// retries, and says in the verbose stream what was requested where and what came back (never bodies,
     /// never headers: they hold the password and tokens).
     /// </summary>
-    internal sealed class AirflowHttp
+    internal sealed class AirflowHttp : IAirflowTransport
     {
         private static readonly MediaTypeHeaderValue Json = new MediaTypeHeaderValue("application/json");
         private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new MediaTypeWithQualityHeaderValue("application/json");
@@ -40,14 +40,22 @@ namespace EcrAirflow.Airflow.Rest
         {
             Endpoint = endpoint;
             Redactor = redactor;
-            _client = HttpClientCache.Get(options.SkipCertificateCheck);
+            var http = options.Http.WithSkipCertificateCheck(options.SkipCertificateCheck);
+            _client = HttpClientCache.Get(http);
             _call = new HttpCallOptions(options.Timeout, options.MaximumRetryCount, "Airflow", "the Airflow API")
             {
                 BaseDelay = options.Seams.RetryBaseDelay ?? HttpCallOptions.DefaultBaseDelay,
+                Http = http,
             };
+            if (http.ProxyCredential != null)
+            {
+                redactor.AddPair(http.ProxyCredential.UserName, http.ProxyCredential.Password);
+            }
         }
 
         public AirflowEndpoint Endpoint { get; }
+
+        public string Display => Endpoint.Display;
 
         public SecretRedactor Redactor { get; }
 
@@ -89,8 +97,10 @@ namespace EcrAirflow.Airflow.Rest
                 cancellationToken).ConfigureAwait(false);
 
             var body = response.Content == null ? "" : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            log.Verbose($"{shown} -> {(int)response.StatusCode} {response.ReasonPhrase} ({clock.ElapsedMilliseconds} ms)");
-            return new AirflowReply(method, uri, response.StatusCode, response.ReasonPhrase, body, response.Headers.Location);
+            // The reason phrase is the server's text too (a proxy may echo the Authorization header in it).
+            var reason = Redactor.Redact(response.ReasonPhrase);
+            log.Verbose($"{shown} -> {(int)response.StatusCode} {reason} ({clock.ElapsedMilliseconds} ms)");
+            return new AirflowReply(method, uri, response.StatusCode, reason, body, response.Headers.Location);
         }
     }
 }

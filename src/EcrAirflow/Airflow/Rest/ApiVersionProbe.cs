@@ -15,8 +15,9 @@ namespace EcrAirflow.Airflow.Rest
     /// </summary>
     internal static class ApiVersionProbe
     {
+        // Keyed on Display: scheme and host already lower-cased by Uri, the path exact (/TeamA is not /teama).
         private static readonly ConcurrentDictionary<string, AirflowApiVersion> Known =
-            new ConcurrentDictionary<string, AirflowApiVersion>(StringComparer.OrdinalIgnoreCase);
+            new ConcurrentDictionary<string, AirflowApiVersion>(StringComparer.Ordinal);
 
         public static async Task<AirflowApiVersion> ResolveAsync(AirflowHttp http, IOperationLog log, CancellationToken cancellationToken)
         {

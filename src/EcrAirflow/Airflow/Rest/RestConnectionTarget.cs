@@ -19,8 +19,13 @@ namespace EcrAirflow.Airflow.Rest
         {
             _options = options;
             _endpoint = AirflowEndpoint.Parse(options.AirflowUrl);
-            var sendsCredentials = options.UserName != null || options.AccessToken != null;
-            _endpoint.EnsureCredentialsMaySend(sendsCredentials, options.AllowUnencryptedAuthentication);
+            _endpoint.EnsureSecretsMaySend(options.UserName != null || options.AccessToken != null, options.AllowUnencryptedAuthentication);
+            if (options.AccessToken != null && !AccessTokenCache.IsHeaderSafe(SecureText.Reveal(options.AccessToken)))
+            {
+                throw new EcrAirflowException("InvalidAccessToken", FailureKind.InvalidArgument,
+                    "-AccessToken holds a line break, a space or a character outside printable ASCII, which no Authorization header can carry.",
+                    "Pass the bearer token exactly as issued (e.g. without the trailing newline of a file read with Get-Content -Raw).");
+            }
         }
 
         public string Mode => "Rest";
@@ -34,10 +39,10 @@ namespace EcrAirflow.Airflow.Rest
             var redactor = new SecretRedactor();
             if (_options.UserName != null)
             {
-                redactor.AddPair(_options.UserName, _options.Password);
+                redactor.AddPair(_options.UserName, _options.Password == null ? null : SecureText.Reveal(_options.Password));
             }
 
-            redactor.Add(_options.AccessToken);
+            redactor.Add(_options.AccessToken == null ? null : SecureText.Reveal(_options.AccessToken));
             foreach (var connection in connections)
             {
                 redactor.AddPair(connection.Login, connection.RevealPassword());

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using EcrAirflow.Internal;
@@ -19,10 +20,10 @@ namespace EcrAirflow.Airflow.Rest
     {
         private const string Activity = "Writing Airflow connections (REST API v1)";
 
-        private readonly AirflowHttp _http;
+        private readonly IAirflowTransport _http;
         private readonly AuthenticationHeaderValue? _authorization;
 
-        public RestV1ConnectionTarget(AirflowHttp http, SyncOptions options)
+        public RestV1ConnectionTarget(IAirflowTransport http, SyncOptions options)
         {
             _http = http;
             _authorization = Authorization(options);
@@ -30,7 +31,7 @@ namespace EcrAirflow.Airflow.Rest
 
         public string Mode => "Rest";
 
-        public string Target => _http.Endpoint.Display;
+        public string Target => _http.Display;
 
         public string Describe(DockerConnection connection) => " at " + Target;
 
@@ -87,13 +88,20 @@ namespace EcrAirflow.Airflow.Rest
         {
             if (options.AccessToken != null)
             {
-                return new AuthenticationHeaderValue("Bearer", options.AccessToken);
+                return new AuthenticationHeaderValue("Bearer", SecureText.Reveal(options.AccessToken));
             }
 
             if (options.UserName != null)
             {
-                var pair = Encoding.UTF8.GetBytes(options.UserName + ":" + (options.Password ?? ""));
-                return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(pair));
+                var pair = Encoding.UTF8.GetBytes(options.UserName + ":" + (options.Password == null ? "" : SecureText.Reveal(options.Password)));
+                try
+                {
+                    return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(pair));
+                }
+                finally
+                {
+                    Array.Clear(pair, 0, pair.Length);
+                }
             }
 
             return null; // Airflow 2 with the default (no-auth) backend
@@ -102,6 +110,18 @@ namespace EcrAirflow.Airflow.Rest
         private async Task<SyncAction> UpsertAsync(DockerConnection connection, IOperationLog log, CancellationToken cancellationToken)
         {
             var body = ConnectionJson.RestV1(connection);
+            try
+            {
+                return await UpsertAsync(connection, body, log, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Array.Clear(body, 0, body.Length); // the body holds the ECR password: not kept past its requests
+            }
+        }
+
+        private async Task<SyncAction> UpsertAsync(DockerConnection connection, byte[] body, IOperationLog log, CancellationToken cancellationToken)
+        {
             var itemPath = "api/v1/connections/" + AirflowEndpoint.Segment(connection.ConnectionId);
             var what = $"writing connection '{connection.ConnectionId}'";
             var patch = new HttpMethod("PATCH"); // HttpMethod.Patch does not exist on netstandard2.0
@@ -109,7 +129,7 @@ namespace EcrAirflow.Airflow.Rest
             var updated = await Send(patch, itemPath, body, log, cancellationToken).ConfigureAwait(false);
             if (updated.IsSuccess)
             {
-                return SyncAction.Updated;
+                return Confirmed(updated, connection, SyncAction.Updated);
             }
 
             if (updated.Code != 404)
@@ -121,7 +141,7 @@ namespace EcrAirflow.Airflow.Rest
             var created = await Send(HttpMethod.Post, "api/v1/connections", body, log, cancellationToken).ConfigureAwait(false);
             if (created.IsSuccess)
             {
-                return SyncAction.Created;
+                return Confirmed(created, connection, SyncAction.Created);
             }
 
             if (created.Code != 409)
@@ -134,10 +154,49 @@ namespace EcrAirflow.Airflow.Rest
             var again = await Send(patch, itemPath, body, log, cancellationToken).ConfigureAwait(false);
             if (again.IsSuccess)
             {
-                return SyncAction.Updated;
+                return Confirmed(again, connection, SyncAction.Updated);
             }
 
             throw Fail(again, what, connection);
+        }
+
+        /// <summary>
+        /// A 2xx counts only when it is what API v1 promises for PATCH and POST: a JSON Connection whose
+        /// connection_id is ours. A proxy's 200 login page, or a reply about another connection, says nothing
+        /// about whether ours was written.
+        /// </summary>
+        private static SyncAction Confirmed(AirflowReply reply, DockerConnection connection, SyncAction action)
+        {
+            string why;
+            try
+            {
+                using var doc = JsonDocument.Parse(reply.Body);
+                var root = doc.RootElement;
+                if (root.ValueKind == JsonValueKind.Object
+                    && root.TryGetProperty("connection_id", out var id)
+                    && id.ValueKind == JsonValueKind.String)
+                {
+                    if (string.Equals(id.GetString(), connection.ConnectionId, StringComparison.Ordinal))
+                    {
+                        return action;
+                    }
+
+                    why = "it is about another connection id";
+                }
+                else
+                {
+                    why = "it has no connection_id";
+                }
+            }
+            catch (JsonException)
+            {
+                why = reply.Body.TrimStart().StartsWith("<", StringComparison.Ordinal) ? "it is an HTML page" : "it is not JSON";
+            }
+
+            throw new EcrAirflowException(AirflowErrors.UnexpectedResponse, FailureKind.InvalidData,
+                $"Airflow answered {reply.Request} with {reply.Code}, but the reply is not the connection '{connection.ConnectionId}' that API v1 returns ({why}); nothing says the connection was written.",
+                "Check that -AirflowUrl points at the Airflow 2 webserver itself, not at a login page or a proxy in front of it, then run the command again: it is safe to repeat.")
+            { TargetObject = connection.ConnectionId };
         }
 
         private Task<AirflowReply> Send(HttpMethod method, string path, byte[] body, IOperationLog log, CancellationToken cancellationToken) =>

@@ -18,10 +18,10 @@ namespace EcrAirflow.Airflow.Rest
     /// </summary>
     internal sealed class RestV2ConnectionTarget : IConnectionTarget
     {
-        private readonly AirflowHttp _http;
+        private readonly IAirflowTransport _http;
         private readonly SyncOptions _options;
 
-        public RestV2ConnectionTarget(AirflowHttp http, SyncOptions options)
+        public RestV2ConnectionTarget(IAirflowTransport http, SyncOptions options)
         {
             _http = http;
             _options = options;
@@ -29,26 +29,34 @@ namespace EcrAirflow.Airflow.Rest
 
         public string Mode => "Rest";
 
-        public string Target => _http.Endpoint.Display;
+        public string Target => _http.Display;
 
         public string Describe(DockerConnection connection) => " at " + Target;
 
         public async Task<SyncOutcome> WriteAsync(IReadOnlyList<DockerConnection> connections, IOperationLog log, CancellationToken cancellationToken)
         {
-            var body = ConnectionJson.BulkUpsert(connections);
             var what = connections.Count == 1
                 ? $"writing connection '{connections[0].ConnectionId}'"
                 : $"writing {connections.Count} connections";
 
             var token = await BearerAsync(renew: false, log, cancellationToken).ConfigureAwait(false);
-            var reply = await Bulk(body, token.Header, log, cancellationToken).ConfigureAwait(false);
-            if (reply.Code == 401 && token.FromCache)
+            var body = ConnectionJson.BulkUpsert(connections);
+            AirflowReply reply;
+            try
             {
-                // The cached JWT expired early or was revoked: one new token, one more try.
-                log.Verbose("Airflow refused the cached token; getting a new one.");
-                AccessTokenCache.Remove(token.CacheKey!);
-                token = await BearerAsync(renew: true, log, cancellationToken).ConfigureAwait(false);
                 reply = await Bulk(body, token.Header, log, cancellationToken).ConfigureAwait(false);
+                if (reply.Code == 401 && token.FromCache)
+                {
+                    // The cached JWT expired early or was revoked: one new token, one more try.
+                    log.Verbose("Airflow refused the cached token; getting a new one.");
+                    AccessTokenCache.Remove(token.CacheKey!);
+                    token = await BearerAsync(renew: true, log, cancellationToken).ConfigureAwait(false);
+                    reply = await Bulk(body, token.Header, log, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                Array.Clear(body, 0, body.Length); // every password of the batch: not kept past the request
             }
 
             if (!reply.IsSuccess)
@@ -178,6 +186,8 @@ namespace EcrAirflow.Airflow.Rest
                 $"Airflow answered {reply.Request} with {reply.Code} but the reply is not a bulk response ({why}); whether the connections were written is unknown.",
                 "Check that -AirflowUrl points at the Airflow 3 API server (not a proxy page), then run the command again: it is safe to repeat.");
 
+        private string Password() => _options.Password == null ? string.Empty : SecureText.Reveal(_options.Password);
+
         /// <summary>What goes in Authorization, and where it came from.</summary>
         private sealed class Bearer
         {
@@ -192,7 +202,7 @@ namespace EcrAirflow.Airflow.Rest
         {
             if (_options.AccessToken != null)
             {
-                return new Bearer { Header = new AuthenticationHeaderValue("Bearer", _options.AccessToken) };
+                return new Bearer { Header = new AuthenticationHeaderValue("Bearer", SecureText.Reveal(_options.AccessToken)) };
             }
 
             if (_options.UserName == null)
@@ -200,14 +210,14 @@ namespace EcrAirflow.Airflow.Rest
                 return new Bearer(); // an Airflow 3 whose auth manager lets everyone in
             }
 
-            var key = AccessTokenCache.Key(_http.Endpoint, _options.UserName, _options.Password ?? "");
+            var key = AccessTokenCache.Key(_http.Display, _options.UserName, Password());
             if (!renew)
             {
                 var cached = AccessTokenCache.Get(key);
                 if (cached != null)
                 {
                     _http.Redactor.Add(cached);
-                    log.Verbose($"Using the Airflow token cached for {_options.UserName} at {_http.Endpoint.Display}.");
+                    log.Verbose($"Using the Airflow token cached for {_options.UserName} at {_http.Display}.");
                     return new Bearer { Header = new AuthenticationHeaderValue("Bearer", cached), FromCache = true, CacheKey = key };
                 }
             }
@@ -220,8 +230,17 @@ namespace EcrAirflow.Airflow.Rest
         /// <summary>POST {base}/auth/token {"username","password"} → 201 {"access_token": …}.</summary>
         private async Task<string> FetchTokenAsync(IOperationLog log, CancellationToken cancellationToken)
         {
-            var body = ConnectionJson.TokenRequest(_options.UserName!, _options.Password ?? "");
-            var reply = await _http.SendAsync(HttpMethod.Post, "auth/token", body, null, log, cancellationToken).ConfigureAwait(false);
+            var body = ConnectionJson.TokenRequest(_options.UserName!, Password());
+            AirflowReply reply;
+            try
+            {
+                reply = await _http.SendAsync(HttpMethod.Post, "auth/token", body, null, log, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Array.Clear(body, 0, body.Length); // the Airflow password
+            }
+
             var what = $"getting a token for user '{_options.UserName}'";
             if (!reply.IsSuccess)
             {
@@ -238,6 +257,13 @@ namespace EcrAirflow.Airflow.Rest
                 {
                     var token = t.GetString()!;
                     _http.Redactor.Add(token);
+                    if (!AccessTokenCache.IsHeaderSafe(token))
+                    {
+                        throw new EcrAirflowException(AirflowErrors.UnexpectedResponse, FailureKind.InvalidData,
+                            $"Airflow answered {reply.Request} with an access_token that holds a line break, a space or a character outside printable ASCII; no Authorization header can carry it, so it was not used.",
+                            "Check that -AirflowUrl is the Airflow 3 API server itself, not a proxy that rewrites its answers.");
+                    }
+
                     return token;
                 }
             }

@@ -1,0 +1,122 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Security.Authentication;
+using EcrAirflow.Internal;
+using Xunit;
+
+namespace EcrAirflow.Tests
+{
+    /// <summary>
+    /// The HTTP handler each build creates. The netstandard2.0 build is what Windows PowerShell 5.1 runs on
+    /// .NET Framework, where an HttpClientHandler left at its defaults offers whatever
+    /// ServicePointManager.SecurityProtocol says (often Ssl3 | Tls), follows redirects and sends
+    /// Expect: 100-continue. Its compiled code is loaded here into its own load context and asked for the
+    /// handler it would use; the net8.0 build is checked directly.
+    /// </summary>
+    public sealed class HttpHandlerTests
+    {
+        private static readonly Lazy<Assembly> NetStandardBuild = new Lazy<Assembly>(() =>
+        {
+            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
+            var path = Path.Combine(RepoPaths.Root, "src", "EcrAirflow", "bin", configuration, "netstandard2.0", "EcrAirflow.dll");
+            Assert.True(File.Exists(path), "the netstandard2.0 build is missing: " + path);
+            return new AssemblyLoadContext("netstandard2.0 build under test", isCollectible: false).LoadFromAssemblyPath(path);
+        });
+
+        private static object Settings(Assembly build, Action<Type, object>? set = null)
+        {
+            var type = build.GetType("EcrAirflow.Internal.HttpSettings", throwOnError: true)!;
+            var settings = Activator.CreateInstance(type)!;
+            set?.Invoke(type, settings);
+            return settings;
+        }
+
+        private static HttpMessageHandler Handler(Assembly build, object settings) =>
+            (HttpMessageHandler)build.GetType("EcrAirflow.Internal.HttpClientCache", true)!
+                .GetMethod("CreateHandler", BindingFlags.NonPublic | BindingFlags.Static)!
+                .Invoke(null, new[] { settings })!;
+
+        [Fact]
+        public void The_netstandard_build_demands_TLS_1_2_or_later_and_follows_no_redirect()
+        {
+            var build = NetStandardBuild.Value;
+            Assert.Contains("netstandard2.0", build.Location);
+            var handler = Assert.IsType<HttpClientHandler>(Handler(build, Settings(build)));
+            Assert.True(handler.SslProtocols.HasFlag(SslProtocols.Tls12), "TLS 1.2 must be offered");
+#pragma warning disable SYSLIB0039, CS0618 // the old protocols are named to assert they are NOT offered
+            Assert.False(handler.SslProtocols.HasFlag(SslProtocols.Tls), "TLS 1.0 must not be offered");
+            Assert.False(handler.SslProtocols.HasFlag(SslProtocols.Tls11), "TLS 1.1 must not be offered");
+            Assert.False(handler.SslProtocols.HasFlag(SslProtocols.Ssl3), "SSL 3 must not be offered");
+#pragma warning restore SYSLIB0039, CS0618
+            Assert.NotEqual(SslProtocols.None, handler.SslProtocols); // None would mean "whatever ServicePointManager says" on .NET Framework
+            Assert.False(handler.AllowAutoRedirect);
+            Assert.False(handler.UseCookies);
+            Assert.Equal(DecompressionMethods.GZip | DecompressionMethods.Deflate, handler.AutomaticDecompression);
+            Assert.True(handler.UseProxy);
+            Assert.Null(handler.Proxy); // the system proxy
+        }
+
+        [Fact]
+        public void Both_builds_send_no_Expect_100_continue_and_use_no_client_timeout()
+        {
+            foreach (var build in new[] { NetStandardBuild.Value, typeof(HttpClientCache).Assembly })
+            {
+                var get = build.GetType("EcrAirflow.Internal.HttpClientCache", true)!.GetMethod("Get", new[] { typeof(bool) })!;
+                var client = (HttpClient)get.Invoke(null, new object[] { false })!;
+                Assert.False(client.DefaultRequestHeaders.ExpectContinue, build.Location);
+                Assert.Equal(System.Threading.Timeout.InfiniteTimeSpan, client.Timeout);
+            }
+        }
+
+        [Fact]
+        public void The_net8_build_leaves_the_protocols_to_the_OS_and_follows_no_redirect()
+        {
+            var handler = Assert.IsType<SocketsHttpHandler>(HttpClientCache.CreateHandler(new HttpSettings()));
+            Assert.Equal(SslProtocols.None, handler.SslOptions.EnabledSslProtocols); // .NET 8+: the OS's TLS 1.2/1.3
+            Assert.False(handler.AllowAutoRedirect);
+            Assert.False(handler.UseCookies);
+            Assert.Equal(DecompressionMethods.GZip | DecompressionMethods.Deflate, handler.AutomaticDecompression);
+        }
+
+        [Fact]
+        public void An_explicit_proxy_is_used_for_loopback_too_with_its_credential()
+        {
+            foreach (var build in new[] { NetStandardBuild.Value, typeof(HttpClientCache).Assembly })
+            {
+                var settings = Settings(build, (type, s) =>
+                {
+                    type.GetProperty("Proxy")!.SetValue(s, new Uri("http://127.0.0.1:3128"));
+                    type.GetProperty("ProxyCredential")!.SetValue(s, new NetworkCredential("proxy-user", "proxy-Pa55"));
+                });
+                var handler = Handler(build, settings);
+                var proxy = (IWebProxy)handler.GetType().GetProperty("Proxy")!.GetValue(handler)!;
+                Assert.False(proxy.IsBypassed(new Uri("http://127.0.0.1:8080/api/v2/connections")), "loopback peers go through an explicit -Proxy");
+                Assert.Equal(new Uri("http://127.0.0.1:3128"), proxy.GetProxy(new Uri("https://api.ecr.eu-west-1.amazonaws.com/")));
+                Assert.Equal("proxy-user", proxy.Credentials!.GetCredential(new Uri("http://127.0.0.1:3128"), "Basic")!.UserName);
+            }
+        }
+
+        [Theory]
+        [InlineData(48 | 192, false, 48 | 192 | 3072)] // Ssl3 | Tls, the .NET Framework default on many machines
+        [InlineData(192, true, 192 | 3072 | 12288)]
+        [InlineData(0, true, 0)] // SystemDefault: the OS decides, and is left alone
+        public void The_process_wide_protocols_only_ever_gain_TLS_1_2(int current, bool tls13, int expected)
+        {
+#pragma warning disable SYSLIB0014, CS0618
+            Assert.Equal((SecurityProtocolType)expected, FrameworkDefaults.Additive((SecurityProtocolType)current, tls13));
+#pragma warning restore SYSLIB0014, CS0618
+        }
+
+        [Fact]
+        public void The_proxy_password_is_not_in_the_client_cache_key()
+        {
+            var settings = new HttpSettings { Proxy = new Uri("http://127.0.0.1:3128"), ProxyCredential = new NetworkCredential("u", "proxy-Secret-Pa55") };
+            Assert.DoesNotContain("proxy-Secret-Pa55", settings.Key());
+            Assert.NotEqual(settings.Key(), new HttpSettings { Proxy = settings.Proxy, ProxyCredential = new NetworkCredential("u", "other-password") }.Key());
+        }
+    }
+}

@@ -1,0 +1,354 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using EcrAirflow.Airflow;
+using EcrAirflow.Airflow.Mwaa;
+using EcrAirflow.Aws;
+using EcrAirflow.Internal;
+using EcrAirflow.Tests.Rest;
+using Xunit;
+
+namespace EcrAirflow.Tests.Mwaa
+{
+    /// <summary>An MWAA API answering from a script, recording every signed call it was handed.</summary>
+    internal sealed class ScriptedMwaa : IAwsSession, IAwsBackend
+    {
+        private readonly Func<AwsCall, string, AwsReply> _answer;
+
+        public ScriptedMwaa(Func<AwsCall, string, AwsReply> answer, string region = "eu-west-1")
+        {
+            _answer = answer;
+            Region = region;
+        }
+
+        public List<(AwsCall Call, string Body)> Calls { get; } = new List<(AwsCall, string)>();
+
+        public List<AwsSessionRequest> Opened { get; } = new List<AwsSessionRequest>();
+
+        public string Region { get; private set; }
+
+        public string RegionSource => "a test";
+
+        public AwsEndpoint Endpoint => new AwsEndpoint(AwsService.Mwaa, new Uri("http://127.0.0.1:1/"), Region, IsCustom: true);
+
+        public Exception? Throw { get; set; }
+
+        public Task<string> IdentityKeyAsync(IOperationLog log, CancellationToken cancellationToken) => Task.FromResult("identity");
+
+        public Task<AwsReply> SendAsync(AwsCall call, IOperationLog log, CancellationToken cancellationToken)
+        {
+            var body = Encoding.UTF8.GetString(call.Body);
+            Calls.Add((call, body));
+            if (Throw != null)
+            {
+                throw Throw;
+            }
+
+            return Task.FromResult(_answer(call, body));
+        }
+
+        public IAwsSession Open(AwsService service, AwsSessionRequest request, IOperationLog log)
+        {
+            Assert.Same(AwsService.Mwaa, service);
+            Opened.Add(request);
+            Region = request.Region ?? request.FallbackRegion ?? "us-east-1";
+            log.Verbose($"Region {Region} (from a test).");
+            return this;
+        }
+
+        public static AwsReply Ok(int status, string response) =>
+            new AwsReply(200, $"{{\"RestApiStatusCode\":{status},\"RestApiResponse\":{response}}}", "req-1", null, null);
+
+        public static AwsReply Wrapped(string code, int status, string response) =>
+            new AwsReply(400, $"{{\"RestApiStatusCode\":{status},\"RestApiResponse\":{response}}}", "req-2", code, null);
+
+        public static AwsReply Error(int http, string code, string message) =>
+            new AwsReply(http, JsonText.Quote(message), "req-3", code, message);
+
+        public static AwsReply Environment(string version) =>
+            new AwsReply(200, $"{{\"Environment\":{{\"Name\":\"demo\",\"AirflowVersion\":\"{version}\",\"Status\":\"AVAILABLE\"}}}}", "req-4", null, null);
+    }
+
+    public sealed class MwaaTransportTests
+    {
+        private static MwaaTransport Transport(ScriptedMwaa mwaa, SecretRedactor? redactor = null, int retries = 2) =>
+            new MwaaTransport(mwaa, "demo", redactor ?? new SecretRedactor(), retries, TimeSpan.FromMilliseconds(5));
+
+        private static Task<Airflow.Rest.AirflowReply> Patch(MwaaTransport transport, string apiPath, byte[]? body, RecordingLog? log = null) =>
+            transport.SendAsync(new HttpMethod("PATCH"), apiPath, body, null, log ?? new RecordingLog(), CancellationToken.None);
+
+        [Fact]
+        public async Task Wraps_the_Airflow_call_in_one_signed_InvokeRestApi_with_the_body_as_a_JSON_document()
+        {
+            var secret = Kit.Secret("wrap");
+            var connection = Kit.Connection("ecr_wrap", secret);
+            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Ok(200, "{\"connection_id\":\"ecr_wrap\"}"));
+
+            var reply = await Patch(Transport(mwaa), "api/v1/connections/ecr_wrap", ConnectionJson.RestV1(connection));
+
+            var (call, sent) = Assert.Single(mwaa.Calls);
+            Assert.Equal("InvokeRestApi", call.Operation);
+            Assert.Equal("POST", call.Method);
+            Assert.Equal("/restapi/demo", call.Path);
+            Assert.Equal("env.", call.HostPrefix);
+            using var doc = JsonDocument.Parse(sent);
+            var root = doc.RootElement;
+            Assert.Equal(new[] { "Method", "Path", "Body" }, root.EnumerateObject().Select(p => p.Name).ToArray()); // Name is the URI label
+            Assert.Equal("PATCH", root.GetProperty("Method").GetString());
+            Assert.Equal("/connections/ecr_wrap", root.GetProperty("Path").GetString()); // MWAA adds /api/v1 itself
+            Assert.Equal(JsonValueKind.Object, root.GetProperty("Body").ValueKind);      // a document, not a string
+            Assert.Equal(secret, root.GetProperty("Body").GetProperty("password").GetString());
+            Assert.Equal("docker", root.GetProperty("Body").GetProperty("conn_type").GetString());
+
+            Assert.Equal(200, reply.Code);
+            Assert.Equal("{\"connection_id\":\"ecr_wrap\"}", reply.Body);
+            Assert.Equal("PATCH mwaa://eu-west-1/demo/api/v1/connections/ecr_wrap", reply.Request);
+        }
+
+        [Fact]
+        public async Task Sends_the_Airflow_3_bulk_path_and_no_Body_when_there_is_none()
+        {
+            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Ok(200, "{}"));
+            await Patch(Transport(mwaa), "api/v2/connections", null);
+            using var doc = JsonDocument.Parse(mwaa.Calls[0].Body);
+            Assert.Equal("/connections", doc.RootElement.GetProperty("Path").GetString());
+            Assert.False(doc.RootElement.TryGetProperty("Body", out _));
+        }
+
+        [Fact]
+        public async Task Unwraps_RestApiClientException_into_Airflows_own_status_and_body()
+        {
+            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Wrapped("RestApiClientException", 404, "{\"title\":\"Connection not found\",\"status\":404}"));
+            var reply = await Patch(Transport(mwaa), "api/v1/connections/ecr", new byte[] { (byte)'{', (byte)'}' });
+            Assert.Equal(404, reply.Code);
+            Assert.Contains("Connection not found", reply.Body);
+            Assert.Single(mwaa.Calls); // a 404 is an answer, not retried
+        }
+
+        [Fact]
+        public async Task Retries_an_Airflow_5xx_in_RestApiServerException_then_returns_it_for_the_target_to_report()
+        {
+            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Wrapped("RestApiServerException", 503, "{\"detail\":\"busy\"}"));
+            var log = new RecordingLog();
+            var reply = await Patch(Transport(mwaa, retries: 2), "api/v2/connections", new byte[] { (byte)'{', (byte)'}' }, log);
+            Assert.Equal(503, reply.Code);
+            Assert.Equal(3, mwaa.Calls.Count);
+            Assert.Contains("retry 2 of 2", log.All);
+        }
+
+        [Fact]
+        public async Task Refuses_a_path_over_64_characters_without_calling_MWAA()
+        {
+            var mwaa = new ScriptedMwaa((call, body) => throw new InvalidOperationException("no call expected"));
+            var ex = await Assert.ThrowsAsync<EcrAirflowException>(() => Patch(Transport(mwaa), "api/v1/connections/" + new string('a', 52), null));
+            Assert.Equal("MwaaPathTooLong", ex.ErrorId);
+            Assert.Contains("64", ex.Message);
+            Assert.Empty(mwaa.Calls);
+            Assert.Equal(51, MwaaErrors.MaxV1ConnectionIdLength);
+            // A 51-character id fits exactly.
+            var fits = new ScriptedMwaa((call, body) => ScriptedMwaa.Ok(200, "{}"));
+            Assert.Equal(200, (await Patch(Transport(fits), "api/v1/connections/" + new string('a', 51), null)).Code);
+        }
+
+        [Fact]
+        public async Task An_unknown_environment_is_MwaaEnvironmentNotFound_naming_environment_and_region()
+        {
+            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Error(404, "ResourceNotFoundException", "Environment demo not found."));
+            var ex = await Assert.ThrowsAsync<EcrAirflowException>(() => Patch(Transport(mwaa), "api/v2/connections", null));
+            Assert.Equal("MwaaEnvironmentNotFound", ex.ErrorId);
+            Assert.Equal(FailureKind.ObjectNotFound, ex.Kind);
+            Assert.Contains("'demo' in eu-west-1", ex.Message);
+            Assert.Contains("list-environments", ex.Hint);
+        }
+
+        [Fact]
+        public async Task A_ValidationException_is_quoted_with_every_secret_masked()
+        {
+            var secret = Kit.Secret("valid");
+            var redactor = new SecretRedactor();
+            redactor.AddPair("AWS", secret);
+            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Error(400, "ValidationException", $"Value '{secret}' at 'body' failed to satisfy constraint"));
+            var ex = await Assert.ThrowsAsync<EcrAirflowException>(() => Patch(Transport(mwaa, redactor), "api/v2/connections", null));
+            Assert.Equal("MwaaValidationFailed", ex.ErrorId);
+            Assert.Contains("failed to satisfy constraint", ex.Message);
+            Assert.Contains(SecretRedactor.Mask, ex.Message);
+            Kit.NoSecretIn(Kit.Describe(ex), secret);
+        }
+
+        [Fact]
+        public async Task Access_denied_names_airflow_InvokeRestApi_and_an_Airflow_role_that_may_edit_connections()
+        {
+            var mwaa = new ScriptedMwaa((call, body) => throw new InvalidOperationException())
+            {
+                Throw = new EcrAirflowException("MwaaAccessDenied", FailureKind.PermissionDenied, "MWAA InvokeRestApi failed: AccessDeniedException: not authorized", "Grant …"),
+            };
+            var ex = await Assert.ThrowsAsync<EcrAirflowException>(() => Patch(Transport(mwaa), "api/v2/connections", null));
+            Assert.Equal("MwaaAccessDenied", ex.ErrorId);
+            Assert.Equal(FailureKind.PermissionDenied, ex.Kind);
+            Assert.Contains("not authorized", ex.Message);
+            Assert.Contains("airflow:InvokeRestApi", ex.Hint);
+            Assert.Contains("arn:aws:airflow:eu-west-1:<account>:role/demo/", ex.Hint);
+            Assert.Contains("Op or Admin", ex.Hint);
+        }
+
+        [Fact]
+        public async Task A_success_without_RestApiStatusCode_is_a_malformed_reply_not_a_success()
+        {
+            var mwaa = new ScriptedMwaa((call, body) => new AwsReply(200, "<html>proxy</html>", null, null, null));
+            var ex = await Assert.ThrowsAsync<EcrAirflowException>(() => Patch(Transport(mwaa), "api/v2/connections", null));
+            Assert.Equal("MwaaMalformedResponse", ex.ErrorId);
+        }
+
+        [Theory]
+        [InlineData("3.0.6", AirflowApiVersion.V2)]
+        [InlineData("2.10.3", AirflowApiVersion.V1)]
+        [InlineData("2.4.3", AirflowApiVersion.V1)]
+        public void Reads_the_API_from_the_environments_Airflow_version(string version, AirflowApiVersion expected)
+        {
+            Assert.Equal(expected, MwaaVersionLookup.ApiFor(version, "demo", "eu-west-1"));
+        }
+
+        [Theory]
+        [InlineData("2.4.2")]
+        [InlineData("2.2.2")]
+        [InlineData("1.10.12")]
+        public void Refuses_an_environment_before_Airflow_2_4_3_naming_its_version(string version)
+        {
+            var ex = Assert.Throws<EcrAirflowException>(() => MwaaVersionLookup.ApiFor(version, "demo", "eu-west-1"));
+            Assert.Equal("MwaaAirflowTooOld", ex.ErrorId);
+            Assert.Contains(version, ex.Message);
+            Assert.Contains("2.4.3", ex.Message);
+        }
+
+        [Theory]
+        [InlineData("9-starts-with-a-digit")]
+        [InlineData("has space")]
+        [InlineData("arn:aws:airflow:eu-west-1:123456789012:environment/demo")]
+        [InlineData("demo\n")]
+        public void Refuses_a_name_that_is_not_an_MWAA_environment_name(string name)
+        {
+            var ex = Assert.Throws<EcrAirflowException>(() => MwaaErrors.ValidateEnvironmentName(name));
+            Assert.Equal("InvalidMwaaEnvironmentName", ex.ErrorId);
+            Assert.Contains("starts with a letter", ex.Hint);
+        }
+
+        [Fact]
+        public void Takes_names_of_up_to_80_characters_and_refuses_81()
+        {
+            Assert.Equal("My_Env-2", MwaaErrors.ValidateEnvironmentName("My_Env-2"));
+            Assert.Equal(80, MwaaErrors.ValidateEnvironmentName("a" + new string('b', 79)).Length);
+            Assert.Equal("InvalidMwaaEnvironmentName", Assert.Throws<EcrAirflowException>(() => MwaaErrors.ValidateEnvironmentName(new string('a', 81))).ErrorId);
+        }
+    }
+
+    public sealed class MwaaTargetTests
+    {
+        private static SyncOptions Options(AirflowApiVersion api, string? region = "eu-west-1") => new SyncOptions(SyncMode.Mwaa)
+        {
+            MwaaEnvironmentName = "demo",
+            ApiVersion = api,
+            Aws = new AwsSessionRequest { Region = region, RetryBaseDelay = TimeSpan.FromMilliseconds(5) },
+        };
+
+        [Fact]
+        public async Task Airflow_2_PATCH_404_then_POST_creates_the_connection_and_says_so()
+        {
+            var secret = Kit.Secret("create");
+            var mwaa = new ScriptedMwaa((call, body) => body.Contains("\"PATCH\"")
+                ? ScriptedMwaa.Wrapped("RestApiClientException", 404, "{\"title\":\"Connection not found\"}")
+                : ScriptedMwaa.Ok(200, "{\"connection_id\":\"ecr\"}"));
+            var log = new RecordingLog();
+            var target = new MwaaConnectionTarget(Options(AirflowApiVersion.V1), mwaa);
+
+            var outcome = await target.WriteAsync(new[] { Kit.Connection("ecr", secret) }, log, CancellationToken.None);
+
+            var result = Assert.Single(outcome.Written);
+            Assert.Empty(outcome.Failed);
+            Assert.Equal("Mwaa", result.Mode);
+            Assert.Equal("mwaa:eu-west-1:demo", result.Target);
+            Assert.Equal("V1", result.ApiVersion);
+            Assert.Equal(SyncAction.Created, result.Action);
+            Assert.Equal(new[] { "/connections/ecr", "/connections" }, mwaa.Calls.Select(c => JsonDocument.Parse(c.Body).RootElement.GetProperty("Path").GetString()).ToArray());
+            Assert.Contains("Region eu-west-1 (from a test).", log.All); // what opening the session said, replayed
+            Kit.NoSecretIn(log.All, secret);
+        }
+
+        [Fact]
+        public async Task Auto_reads_the_version_with_GetEnvironment_once_and_writes_Airflow_3_in_one_call()
+        {
+            MwaaVersionLookup.ClearForTests();
+            var mwaa = new ScriptedMwaa((call, body) => call.Operation == "GetEnvironment"
+                ? ScriptedMwaa.Environment("3.0.6")
+                : ScriptedMwaa.Ok(200, "{\"create\":{\"success\":[\"a\",\"b\",\"c\"],\"errors\":[]}}"));
+            var connections = new[] { Kit.Connection("a", Kit.Secret("a")), Kit.Connection("b", Kit.Secret("b")), Kit.Connection("c", Kit.Secret("c")) };
+
+            for (var run = 0; run < 2; run++)
+            {
+                var outcome = await new MwaaConnectionTarget(Options(AirflowApiVersion.Auto), mwaa).WriteAsync(connections, new RecordingLog(), CancellationToken.None);
+                Assert.Equal(new[] { "a", "b", "c" }, outcome.Written.Select(r => r.ConnectionId).ToArray());
+                Assert.All(outcome.Written, r => Assert.Equal(SyncAction.Upserted, r.Action));
+            }
+
+            Assert.Equal(new[] { "GetEnvironment", "InvokeRestApi", "InvokeRestApi" }, mwaa.Calls.Select(c => c.Call.Operation).ToArray());
+            var get = mwaa.Calls[0].Call;
+            Assert.Equal(("GET", "/environments/demo", "api."), (get.Method, get.Path, get.HostPrefix));
+        }
+
+        [Fact]
+        public async Task A_52_character_id_is_refused_on_Airflow_2_before_any_call_and_the_others_are_written()
+        {
+            // Only ecr_ok may reach MWAA, so the one reply there is is its connection.
+            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Ok(200, "{\"connection_id\":\"ecr_ok\"}"));
+            var target = new MwaaConnectionTarget(Options(AirflowApiVersion.V1), mwaa);
+            var longId = new string('x', 52);
+
+            var ex = Assert.Throws<EcrAirflowException>(() => target.Describe(Kit.Connection(longId, "pw-long")));
+            Assert.Equal("MwaaPathTooLong", ex.ErrorId);
+            Assert.Contains("51", ex.Message);
+
+            var outcome = await target.WriteAsync(new[] { Kit.Connection(longId, "pw-long"), Kit.Connection("ecr_ok", "pw-ok") }, new RecordingLog(), CancellationToken.None);
+            Assert.Equal("MwaaPathTooLong", Assert.Single(outcome.Failed).Error.ErrorId);
+            Assert.Equal("ecr_ok", Assert.Single(outcome.Written).ConnectionId);
+            Assert.Single(mwaa.Calls);
+        }
+
+        [Fact]
+        public void WhatIf_text_names_the_environment_and_the_region_from_the_piped_credential()
+        {
+            var mwaa = new ScriptedMwaa((call, body) => throw new InvalidOperationException("no call expected"));
+            var target = new MwaaConnectionTarget(Options(AirflowApiVersion.Auto, region: null), mwaa);
+            var text = target.Describe(Kit.Connection("ecr", "pw-whatif") with { Region = "ap-southeast-2" });
+            Assert.Contains("MWAA environment 'demo' in ap-southeast-2", text);
+            Assert.Equal("ap-southeast-2", Assert.Single(mwaa.Opened).FallbackRegion);
+            Assert.Empty(mwaa.Calls);
+        }
+
+        [Fact]
+        public async Task A_reply_that_is_not_a_bulk_response_is_unknown_not_a_success_and_points_at_ApiVersion()
+        {
+            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Ok(200, "{\"connection_id\":\"ecr\"}"));
+            var target = new MwaaConnectionTarget(Options(AirflowApiVersion.V2), mwaa);
+            var failure = await Assert.ThrowsAsync<EcrAirflowException>(() => target.WriteAsync(new[] { Kit.Connection("ecr", "pw-odd") }, new RecordingLog(), CancellationToken.None));
+            Assert.Equal("AirflowUnexpectedResponse", failure.ErrorId);
+            Assert.Contains("whether the connections were written is unknown", failure.Message);
+            Assert.Contains("-ApiVersion", failure.Hint);
+            Assert.DoesNotContain("-AirflowUrl", failure.Hint);
+        }
+
+        [Fact]
+        public async Task An_Airflow_403_through_MWAA_gets_MWAAs_hint_about_the_Airflow_role()
+        {
+            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Wrapped("RestApiClientException", 403, "{\"detail\":\"Forbidden\"}"));
+            var target = new MwaaConnectionTarget(Options(AirflowApiVersion.V2), mwaa);
+            var ex = await Assert.ThrowsAsync<EcrAirflowException>(() => target.WriteAsync(new[] { Kit.Connection("ecr", "pw-403") }, new RecordingLog(), CancellationToken.None));
+            Assert.Equal("AirflowPermissionDenied", ex.ErrorId);
+            Assert.Contains("Op or Admin", ex.Hint);
+            Assert.Contains("airflow:InvokeRestApi", ex.Hint);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+# Windows PowerShell 5.1 runs the module's loader, the examples users schedule, and (in the Windows CI job)
+# every Pester suite with its peers' helpers. PowerShell 7's parser reads syntax that 5.1 rejects outright:
+# ?: (ternary), ?? and ??=, && and || between pipelines, ?. and ?[] — a single use stops a whole file on
+# 5.1. This test finds them with PowerShell's own AST, so the 5.1 leg cannot fail to even load a file.
+
+BeforeDiscovery {
+    $root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
+    $script:Files = @(Get-ChildItem (Join-Path $root 'tests/pester'), (Join-Path $root 'tests/peers'), (Join-Path $root 'examples'), (Join-Path $root 'module') -Recurse -Include *.ps1, *.psm1 |
+        ForEach-Object { @{ Path = $_.FullName; Name = $_.FullName.Substring($root.Length + 1) } })
+}
+
+Describe 'Scripts that Windows PowerShell 5.1 runs' {
+    It '<Name> uses no syntax newer than 5.1' -ForEach $Files {
+        $tokens = $null; $errors = $null
+        $ast = [System.Management.Automation.Language.Parser]::ParseFile($Path, [ref]$tokens, [ref]$errors)
+        $errors | Should -BeNullOrEmpty
+        $newer = $ast.FindAll({ param($n)
+                $n -is [System.Management.Automation.Language.TernaryExpressionAst] -or
+                $n -is [System.Management.Automation.Language.PipelineChainAst] -or
+                ($n -is [System.Management.Automation.Language.BinaryExpressionAst] -and $n.Operator -eq 'QuestionQuestion') -or
+                ($n -is [System.Management.Automation.Language.AssignmentStatementAst] -and $n.Operator -eq 'QuestionQuestionEquals') -or
+                ($n -is [System.Management.Automation.Language.MemberExpressionAst] -and $n.NullConditional) -or
+                ($n -is [System.Management.Automation.Language.IndexExpressionAst] -and $n.NullConditional)
+            }, $true)
+        @($newer | ForEach-Object { "line $($_.Extent.StartLineNumber): $($_.Extent.Text)" }) | Should -BeNullOrEmpty
+    }
+}

@@ -430,7 +430,7 @@ function Invoke-Bench {
         $phasesFile = & $scriptFile 'phases.ps1' $BenchPhases
         $phaseStandIn = Join-Path $work 'standin-phases'  # its own call log: row 4 counts the CLI's starts
         $null = New-Item -ItemType Directory -Path $phaseStandIn
-        $phaseRows = @(Measure-BenchPhases -Modes 'floor', 'Rest v2', 'Rest v1', 'EnvironmentVariable', 'Cli', 'SecretsManager', 'ParameterStore' `
+        $phaseRows = @(Measure-BenchPhases -Modes 'floor', 'Rest v2', 'Rest v1', 'EnvironmentVariable', 'Cli', 'SecretsManager', 'ParameterStore', 'Mwaa' `
                 -RunFile { param($Extra) Invoke-BenchProcess -CommandLine ($pwshArgs + @('-File', $phasesFile)) -Environment ($envBase + @{ BENCH_STANDIN_HOME = $phaseStandIn } + $Extra) } -Samples ([math]::Max(3, [int]($Runs / 4))))
 
         $pairs = [Collections.Generic.List[object]]::new()

@@ -168,6 +168,7 @@ $target = switch ($mode) {
     'EnvironmentVariable' { @{ Mode = 'EnvironmentVariable' } }
     'Cli' { $env:AIRFLOW_STANDIN_HOME = $env:BENCH_STANDIN_HOME; @{ Mode = 'Cli'; AirflowCommand = $env:BENCH_STANDIN } }
     'SecretsManager' { @{ Mode = 'SecretsManager'; Region = 'eu-west-1'; EndpointUrl = $env:BENCH_MOTO; AwsCredential = [pscredential]::new($env:BENCH_WRITER_KEY, [Net.NetworkCredential]::new('', $env:BENCH_WRITER_SECRET).SecurePassword) } }
+    'Mwaa' { @{ Mode = 'Mwaa'; MwaaEnvironmentName = 'bench3'; ApiVersion = 'V2' } }  # the MWAA peer (AWS_ENDPOINT_URL_MWAA), Airflow 3 behind it
     'floor' { @{} }
     'ParameterStore' { @{ Mode = 'ParameterStore'; Region = 'eu-west-1'; EndpointUrl = $env:BENCH_MOTO; AwsCredential = [pscredential]::new($env:BENCH_WRITER_KEY, [Net.NetworkCredential]::new('', $env:BENCH_WRITER_SECRET).SecurePassword) } }
     default { throw "Unknown mode '$mode'." }

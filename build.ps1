@@ -13,9 +13,11 @@
                repository out/repo/ (out/repo/EcrAirflow.<version>.nupkg).
       Demo   - Build, then runs Get-EcrDockerCredential | Sync-AirflowEcrConnection in every mode against moto
                and the Airflow API emulator (Airflow 2 and 3) on loopback, and shows the results.
-      Bench  - Build, then benchmarks (build/Bench.ps1): cold import and end-to-end vs bare pwsh, the ECR
-               half vs the AWS CLI and boto3, warm per-iteration latency, requests per run, and scale;
-               prints a table and writes out/bench.md. Not part of Test.
+      Bench  - Build, then benchmarks (build/Bench.ps1, build/BenchCold.ps1): cold import, Get and Get | Sync
+               as ratios to bare pwsh and to a floor module making the same requests (built into
+               out/bench-floor, never shipped), per-phase JIT and assembly figures, the ECR half vs the AWS
+               CLI and boto3, warm per-iteration latency, requests per run, and scale; prints a table and
+               writes out/bench.md. Not part of Test.
       Clean  - removes out/ and every bin/ and obj/ folder.
     The version comes from EcrAirflow.psd1 and nowhere else.
 .EXAMPLE
@@ -46,9 +48,10 @@ param(
     [ValidateRange(1, 600)]
     [int] $LegTimeoutMinutes = 30,
 
-    # Counted runs per cold comparison and per warm scale case in -Task Bench (at least 10).
+    # Counted rounds per cold comparison and runs per warm scale case in -Task Bench (at least 10; 20 by
+    # default, the alternating pairs the cold rows need to hold their order on a shared machine).
     [ValidateRange(10, 1000)]
-    [int] $BenchRuns = 10
+    [int] $BenchRuns = 20
 )
 
 $ErrorActionPreference = 'Stop'
@@ -62,6 +65,7 @@ $ModuleDir = Join-Path $Out "EcrAirflow/$Version"
 . (Join-Path $Root 'build/Help.ps1')
 . (Join-Path $Root 'build/Demo.ps1')
 . (Join-Path $Root 'build/Bench.ps1')
+. (Join-Path $Root 'build/ReadyToRun.ps1')
 
 function Invoke-Dotnet {
     & dotnet @args
@@ -95,10 +99,13 @@ function Invoke-Build {
         }
         Get-ChildItem $aws -Filter *.dll | Where-Object Name -notin $shared | Copy-Item -Destination $deps
     }
+    # bin/net8.0/<rid>/: ReadyToRun images of what a cold Get | Sync loads, for win-x64, linux-x64, osx-arm64
+    # (build/ReadyToRun.ps1); the portable IL above stays the fallback everywhere else.
+    Add-ReadyToRunImages -Net8Directory (Join-Path $ModuleDir 'bin/net8.0') -WorkDirectory (Join-Path $Out 'r2r-tools')
     # MAML help generated from module/help-src and checked against the cmdlets' real parameters.
     $maml = Join-Path $ModuleDir 'en-US/EcrAirflow.dll-Help.xml'
     Build-MamlHelp -SourceDirectory (Join-Path $Root 'module/help-src') -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutputFile $maml
-    foreach ($tfm in 'net8.0', 'netstandard2.0') {
+    foreach ($tfm in @('net8.0', 'netstandard2.0') + @($ReadyToRunRids | ForEach-Object { "net8.0/$_" })) {
         $null = New-Item -ItemType Directory (Join-Path $ModuleDir "bin/$tfm/en-US") -Force
         Copy-Item $maml (Join-Path $ModuleDir "bin/$tfm/en-US")
     }

@@ -2,6 +2,8 @@
 # one run on one machine, never asserted). Starts moto and the Airflow API emulators (2 and 3) on
 # loopback, runs every row of issue 6, prints Markdown tables and writes them to out/bench.md.
 # Dot-sourced by build.ps1 after tests/peers/Peers.ps1; every timed command runs in a child process.
+# The cold rows (the floor module, the fast local responder, per-phase figures) are in build/BenchCold.ps1.
+. (Join-Path $PSScriptRoot 'BenchCold.ps1')
 
 # ---- statistics and formatting ----
 
@@ -319,7 +321,9 @@ function Invoke-Bench {
         [Parameter(Mandatory)] [string] $OutFile,
         [string] $Configuration = 'Release',
         [int] $Runs = 10,
-        [int] $WarmIterations = 200
+        [int] $WarmIterations = 200,
+        # Only the cold rows and the per-phase figures (for development: what issue 15's changes move).
+        [switch] $ColdOnly
     )
     $started = [Diagnostics.Stopwatch]::StartNew()
     $pwsh = @(Get-PwshCommandLine)
@@ -327,9 +331,12 @@ function Invoke-Bench {
     $awsCli = Get-Command aws -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
     $work = Join-Path ([IO.Path]::GetTempPath()) ('ecrairflow-bench-' + [guid]::NewGuid().ToString('n'))
     $null = New-Item -ItemType Directory -Path $work
-    $moto = $null; $af2 = $null; $af3 = $null; $mwaa = $null
+    $moto = $null; $af2 = $null; $af3 = $null; $mwaa = $null; $fast = $null
     try {
-        Write-Host 'Starting moto, the MWAA peer and the Airflow emulators (2 and 3) on loopback' -ForegroundColor Cyan
+        Write-Host 'Building the floor module' -ForegroundColor Cyan
+        $floor = Build-BenchFloor -OutDirectory (Join-Path (Split-Path $OutFile) 'bench-floor') -Configuration $Configuration
+        Write-Host 'Starting the fast responder, moto, the MWAA peer and the Airflow emulators (2 and 3) on loopback' -ForegroundColor Cyan
+        $fast = Start-BenchResponder
         $moto = Start-MotoPeer -WorkDirectory $work
         $af2 = Start-AirflowEmulator -AirflowVersion 2 -Password 'bench-Pa55' -Configuration $Configuration
         $af3 = Start-AirflowEmulator -AirflowVersion 3 -Password 'bench-Pa55' -Configuration $Configuration
@@ -371,6 +378,8 @@ function Invoke-Bench {
             BENCH_STANDIN          = Join-Path (Split-Path $PSScriptRoot) 'tests/peers/airflow/airflow'
             BENCH_STANDIN_HOME     = $standInHome
             BENCH_ITERATIONS       = $WarmIterations
+            BENCH_FAST             = $fast.Url
+            BENCH_FLOOR            = $floor
         }
         $pwshArgs = $pwsh + @('-NoProfile', '-NonInteractive')
         $runPwsh = { param([string] $Command, [hashtable] $Extra = @{}) Invoke-BenchProcess -CommandLine ($pwshArgs + @('-Command', $Command)) -Environment ($envBase + $Extra) }
@@ -383,29 +392,54 @@ function Invoke-Bench {
         $q = "'" + ($ModuleManifest -replace "'", "''") + "'"
         $bare = { & $runPwsh 'exit' }
 
-        # 1. Cold import.
-        Write-Host 'Row 1: cold import' -ForegroundColor Cyan
-        $import = "Import-Module $q; `$null = Get-Command Get-EcrDockerCredential"
+        # 1-2. Cold rows: every command in a fresh pwsh, all against the fast responder, in alternating rounds;
+        # each of ours is read against bare pwsh and against the floor making the same requests. Both sides
+        # build the Airflow credential the same way (NetworkCredential: ConvertTo-SecureString's module
+        # autoload, about 55 ms here, is PowerShell's cost, not EcrAirflow's).
+        Write-Host "Rows 1-2: cold start, $Runs rounds (fresh pwsh per sample)" -ForegroundColor Cyan
+        $loadBefore = Get-BenchLoad
+        $fq = "'" + ($floor -replace "'", "''") + "'"
+        $cred = "`$c = [pscredential]::new(`$env:BENCH_AIRFLOW_USER, [Net.NetworkCredential]::new('', `$env:BENCH_AIRFLOW_PASSWORD).SecurePassword)"
+        $cold = [ordered]@{
+            'bare'          = '$null = 0'
+            'floor import'  = "Import-Module $fq; `$null = Get-Command Invoke-BenchFloorRequest"
+            'import'        = "Import-Module $q; `$null = Get-Command Get-EcrDockerCredential"
+            'floor 1'       = "Import-Module $fq; `$null = Invoke-BenchFloorRequest `$env:BENCH_FAST"
+            'get'           = "Import-Module $q; `$null = Get-EcrDockerCredential -EndpointUrl `$env:BENCH_FAST"
+            'floor 3'       = "Import-Module $fq; $cred; `$null = Invoke-BenchFloorRequest `$env:BENCH_FAST, `$env:BENCH_FAST, `$env:BENCH_FAST"
+            'get sync'      = "Import-Module $q; $cred; `$null = Get-EcrDockerCredential -EndpointUrl `$env:BENCH_FAST | Sync-AirflowEcrConnection -ConnectionId ecr_cold -Mode Rest -ApiVersion V2 -AirflowUrl `$env:BENCH_FAST -AirflowCredential `$c"
+        }
+        $coldTimes = Measure-BenchCold -Commands $cold -Run { param($Command) & $runPwsh $Command } -Runs $Runs
+        $coldMedian = @{}; $coldCpu = @{}
+        foreach ($k in $coldTimes.Wall.Keys) {
+            $coldMedian[$k] = Get-BenchMedian $coldTimes.Wall[$k].ToArray()
+            $coldCpu[$k] = Get-BenchMedian $coldTimes.Cpu[$k].ToArray()
+        }
+        $coldRows = @(
+            [pscustomobject]@{ Row = '0. Bare'; What = 'pwsh -Command (nothing)'; Key = 'bare'; Floor = $null; Target = 0 }
+            [pscustomobject]@{ Row = '0. Floor'; What = 'floor: Import-Module + Get-Command'; Key = 'floor import'; Floor = $null; Target = 0 }
+            [pscustomobject]@{ Row = '1. Cold import'; What = 'Import-Module EcrAirflow + Get-Command'; Key = 'import'; Floor = 'floor import'; Target = 1.05 }
+            [pscustomobject]@{ Row = '0. Floor'; What = 'floor: import + 1 request'; Key = 'floor 1'; Floor = $null; Target = 0 }
+            [pscustomobject]@{ Row = '2. Cold Get'; What = 'Get-EcrDockerCredential (default chain: keys from the environment)'; Key = 'get'; Floor = 'floor 1'; Target = 1.10 }
+            [pscustomobject]@{ Row = '0. Floor'; What = 'floor: import + 3 requests'; Key = 'floor 3'; Floor = $null; Target = 0 }
+            [pscustomobject]@{ Row = '2. Cold Get \| Sync'; What = 'Get-EcrDockerCredential \| Sync-AirflowEcrConnection -Mode Rest -ApiVersion V2 (ECR, token, bulk)'; Key = 'get sync'; Floor = 'floor 3'; Target = 1.15 }
+        )
+
+        # Per-phase figures: import, the first Get, the first Sync per mode.
+        Write-Host 'Per-phase figures (fresh pwsh per sample)' -ForegroundColor Cyan
+        $phasesFile = & $scriptFile 'phases.ps1' $BenchPhases
+        $phaseStandIn = Join-Path $work 'standin-phases'  # its own call log: row 4 counts the CLI's starts
+        $null = New-Item -ItemType Directory -Path $phaseStandIn
+        $phaseRows = @(Measure-BenchPhases -Modes 'floor', 'Rest v2', 'Rest v1', 'EnvironmentVariable', 'Cli', 'SecretsManager', 'ParameterStore', 'Mwaa' `
+                -RunFile { param($Extra) Invoke-BenchProcess -CommandLine ($pwshArgs + @('-File', $phasesFile)) -Environment ($envBase + @{ BENCH_STANDIN_HOME = $phaseStandIn } + $Extra) } -Samples ([math]::Max(3, [int]($Runs / 4))))
+
         $pairs = [Collections.Generic.List[object]]::new()
-        $pairs.Add((Measure-BenchPair -Row '1. Cold import' -NameA 'pwsh: Import-Module + Get-Command' -A { & $runPwsh $import } `
-                    -NameB 'pwsh -Command exit' -B $bare -Runs $Runs -TargetRatio 1.15 -TargetText 'import adds <= 15 %'))
-
-        # PowerShell's own floor: importing an in-box module that is not loaded at start-up.
-        $inbox = "Import-Module Microsoft.PowerShell.Utility; `$null = Get-Command Get-Date"
-        $pairs.Add((Measure-BenchPair -Row '1. Reference' -NameA 'pwsh: Import-Module Microsoft.PowerShell.Utility (in-box)' -A { & $runPwsh $inbox } `
-                    -NameB 'pwsh -Command exit' -B $bare -Runs $Runs -TargetText 'none (PowerShell''s own import cost)'))
-
-        # 2. Cold end-to-end, and the ECR half against the AWS CLI and boto3. The Airflow credential is made
-        # with NetworkCredential, not ConvertTo-SecureString, whose module autoload (about 55 ms here) is
-        # PowerShell's cost, not EcrAirflow's.
-        Write-Host 'Row 2: cold end-to-end' -ForegroundColor Cyan
-        $e2e = "Import-Module $q; `$c = [pscredential]::new(`$env:BENCH_AIRFLOW_USER, [Net.NetworkCredential]::new('', `$env:BENCH_AIRFLOW_PASSWORD).SecurePassword); " +
-            "`$null = Get-EcrDockerCredential -Region us-east-1 -EndpointUrl `$env:BENCH_MOTO | Sync-AirflowEcrConnection -ConnectionId ecr_cold -Mode Rest -AirflowUrl `$env:BENCH_AIRFLOW3 -AirflowCredential `$c"
-        $pairs.Add((Measure-BenchPair -Row '2. Cold end-to-end' -NameA 'pwsh: Get-EcrDockerCredential | Sync-AirflowEcrConnection -Mode Rest (Airflow 3, Auto)' -A { & $runPwsh $e2e } `
-                    -NameB 'pwsh -Command exit' -B $bare -Runs $Runs -TargetRatio 1.5 -TargetText '<= 1.5x bare pwsh'))
+        $notes = [Collections.Generic.List[string]]::new()
+        $warm = @(); $requests = @(); $scale = @()
+        # Rows 2 (vs the AWS CLI and boto3) to 5; not re-indented under this if, to keep the diff small.
+        if (-not $ColdOnly) {
         $ecrOnly = "Import-Module $q; `$null = Get-EcrDockerCredential -Region us-east-1 -EndpointUrl `$env:BENCH_MOTO"
         $ecrA = { & $runPwsh $ecrOnly }
-        $notes = [Collections.Generic.List[string]]::new()
         if ($awsCli) {
             $awsLine = @($awsCli.Source, 'ecr', 'get-login-password', '--region', 'us-east-1', '--endpoint-url', $moto.Endpoint)
             $pairs.Add((Measure-BenchPair -Row '2. Cold ECR half' -NameA 'pwsh: Get-EcrDockerCredential' -A $ecrA `
@@ -443,9 +477,10 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
                 [pscustomobject]@{ Target = $target; Count = $count; First = $r.First; Median = Get-BenchMedian $r.Times; Requests = $r.Requests; PeakMB = $r.PeakWorkingSet / 1MB }
             }
         }
+        }
     }
     finally {
-        foreach ($peer in $mwaa, $af3, $af2, $moto) { if ($peer) { Stop-Peer $peer } }
+        foreach ($peer in $mwaa, $af3, $af2, $moto, $fast) { if ($peer) { Stop-Peer $peer } }
         Remove-BenchFolder $work
     }
 
@@ -457,7 +492,33 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
     $md.Add('|---|---|')
     foreach ($e in (Get-BenchMachineInfo).GetEnumerator()) { $md.Add("| $($e.Key) | $($e.Value) |") }
     $md.Add('')
-    $md.Add("Cold rows: one warm-up each, then $Runs runs alternating A B A B; medians of wall time for the whole process. All peers on 127.0.0.1.")
+    $md.Add(('Load: before the cold rows {0}; at the end {1}.' -f $loadBefore, (Get-BenchLoad)))
+    $md.Add('')
+    $md.Add("Cold rows: a fresh pwsh per sample, every command once per round (one warm-up round, then $Runs rounds, alternating forward and backward); medians of wall time for the whole process. Floor = a one-cmdlet binary module (psd1 + dll, built into out/bench-floor, never shipped) that imports and makes plain HttpClient requests; both sides talk to one fast local responder on 127.0.0.1.")
+    $md.Add('')
+    $md.Add('Wall = what a user waits (the target''s measure); CPU = the process''s own CPU time, all threads, the steadier figure on a shared machine.')
+    $md.Add('')
+    $md.Add('| Row | pwsh -Command | wall median | / bare pwsh | / floor (same requests) | CPU median | CPU / bare | CPU / floor | target (wall) | result |')
+    $md.Add('|---|---|---:|---:|---:|---:|---:|---:|---|---|')
+    foreach ($c in $coldRows) {
+        $m = $coldMedian[$c.Key]; $u = $coldCpu[$c.Key]
+        $vsFloor = ''; $cpuFloor = ''; $target = ''; $result = 'info'
+        if ($c.Floor) {
+            $ratio = $m / $coldMedian[$c.Floor]
+            $vsFloor = '{0:N2}x' -f $ratio
+            $cpuFloor = '{0:N2}x' -f ($u / $coldCpu[$c.Floor])
+            $target = '<= {0:N2}x the floor' -f $c.Target
+            $result = Format-Verdict ($ratio -le $c.Target)
+        }
+        $md.Add(('| {0} | {1} | {2} | {3:N2}x | {4} | {5} | {6:N2}x | {7} | {8} | {9} |' -f $c.Row, $c.What, (Format-Ms $m), ($m / $coldMedian['bare']), $vsFloor, (Format-Ms $u), ($u / $coldCpu['bare']), $cpuFloor, $target, $result))
+    }
+    $md.Add('')
+    $md.Add('Per phase, in a fresh pwsh (medians of {0} samples per mode; import and the first Get over every mode''s samples). The first Get runs with -Verbose -Debug, whose messages mark its phases; JIT figures from [System.Runtime.JitInfo] (all threads), assemblies from [AppDomain]::CurrentDomain.GetAssemblies() (every load context).' -f ([math]::Max(3, [int]($Runs / 4))))
+    $md.Add('')
+    foreach ($line in Format-BenchPhaseRows -Rows $phaseRows) { $md.Add($line) }
+    $md.Add('')
+    if ($pairs.Count) {
+    $md.Add("Comparisons: one warm-up each, then $Runs runs alternating A B A B, against moto.")
     $md.Add('')
     $md.Add('| Row | A | B | median A | median B | A/B | target | result |')
     $md.Add('|---|---|---|---:|---:|---:|---|---|')
@@ -465,6 +526,8 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
         $md.Add(('| {0} | {1} | {2} | {3} | {4} | {5:N2}x | {6} | {7} |' -f $p.Row, (Format-Cell $p.A), (Format-Cell $p.B), (Format-Ms $p.MedianA), (Format-Ms $p.MedianB), $p.Ratio, $p.Target, $p.Result))
     }
     $md.Add('')
+    }
+    if (-not $ColdOnly) {
     $md.Add("Warm, one session: $WarmIterations iterations of ``Get-EcrDockerCredential -Force | Sync-AirflowEcrConnection`` per mode after 20 warm-up ones (ECR = moto, REST = the emulator); breakdown from 50 separate calls of each half.")
     $md.Add('')
     $md.Add('| Row | Mode | median | p95 | Get -Force alone (median) | Sync alone (median) | target | result |')
@@ -495,6 +558,7 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
         }
         $api = if ($s.Target -eq 'Rest v1') { 'v1 (Airflow 2)' } else { 'v2 (Airflow 3)' }
         $md.Add(('| 5. Scale | {0} | {1} | {2} | {3} | {4} | {5:N0} MB | {6} | {7} |' -f $api, $s.Count, (Format-Ms $s.First), (Format-Ms $s.Median), $s.Requests, $s.PeakMB, $target, $result))
+    }
     }
     foreach ($n in $notes) { $md.Add(''); $md.Add($n) }
     $md.Add('')

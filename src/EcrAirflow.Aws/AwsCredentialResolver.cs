@@ -85,7 +85,6 @@ namespace EcrAirflow.Aws
                 return new ResolvedCredentials(new ImmutableCredentials(request.AccessKeyId, request.SecretAccessKey, request.SessionToken), "-Credential");
             }
 
-            EnsureServiceAssembliesLoaded();
             AWSCredentials credentials;
             string description;
             if (!string.IsNullOrEmpty(request.ProfileName))
@@ -99,6 +98,11 @@ namespace EcrAirflow.Aws
                         $"The AWS profile '{request.ProfileName}' was not found{(string.IsNullOrEmpty(request.ProfileLocation) ? " in ~/.aws/credentials or ~/.aws/config" : " in " + request.ProfileLocation)}.",
                         "List profiles with 'aws configure list-profiles', fix -ProfileName, or point -ProfileLocation at the right file.")
                     { TargetObject = request.ProfileName };
+                }
+
+                if (!IsStaticKeysProfile(profile))
+                {
+                    EnsureServiceAssembliesLoaded();
                 }
 
                 try
@@ -122,6 +126,11 @@ namespace EcrAirflow.Aws
             }
             else
             {
+                if (!HasEnvironmentKeys())
+                {
+                    EnsureServiceAssembliesLoaded();
+                }
+
                 try
                 {
                     // A new resolver per call: the static one keeps the first identity it found for the
@@ -319,8 +328,26 @@ namespace EcrAirflow.Aws
             inner);
 
         /// <summary>
+        /// The default chain's first provider on PowerShell 7 (and the first after app.config on 5.1): keys in
+        /// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_SECRET_KEY) need no STS or SSO client.
+        /// </summary>
+        private static bool HasEnvironmentKeys() =>
+            !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")) &&
+            (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY")) ||
+             !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_SECRET_KEY")));
+
+        /// <summary>A profile with keys of its own and no role, SSO or web identity: no STS or SSO client.</summary>
+        private static bool IsStaticKeysProfile(CredentialProfile profile)
+        {
+            var o = profile.Options;
+            return !string.IsNullOrEmpty(o.AccessKey) && string.IsNullOrEmpty(o.RoleArn) && string.IsNullOrEmpty(o.SourceProfile) &&
+                string.IsNullOrEmpty(o.SsoStartUrl) && string.IsNullOrEmpty(o.SsoSession) && string.IsNullOrEmpty(o.WebIdentityTokenFile);
+        }
+
+        /// <summary>
         /// AWSSDK.Core creates STS/SSO/SSOOIDC clients for assume-role, web identity and SSO profiles only when
-        /// those assemblies are loaded; loading them here, lazily, keeps module import cheap.
+        /// those assemblies are loaded; loading them here, lazily and only for the sources that use them (not
+        /// for -Credential, keys in the environment or a static-keys profile), keeps import and a plain Get cheap.
         /// </summary>
         internal static void EnsureServiceAssembliesLoaded()
         {

@@ -77,7 +77,12 @@ namespace EcrAirflow.Aws
             var client = Internal.HttpClientCache.Get(_request.Http);
             using var response = await HttpRetry.SendAsync(
                 client,
-                () => CreateSignedRequest(call, uri, signing, region),
+                () =>
+                {
+                    var signed = CreateSignedRequest(call, uri, signing, region);
+                    log.Debug($"Signed {call.Operation} with SigV4 ({_service.SigningName}/{Endpoint.SigningRegion}).");
+                    return signed;
+                },
                 options,
                 log,
                 cancellationToken,

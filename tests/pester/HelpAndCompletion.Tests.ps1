@@ -54,22 +54,23 @@ Describe 'Tab completion' {
 
 Describe 'The loader' {
     It 'picks the net8.0 build on PowerShell 7 and the netstandard2.0 build on Windows PowerShell 5.1' {
-        $module = Get-Module EcrAirflow
-        $core = & $module { Get-EcrAirflowAssemblyPath -Edition Core }
-        $desktop = & $module { Get-EcrAirflowAssemblyPath -Edition Desktop }
-        $core | Should -Match '[\\/]bin[\\/]net8\.0[\\/]EcrAirflow\.dll$'
-        $desktop | Should -Match '[\\/]bin[\\/]netstandard2\.0[\\/]EcrAirflow\.dll$'
+        # The loader's choice on PowerShell 7 (bin/net8.0/<rid>/ where the build made ReadyToRun images for
+        # this platform and runtime, see ReadyToRun.Tests.ps1) and on Windows PowerShell 5.1.
+        $base = Split-Path $env:ECRAIRFLOW_TEST_MODULE
+        $core = & (Get-Module EcrAirflow) { "$bin/EcrAirflow.dll" }
+        if ($PSEdition -eq 'Desktop' -or $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0') { $core = Join-Path $base 'bin/net8.0/EcrAirflow.dll' }
+        $desktop = Join-Path $base 'bin/netstandard2.0/EcrAirflow.dll'
+        $core | Should -Match '[\\/]bin[\\/]net8\.0[\\/]((win|linux|osx)-(x64|arm64)[\\/])?EcrAirflow\.dll$'
         Test-Path $core | Should -BeTrue
         Test-Path $desktop | Should -BeTrue
         [Reflection.AssemblyName]::GetAssemblyName($desktop).Version | Should -Be ([Reflection.AssemblyName]::GetAssemblyName($core).Version)
         # ECRAIRFLOW_FRAMEWORK=netstandard2.0 (the test task's second leg) loads the 5.1 build on PowerShell 7.
         $expected = if ($PSEdition -eq 'Desktop' -or $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0') { $desktop } else { $core }
-        (Get-Command Get-EcrDockerCredential).DLL | Should -Be $expected
+        [IO.Path]::GetFullPath((Get-Command Get-EcrDockerCredential).DLL) | Should -Be ([IO.Path]::GetFullPath($expected))
     }
 
     It 'ships the netstandard2.0 build against .NET Standard, with its private dependencies beside it' {
-        $desktop = & (Get-Module EcrAirflow) { Get-EcrAirflowAssemblyPath -Edition Desktop }
-        $dir = Split-Path $desktop
+        $dir = Join-Path (Split-Path $env:ECRAIRFLOW_TEST_MODULE) 'bin/netstandard2.0'
         Test-Path (Join-Path $dir 'deps/EcrAirflow.Aws.dll') | Should -BeTrue
         Test-Path (Join-Path $dir 'deps/AWSSDK.Core.dll') | Should -BeTrue
         Test-Path (Join-Path $dir 'System.Text.Json.dll') | Should -BeTrue

@@ -28,6 +28,23 @@ namespace EcrAirflow.Internal
         internal static string DependencyFolder =>
             Path.Combine(Path.GetDirectoryName(typeof(AwsBackend).Assembly.Location) ?? ".", "deps");
 
+        /// <summary>
+        /// Where a dependency is looked for, in order: deps/ beside EcrAirflow.dll, then, when this EcrAirflow.dll
+        /// is a platform's ReadyToRun copy (bin/net8.0/&lt;rid&gt;/, whose deps/ holds only the precompiled files),
+        /// the portable bin/net8.0/deps/ for every other file.
+        /// </summary>
+        internal static string[] DependencyFolders
+        {
+            get
+            {
+                var bin = Path.GetDirectoryName(typeof(AwsBackend).Assembly.Location) ?? ".";
+                var portable = Path.Combine(Path.GetDirectoryName(bin) ?? bin, "deps");
+                return File.Exists(Path.Combine(portable, AssemblyName + ".dll")) && File.Exists(Path.Combine(Path.GetDirectoryName(bin) ?? bin, "EcrAirflow.dll"))
+                    ? new[] { DependencyFolder, portable }
+                    : new[] { DependencyFolder };
+            }
+        }
+
         public static IAwsBackend Instance
         {
             get
@@ -55,7 +72,7 @@ namespace EcrAirflow.Internal
             else
             {
 #if NET8_0_OR_GREATER
-                var context = new PrivateLoadContext(folder);
+                var context = new PrivateLoadContext(DependencyFolders);
                 assembly = context.LoadFromAssemblyPath(Path.Combine(folder, AssemblyName + ".dll"));
                 LoadMode = "isolated";
 #else
@@ -78,12 +95,12 @@ namespace EcrAirflow.Internal
         /// </summary>
         private sealed class PrivateLoadContext : AssemblyLoadContext
         {
-            private readonly string _folder;
+            private readonly string[] _folders;
 
-            public PrivateLoadContext(string folder)
+            public PrivateLoadContext(string[] folders)
                 : base("EcrAirflow.Private", isCollectible: false)
             {
-                _folder = folder;
+                _folders = folders;
             }
 
             protected override Assembly? Load(AssemblyName assemblyName)
@@ -94,8 +111,16 @@ namespace EcrAirflow.Internal
                     return own;
                 }
 
-                var path = Path.Combine(_folder, assemblyName.Name + ".dll");
-                return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+                foreach (var folder in _folders)
+                {
+                    var path = Path.Combine(folder, assemblyName.Name + ".dll");
+                    if (File.Exists(path))
+                    {
+                        return LoadFromAssemblyPath(path);
+                    }
+                }
+
+                return null;
             }
         }
 #endif

@@ -1,0 +1,126 @@
+# The staged module's ReadyToRun images (build/ReadyToRun.ps1, issue 15): precompiled where the bench shows
+# they pay (the files a cold Get | Sync loads, for win-x64, linux-x64 and osx-arm64 on .NET 10), portable IL
+# everywhere else, the same assembly identities, and the loader picking the right files. Not a timing:
+# build.ps1 -Task Bench measures what the images save.
+BeforeAll {
+    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+    $script:Pwsh = Get-PwshCommandLine
+    $script:Moto = Get-Content $env:ECRAIRFLOW_TEST_MOTO -Raw | ConvertFrom-Json
+    $script:Bin = Join-Path (Split-Path $env:ECRAIRFLOW_TEST_MODULE) 'bin'
+    $script:Precompiled = @('EcrAirflow.dll', 'deps/EcrAirflow.Aws.dll', 'deps/AWSSDK.Core.dll')
+    # COFF machine of an R2R image: the architecture's, XOR-ed with the target OS's constant (none on Windows).
+    $script:Machine = @{ 'win-x64' = 0x8664; 'linux-x64' = 0x8664 -bxor 0x7B79; 'osx-arm64' = 0xAA64 -bxor 0x4644 }
+
+    function Get-PeFacts([string] $Path) {
+        $stream = [IO.File]::OpenRead($Path)
+        try {
+            $pe = [Reflection.PortableExecutable.PEReader]::new($stream)
+            try {
+                [pscustomobject]@{
+                    ReadyToRun = $pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0
+                    Machine    = [int]$pe.PEHeaders.CoffHeader.Machine
+                    Identity   = [Reflection.AssemblyName]::GetAssemblyName($Path).FullName
+                }
+            }
+            finally { $pe.Dispose() }
+        }
+        finally { $stream.Dispose() }
+    }
+
+    function Invoke-FreshPwsh([string] $Script) {
+        $saved = @{}
+        # Keys in the environment, STS at moto (never AWS itself), no config file or instance metadata of this machine.
+        $none = Join-Path ([IO.Path]::GetTempPath()) ('ecrairflow-none-' + [guid]::NewGuid().ToString('n'))
+        $vars = @{
+            AWS_ACCESS_KEY_ID = $Moto.allowed.accessKeyId; AWS_SECRET_ACCESS_KEY = $Moto.allowed.secretAccessKey; AWS_SESSION_TOKEN = $null
+            AWS_PROFILE = $null; AWS_REGION = 'eu-west-1'; AWS_ENDPOINT_URL_STS = $Moto.endpoint; AWS_EC2_METADATA_DISABLED = 'true'
+            AWS_CONFIG_FILE = "$none-config"; AWS_SHARED_CREDENTIALS_FILE = "$none-credentials"
+        }
+        foreach ($k in $vars.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $vars[$k]) }
+        try {
+            $exe = $Pwsh[0]
+            $rest = @($Pwsh | Select-Object -Skip 1)
+            $out = & $exe @rest -NoProfile -NonInteractive -Command $Script 2>&1
+            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Text = ($out | Out-String) }
+        }
+        finally {
+            foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+        }
+    }
+}
+
+Describe 'ReadyToRun images' {
+    It 'precompiles <File> for <Rid>, with the portable file''s identity' -ForEach @(
+        foreach ($rid in 'win-x64', 'linux-x64', 'osx-arm64') { foreach ($file in 'EcrAirflow.dll', 'deps/EcrAirflow.Aws.dll', 'deps/AWSSDK.Core.dll') { @{ Rid = $rid; File = $file } } }
+    ) {
+        $image = Join-Path $Bin "net8.0/$Rid/$File"
+        $portable = Join-Path $Bin "net8.0/$File"
+        Test-Path -LiteralPath $image | Should -BeTrue
+        $facts = Get-PeFacts $image
+        $facts.ReadyToRun | Should -BeTrue
+        $facts.Machine | Should -Be $Machine[$Rid]
+        # Same name, version, culture and public key token: it loads by name exactly as the IL file does.
+        $facts.Identity | Should -Be (Get-PeFacts $portable).Identity
+    }
+
+    It 'keeps every platform folder to the precompiled files (everything else comes from the portable deps/)' {
+        foreach ($rid in 'win-x64', 'linux-x64', 'osx-arm64') {
+            $dir = Join-Path $Bin "net8.0/$rid"
+            $dlls = @(Get-ChildItem -LiteralPath $dir -Recurse -Filter *.dll | ForEach-Object { $_.FullName.Substring($dir.Length + 1) -replace '\\', '/' } | Sort-Object)
+            $dlls | Should -Be @($Precompiled | Sort-Object)
+        }
+    }
+
+    It 'ships portable IL as the fallback: every file in bin/net8.0, bin/net8.0/deps and bin/netstandard2.0' {
+        $portable = @(Get-ChildItem -LiteralPath (Join-Path $Bin 'net8.0'), (Join-Path $Bin 'net8.0/deps'), (Join-Path $Bin 'netstandard2.0'), (Join-Path $Bin 'netstandard2.0/deps') -Filter *.dll)
+        $portable.Count | Should -BeGreaterThan 10
+        foreach ($dll in $portable) {
+            $facts = Get-PeFacts $dll.FullName
+            $facts.ReadyToRun | Should -BeFalse -Because "$($dll.FullName) is the fallback for every platform"
+            $facts.Machine | Should -Be 0x14C -Because 'portable IL (AnyCPU) has the I386 machine'
+        }
+        foreach ($file in $Precompiled) { Test-Path -LiteralPath (Join-Path $Bin "net8.0/$file") | Should -BeTrue }
+    }
+
+    It 'loads the files that fit this PowerShell, and nothing a plain Get does not need' {
+        $r = Invoke-FreshPwsh @"
+Import-Module '$env:ECRAIRFLOW_TEST_MODULE'
+`$null = Get-EcrDockerCredential -EndpointUrl '$($Moto.endpoint)' -ErrorAction Stop
+foreach (`$a in [AppDomain]::CurrentDomain.GetAssemblies()) {
+    `$n = `$a.GetName().Name
+    if (`$n -like 'EcrAirflow*' -or `$n -like 'AWSSDK*') { 'LOADED ' + `$n + ' ' + `$a.Location }
+}
+'RUNTIME ' + [Environment]::Version.Major
+"@
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        $loaded = @{}
+        foreach ($m in [regex]::Matches($r.Text, '(?m)^LOADED (\S+) (.+?)\s*$')) { $loaded[$m.Groups[1].Value] = $m.Groups[2].Value }
+        # Keys in the environment: no STS, SSO or SSOOIDC client is needed, so none of their assemblies loads.
+        @($loaded.Keys | Sort-Object) | Should -Be @('AWSSDK.Core', 'EcrAirflow', 'EcrAirflow.Aws')
+        $runtime = [int]([regex]::Match($r.Text, 'RUNTIME (\d+)').Groups[1].Value)
+        $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+        $rid = $os + '-' + [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant()
+        $folder = if ($env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0' -or $PSEdition -eq 'Desktop') { 'netstandard2.0' }
+        elseif ($runtime -ge 10 -and (Test-Path -LiteralPath (Join-Path $Bin "net8.0/$rid"))) { "net8.0/$rid" }
+        else { 'net8.0' }
+        $expected = [IO.Path]::GetFullPath((Join-Path $Bin $folder))
+        foreach ($pair in @(@('EcrAirflow', 'EcrAirflow.dll'), @('EcrAirflow.Aws', 'deps/EcrAirflow.Aws.dll'), @('AWSSDK.Core', 'deps/AWSSDK.Core.dll'))) {
+            [IO.Path]::GetFullPath($loaded[$pair[0]]) | Should -Be ([IO.Path]::GetFullPath((Join-Path $expected $pair[1])))
+        }
+    }
+
+    It 'takes a dependency that has no ReadyToRun image from the portable deps/ (assume-role loads AWSSDK.SecurityToken)' {
+        if ($env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0' -or $PSEdition -eq 'Desktop') {
+            Set-ItResult -Skipped -Because 'the netstandard2.0 build has no platform folders'
+            return
+        }
+        $r = Invoke-FreshPwsh @"
+Import-Module '$env:ECRAIRFLOW_TEST_MODULE'
+try { `$null = Get-EcrDockerCredential -EndpointUrl '$($Moto.endpoint)' -RoleArn 'arn:aws:iam::123456789012:role/ecrairflow-none' -MaximumRetryCount 0 -ErrorAction Stop } catch { 'FAILED ' + `$_.FullyQualifiedErrorId }
+foreach (`$a in [AppDomain]::CurrentDomain.GetAssemblies()) { if (`$a.GetName().Name -eq 'AWSSDK.SecurityToken') { 'STS ' + `$a.Location } }
+"@
+        $sts = [regex]::Match($r.Text, '(?m)^STS (.+?)\s*$').Groups[1].Value
+        $sts | Should -Not -BeNullOrEmpty -Because $r.Text
+        [IO.Path]::GetFullPath($sts) | Should -Be ([IO.Path]::GetFullPath((Join-Path $Bin 'net8.0/deps/AWSSDK.SecurityToken.dll')))
+    }
+}

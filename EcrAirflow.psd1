@@ -1,6 +1,6 @@
 @{
     # The one place the version lives: build.ps1 reads it and passes it to dotnet.
-    ModuleVersion        = '0.1.0'
+    ModuleVersion        = '0.2.0'
     GUID                 = '6f0c4a52-3b1e-4f36-9d0a-2e8b1c7d5a41'
     Author               = 'EcrAirflow contributors'
     CompanyName          = 'EcrAirflow'
@@ -16,10 +16,11 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('AWS', 'ECR', 'Airflow', 'Docker', 'Credentials')
+            Tags         = @('AWS', 'ECR', 'Airflow', 'Docker', 'Credentials', 'MWAA', 'SecretsManager',
+                             'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
-            ProjectUri   = 'https://github.com/ecrairflow/EcrAirflow'
-            ReleaseNotes = 'See README.md.'
+            # build.ps1 replaces this line in the staged manifest with CHANGELOG.md's section of ModuleVersion.
+            ReleaseNotes = 'See CHANGELOG.md.'
         }
     }
 }

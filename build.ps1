@@ -19,7 +19,8 @@
                CLI and boto3, warm per-iteration latency, requests per run, and scale; prints a table and
                writes out/bench.md. Not part of Test.
       Clean  - removes out/ and every bin/ and obj/ folder.
-    The version comes from EcrAirflow.psd1 and nowhere else.
+    The version comes from EcrAirflow.psd1 and nowhere else. The staged manifest's ReleaseNotes are CHANGELOG.md's
+    section for that version (the build fails without one); LICENSE and CHANGELOG.md ship beside the manifest.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 #>
@@ -72,13 +73,47 @@ function Invoke-Dotnet {
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
+# The body of CHANGELOG.md's section for a version: the lines after its heading "## [<version>]" up to the
+# next "## " heading, blank lines at either end trimmed. Throws when there is no such section or it is empty.
+function Get-ChangelogSection([string] $Path, [string] $Version) {
+    if (-not (Test-Path -LiteralPath $Path)) { throw "$Path is missing: the build writes its section for $Version into the manifest's ReleaseNotes." }
+    $lines = [IO.File]::ReadAllLines($Path)
+    $heading = '^## \[' + [regex]::Escape($Version) + '\](\s|$)'
+    $start = -1
+    for ($i = 0; $i -lt $lines.Count; $i++) { if ($lines[$i] -match $heading) { $start = $i; break } }
+    if ($start -lt 0) { throw "CHANGELOG.md has no section '## [$Version] - <date>' for the manifest's ModuleVersion $Version; add it before building (build.ps1 copies it into the staged manifest's ReleaseNotes)." }
+    $body = [Collections.Generic.List[string]]::new()
+    for ($i = $start + 1; $i -lt $lines.Count -and $lines[$i] -notmatch '^## '; $i++) { $body.Add($lines[$i].TrimEnd()) }
+    $text = ($body -join "`n").Trim()
+    if (-not $text) { throw "CHANGELOG.md's section '## [$Version]' is empty; describe the release there before building." }
+    $text
+}
+
+# Staged manifest: the source manifest with its one ReleaseNotes line replaced by the changelog section, as a
+# single-quoted string (' doubled), written with a BOM so Windows PowerShell 5.1 reads it as UTF-8.
+function Write-StagedManifest([string] $Source, [string] $Destination, [string] $ReleaseNotes) {
+    $text = [IO.File]::ReadAllText($Source)
+    $pattern = "(?m)^(?<indent>[ \t]*)ReleaseNotes[ \t]*=[ \t]*'(?:[^']|'')*'[ \t]*\r?$"
+    $found = [regex]::Matches($text, $pattern)
+    if ($found.Count -ne 1) { throw "$Source must have exactly one line ReleaseNotes = '...' in PrivateData.PSData (found $($found.Count)); build.ps1 replaces it with CHANGELOG.md's section." }
+    $quoted = "'" + $ReleaseNotes.Replace("'", "''") + "'"
+    $m = $found[0]
+    $text = $text.Substring(0, $m.Index) + $m.Groups['indent'].Value + 'ReleaseNotes = ' + $quoted + $text.Substring($m.Index + $m.Length)
+    [IO.File]::WriteAllText($Destination, $text, [Text.UTF8Encoding]::new($true))
+    $staged = Import-PowerShellDataFile -LiteralPath $Destination
+    if ($staged.PrivateData.PSData.ReleaseNotes -cne $ReleaseNotes) { throw "The staged manifest's ReleaseNotes do not read back as CHANGELOG.md's section." }
+}
+
 function Invoke-Build {
     Write-Host "Building EcrAirflow $Version ($Configuration)" -ForegroundColor Cyan
     Invoke-Dotnet build (Join-Path $Root 'EcrAirflow.sln') -c $Configuration -nologo -v quiet "-p:Version=$Version"
 
     if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
     $null = New-Item -ItemType Directory -Path $ModuleDir -Force
-    Copy-Item (Join-Path $Root 'EcrAirflow.psd1') $ModuleDir
+    $notes = Get-ChangelogSection -Path (Join-Path $Root 'CHANGELOG.md') -Version $Version
+    Write-StagedManifest -Source (Join-Path $Root 'EcrAirflow.psd1') -Destination (Join-Path $ModuleDir 'EcrAirflow.psd1') -ReleaseNotes $notes
+    # Shipped beside the manifest (and so in the nupkg): the licence the manifest names, and the changelog.
+    foreach ($doc in 'LICENSE', 'CHANGELOG.md') { Copy-Item (Join-Path $Root $doc) $ModuleDir }
     Get-ChildItem (Join-Path $Root 'module') -File | Copy-Item -Destination $ModuleDir
     foreach ($dir in Get-ChildItem (Join-Path $Root 'module') -Directory | Where-Object Name -ne 'help-src') {
         Copy-Item $dir.FullName -Destination $ModuleDir -Recurse

@@ -1,0 +1,114 @@
+# The release metadata as it ships: the staged manifest (what Publish-PSResource packs) passes
+# Test-ModuleManifest, carries the source manifest's version, the gallery tags and CHANGELOG.md's section of
+# that version as ReleaseNotes, names no project or icon URL that does not exist; LICENSE, CHANGELOG.md and
+# SECURITY.md are in the repository, and the nupkg holds the licence and the changelog.
+BeforeAll {
+    $script:Root = $env:ECRAIRFLOW_TEST_ROOT
+    if (-not $Root) { $script:Root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path }
+    $script:Staged = $env:ECRAIRFLOW_TEST_MODULE
+    $script:Source = Import-PowerShellDataFile (Join-Path $Root 'EcrAirflow.psd1')
+    $script:Version = $Source.ModuleVersion
+    $script:Nupkg = Join-Path $env:ECRAIRFLOW_TEST_REPO "EcrAirflow.$Version.nupkg"
+
+    # CHANGELOG.md's section for a version, read independently of build.ps1: the lines after "## [<version>]"
+    # up to the next "## " heading, trimmed.
+    function Get-Section([string] $Version) {
+        $lines = [IO.File]::ReadAllLines((Join-Path $Root 'CHANGELOG.md'))
+        $at = -1
+        for ($i = 0; $i -lt $lines.Count; $i++) { if ($lines[$i].StartsWith("## [$Version]")) { $at = $i; break } }
+        if ($at -lt 0) { return $null }
+        $body = @()
+        for ($i = $at + 1; $i -lt $lines.Count; $i++) {
+            if ($lines[$i].StartsWith('## ')) { break }
+            $body += $lines[$i].TrimEnd()
+        }
+        ($body -join "`n").Trim()
+    }
+
+    function Get-ZipEntryNames([string] $Path) {
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [IO.Compression.ZipFile]::OpenRead($Path)
+        try { @($zip.Entries | ForEach-Object { $_.FullName }) } finally { $zip.Dispose() }
+    }
+}
+
+Describe 'The staged manifest' {
+    It 'passes Test-ModuleManifest' {
+        { Test-ModuleManifest -Path $Staged -ErrorAction Stop } | Should -Not -Throw
+        (Test-ModuleManifest -Path $Staged).Name | Should -Be 'EcrAirflow'
+    }
+
+    It 'has version 0.2.0, the source manifest''s (the one place the version lives)' {
+        $Version | Should -Be '0.2.0'
+        (Test-ModuleManifest -Path $Staged).Version.ToString() | Should -Be $Version
+        (Import-PowerShellDataFile $Staged).ModuleVersion | Should -Be $Version
+        Split-Path (Split-Path $Staged) -Leaf | Should -Be $Version
+    }
+
+    It 'carries CHANGELOG.md''s section of its version as ReleaseNotes' {
+        $section = Get-Section $Version
+        $section | Should -Not -BeNullOrEmpty
+        $section | Should -Match '### Added'
+        (Import-PowerShellDataFile $Staged).PrivateData.PSData.ReleaseNotes | Should -BeExactly $section
+        (Test-ModuleManifest -Path $Staged).ReleaseNotes | Should -BeExactly $section
+    }
+
+    It 'has the gallery tags, and keeps the existing ones' {
+        $tags = @((Import-PowerShellDataFile $Staged).PrivateData.PSData.Tags)
+        foreach ($tag in 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS', 'MWAA', 'SecretsManager', 'AWS', 'ECR', 'Airflow', 'Docker', 'Credentials') {
+            $tags | Should -Contain $tag
+        }
+    }
+
+    It 'names no ProjectUri or IconUri (there is none that is real), and the Apache-2.0 licence' {
+        foreach ($manifest in (Join-Path $Root 'EcrAirflow.psd1'), $Staged) {
+            $psData = (Import-PowerShellDataFile $manifest).PrivateData.PSData
+            $psData.Keys | Should -Not -Contain 'ProjectUri'
+            $psData.Keys | Should -Not -Contain 'IconUri'
+            $psData.LicenseUri | Should -Be 'https://www.apache.org/licenses/LICENSE-2.0'
+        }
+        $m = Test-ModuleManifest -Path $Staged
+        $m.ProjectUri | Should -BeNullOrEmpty
+        $m.IconUri | Should -BeNullOrEmpty
+    }
+
+    It 'is UTF-8 with a BOM, so Windows PowerShell 5.1 reads the release notes'' characters as written' {
+        $bytes = [IO.File]::ReadAllBytes($Staged)
+        @($bytes[0], $bytes[1], $bytes[2]) | Should -Be @(0xEF, 0xBB, 0xBF)
+    }
+}
+
+Describe 'The release documents' {
+    It 'LICENSE is the Apache License 2.0' {
+        $license = Join-Path $Root 'LICENSE'
+        Test-Path -LiteralPath $license | Should -BeTrue
+        Get-Content -LiteralPath $license -Raw | Should -Match 'Apache License\s+Version 2\.0, January 2004'
+    }
+
+    It 'CHANGELOG.md follows Keep a Changelog with the 0.2.0 and 0.1.0 sections' {
+        $text = Get-Content -LiteralPath (Join-Path $Root 'CHANGELOG.md') -Raw
+        $text | Should -Match 'keepachangelog\.com/en/1\.1\.0'
+        $text | Should -Match '(?m)^## \[0\.2\.0\] - 2026-12-01$'
+        $text | Should -Match '(?m)^## \[0\.1\.0\]'
+        Get-Section '0.1.0' | Should -Not -BeNullOrEmpty
+        foreach ($mode in 'SecretsManager', 'ParameterStore', 'Mwaa') { Get-Section '0.2.0' | Should -Match "-Mode $mode" }
+    }
+
+    It 'SECURITY.md says how to report privately and links the README''s security model' {
+        $text = Get-Content -LiteralPath (Join-Path $Root 'SECURITY.md') -Raw
+        $text | Should -Match 'README\.md#security-model'
+        $text | Should -Match '0\.2\.x'
+        Get-Content -LiteralPath (Join-Path $Root 'README.md') | Should -Contain '## Security model'
+    }
+}
+
+Describe 'The nupkg' {
+    It 'is built for the manifest version and holds the manifest, the licence and the changelog' {
+        Test-Path -LiteralPath $Nupkg | Should -BeTrue
+        $names = Get-ZipEntryNames $Nupkg
+        foreach ($file in 'EcrAirflow.psd1', 'LICENSE', 'CHANGELOG.md', 'EcrAirflow.psm1', 'en-US/about_EcrAirflow.help.txt') {
+            $names | Should -Contain $file
+        }
+        $names | Where-Object { $_ -match '\.(cs|pdb)$' -or $_ -match 'Tests\.ps1$' } | Should -BeNullOrEmpty
+    }
+}

@@ -41,14 +41,10 @@ namespace EcrAirflow.Tests
             Assert.Equal($"O:{Sid}D:P(A;;FA;;;{Sid})", d.ToSddl());
         }
 
-        [Fact]
+        [OnlyOnFact(OnWindows = true, Why = "RawSecurityDescriptor throws PlatformNotSupportedException elsewhere; the test above pins the string")]
+        [System.Runtime.Versioning.SupportedOSPlatform("windows")]
         public void The_SDDL_says_what_the_descriptor_says_where_Windows_can_parse_it()
         {
-            if (!OperatingSystem.IsWindows())
-            {
-                return; // RawSecurityDescriptor throws PlatformNotSupportedException elsewhere; the test above pins the string.
-            }
-
             var raw = new RawSecurityDescriptor(OwnerOnlyDescriptor.For(Sid).ToSddl());
             Assert.Equal(Sid, raw.Owner!.Value);
             Assert.True(raw.ControlFlags.HasFlag(ControlFlags.DiscretionaryAclProtected));
@@ -348,14 +344,9 @@ namespace EcrAirflow.Tests
             Assert.Equal(string.Empty, net8.Arguments);
         }
 
-        [Fact]
+        [OnlyOnFact(OnWindows = false, Why = "the child is /bin/sh; on Windows the CLI tests start real processes through the same path")]
         public async Task The_netstandard_builds_command_line_reaches_a_real_child_as_the_same_arguments()
         {
-            if (OperatingSystem.IsWindows())
-            {
-                return; // the child below is /bin/sh; on Windows the CLI tests start real processes through the same path
-            }
-
             // .NET on Unix splits ProcessStartInfo.Arguments by the same Windows rules, so the netstandard2.0
             // build's own RunAsync can be run end to end here: sh prints each argument it got, NUL-terminated.
             var argv = new[] { "/bin/sh", "-c", "printf '%s\\0' \"$@\"", "sh" }.Concat(ChildArgs).ToArray();

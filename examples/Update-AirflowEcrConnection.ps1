@@ -38,6 +38,28 @@ param(
     [string] $ModulePath = 'EcrAirflow'
 )
 
+# The Airflow credential saved once with Get-Credential | Export-Clixml. On Windows the password in the file
+# is encrypted with DPAPI for the user who saved it, on that machine: no other account can read it.
+function Import-AirflowCredential {
+    param([Parameter(Mandatory)] [string] $Path)
+    $make = "Make it once, as the user the job runs as: Get-Credential | Export-Clixml '$Path'"
+    if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) { throw "The Airflow credential file '$Path' does not exist. $make" }
+    try { $loaded = Import-Clixml -LiteralPath $Path }
+    catch {
+        throw "The Airflow credential file '$Path' cannot be read ($($_.Exception.Message)). On Windows such a file opens only for the user who made it, on the machine where it was made. $make"
+    }
+    $items = @($loaded)
+    if ($items.Count -ne 1 -or $items[0] -isnot [pscredential]) {
+        # Named by type only: what is in the file may be a password.
+        $what = if ($items.Count -eq 0) { 'nothing' } elseif ($items.Count -gt 1) { "$($items.Count) objects" } else { "a $($items[0].pstypenames[0])" }
+        throw "The Airflow credential file '$Path' holds $what, not a PSCredential. $make"
+    }
+    $items[0]
+}
+
+# Dot-sourced (as the tests do), the script only defines its functions.
+if ($MyInvocation.InvocationName -eq '.') { return }
+
 $ErrorActionPreference = 'Stop'
 try {
     Import-Module $ModulePath
@@ -46,7 +68,7 @@ try {
     if ($Mode -eq 'Rest') {
         if (-not $AirflowUrl) { throw '-Mode Rest needs -AirflowUrl.' }
         $airflow = if ($AirflowCredentialPath) {
-            Import-Clixml -LiteralPath $AirflowCredentialPath
+            Import-AirflowCredential -Path $AirflowCredentialPath
         }
         elseif ($env:AIRFLOW_API_USER -and $env:AIRFLOW_API_PASSWORD) {
             [pscredential]::new($env:AIRFLOW_API_USER, (ConvertTo-SecureString $env:AIRFLOW_API_PASSWORD -AsPlainText -Force))

@@ -19,13 +19,7 @@ namespace EcrAirflow.Tests
     /// </summary>
     public sealed class HttpHandlerTests
     {
-        private static readonly Lazy<Assembly> NetStandardBuild = new Lazy<Assembly>(() =>
-        {
-            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
-            var path = Path.Combine(RepoPaths.Root, "src", "EcrAirflow", "bin", configuration, "netstandard2.0", "EcrAirflow.dll");
-            Assert.True(File.Exists(path), "the netstandard2.0 build is missing: " + path);
-            return new AssemblyLoadContext("netstandard2.0 build under test", isCollectible: false).LoadFromAssemblyPath(path);
-        });
+        private static readonly Lazy<Assembly> NetStandardBuild = new Lazy<Assembly>(() => Tests.NetStandardBuild.Assembly);
 
         private static object Settings(Assembly build, Action<Type, object>? set = null)
         {

@@ -1,6 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
 #if NET8_0_OR_GREATER
 using System.Security.AccessControl;
 using System.Security.Principal;
@@ -116,12 +119,61 @@ namespace EcrAirflow.Internal
             var user = WindowsIdentity.GetCurrent().User
                 ?? throw new InvalidOperationException("The current Windows user has no SID.");
             var security = new FileSecurity();
-            security.SetOwner(user);
-            // Protected: no inherited entries from the folder, only the owner's.
-            security.SetAccessRuleProtection(isProtected: true, preserveInheritance: false);
-            security.AddAccessRule(new FileSystemAccessRule(user, FileSystemRights.FullControl, AccessControlType.Allow));
+            security.SetSecurityDescriptorSddlForm(OwnerOnlyDescriptor.For(user.Value).ToSddl());
             return new FileInfo(path).Create(FileMode.CreateNew, FileSystemRights.FullControl, FileShare.None, 4096, FileOptions.None, security);
         }
 #endif
+    }
+
+    /// <summary>
+    /// The Windows security descriptor of a new secret file, as data (System.Security.AccessControl
+    /// throws PlatformNotSupportedException off Windows, so this part is kept free of it and tested
+    /// everywhere): owner = the user, a protected DACL (nothing inherited from the folder) and one entry
+    /// allowing that user full control, inherited by nothing.
+    /// </summary>
+    internal sealed record OwnerOnlyDescriptor(string OwnerSid, bool DaclProtected, IReadOnlyList<OwnerOnlyDescriptor.AllowEntry> Allow)
+    {
+        /// <summary>FILE_ALL_ACCESS, which FileSystemRights.FullControl is and SDDL spells FA.</summary>
+        public const int FileAllAccess = 0x1F01FF;
+
+        /// <summary>One allow entry: whom, which rights, and no inheritance flags (SDDL's empty ace_flags).</summary>
+        public sealed record AllowEntry(string Sid, int AccessMask);
+
+        public static OwnerOnlyDescriptor For(string sid)
+        {
+            // A SID string is S-1-<authority>-<sub authorities>; anything else would change the SDDL's meaning.
+            if (sid == null || !Regex.IsMatch(sid, @"^S-1-[0-9]+(-[0-9]+)+$", RegexOptions.CultureInvariant))
+            {
+                throw new ArgumentException("Not a SID string (S-1-...).", nameof(sid));
+            }
+
+            return new OwnerOnlyDescriptor(sid, DaclProtected: true, new[] { new AllowEntry(sid, FileAllAccess) });
+        }
+
+        /// <summary>
+        /// SDDL: O:owner, D:P = a protected DACL, each entry (A;;FA;;;sid) = allow, no inheritance flags,
+        /// file all access, to that SID.
+        /// </summary>
+        public string ToSddl()
+        {
+            var sb = new StringBuilder();
+            sb.Append("O:").Append(OwnerSid).Append("D:");
+            if (DaclProtected)
+            {
+                sb.Append('P');
+            }
+
+            foreach (var entry in Allow)
+            {
+                if (entry.AccessMask != FileAllAccess)
+                {
+                    throw new InvalidOperationException("Only full-control entries are described.");
+                }
+
+                sb.Append("(A;;FA;;;").Append(entry.Sid).Append(')');
+            }
+
+            return sb.ToString();
+        }
     }
 }

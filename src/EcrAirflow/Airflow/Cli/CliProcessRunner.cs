@@ -29,31 +29,7 @@ namespace EcrAirflow.Airflow.Cli
                 throw new ArgumentException("The command is empty.", nameof(argv));
             }
 
-            var psi = new ProcessStartInfo(argv[0])
-            {
-                UseShellExecute = false,
-                CreateNoWindow = true,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                StandardOutputEncoding = new UTF8Encoding(false),
-                StandardErrorEncoding = new UTF8Encoding(false),
-            };
-#if NET8_0_OR_GREATER
-            for (var i = 1; i < argv.Count; i++)
-            {
-                psi.ArgumentList.Add(argv[i]);
-            }
-#else
-            var rest = new List<string>();
-            for (var i = 1; i < argv.Count; i++)
-            {
-                rest.Add(argv[i]);
-            }
-
-            psi.Arguments = CliCommandLine.ToWindowsArguments(rest);
-#endif
-
+            var psi = CreateStartInfo(argv);
             using var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
             var exited = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             process.Exited += (_, _) => exited.TrySetResult(true);
@@ -93,6 +69,42 @@ namespace EcrAirflow.Airflow.Cli
 
             process.WaitForExit();
             return new CliRunResult(process.ExitCode, stdout.Result, stderr.Result);
+        }
+
+        /// <summary>
+        /// The start info for argv: the one place where the builds differ. net8.0 hands each argument to
+        /// ArgumentList (the runtime quotes them); .NET Framework has no ArgumentList, so the netstandard2.0
+        /// build joins them with <see cref="CliCommandLine.ToWindowsArguments"/>, which the child's
+        /// CommandLineToArgvW / C runtime splits back into the same strings.
+        /// </summary>
+        internal static ProcessStartInfo CreateStartInfo(IReadOnlyList<string> argv)
+        {
+            var psi = new ProcessStartInfo(argv[0])
+            {
+                UseShellExecute = false,
+                CreateNoWindow = true,
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                StandardOutputEncoding = new UTF8Encoding(false),
+                StandardErrorEncoding = new UTF8Encoding(false),
+            };
+#if NET8_0_OR_GREATER
+            for (var i = 1; i < argv.Count; i++)
+            {
+                psi.ArgumentList.Add(argv[i]);
+            }
+#else
+            var rest = new List<string>();
+            for (var i = 1; i < argv.Count; i++)
+            {
+                rest.Add(argv[i]);
+            }
+
+            psi.Arguments = CliCommandLine.ToWindowsArguments(rest);
+#endif
+
+            return psi;
         }
 
         private static void Kill(Process process)

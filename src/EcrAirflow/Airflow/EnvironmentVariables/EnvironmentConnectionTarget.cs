@@ -28,13 +28,17 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
         private readonly Func<string, string?> _readVariable;
         private readonly CiSystem _ci;
         private readonly string? _path;
+        private readonly IVariableStore _store;
 
-        public EnvironmentConnectionTarget(SyncOptions options, TextWriter? console = null, Func<string, string?>? readVariable = null)
+        /// <param name="store">Where -Scope variables are read and written (tests drive the Windows User/Machine path with a fake).</param>
+        /// <param name="isWindows">Whether this system has User and Machine variables.</param>
+        public EnvironmentConnectionTarget(SyncOptions options, TextWriter? console = null, Func<string, string?>? readVariable = null, IVariableStore? store = null, Func<bool>? isWindows = null)
         {
             _options = options;
             _console = console ?? Console.Out;
             _readVariable = readVariable ?? System.Environment.GetEnvironmentVariable;
-            CheckScope(options.Scope);
+            _store = store ?? SystemVariableStore.Instance;
+            CheckScope(options.Scope, isWindows ?? (() => OwnerOnlyFile.IsWindows));
             _path = string.IsNullOrEmpty(options.Path) ? null : Path.GetFullPath(options.Path!);
             _ci = ResolveCi(options.CiSystem, _readVariable);
             var place = _path ?? options.Scope.ToString();
@@ -82,9 +86,12 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
             : ConnectionUri.Build(connection);
 
         /// <summary>User and Machine variables exist only on Windows (.NET ignores them elsewhere, silently).</summary>
-        public static void CheckScope(VariableScope scope)
+        public static void CheckScope(VariableScope scope) => CheckScope(scope, () => OwnerOnlyFile.IsWindows);
+
+        /// <summary><see cref="CheckScope(VariableScope)"/> with the platform question asked of <paramref name="isWindows"/>.</summary>
+        public static void CheckScope(VariableScope scope, Func<bool> isWindows)
         {
-            if (scope != VariableScope.Process && !OwnerOnlyFile.IsWindows)
+            if (scope != VariableScope.Process && !isWindows())
             {
                 throw new EcrAirflowException(
                     "ScopeNotSupportedOnPlatform",
@@ -256,9 +263,7 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
             {
                 try
                 {
-                    var before = scope == VariableScope.Process
-                        ? System.Environment.GetEnvironmentVariable(item.Name)
-                        : System.Environment.GetEnvironmentVariable(item.Name, ToTarget(scope));
+                    var before = _store.Get(item.Name, scope);
                     // An empty variable is no connection (and what PowerShell leaves after $env:X = '').
                     item.Action = string.IsNullOrEmpty(before) ? SyncAction.Created : before == item.Value ? SyncAction.Unchanged : SyncAction.Updated;
                     if (item.Action == SyncAction.Unchanged)
@@ -266,14 +271,7 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
                         continue;
                     }
 
-                    if (scope == VariableScope.Process)
-                    {
-                        System.Environment.SetEnvironmentVariable(item.Name, item.Value);
-                    }
-                    else
-                    {
-                        System.Environment.SetEnvironmentVariable(item.Name, item.Value, ToTarget(scope));
-                    }
+                    _store.Set(item.Name, item.Value, scope);
 
                     log.Verbose($"Set {item.Name} in the {scope} environment ({item.Action}).");
                 }
@@ -348,9 +346,6 @@ namespace EcrAirflow.Airflow.EnvironmentVariables
                 }
             }
         }
-
-        private static EnvironmentVariableTarget ToTarget(VariableScope scope) =>
-            scope == VariableScope.Machine ? EnvironmentVariableTarget.Machine : EnvironmentVariableTarget.User;
 
         private sealed record Item(DockerConnection Connection, string Name, string Value)
         {

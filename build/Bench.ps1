@@ -315,6 +315,29 @@ function Read-BenchJson([string] $Output) {
 
 # ---- the task ----
 
+# Zipped size of the staged module with and without its ReadyToRun folders (bin/net8.0/<rid>/), each zip
+# measured in memory (nothing written to disk).
+function Measure-BenchPackageSize([string] $ModuleDirectory) {
+    Add-Type -AssemblyName System.IO.Compression, System.IO.Compression.FileSystem
+    $root = [IO.Path]::GetFullPath($ModuleDirectory).TrimEnd([IO.Path]::DirectorySeparatorChar) + [IO.Path]::DirectorySeparatorChar
+    $files = @(Get-ChildItem -LiteralPath $root -Recurse -File)
+    $rid = [regex] '^bin[\\/]net8\.0[\\/](win|linux|osx)-[a-z0-9]+[\\/]'
+    $measure = {
+        param([object[]] $Items)
+        $stream = [IO.MemoryStream]::new()
+        $zip = [IO.Compression.ZipArchive]::new($stream, [IO.Compression.ZipArchiveMode]::Create, $true)
+        foreach ($f in $Items) { $null = [IO.Compression.ZipFileExtensions]::CreateEntryFromFile($zip, $f.FullName, $f.FullName.Substring($root.Length), [IO.Compression.CompressionLevel]::Optimal) }
+        $zip.Dispose()
+        $length = $stream.Length
+        $stream.Dispose()
+        $length
+    }
+    [pscustomobject]@{
+        Full     = & $measure $files
+        Portable = & $measure @($files | Where-Object { -not $rid.IsMatch($_.FullName.Substring($root.Length)) })
+    }
+}
+
 function Invoke-Bench {
     param(
         [Parameter(Mandatory)] [string] $ModuleManifest,
@@ -431,7 +454,7 @@ function Invoke-Bench {
         $phaseStandIn = Join-Path $work 'standin-phases'  # its own call log: row 4 counts the CLI's starts
         $null = New-Item -ItemType Directory -Path $phaseStandIn
         $phaseRows = @(Measure-BenchPhases -Modes 'floor', 'Rest v2', 'Rest v1', 'EnvironmentVariable', 'Cli', 'SecretsManager', 'ParameterStore', 'Mwaa' `
-                -RunFile { param($Extra) Invoke-BenchProcess -CommandLine ($pwshArgs + @('-File', $phasesFile)) -Environment ($envBase + @{ BENCH_STANDIN_HOME = $phaseStandIn } + $Extra) } -Samples ([math]::Max(3, [int]($Runs / 4))))
+                -RunFile { param($Extra) $e = @{} + $envBase; $e['BENCH_STANDIN_HOME'] = $phaseStandIn; foreach ($k in $Extra.Keys) { $e[$k] = $Extra[$k] }; Invoke-BenchProcess -CommandLine ($pwshArgs + @('-File', $phasesFile)) -Environment $e } -Samples ([math]::Max(3, [int]($Runs / 4))))
 
         $pairs = [Collections.Generic.List[object]]::new()
         $notes = [Collections.Generic.List[string]]::new()
@@ -561,6 +584,13 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
     }
     }
     foreach ($n in $notes) { $md.Add(''); $md.Add($n) }
+    $md.Add('')
+    $size = Measure-BenchPackageSize -ModuleDirectory (Split-Path $ModuleManifest)
+    $md.Add('Package: the staged module zipped (deflate, as in the nupkg), with the ReadyToRun images of bin/net8.0/<rid>/ and without them (the portable IL only, what the module was before issue 15).')
+    $md.Add('')
+    $md.Add('| Row | with ReadyToRun images | portable IL only | growth | target | result |')
+    $md.Add('|---|---:|---:|---:|---|---|')
+    $md.Add(('| 6. Package | {0:N2} MB | {1:N2} MB | {2:N2}x | <= 3x | {3} |' -f ($size.Full / 1MB), ($size.Portable / 1MB), ($size.Full / $size.Portable), (Format-Verdict ($size.Full -le 3 * $size.Portable))))
     $md.Add('')
     $md.Add(('Total benchmark time: {0:N0} s.' -f $started.Elapsed.TotalSeconds))
 

@@ -5,7 +5,7 @@
     Author               = 'EcrAirflow contributors'
     CompanyName          = 'EcrAirflow'
     Copyright            = '(c) EcrAirflow contributors. Apache-2.0.'
-    Description          = 'Keeps Apache Airflow Docker connections supplied with fresh Amazon ECR credentials: Get-EcrDockerCredential | Sync-AirflowEcrConnection, through the Airflow REST API, the Airflow CLI or AIRFLOW_CONN_* variables.'
+    Description          = 'Keeps Apache Airflow Docker connections supplied with fresh Amazon ECR credentials: Get-EcrDockerCredential | Sync-AirflowEcrConnection, through the Airflow REST API (2 and 3), the Airflow CLI, AIRFLOW_CONN_* variables, AWS Secrets Manager, SSM Parameter Store or Amazon MWAA.'
     RootModule           = 'EcrAirflow.psm1'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')

@@ -110,7 +110,8 @@ function Get-PwshCommandLine {
     $dll = Join-Path $PSHOME 'pwsh.dll'
     $dotnet = [Environment]::ProcessPath
     if ((Test-Path $dll) -and $dotnet -and ([IO.Path]::GetFileNameWithoutExtension($dotnet) -eq 'dotnet')) { return @($dotnet, $dll) }
-    foreach ($name in 'pwsh', 'pwsh.exe') {
+    # Windows PowerShell 5.1 (the CI's 5.1 leg): powershell.exe in its $PSHOME; [Environment]::ProcessPath is .NET 6+.
+    foreach ($name in 'pwsh', 'pwsh.exe', 'powershell.exe') {
         $exe = Join-Path $PSHOME $name
         if (Test-Path $exe) { return @($exe) }
     }

@@ -111,10 +111,12 @@ function Invoke-Demo {
                 $env:AWS_ENDPOINT_URL_SSM = $moto.Endpoint
                 $env:AWS_ACCESS_KEY_ID = $moto.Info.writer.accessKeyId
                 $env:AWS_SECRET_ACCESS_KEY = $moto.Info.writer.secretAccessKey
+                # What each store reports: Secrets Manager the new version's id, SSM the version and the tier used.
+                $shown = @{ SecretsManager = 'ConnectionId', 'Action', 'Target', 'VersionId'; ParameterStore = 'ConnectionId', 'Action', 'Target', 'Version', 'Tier' }
                 foreach ($mode in 'SecretsManager', 'ParameterStore') {
                     foreach ($i in 1, 2) {
                         Get-EcrDockerCredential -EndpointUrl $moto.Endpoint -Force | Sync-AirflowEcrConnection -ConnectionId ecr -Mode $mode |
-                            Select-Object ConnectionId, Action, Mode, Target, VersionId, Version, Tier | Format-Table -AutoSize | Out-Host
+                            Format-Table -Property $shown[$mode] -AutoSize | Out-Host
                     }
                 }
                 $stores = @(Get-MotoRequests -RequestLog $moto.RequestLog | Where-Object { $_.target -like 'secretsmanager.*' -or $_.target -like 'AmazonSSM.*' })

@@ -26,7 +26,7 @@ function Start-MwaaPeer {
     $psi = [System.Diagnostics.ProcessStartInfo]::new($python)
     $arguments = @((Join-Path $PSScriptRoot 'mwaa_peer.py'), '--info', $info, '--log', $log)
     if ($ConfigPath) { $arguments += @('--config', $ConfigPath) }
-    foreach ($a in $arguments) { $psi.ArgumentList.Add($a) }
+    Add-ProcessArgument $psi ($arguments)
     $psi.RedirectStandardInput = $true   # the peer stops when this pipe closes, even if we die
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true

@@ -1,6 +1,22 @@
 # Starting and stopping the test peers (moto, the Airflow API emulator) on free loopback ports.
 # Dot-sourced by build.ps1 and by the Pester suites, so tests and the demo start them the same way.
 
+# Adds arguments to a ProcessStartInfo so the child gets exactly these strings: ArgumentList where the
+# runtime has it (.NET Core 2.1+, so PowerShell 7), else the Windows command-line quoting the C runtime and
+# CommandLineToArgvW split back (Windows PowerShell 5.1 on .NET Framework, the CI's 5.1 leg).
+function Add-ProcessArgument($StartInfo, [string[]] $Argument) {
+    $list = $StartInfo.PSObject.Properties['ArgumentList']
+    foreach ($a in $Argument) {
+        if ($list) { $StartInfo.ArgumentList.Add($a); continue }
+        $quoted = $a
+        if ($a.Length -eq 0 -or $a.IndexOfAny([char[]]" `t`n`v`"") -ge 0) {
+            # Backslashes are literal except before a quote: double those, and escape each quote.
+            $quoted = '"' + ([regex]::Replace($a, '(\\*)("|$)', { param($m) $m.Groups[1].Value + $m.Groups[1].Value + $(if ($m.Groups[2].Value) { '\"' } else { '' }) })) + '"'
+        }
+        if ($StartInfo.Arguments) { $StartInfo.Arguments += ' ' + $quoted } else { $StartInfo.Arguments = $quoted }
+    }
+}
+
 function Get-PythonCommand {
     foreach ($name in 'python3', 'python') {
         $cmd = Get-Command $name -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
@@ -64,7 +80,7 @@ function Start-MotoPeer {
     $log = "$stem.requests.jsonl"
     $script = Join-Path $PSScriptRoot 'moto_peer.py'
     $psi = [System.Diagnostics.ProcessStartInfo]::new($python)
-    foreach ($a in @($script, '--info', $info, '--log', $log)) { $psi.ArgumentList.Add($a) }
+    Add-ProcessArgument $psi (@($script, '--info', $info, '--log', $log))
     $psi.RedirectStandardInput = $true   # the peer stops when this pipe closes, even if we die
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
@@ -148,10 +164,10 @@ function Start-AirflowEmulator {
     }
     $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     foreach ($a in @($dll, '--urls', 'http://127.0.0.1:0', '--airflow-version', "$AirflowVersion", '--user', $UserName, '--password', $Password)) {
-        $psi.ArgumentList.Add($a)
+        Add-ProcessArgument $psi $a
     }
-    if ($TokenLifetimeSeconds -gt 0) { $psi.ArgumentList.Add('--token-lifetime-seconds'); $psi.ArgumentList.Add("$TokenLifetimeSeconds") }
-    if ($PathPrefix) { $psi.ArgumentList.Add('--path-prefix'); $psi.ArgumentList.Add($PathPrefix) }
+    if ($TokenLifetimeSeconds -gt 0) { Add-ProcessArgument $psi '--token-lifetime-seconds'; Add-ProcessArgument $psi "$TokenLifetimeSeconds" }
+    if ($PathPrefix) { Add-ProcessArgument $psi '--path-prefix'; Add-ProcessArgument $psi $PathPrefix }
     $psi.RedirectStandardInput = $true   # the emulator stops when this pipe closes, even if we die
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true

@@ -134,7 +134,7 @@ function New-ApacheMd5Hash([string] $Password) {
     # An htpasswd "$apr1$" hash (what htpasswd -m writes), which basic_ncsa_auth checks. The password goes
     # through stdin, never the command line.
     $psi = [System.Diagnostics.ProcessStartInfo]::new('openssl')
-    foreach ($a in 'passwd', '-apr1', '-stdin') { $psi.ArgumentList.Add($a) }
+    Add-ProcessArgument $psi ('passwd', '-apr1', '-stdin')
     $psi.RedirectStandardInput = $true
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
@@ -259,7 +259,7 @@ function Start-ProxyPeer {
         if ($isRoot) { & chown proxy:proxy $conf }
 
         $psi = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')
-        foreach ($a in @('-c', (Get-SquidWrapperScript), 'squid-peer', $squid, $conf)) { $psi.ArgumentList.Add($a) }
+        Add-ProcessArgument $psi (@('-c', (Get-SquidWrapperScript), 'squid-peer', $squid, $conf))
         $psi.RedirectStandardInput = $true   # squid stops when this pipe closes, even if we die
         $psi.RedirectStandardOutput = $true
         $psi.RedirectStandardError = $true

@@ -50,7 +50,7 @@ $results | ForEach-Object { [pscustomobject]@{ N = $N; ConnectionId = $_.Connect
         $processes = foreach ($n in 1..$Count) {
             $psi = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
             foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $worker, '-N', $n, '-Url2', $Emu2.Url, '-Url3', $Emu3.Url, '-DotEnv', $dotenv, '-Go', $go, '-Module', $env:ECRAIRFLOW_TEST_MODULE)) {
-                $psi.ArgumentList.Add("$a")
+                Add-ProcessArgument $psi "$a"
             }
             $psi.RedirectStandardOutput = $true
             $psi.RedirectStandardError = $true

@@ -225,7 +225,7 @@ Import-Module '$env:ECRAIRFLOW_TEST_MODULE'
 "@ | Set-Content -LiteralPath $script
         # The pwsh process itself (dotnet + pwsh.dll, no launcher in between), so the signal reaches it.
         $psi = [Diagnostics.ProcessStartInfo]::new($Pwsh[0])
-        foreach ($a in @($Pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $script)) { $psi.ArgumentList.Add($a) }
+        Add-ProcessArgument $psi (@($Pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $script))
         $psi.UseShellExecute = $false
         $psi.RedirectStandardOutput = $true
         $psi.RedirectStandardError = $true

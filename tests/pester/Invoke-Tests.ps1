@@ -4,6 +4,12 @@ param(
     [string] $Filter = 'All'
 )
 $ErrorActionPreference = 'Stop'
+# Windows PowerShell 5.1 has no $IsWindows/$IsLinux/$IsMacOS (PowerShell 6+ defines them, read-only): the
+# suites test them to skip Unix-only cases, so give 5.1, which runs only on Windows, what they would say.
+# Never set on PowerShell 7, where they are automatic variables.
+if ($PSVersionTable.PSEdition -eq 'Desktop') {
+    $global:IsWindows = $true; $global:IsLinux = $false; $global:IsMacOS = $false; $global:IsCoreCLR = $false
+}
 $pester = Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages/pester/6.2.0/tools/Pester.psd1'
 if ($env:NUGET_PACKAGES) { $pester = Join-Path $env:NUGET_PACKAGES 'pester/6.2.0/tools/Pester.psd1' }
 Import-Module $pester -Force

@@ -45,7 +45,7 @@ server.shutdown()
         $log = Join-Path $Temp "$Name.requests.jsonl"
         Set-Content -LiteralPath $log -Value $null -NoNewline
         $psi = [System.Diagnostics.ProcessStartInfo]::new((Get-PythonCommand))
-        foreach ($a in @($OriginScript, $log) + @(if ($Cert) { $Cert, $Key })) { $psi.ArgumentList.Add($a) }
+        Add-ProcessArgument $psi (@($OriginScript, $log) + @(if ($Cert) { $Cert, $Key }))
         $psi.RedirectStandardInput = $true
         $psi.RedirectStandardOutput = $true
         $psi.RedirectStandardError = $true

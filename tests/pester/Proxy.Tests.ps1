@@ -31,7 +31,7 @@ BeforeAll {
     $emulatorPort = ([uri]$Emulator.Url).Port
     $info = Join-Path $Work 'tls-front.json'
     $psi = [System.Diagnostics.ProcessStartInfo]::new((Get-PythonCommand))
-    foreach ($a in @((Join-Path $Root 'tests/peers/tls_forwarder.py'), '--cert', $Cert, '--key', $Key, '--target-port', "$emulatorPort", '--info', $info)) { $psi.ArgumentList.Add($a) }
+    Add-ProcessArgument $psi (@((Join-Path $Root 'tests/peers/tls_forwarder.py'), '--cert', $Cert, '--key', $Key, '--target-port', "$emulatorPort", '--info', $info))
     $psi.RedirectStandardInput = $true; $psi.UseShellExecute = $false
     $script:TlsFront = [pscustomobject]@{ Process = [System.Diagnostics.Process]::Start($psi) }
     $deadline = [DateTime]::UtcNow.AddSeconds(20)

@@ -14,6 +14,7 @@ namespace EcrAirflow.Tests
     public sealed class MotoFixture : IDisposable
     {
         private readonly Process? _process;
+        private readonly string? _ownInfo; // the info file this fixture's own moto wrote (deleted on Dispose)
 
         public MotoFixture()
         {
@@ -21,6 +22,7 @@ namespace EcrAirflow.Tests
             if (string.IsNullOrEmpty(info) || !File.Exists(info))
             {
                 info = Path.Combine(Path.GetTempPath(), "ecrairflow-moto-" + Guid.NewGuid().ToString("n") + ".json");
+                _ownInfo = info;
                 var psi = new ProcessStartInfo("python3")
                 {
                     RedirectStandardInput = true,
@@ -76,6 +78,11 @@ namespace EcrAirflow.Tests
                 {
                     _process.Kill(true);
                 }
+            }
+
+            if (_ownInfo != null)
+            {
+                File.Delete(_ownInfo); // by exact path: the file named above, in the temp folder
             }
         }
     }

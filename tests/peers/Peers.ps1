@@ -134,6 +134,38 @@ function Get-PwshCommandLine {
     return @('pwsh')
 }
 
+function Invoke-ChildPwsh {
+    <#
+    .SYNOPSIS
+        Runs -Script in a fresh process of the PowerShell running us, with -Environment applied to the
+        child only (a $null value removes the variable; this process's environment is never touched).
+        Returns ExitCode, Out (stdout), Err (stderr) and Text (both). Stops the child after -TimeoutSec.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [hashtable] $Environment = @{},
+        [int] $TimeoutSec = 240
+    )
+    $pwsh = @(Get-PwshCommandLine)
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
+    Add-ProcessArgument $psi (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded))
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    foreach ($k in $Environment.Keys) {
+        if ($null -eq $Environment[$k]) { $psi.EnvironmentVariables.Remove($k) } else { $psi.EnvironmentVariables[$k] = [string]$Environment[$k] }
+    }
+    $p = [System.Diagnostics.Process]::Start($psi)
+    try {
+        $out = $p.StandardOutput.ReadToEndAsync(); $err = $p.StandardError.ReadToEndAsync()
+        if (-not $p.WaitForExit($TimeoutSec * 1000)) { $p.Kill(); throw "The child PowerShell ran longer than $TimeoutSec s." }
+        $p.WaitForExit()
+        [pscustomobject]@{ ExitCode = $p.ExitCode; Out = $out.Result; Err = $err.Result; Text = $out.Result + $err.Result }
+    }
+    finally { $p.Dispose() }
+}
+
 # ---- Airflow API emulator (tests/AirflowEmulator; see its README.md for the contract) ----
 
 function Start-AirflowEmulator {

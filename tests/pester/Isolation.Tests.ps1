@@ -9,17 +9,7 @@ BeforeAll {
     $script:Moto = Get-Content $env:ECRAIRFLOW_TEST_MOTO -Raw | ConvertFrom-Json
 
     function Invoke-FreshPwsh([string] $Script) {
-        $env:ECRAIRFLOW_ISO_KEY = $Moto.allowed.accessKeyId
-        $env:ECRAIRFLOW_ISO_SECRET = $Moto.allowed.secretAccessKey
-        try {
-            $exe = $Pwsh[0]
-            $rest = @($Pwsh | Select-Object -Skip 1)
-            $out = & $exe @rest -NoProfile -NonInteractive -Command $Script 2>&1
-            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Text = ($out | Out-String) }
-        }
-        finally {
-            Remove-Item Env:ECRAIRFLOW_ISO_KEY, Env:ECRAIRFLOW_ISO_SECRET -ErrorAction SilentlyContinue
-        }
+        Invoke-ChildPwsh -Script $Script -Environment @{ ECRAIRFLOW_ISO_KEY = $Moto.allowed.accessKeyId; ECRAIRFLOW_ISO_SECRET = $Moto.allowed.secretAccessKey }
     }
 
     $script:GetToken = @"

@@ -11,30 +11,6 @@ BeforeAll {
     $null = New-Item -ItemType Directory $Dest
     Register-PSResourceRepository -Name $RepoName -Uri $Repo -Trusted
     $script:Moto = Get-Content $env:ECRAIRFLOW_TEST_MOTO -Raw | ConvertFrom-Json
-
-    # Runs a script in a fresh pwsh whose environment is this one's with $Set applied (a $null value removes
-    # the variable); only the child's environment changes. Returns exit code, stdout and stderr.
-    function Invoke-ChildPwsh([string] $Script, [hashtable] $Set, [int] $Seconds = 240) {
-        $pwsh = @(Get-PwshCommandLine)
-        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
-        $psi = New-Object System.Diagnostics.ProcessStartInfo $pwsh[0]
-        $pre = @($pwsh | Select-Object -Skip 1 | ForEach-Object { '"' + $_ + '"' })
-        $psi.Arguments = (@($pre) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) -join ' '
-        $psi.UseShellExecute = $false
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        foreach ($k in $Set.Keys) {
-            if ($null -eq $Set[$k]) { $psi.EnvironmentVariables.Remove($k) } else { $psi.EnvironmentVariables[$k] = [string]$Set[$k] }
-        }
-        $p = [Diagnostics.Process]::Start($psi)
-        try {
-            $out = $p.StandardOutput.ReadToEndAsync(); $err = $p.StandardError.ReadToEndAsync()
-            if (-not $p.WaitForExit($Seconds * 1000)) { $p.Kill(); throw "the child pwsh ran longer than $Seconds s" }
-            $p.WaitForExit()
-            [pscustomobject]@{ ExitCode = $p.ExitCode; Out = $out.Result; Err = $err.Result }
-        }
-        finally { $p.Dispose() }
-    }
 }
 
 AfterAll {
@@ -103,7 +79,7 @@ Install-PSResource -Name EcrAirflow -Repository $env:ECRAIRFLOW_TEST_REPO_NAME -
 $r = Get-InstalledPSResource -Name EcrAirflow -Scope CurrentUser
 'INSTALLED ' + $r.Version + ' ' + $r.InstalledLocation
 '@
-            $one = Invoke-ChildPwsh -Script $install -Set $scope
+            $one = Invoke-ChildPwsh -Script $install -Environment $scope
             $one.ExitCode | Should -Be 0 -Because "the install child said: $($one.Out) $($one.Err)"
             $one.Out | Should -Match ('DATA ' + [regex]::Escape($home2))
             $one.Out | Should -Match ('REPOS .*' + [regex]::Escape($isolatedName))
@@ -133,7 +109,7 @@ $cred = New-Object System.Management.Automation.PSCredential ($env:ECRAIRFLOW_TE
             $scope['ECRAIRFLOW_TEST_KEY'] = $Moto.allowed.accessKeyId
             $scope['ECRAIRFLOW_TEST_SECRET'] = $Moto.allowed.secretAccessKey
             $scope['ECRAIRFLOW_TEST_ENDPOINT'] = $Moto.endpoint
-            $two = Invoke-ChildPwsh -Script $use -Set $scope
+            $two = Invoke-ChildPwsh -Script $use -Environment $scope
             $two.ExitCode | Should -Be 0 -Because "the import child said: $($two.Out) $($two.Err)"
             $two.Out | Should -Match ('BASE ' + [regex]::Escape((Join-Path $modules "EcrAirflow/$Version")))
             $two.Out | Should -Match ('VERSION ' + [regex]::Escape($Version))

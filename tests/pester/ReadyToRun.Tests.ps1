@@ -28,23 +28,12 @@ BeforeAll {
     }
 
     function Invoke-FreshPwsh([string] $Script) {
-        $saved = @{}
         # Keys in the environment, STS at moto (never AWS itself), no config file or instance metadata of this machine.
         $none = Join-Path ([IO.Path]::GetTempPath()) ('ecrairflow-none-' + [guid]::NewGuid().ToString('n'))
-        $vars = @{
+        Invoke-ChildPwsh -Script $Script -Environment @{
             AWS_ACCESS_KEY_ID = $Moto.allowed.accessKeyId; AWS_SECRET_ACCESS_KEY = $Moto.allowed.secretAccessKey; AWS_SESSION_TOKEN = $null
             AWS_PROFILE = $null; AWS_REGION = 'eu-west-1'; AWS_ENDPOINT_URL_STS = $Moto.endpoint; AWS_EC2_METADATA_DISABLED = 'true'
             AWS_CONFIG_FILE = "$none-config"; AWS_SHARED_CREDENTIALS_FILE = "$none-credentials"
-        }
-        foreach ($k in $vars.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $vars[$k]) }
-        try {
-            $exe = $Pwsh[0]
-            $rest = @($Pwsh | Select-Object -Skip 1)
-            $out = & $exe @rest -NoProfile -NonInteractive -Command $Script 2>&1
-            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Text = ($out | Out-String) }
-        }
-        finally {
-            foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
         }
     }
 }

@@ -35,54 +35,15 @@ namespace EcrAirflow.Airflow.Rest
 
         public string Describe(DockerConnection connection) => " at " + Target;
 
-        public async Task<SyncOutcome> WriteAsync(IReadOnlyList<DockerConnection> connections, IOperationLog log, CancellationToken cancellationToken)
-        {
-            var outcome = new SyncOutcome();
-            EcrAirflowException? stopped = null;
-            var showProgress = connections.Count > 1;
-            for (var i = 0; i < connections.Count; i++)
-            {
-                var connection = connections[i];
-                if (stopped != null)
-                {
-                    outcome.Failed.Add(new ConnectionFailure(connection, stopped));
-                    continue;
-                }
-
-                if (showProgress)
-                {
-                    log.Progress(Activity, $"{i + 1} of {connections.Count}: {connection.ConnectionId}", i * 100 / connections.Count);
-                }
-
-                try
-                {
-                    var action = await UpsertAsync(connection, log, cancellationToken).ConfigureAwait(false);
-                    outcome.Written.Add(RestResults.For(connection, Target, AirflowApiVersion.V1, action));
-                }
-                catch (EcrAirflowException ex) when (AirflowErrors.StopsBatch(ex))
-                {
-                    if (outcome.Written.Count == 0 && outcome.Failed.Count == 0)
-                    {
-                        throw; // nothing happened yet: one terminating error says it best
-                    }
-
-                    // Later connections would fail the same way: report them unwritten, keep what was written.
-                    stopped = ex;
-                    outcome.Failed.Add(new ConnectionFailure(connection, ex));
-                }
-                catch (EcrAirflowException ex)
-                {
-                    outcome.Failed.Add(new ConnectionFailure(connection, ex));
-                }
-            }
-
-            if (showProgress)
-            {
-                log.Progress(Activity, "Done", 100, completed: true);
-            }
-
-            return outcome;
-        }
+        /// <summary>One connection at a time (<see cref="OneByOne"/>); an authentication, permission or network failure stops the batch.</summary>
+        public Task<SyncOutcome> WriteAsync(IReadOnlyList<DockerConnection> connections, IOperationLog log, CancellationToken cancellationToken) =>
+            OneByOne.WriteAsync(
+                connections,
+                Activity,
+                async connection => RestResults.For(connection, Target, AirflowApiVersion.V1, await UpsertAsync(connection, log, cancellationToken).ConfigureAwait(false)),
+                AirflowErrors.StopsBatch,
+                log,
+                cancellationToken);
 
         internal static AuthenticationHeaderValue? Authorization(SyncOptions options)
         {

@@ -11,7 +11,7 @@ Tokens are cached for the PowerShell session and reused until half their lifetim
 '@
     Parameters  = @{
         Proxy                          = 'The proxy every request to ECR (and STS or SSO, when the credential source calls them) goes through, e.g. http://proxy.example.com:3128. Without it the system proxy applies: HTTPS_PROXY / HTTP_PROXY and NO_PROXY on Linux and macOS, the WinINET settings on Windows. A URL with user:password@ is refused (ProxyUrlContainsCredentials).'
-        ProxyCredential                = 'The proxy''s user and password (Basic), for -Proxy or the system proxy. Never printed.'
+        ProxyCredential                = 'The proxy''s user and password (Basic), for -Proxy or the system proxy. Never printed. Basic sends the password in clear text, so with an http:// -Proxy that is not loopback it needs -AllowUnencryptedAuthentication (UnencryptedAuthenticationRefused).'
         ProxyUseDefaultCredentials     = 'Answers the proxy with the logged-on user''s credentials (Windows integrated authentication). Not with -ProxyCredential.'
         Region               = 'The AWS region of the registries, e.g. eu-west-1. Defaults to AWS_REGION, AWS_DEFAULT_REGION or the profile''s region. Press Tab to complete region names.'
         RegistryId           = 'One to ten 12-digit AWS account ids whose registries you want a login for (one object per registry). Defaults to the caller''s own account. Accepts pipeline input by property name.'

@@ -16,7 +16,7 @@ Credentials are collected from the pipeline and written together when the pipeli
 '@
     Parameters  = @{
         Proxy                          = 'The proxy every request to Airflow or AWS (and STS or SSO, when the credential source calls them) goes through, e.g. http://proxy.example.com:3128. Without it the system proxy applies: HTTPS_PROXY / HTTP_PROXY and NO_PROXY on Linux and macOS, the WinINET settings on Windows. A URL with user:password@ is refused (ProxyUrlContainsCredentials).'
-        ProxyCredential                = 'The proxy''s user and password (Basic), for -Proxy or the system proxy. Never printed.'
+        ProxyCredential                = 'The proxy''s user and password (Basic), for -Proxy or the system proxy. Never printed. Basic sends the password in clear text, so with an http:// -Proxy that is not loopback it needs -AllowUnencryptedAuthentication (UnencryptedAuthenticationRefused).'
         ProxyUseDefaultCredentials     = 'Answers the proxy with the logged-on user''s credentials (Windows integrated authentication). Not with -ProxyCredential.'
         Registry                       = 'The registry, as a host or a URL (ProxyEndpoint); the connection''s host is the host part. Bound from the pipeline by property name (aliases ProxyEndpoint, Endpoint).'
         UserName                       = 'The registry login (AWS for ECR). Bound from the pipeline by property name.'

@@ -131,3 +131,18 @@ Describe 'Through an authenticating proxy (squid)' -Skip:(-not $Can) {
         @(Get-ProxyAccessLog -Proxy $Squid) | Should -BeNullOrEmpty -Because 'NO_PROXY=127.0.0.1 bypasses the proxy'
     }
 }
+
+Describe 'The proxy password and plain http' {
+    It 'refuses -ProxyCredential for an http:// proxy that is not loopback, before any request, naming the switch' {
+        $cred = [pscredential]::new('ecrjob', (ConvertTo-SecureString 'Proxy-Pa55-clear' -AsPlainText -Force))
+        $before = @(Get-MotoRequests -RequestLog $Moto.log).Count
+        $err = @(try { Get-EcrDockerCredential @Get -Proxy 'http://proxy.example.invalid:3128' -ProxyCredential $cred } catch { $_ })
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'UnencryptedAuthenticationRefused,*'
+        $err[0].CategoryInfo.Category | Should -Be 'SecurityError'
+        $err[0].Exception.Message | Should -Match 'AllowUnencryptedAuthentication'
+        ($err[0] | Out-String) | Should -Not -Match 'Proxy-Pa55-clear'
+        $sync = @(try { New-ProxyTestCredential | Sync-AirflowEcrConnection -ConnectionId ecr_clear -AirflowUrl $Emulator.Url -AirflowCredential $Airflow -ApiVersion V2 -Proxy 'http://proxy.example.invalid:3128' -ProxyCredential $cred } catch { $_ })
+        $sync[0].FullyQualifiedErrorId | Should -BeLike 'UnencryptedAuthenticationRefused,*'
+        @(Get-MotoRequests -RequestLog $Moto.log).Count | Should -Be $before
+    }
+}

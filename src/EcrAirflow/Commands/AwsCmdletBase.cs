@@ -102,10 +102,10 @@ namespace EcrAirflow.Commands
             }
         }
 
-        /// <summary>What the AWS parameters say, in core types (the secrets unwrapped only here).</summary>
         /// <summary>
         /// -Proxy, -ProxyCredential, -ProxyUseDefaultCredentials, checked: an absolute http(s) URL without
-        /// user:password@ (never quoted back), and not both kinds of proxy credential.
+        /// user:password@ (never quoted back), not both kinds of proxy credential, and a proxy password sent to
+        /// an http:// proxy only on loopback or with -AllowUnencryptedAuthentication (Basic is clear text).
         /// </summary>
         private protected Internal.HttpSettings BuildHttpSettings()
         {
@@ -133,6 +133,18 @@ namespace EcrAirflow.Commands
                 }
             }
 
+            if (Proxy != null && ProxyCredential != null)
+            {
+                try
+                {
+                    Internal.CleartextRule.Ensure(Proxy, AllowUnencryptedAuthentication, "the proxy password (-ProxyCredential)", "-Proxy");
+                }
+                catch (EcrAirflowException ex)
+                {
+                    ThrowTerminatingError(ToErrorRecord(ex));
+                }
+            }
+
             return new Internal.HttpSettings
             {
                 Proxy = Proxy,
@@ -141,6 +153,7 @@ namespace EcrAirflow.Commands
             };
         }
 
+        /// <summary>What the AWS parameters say, in core types (the secrets unwrapped only here).</summary>
         private protected AwsSessionRequest BuildAwsSessionRequest(TimeSpan timeout, int maximumRetryCount)
         {
             var bound = MyInvocation.BoundParameters;

@@ -139,7 +139,7 @@ function Invoke-Build {
     Add-ReadyToRunImages -Net8Directory (Join-Path $ModuleDir 'bin/net8.0') -WorkDirectory (Join-Path $Out 'r2r-tools')
     # MAML help generated from module/help-src and checked against the cmdlets' real parameters.
     $maml = Join-Path $ModuleDir 'en-US/EcrAirflow.dll-Help.xml'
-    Build-MamlHelp -SourceDirectory (Join-Path $Root 'module/help-src') -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutputFile $maml
+    Build-MamlHelp -SourceDirectory (Join-Path $Root 'module/help-src') -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutputFile $maml -CodeDirectory (Join-Path $Root 'src/EcrAirflow')
     foreach ($tfm in @('net8.0', 'netstandard2.0') + @($ReadyToRunRids | ForEach-Object { "net8.0/$_" })) {
         $null = New-Item -ItemType Directory (Join-Path $ModuleDir "bin/$tfm/en-US") -Force
         Copy-Item $maml (Join-Path $ModuleDir "bin/$tfm/en-US")

@@ -20,27 +20,60 @@ function Get-TypeLabel([type] $Type) {
 }
 
 function Get-ModeTableHelp {
-    # The per-mode parameter lists from the code's mode table (internal, so read through reflection):
-    # one paragraph per mode, and per parameter the line "Modes: Rest (default 30), Cli (default 300)."
-    param([Parameter(Mandatory)] $Command, [Parameter(Mandatory)] [string] $TypeName)
+    # What the code's mode table says (internal, so read through reflection): one paragraph per mode, per
+    # parameter the line "Modes: Rest (default 30), Cli (default 300)." and its default, the parameters of each
+    # mode (for one syntax per mode), and each mode's own parameter descriptions from the help source in its
+    # folder (<Mode>.help.psd1, and AwsModeParameters.help.psd1 for what every AWS-backed mode inherits).
+    param([Parameter(Mandatory)] $Command, [Parameter(Mandatory)] [string] $TypeName, [Parameter(Mandatory)] [string] $CodeDirectory)
     $type = $Command.ImplementingType.Assembly.GetType($TypeName, $true)
     $flags = [System.Reflection.BindingFlags]'NonPublic, Public, Static'
+    $call = { param($name, $arguments) $type.GetMethod($name, $flags).Invoke($null, [object[]] $arguments) }
     $lines = @{}
     $defaults = @{}
     foreach ($name in $Command.Parameters.Keys) {
-        $line = $type.GetMethod('HelpModesLine', $flags).Invoke($null, @($name))
+        $line = & $call 'HelpModesLine' @([string]$name)
         if ($line) { $lines[$name] = $line }
-        $default = $type.GetMethod('HelpDefault', $flags).Invoke($null, @($name))
+        $default = & $call 'HelpDefault' @([string]$name)
         if ($default) { $defaults[$name] = $default }
     }
-    [pscustomobject]@{ Sections = @($type.GetMethod('HelpSections', $flags).Invoke($null, @())); Lines = $lines; Defaults = $defaults }
+    $modes = [ordered]@{}
+    $descriptions = @{}
+    $inherited = Join-Path $CodeDirectory 'Modes/AwsModeParameters.help.psd1'
+    $shared = if (Test-Path $inherited) { (Import-PowerShellDataFile $inherited).Parameters } else { @{} }
+    foreach ($mode in (& $call 'Modes' @())) {
+        $modes[$mode] = @(& $call 'ParametersOf' @([string]$mode))
+        $source = Join-Path $CodeDirectory ((& $call 'FolderOf' @([string]$mode)) + "/$mode.help.psd1")
+        $own = if (Test-Path $source) { (Import-PowerShellDataFile $source).Parameters } else { @{} }
+        foreach ($name in $modes[$mode]) {
+            $text = if ($own.ContainsKey($name)) { $own[$name] } elseif ($shared.ContainsKey($name)) { $shared[$name] } else { $null }
+            if ($text) {
+                if (-not $descriptions.ContainsKey($name)) { $descriptions[$name] = [ordered]@{} }
+                $descriptions[$name][$mode] = $text
+            }
+        }
+    }
+    # A parameter several modes describe alike has one description; otherwise "<modes>: <text>" per wording.
+    $merged = @{}
+    foreach ($name in $descriptions.Keys) {
+        $byText = [ordered]@{}
+        foreach ($mode in $descriptions[$name].Keys) {
+            $text = $descriptions[$name][$mode]
+            if (-not $byText.Contains($text)) { $byText[$text] = [System.Collections.Generic.List[string]]::new() }
+            $byText[$text].Add($mode)
+        }
+        $merged[$name] = if ($byText.Count -eq 1) { @($byText.Keys)[0] } else { (@($byText.Keys) | ForEach-Object { "$($byText[$_] -join ', '): $_" }) -join "`n`n" }
+    }
+    $specific = @($Command.Parameters.Keys | Where-Object { & $call 'IsModeSpecific' @([string]$_) })
+    [pscustomobject]@{ Sections = @(& $call 'HelpSections' @()); Lines = $lines; Defaults = $defaults; Modes = $modes; Descriptions = $merged; ModeSpecific = $specific }
 }
 
 function Build-MamlHelp {
     param(
         [Parameter(Mandatory)] [string] $SourceDirectory,
         [Parameter(Mandatory)] [string] $ModuleManifest,
-        [Parameter(Mandatory)] [string] $OutputFile
+        [Parameter(Mandatory)] [string] $OutputFile,
+        # Where the mode folders' help sources are (src/EcrAirflow).
+        [Parameter(Mandatory)] [string] $CodeDirectory
     )
     $module = Import-Module $ModuleManifest -Force -PassThru
     try {
@@ -59,6 +92,13 @@ function Build-MamlHelp {
             $sourcePath = Join-Path $SourceDirectory "$($cmd.Name).psd1"
             if (-not (Test-Path $sourcePath)) { $problems.Add("$($cmd.Name): no help source $sourcePath"); continue }
             $src = Import-PowerShellDataFile $sourcePath
+            $modeTable = if ($src.ContainsKey('ModeTable')) { Get-ModeTableHelp -Command $cmd -TypeName $src.ModeTable -CodeDirectory $CodeDirectory } else { $null }
+            if ($modeTable) {
+                foreach ($name in $modeTable.Descriptions.Keys) {
+                    if ($src.Parameters.ContainsKey($name)) { $problems.Add("$($cmd.Name): -$name is described both in $sourcePath and in its mode's folder") }
+                    else { $src.Parameters[$name] = $modeTable.Descriptions[$name] }
+                }
+            }
             $params = $cmd.Parameters.Values | Where-Object Name -notin $common
             foreach ($p in $params) {
                 if (-not $src.Parameters.ContainsKey($p.Name) -or -not $src.Parameters[$p.Name].Trim()) { $problems.Add("$($cmd.Name): parameter -$($p.Name) has no description") }
@@ -68,7 +108,6 @@ function Build-MamlHelp {
             }
             if (@($src.Examples).Count -lt 3) { $problems.Add("$($cmd.Name): fewer than three examples") }
             if (-not $src.Synopsis -or -not $src.Description) { $problems.Add("$($cmd.Name): synopsis or description missing") }
-            $modeTable = if ($src.ContainsKey('ModeTable')) { Get-ModeTableHelp -Command $cmd -TypeName $src.ModeTable } else { $null }
 
             $w.WriteStartElement('command', 'command', $cmdNs)
             $w.WriteAttributeString('xmlns', 'maml', $null, $maml)
@@ -88,7 +127,31 @@ function Build-MamlHelp {
             $w.WriteEndElement()
 
             $w.WriteStartElement('command', 'syntax', $cmdNs)
-            foreach ($set in $cmd.ParameterSets) {
+            if ($modeTable) {
+                # One syntax per mode: what every call takes, -Mode <mode>, and that mode's own and shared parameters.
+                $all = @($cmd.ParameterSets[0].Parameters | Where-Object Name -notin $common)
+                foreach ($mode in $modeTable.Modes.Keys) {
+                    $w.WriteStartElement('command', 'syntaxItem', $cmdNs)
+                    $w.WriteElementString('maml', 'name', $maml, $cmd.Name)
+                    $names = @($all | Where-Object { $_.Name -notin $modeTable.ModeSpecific } | ForEach-Object Name) + @($modeTable.Modes[$mode])
+                    foreach ($name in $names) {
+                        $sp = $all | Where-Object Name -eq $name | Select-Object -First 1
+                        if (-not $sp) { continue }
+                        $w.WriteStartElement('command', 'parameter', $cmdNs)
+                        $required = $sp.IsMandatory -or ($modeTable.Sections | Where-Object { $_ -like "-Mode ${mode}:*" -and $_ -like "*-$name (required)*" })
+                        $w.WriteAttributeString('required', ([bool]$required).ToString().ToLowerInvariant())
+                        $w.WriteAttributeString('position', $(if ($sp.Position -ge 0) { "$($sp.Position)" } else { 'named' }))
+                        $w.WriteElementString('maml', 'name', $maml, $sp.Name)
+                        if ($name -eq 'Mode') { $w.WriteElementString('command', 'parameterValue', $cmdNs, $mode) }
+                        elseif ($sp.ParameterType -ne [System.Management.Automation.SwitchParameter]) {
+                            $w.WriteElementString('command', 'parameterValue', $cmdNs, (Get-TypeLabel $sp.ParameterType))
+                        }
+                        $w.WriteEndElement()
+                    }
+                    $w.WriteEndElement()
+                }
+            }
+            foreach ($set in $(if ($modeTable) { @() } else { $cmd.ParameterSets })) {
                 $w.WriteStartElement('command', 'syntaxItem', $cmdNs)
                 $w.WriteElementString('maml', 'name', $maml, $cmd.Name)
                 foreach ($sp in ($set.Parameters | Where-Object Name -notin $common)) {

@@ -1,8 +1,8 @@
 @{
     Synopsis    = 'Writes Amazon ECR Docker logins into Airflow connections: through the REST API or the Airflow CLI, as AIRFLOW_CONN_* variables, or as AWS Secrets Manager secrets / SSM parameters for Airflow''s secrets backends.'
     # The per-mode parameter lists and each parameter's 'Modes:' line come from the mode table in the code
-    # (EcrAirflow.Airflow.SyncModes), not from here.
-    ModeTable   = 'EcrAirflow.Airflow.SyncModes'
+    # (EcrAirflow.Commands.ModeHelp), and each mode's own parameters are described in its folder (src/EcrAirflow/Modes/<Mode>/<Mode>.help.psd1).
+    ModeTable   = 'EcrAirflow.Commands.ModeHelp'
     Description = @'
 Sync-AirflowEcrConnection takes the credentials of Get-EcrDockerCredential (or any object with Registry or ProxyEndpoint, UserName and Password, such as the output of AWS Tools' Get-ECRLoginCommand) from the pipeline and writes an Airflow connection of type docker for each: host = the registry host, login, password, a description with the token's expiry, and extra {"email","reauth"} when -Email or -Reauth are given.
 
@@ -28,27 +28,7 @@ Credentials are collected from the pipeline and written together when the pipeli
         Reauth                         = 'Written to the connection''s extra as "reauth" (true, or false with -Reauth:$false).'
         Mode                           = 'Where to write: Rest (the Airflow REST API, the default), Cli (the Airflow command line), EnvironmentVariable (AIRFLOW_CONN_* variables), SecretsManager or ParameterStore (where Airflow''s AWS secrets backends read connections), or Mwaa (an Amazon MWAA environment''s Airflow, through InvokeRestApi). Each mode takes its own parameters (listed under PARAMETERS PER MODE in the description); a parameter of another mode is an error (ParameterNotValidForMode). Tab completion after -Mode offers the modes that take every parameter already typed.'
         Force                          = 'Writes a piped credential even when its ExpiresAt has passed. Without it such a credential is refused (CredentialExpired) and the connection Airflow has is kept; one that expires within 30 minutes is written with a warning.'
-        AirflowUrl                     = 'The base URL of the Airflow webserver (Airflow 2) or API server (Airflow 3), e.g. https://airflow.example.com or https://example.com/airflow. A URL with user:password@ inside is refused.'
-        AirflowCredential              = 'The Airflow user and password (basic auth on Airflow 2, a JWT from /auth/token on Airflow 3).'
-        AccessToken                    = 'A bearer token to use instead of -AirflowCredential.'
-        ApiVersion                     = 'V1 (Airflow 2), V2 (Airflow 3) or Auto. Rest: Auto asks /api/v2/version, then /api/v1/version, once per URL per session. Mwaa: Auto reads the environment''s AirflowVersion with GetEnvironment (needs airflow:GetEnvironment), once per environment per session; V1 or V2 skip that call.'
-        MwaaEnvironmentName            = 'Mwaa: the name of the Amazon MWAA environment (as aws mwaa list-environments shows it): a letter, then letters, digits, - and _, at most 80 characters; checked before any call. Its region is -Region, else AWS_REGION, AWS_DEFAULT_REGION or the profile''s region, else the piped credential''s Region; the endpoint is -EndpointUrl or AWS_ENDPOINT_URL_MWAA when given.'
-        TimeoutSec                     = 'Rest: how long one HTTP attempt may take, in seconds. Cli: how long the Airflow CLI may run before it is stopped, so a hung docker exec cannot block a scheduled job.'
-        MaximumRetryCount              = 'How many times 429, 5xx and network failures are retried, with backoff and jitter, honouring Retry-After.'
-        SkipCertificateCheck           = 'Accepts any TLS certificate (test servers only).'
         AllowUnencryptedAuthentication = 'Allows plain http:// to a host that is not loopback. Every write carries the ECR password in its body (and the Airflow credential in its headers), so without it such an -AirflowUrl (or a custom AWS endpoint of an AWS-backed mode) is refused before any request (UnencryptedAuthenticationRefused). Loopback (localhost, 127.0.0.0/8, ::1) is always allowed.'
-        AirflowCommand                 = 'The command that reaches the Airflow CLI, as an array, e.g. docker,exec,airflow-scheduler,airflow.'
-        WorkingDirectory               = 'Where the temporary import file is written; it must be visible to the CLI, e.g. a folder bind-mounted into the container.'
-        Format                         = 'Uri (docker://login:password@host, read by every Airflow) or Json (Airflow 2.3+).'
-        Scope                          = 'Process, or User / Machine (Windows only) to persist the variable.'
-        Path                           = 'A dotenv file (docker compose .env) whose AIRFLOW_CONN_<ID> line is added or replaced atomically, keeping every other line, comment and line ending. A new file is created owner-only. Cannot be combined with -Scope.'
-        IncludeValue                   = 'Adds the variable''s value, in plain text, as a Value property of each result. Without it the value (which holds the ECR password) is never output.'
-        CiSystem                       = 'Auto (GitHub Actions when GITHUB_ENV is set, Azure Pipelines when TF_BUILD is set), GitHubActions, AzurePipelines or None. CI output is written in addition to the scope or file: GitHub Actions masks the password (::add-mask::) and appends to $GITHUB_ENV; Azure Pipelines sets a secret variable.'
-        ConnectionsPrefix              = 'The connections_prefix of Airflow''s secrets backend (its backend_kwargs): the secret or parameter is <prefix>/<connection id>. Parameter Store names start with /.'
-        Separator                      = 'The sep of the Secrets Manager backend between prefix and connection id.'
-        KmsKeyId                       = 'A customer managed KMS key (id, ARN or alias/...) to encrypt a new secret or the parameter with; the identity then also needs kms:Encrypt and kms:GenerateDataKey on it.'
-        Tag                            = 'Tags (a hashtable) for a secret or parameter this command creates; existing ones keep their tags (Parameter Store refuses tags on an overwrite, so they are added with AddTagsToResource after a creation).'
-        Tier                           = 'The Parameter Store tier: Standard (up to 4 KB), Advanced (up to 8 KB, charged by AWS) or IntelligentTiering. Without it the tier follows the value''s size, and the result''s Tier says which one was used. An Advanced parameter cannot become Standard again.'
         Region                         = 'The AWS region to write to. Without it: AWS_REGION, AWS_DEFAULT_REGION, the profile''s region, and last the piped credential''s Region (so each registry''s connection lands in its own region). Press Tab for region names.'
         AwsCredential                  = 'Explicit AWS keys for the write: user name = access key id, password = secret access key. Without it the AWS default credential chain is used (environment, web identity, profile, SSO, container, instance metadata).'
         SessionToken                   = 'The session token of temporary keys given with -AwsCredential.'

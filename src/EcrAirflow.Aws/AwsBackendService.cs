@@ -1,4 +1,5 @@
 using System;
+using EcrAirflow.AwsApi;
 using EcrAirflow.Internal;
 
 namespace EcrAirflow.Aws

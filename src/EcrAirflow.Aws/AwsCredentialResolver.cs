@@ -7,7 +7,10 @@ using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
+using EcrAirflow.AwsApi;
 using EcrAirflow.Internal;
+using EcrAirflow.Internal.Http;
+using EcrAirflow.Internal.Secrets;
 
 namespace EcrAirflow.Aws
 {

@@ -9,7 +9,9 @@ using System.Threading.Tasks;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
+using EcrAirflow.AwsApi;
 using EcrAirflow.Internal;
+using EcrAirflow.Internal.Http;
 
 namespace EcrAirflow.Aws
 {
@@ -73,8 +75,8 @@ namespace EcrAirflow.Aws
                 call.Redactor.AddPair(_request.Http.ProxyCredential.UserName, _request.Http.ProxyCredential.Password);
             }
 
-            log.Verbose($"{call.Method} {HttpRetry.Describe(uri)} {_service.DisplayName} {call.Operation} (SigV4 {_service.SigningName}/{Endpoint.SigningRegion}, access key {MaskKey(credentials.AccessKey)}).");
-            var client = Internal.HttpClientCache.Get(_request.Http);
+            log.Verbose($"{call.Method} {SafeUrl.Describe(uri)} {_service.DisplayName} {call.Operation} (SigV4 {_service.SigningName}/{Endpoint.SigningRegion}, access key {MaskKey(credentials.AccessKey)}).");
+            var client = Internal.Http.HttpClientCache.Get(_request.Http);
             using var response = await HttpRetry.SendAsync(
                 client,
                 () =>

@@ -1,5 +1,6 @@
 using System;
 using Amazon.Runtime.CredentialManagement;
+using EcrAirflow.AwsApi;
 
 namespace EcrAirflow.Aws
 {

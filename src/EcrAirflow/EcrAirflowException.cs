@@ -18,6 +18,7 @@ namespace EcrAirflow
         NotImplemented,
         OperationStopped,
         WriteError,
+        ReadError,
         OperationTimeout,
     }
 
@@ -48,5 +49,24 @@ namespace EcrAirflow
 
         /// <summary>The object the error is about (a registry, a connection id), for ErrorRecord.TargetObject.</summary>
         public object? TargetObject { get; init; }
+
+        /// <summary>
+        /// Whether every later connection of a batch would fail the same way (authentication, permission,
+        /// network, TLS, or a failure the raiser marks: no API at that URL, no such MWAA environment).
+        /// </summary>
+        internal bool StopsBatch
+        {
+            get => _stopsBatch || Kind == FailureKind.PermissionDenied || Kind == FailureKind.ConnectionError || Kind == FailureKind.SecurityError;
+            set => _stopsBatch = value;
+        }
+
+        private bool _stopsBatch;
+
+        /// <summary>This error, marked as one that every later connection of the batch would meet too.</summary>
+        internal EcrAirflowException StoppingBatch()
+        {
+            _stopsBatch = true;
+            return this;
+        }
     }
 }

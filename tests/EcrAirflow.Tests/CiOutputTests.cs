@@ -1,12 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Threading.Tasks;
 using System.Text.RegularExpressions;
-using EcrAirflow.Airflow;
-using EcrAirflow.Airflow.EnvironmentVariables;
-using EcrAirflow.Internal;
+using System.Threading.Tasks;
 using Xunit;
+using EcrAirflow.Internal;
+using EcrAirflow.Modes.EnvironmentVariable;
 
 namespace EcrAirflow.Tests
 {
@@ -16,12 +15,12 @@ namespace EcrAirflow.Tests
 
         public void Dispose() => _dir.Delete(true);
 
-        private (EnvironmentConnectionTarget Target, StringWriter Console) NewTarget(CiSystem ci, Dictionary<string, string?> variables, ConnectionFormat format = ConnectionFormat.Uri)
+        private (ConnectionVariableTarget Target, StringWriter Console) NewTarget(CiSystem ci, Dictionary<string, string?> variables, ConnectionFormat format = ConnectionFormat.Uri)
         {
             var console = new StringWriter { NewLine = "\n" };
             // -Path keeps these tests off the test process's own environment.
-            var options = new SyncOptions(SyncMode.EnvironmentVariable) { CiSystem = ci, Format = format, Path = Path.Combine(_dir.FullName, ".env") };
-            return (new EnvironmentConnectionTarget(options, console, name => variables.TryGetValue(name, out var v) ? v : null), console);
+            var options = new EnvironmentVariableParameters { CiSystem = ci, Format = format, Path = Path.Combine(_dir.FullName, ".env") };
+            return (new ConnectionVariableTarget(options, console, name => variables.TryGetValue(name, out var v) ? v : null), console);
         }
 
         [Fact]
@@ -85,8 +84,8 @@ namespace EcrAirflow.Tests
         {
             var ex = Assert.Throws<EcrAirflowException>(() => NewTarget(CiSystem.GitHubActions, new Dictionary<string, string?>()));
             Assert.Equal("GitHubEnvNotSet", ex.ErrorId);
-            Assert.Equal(CiSystem.None, EnvironmentConnectionTarget.ResolveCi(CiSystem.Auto, _ => null));
-            Assert.Equal(CiSystem.None, EnvironmentConnectionTarget.ResolveCi(CiSystem.None, _ => "set"));
+            Assert.Equal(CiSystem.None, ConnectionVariableTarget.ResolveCi(CiSystem.Auto, _ => null));
+            Assert.Equal(CiSystem.None, ConnectionVariableTarget.ResolveCi(CiSystem.None, _ => "set"));
         }
 
         [Fact]
@@ -105,10 +104,10 @@ namespace EcrAirflow.Tests
                 return;
             }
 
-            var ex = Assert.Throws<EcrAirflowException>(() => EnvironmentConnectionTarget.CheckScope(VariableScope.User));
+            var ex = Assert.Throws<EcrAirflowException>(() => ConnectionVariableTarget.CheckScope(VariableScope.User));
             Assert.Equal("ScopeNotSupportedOnPlatform", ex.ErrorId);
             Assert.Equal(FailureKind.InvalidArgument, ex.Kind);
-            EnvironmentConnectionTarget.CheckScope(VariableScope.Process);
+            ConnectionVariableTarget.CheckScope(VariableScope.Process);
         }
     }
 }

@@ -1,8 +1,8 @@
 using System;
-using EcrAirflow.Internal;
 using System.Collections.Generic;
-using EcrAirflow.Airflow.Cli;
 using Xunit;
+using EcrAirflow.Internal.Secrets;
+using EcrAirflow.Modes.Cli;
 
 namespace EcrAirflow.Tests
 {

@@ -5,10 +5,11 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using EcrAirflow.Airflow;
-using EcrAirflow.Airflow.Cli;
-using EcrAirflow.Internal;
 using Xunit;
+using EcrAirflow.Internal;
+using EcrAirflow.Internal.Secrets;
+using EcrAirflow.Modes;
+using EcrAirflow.Modes.Cli;
 
 namespace EcrAirflow.Tests
 {
@@ -37,12 +38,13 @@ namespace EcrAirflow.Tests
         private string? _importFile;
 
         // The environment goes through env(1) so tests never change this process's environment.
-        private CliConnectionTarget Target(params string[] extraEnv) => new CliConnectionTarget(new SyncOptions(SyncMode.Cli)
-        {
-            AirflowCommand = new[] { "env", "AIRFLOW_STANDIN_HOME=" + _home.FullName }.Concat(extraEnv).Concat(new[] { StandIn() }).ToArray(),
-            WorkingDirectory = _home.FullName,
-            Seams = new TestSeams { ImportFileCreated = path => _importFile = path },
-        });
+        private CliTarget Target(params string[] extraEnv) => new CliTarget(
+            new CliParameters
+            {
+                AirflowCommand = new[] { "env", "AIRFLOW_STANDIN_HOME=" + _home.FullName }.Concat(extraEnv).Concat(new[] { StandIn() }).ToArray(),
+                WorkingDirectory = _home.FullName,
+            },
+            new ModeContext { Seams = new TestSeams { ImportFileCreated = path => _importFile = path } });
 
         [Fact]
         public async Task Ctrl_C_kills_the_cli_and_still_deletes_the_file()
@@ -98,7 +100,7 @@ namespace EcrAirflow.Tests
         [Fact]
         public void Missing_working_directory_is_reported_before_anything_runs()
         {
-            var ex = Assert.Throws<EcrAirflowException>(() => new CliConnectionTarget(new SyncOptions(SyncMode.Cli) { AirflowCommand = new[] { StandIn() }, WorkingDirectory = Path.Combine(_home.FullName, "nope") }));
+            var ex = Assert.Throws<EcrAirflowException>(() => new CliTarget(new CliParameters { AirflowCommand = new[] { StandIn() }, WorkingDirectory = Path.Combine(_home.FullName, "nope") }, ModeContext.Default));
             Assert.Equal("WorkingDirectoryNotFound", ex.ErrorId);
             Assert.False(Directory.Exists(Path.Combine(_home.FullName, "nope")));
         }

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using EcrAirflow.Airflow;
-using EcrAirflow.Airflow.EnvironmentVariables;
 using Xunit;
+using EcrAirflow.Airflow;
+using EcrAirflow.Modes.EnvironmentVariable;
 
 namespace EcrAirflow.Tests
 {
@@ -116,7 +116,7 @@ namespace EcrAirflow.Tests
         [InlineData("my.Conn", "AIRFLOW_CONN_MY.CONN")]
         public void Variable_name_is_the_upper_cased_id(string id, string name)
         {
-            Assert.Equal(name, EnvironmentConnectionTarget.VariableName(id));
+            Assert.Equal(name, ConnectionVariableTarget.VariableName(id));
         }
 
         /// <summary>Python's str.upper (what Airflow applies) and .NET's ToUpperInvariant disagree beyond ASCII.</summary>
@@ -127,7 +127,7 @@ namespace EcrAirflow.Tests
         [InlineData("écr")]
         public void Variable_names_outside_ASCII_are_refused(string id)
         {
-            var ex = Assert.Throws<EcrAirflowException>(() => EnvironmentConnectionTarget.VariableName(id));
+            var ex = Assert.Throws<EcrAirflowException>(() => ConnectionVariableTarget.VariableName(id));
             Assert.Equal("VariableNameNotAscii", ex.ErrorId);
         }
     }

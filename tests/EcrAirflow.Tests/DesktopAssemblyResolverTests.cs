@@ -1,5 +1,5 @@
-using EcrAirflow.Internal;
 using Xunit;
+using EcrAirflow.Internal.Loading;
 
 namespace EcrAirflow.Tests
 {

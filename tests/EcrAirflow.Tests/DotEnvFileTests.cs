@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
-using EcrAirflow.Airflow;
-using EcrAirflow.Airflow.EnvironmentVariables;
 using Xunit;
+using EcrAirflow.Airflow;
+using EcrAirflow.Modes.EnvironmentVariable;
 
 namespace EcrAirflow.Tests
 {
@@ -109,9 +109,9 @@ namespace EcrAirflow.Tests
         [Fact]
         public void A_value_no_quoting_can_carry_is_refused_not_mangled()
         {
-            var ex = Assert.Throws<EcrAirflowException>(() => DotEnvFile.Quote("AIRFLOW_CONN_X", "a'b$c"));
+            var ex = Assert.Throws<EcrAirflowException>(() => DotEnvSyntax.Quote("AIRFLOW_CONN_X", "a'b$c"));
             Assert.Equal("DotEnvValueNotRepresentable", ex.ErrorId);
-            Assert.Throws<EcrAirflowException>(() => DotEnvFile.Quote("AIRFLOW_CONN_X", "a\nb"));
+            Assert.Throws<EcrAirflowException>(() => DotEnvSyntax.Quote("AIRFLOW_CONN_X", "a\nb"));
         }
 
         [Fact]

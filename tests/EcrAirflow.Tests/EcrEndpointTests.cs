@@ -1,7 +1,6 @@
 using System;
-using EcrAirflow.Aws;
-using EcrAirflow.Ecr;
 using Xunit;
+using EcrAirflow.AwsApi;
 
 namespace EcrAirflow.Tests
 {

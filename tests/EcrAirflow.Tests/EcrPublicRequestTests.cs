@@ -4,10 +4,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Tasks;
+using Xunit;
 using EcrAirflow.Aws;
+using EcrAirflow.AwsApi;
 using EcrAirflow.Ecr;
 using EcrAirflow.Internal;
-using Xunit;
+using EcrAirflow.Internal.Secrets;
 
 namespace EcrAirflow.Tests
 {
@@ -69,7 +71,7 @@ namespace EcrAirflow.Tests
             Assert.Equal("application/x-amz-json-1.1", contentType);
             var one = Assert.Single(result.Authorizations);
             Assert.Equal("public.ecr.aws", one.Registry);
-            Assert.Equal("public-pass:word", Internal.SecureText.Reveal(one.Password));
+            Assert.Equal("public-pass:word", SecureText.Reveal(one.Password));
             Assert.True(result.IsPublic);
             Assert.Equal("us-east-1", result.Region);
         }

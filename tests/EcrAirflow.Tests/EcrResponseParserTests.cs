@@ -2,9 +2,10 @@ using System;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using EcrAirflow.Aws;
-using EcrAirflow.Ecr;
 using Xunit;
+using EcrAirflow.AwsApi;
+using EcrAirflow.Ecr;
+using EcrAirflow.Internal.Secrets;
 
 namespace EcrAirflow.Tests
 {
@@ -24,9 +25,9 @@ namespace EcrAirflow.Tests
             Assert.Equal("https://111111111111.dkr.ecr.eu-west-1.amazonaws.com", list[0].ProxyEndpoint);
             Assert.Equal("111111111111", list[0].RegistryId);
             Assert.Equal("AWS", list[0].UserName);
-            Assert.Equal("pa:ss/wo+rd=", Internal.SecureText.Reveal(list[0].Password));
+            Assert.Equal("pa:ss/wo+rd=", SecureText.Reveal(list[0].Password));
             Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1700000042500), list[0].ExpiresAt);
-            Assert.Equal("second", Internal.SecureText.Reveal(list[1].Password));
+            Assert.Equal("second", SecureText.Reveal(list[1].Password));
         }
 
         [Fact]
@@ -35,7 +36,7 @@ namespace EcrAirflow.Tests
             var body = $"{{\"authorizationData\":{{\"authorizationToken\":\"{Token("AWS:pub")}\",\"expiresAt\":1700000000}}}}";
             var one = Assert.Single(EcrResponseParser.ParseSuccess(body, true));
             Assert.Equal("public.ecr.aws", one.Registry);
-            Assert.Equal("pub", Internal.SecureText.Reveal(one.Password));
+            Assert.Equal("pub", SecureText.Reveal(one.Password));
             Assert.Null(one.RegistryId);
         }
 

@@ -1,8 +1,9 @@
 using System;
 using System.Diagnostics;
 using System.IO;
-using EcrAirflow.Internal;
 using Xunit;
+using EcrAirflow.Internal.Files;
+using EcrAirflow.Internal.Files.Native;
 
 namespace EcrAirflow.Tests
 {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using Xunit;
+using EcrAirflow.Commands;
 
 namespace EcrAirflow.Tests
 {

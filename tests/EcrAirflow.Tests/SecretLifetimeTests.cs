@@ -2,10 +2,11 @@ using System;
 using System.Linq;
 using System.Reflection;
 using System.Security;
-using EcrAirflow.Airflow;
+using Xunit;
+using EcrAirflow.Airflow.Api;
 using EcrAirflow.Ecr;
 using EcrAirflow.Internal;
-using Xunit;
+using EcrAirflow.Internal.Secrets;
 
 namespace EcrAirflow.Tests
 {
@@ -19,9 +20,9 @@ namespace EcrAirflow.Tests
         [Theory]
         [InlineData("Password")]
         [InlineData("AccessToken")]
-        public void SyncOptions_holds_the_Airflow_secrets_as_SecureString(string property)
+        public void Airflow_auth_holds_the_Airflow_secrets_as_SecureString(string property)
         {
-            var p = typeof(SyncOptions).GetProperty(property, BindingFlags.Public | BindingFlags.Instance);
+            var p = typeof(AirflowAuth).GetProperty(property, BindingFlags.Public | BindingFlags.Instance);
             Assert.NotNull(p);
             Assert.Equal(typeof(SecureString), p!.PropertyType);
         }

@@ -1,8 +1,8 @@
 using System;
 using System.Linq;
 using System.Text;
-using EcrAirflow.Internal;
 using Xunit;
+using EcrAirflow.Internal.Secrets;
 
 namespace EcrAirflow.Tests
 {

@@ -1,7 +1,10 @@
 using System;
-using EcrAirflow.Aws;
-using EcrAirflow.Ecr;
 using Xunit;
+using EcrAirflow.Aws;
+using EcrAirflow.AwsApi;
+using EcrAirflow.Ecr;
+using EcrAirflow.Internal;
+using EcrAirflow.Internal.Secrets;
 
 namespace EcrAirflow.Tests
 {
@@ -43,8 +46,8 @@ namespace EcrAirflow.Tests
         public async System.Threading.Tasks.Task Identity_key_is_a_keyed_hash_that_changes_with_the_secret_and_never_holds_it()
         {
             static System.Threading.Tasks.Task<string> KeyOf(string secret, string? token = null) => new AwsBackendService()
-                .Open(AwsService.Ecr, new AwsSessionRequest { Region = "eu-west-1", Credentials = new AwsCredentialRequest { AccessKeyId = "AKIAEXAMPLEKEY000001", SecretAccessKey = secret, SessionToken = token } }, EcrAirflow.Internal.NullOperationLog.Instance)
-                .IdentityKeyAsync(EcrAirflow.Internal.NullOperationLog.Instance, default);
+                .Open(AwsService.Ecr, new AwsSessionRequest { Region = "eu-west-1", Credentials = new AwsCredentialRequest { AccessKeyId = "AKIAEXAMPLEKEY000001", SecretAccessKey = secret, SessionToken = token } }, NullOperationLog.Instance)
+                .IdentityKeyAsync(NullOperationLog.Instance, default);
 
             var k1 = await KeyOf("secret-one-secret-one");
             Assert.Equal(k1, await KeyOf("secret-one-secret-one"));
@@ -68,7 +71,7 @@ namespace EcrAirflow.Tests
                 var now = T0;
                 TokenCache.Now = () => now;
                 var key = "test|" + Guid.NewGuid();
-                TokenCache.Put(key, new[] { new EcrAuthorization("r", "https://r", null, "AWS", Internal.SecureText.ToSecure("p"), T0.AddHours(12)) });
+                TokenCache.Put(key, new[] { new EcrAuthorization("r", "https://r", null, "AWS", SecureText.ToSecure("p"), T0.AddHours(12)) });
                 Assert.True(TokenCache.TryGet(key, out var hit));
                 Assert.Single(hit);
                 now = T0.AddHours(6).AddSeconds(1);

@@ -6,11 +6,11 @@ using System.Security;
 using System.Security.AccessControl;
 using System.Text;
 using System.Threading.Tasks;
-using EcrAirflow.Airflow;
-using EcrAirflow.Airflow.Cli;
-using EcrAirflow.Airflow.EnvironmentVariables;
-using EcrAirflow.Internal;
 using Xunit;
+using EcrAirflow.Internal;
+using EcrAirflow.Internal.Files;
+using EcrAirflow.Modes.Cli;
+using EcrAirflow.Modes.EnvironmentVariable;
 
 namespace EcrAirflow.Tests
 {
@@ -68,7 +68,7 @@ namespace EcrAirflow.Tests
         [Fact]
         public void The_netstandard_build_says_the_file_inherits_its_folders_ACL_and_the_net8_build_needs_no_note()
         {
-            var note = (string?)NetStandardBuild.Type("EcrAirflow.Internal.OwnerOnlyFile").GetProperty("ProtectionNote")!.GetValue(null);
+            var note = (string?)NetStandardBuild.Type("EcrAirflow.Internal.Files.OwnerOnlyFile").GetProperty("ProtectionNote")!.GetValue(null);
             Assert.NotNull(note);
             Assert.Contains("cannot set an owner-only ACL", note);
             Assert.Contains("inherits the permissions of its folder", note);
@@ -100,9 +100,9 @@ namespace EcrAirflow.Tests
             }
         }
 
-        private static EnvironmentConnectionTarget Target(VariableScope scope, FakeStore store, bool windows) =>
-            new EnvironmentConnectionTarget(
-                new SyncOptions(SyncMode.EnvironmentVariable) { Scope = scope, CiSystem = CiSystem.None },
+        private static ConnectionVariableTarget Target(VariableScope scope, FakeStore store, bool windows) =>
+            new ConnectionVariableTarget(
+                new EnvironmentVariableParameters { Scope = scope, CiSystem = CiSystem.None },
                 console: new System.IO.StringWriter(),
                 readVariable: _ => null,
                 store: store,
@@ -329,7 +329,7 @@ namespace EcrAirflow.Tests
         public void The_netstandard_build_starts_the_CLI_with_a_quoted_Arguments_string_and_no_ArgumentList()
         {
             var argv = new[] { "docker" }.Concat(ChildArgs).ToArray();
-            var psi = (ProcessStartInfo)NetStandardBuild.CallStatic("EcrAirflow.Airflow.Cli.CliProcessRunner", "CreateStartInfo", new object[] { argv })!;
+            var psi = (ProcessStartInfo)NetStandardBuild.CallStatic("EcrAirflow.Modes.Cli.CliProcessRunner", "CreateStartInfo", new object[] { argv })!;
 
             Assert.Equal("docker", psi.FileName);
             Assert.Empty(psi.ArgumentList);
@@ -350,7 +350,7 @@ namespace EcrAirflow.Tests
             // .NET on Unix splits ProcessStartInfo.Arguments by the same Windows rules, so the netstandard2.0
             // build's own RunAsync can be run end to end here: sh prints each argument it got, NUL-terminated.
             var argv = new[] { "/bin/sh", "-c", "printf '%s\\0' \"$@\"", "sh" }.Concat(ChildArgs).ToArray();
-            var run = (Task)NetStandardBuild.CallStatic("EcrAirflow.Airflow.Cli.CliProcessRunner", "RunAsync", argv, default(System.Threading.CancellationToken))!;
+            var run = (Task)NetStandardBuild.CallStatic("EcrAirflow.Modes.Cli.CliProcessRunner", "RunAsync", argv, default(System.Threading.CancellationToken))!;
             await run;
             var result = run.GetType().GetProperty("Result")!.GetValue(run)!;
             Assert.Equal(0, (int)result.GetType().GetProperty("ExitCode")!.GetValue(result)!);

@@ -1,11 +1,12 @@
 using System;
 using System.Security;
+using EcrAirflow.Internal.Secrets;
 
 namespace EcrAirflow.Airflow
 {
     /// <summary>
     /// The Airflow connection that Sync-AirflowEcrConnection writes, the one model every target serialises
-    /// (see <see cref="ConnectionJson"/> and <see cref="EnvironmentVariables.ConnectionUri"/>): conn_type docker,
+    /// (see <see cref="ConnectionJson"/> and <see cref="ConnectionUri"/>): conn_type docker,
     /// host = the registry host (no scheme, no path), login, password, description, and extra
     /// {"email","reauth"} with only what the user gave.
     /// </summary>
@@ -32,11 +33,11 @@ namespace EcrAirflow.Airflow
         public bool HasExtra => Email != null || Reauth.HasValue;
 
         /// <summary>The password in plain text, for the one request or file that must carry it.</summary>
-        public string RevealPassword() => Internal.SecureText.Reveal(Password);
+        public string RevealPassword() => SecureText.Reveal(Password);
 
         public override string ToString() => $"{ConnectionId} ({Host})";
 
         /// <summary>A read-only SecureString holding <paramref name="value"/> (tests, and plain-string input).</summary>
-        public static SecureString Secure(string value) => Internal.SecureText.ToSecure(value);
+        public static SecureString Secure(string value) => SecureText.ToSecure(value);
     }
 }

@@ -88,6 +88,7 @@ namespace EcrAirflow.Commands
             FailureKind.NotImplemented => ErrorCategory.NotImplemented,
             FailureKind.OperationStopped => ErrorCategory.OperationStopped,
             FailureKind.WriteError => ErrorCategory.WriteError,
+            FailureKind.ReadError => ErrorCategory.ReadError,
             FailureKind.OperationTimeout => ErrorCategory.OperationTimeout,
             _ => ErrorCategory.NotSpecified,
         };

@@ -2,12 +2,14 @@ using System;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
-using EcrAirflow.Aws;
+using EcrAirflow.AwsApi;
+using EcrAirflow.Internal.Http;
+using EcrAirflow.Modes;
 
 namespace EcrAirflow.Commands
 {
     /// <summary>
-    /// The AWS parameters both cmdlets take, declared once: profile, session token, role, endpoint and the
+    /// The AWS parameters every cmdlet takes, declared once: profile, session token, role, endpoint and the
     /// FIPS/dual-stack switches and the http:// opt-in, with their checks and their translation into an <see cref="AwsSessionRequest"/>.
     /// The region and the credential are declared by each cmdlet, because they bind differently there
     /// (Get: -Region is positional and -Credential; Sync: -Region is never taken from the pipe, and the
@@ -18,36 +20,45 @@ namespace EcrAirflow.Commands
         [Parameter]
         [Alias("Profile")]
         [ValidateNotNullOrEmpty]
+        [SharedModeParameter(typeof(IAwsModeParameters))]
         public string? ProfileName { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [SharedModeParameter(typeof(IAwsModeParameters))]
         public string? ProfileLocation { get; set; }
 
         [Parameter]
         [ValidateNotNull]
+        [SharedModeParameter(typeof(IAwsModeParameters))]
         public SecureString? SessionToken { get; set; }
 
         [Parameter]
         [ValidatePattern(@"^arn:aws[a-z-]*:iam::\d{12}:role/.+$")]
+        [SharedModeParameter(typeof(IAwsModeParameters))]
         public string? RoleArn { get; set; }
 
         [Parameter]
         [ValidatePattern(@"^[\w+=,.@-]{2,64}$")]
+        [SharedModeParameter(typeof(IAwsModeParameters))]
         public string? RoleSessionName { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [SharedModeParameter(typeof(IAwsModeParameters))]
         public string? ExternalId { get; set; }
 
         [Parameter]
         [ValidateNotNull]
+        [SharedModeParameter(typeof(IAwsModeParameters))]
         public Uri? EndpointUrl { get; set; }
 
         [Parameter]
+        [SharedModeParameter(typeof(IAwsModeParameters))]
         public SwitchParameter UseFipsEndpoint { get; set; }
 
         [Parameter]
+        [SharedModeParameter(typeof(IAwsModeParameters))]
         public SwitchParameter UseDualStackEndpoint { get; set; }
 
         /// <summary>
@@ -55,20 +66,25 @@ namespace EcrAirflow.Commands
         /// (whose reply brings the ECR token or temporary keys back), and in Sync's Rest mode the Airflow URL.
         /// </summary>
         [Parameter]
+        [SharedModeParameter(typeof(IHttpModeParameters))]
         public SwitchParameter AllowUnencryptedAuthentication { get; set; }
 
         // ---- proxies, as Invoke-RestMethod names them; without -Proxy the system proxy applies ----
 
         [Parameter]
         [ValidateNotNull]
+        [SharedModeParameter(typeof(IHttpModeParameters))]
+        [DefaultText("the system proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY; WinINET on Windows)")]
         public Uri? Proxy { get; set; }
 
         [Parameter]
         [Credential]
         [ValidateNotNull]
+        [SharedModeParameter(typeof(IHttpModeParameters))]
         public PSCredential? ProxyCredential { get; set; }
 
         [Parameter]
+        [SharedModeParameter(typeof(IHttpModeParameters))]
         public SwitchParameter ProxyUseDefaultCredentials { get; set; }
 
         /// <summary>The cmdlet's AWS credential parameter (access key id / secret key).</summary>
@@ -107,7 +123,7 @@ namespace EcrAirflow.Commands
         /// user:password@ (never quoted back), not both kinds of proxy credential, and a proxy password sent to
         /// an http:// proxy only on loopback or with -AllowUnencryptedAuthentication (Basic is clear text).
         /// </summary>
-        private protected Internal.HttpSettings BuildHttpSettings()
+        private protected HttpSettings BuildHttpSettings()
         {
             if (ProxyCredential != null && ProxyUseDefaultCredentials)
             {
@@ -137,7 +153,7 @@ namespace EcrAirflow.Commands
             {
                 try
                 {
-                    Internal.CleartextRule.Ensure(Proxy, AllowUnencryptedAuthentication, "the proxy password (-ProxyCredential)", "-Proxy");
+                    CleartextRule.Ensure(Proxy, AllowUnencryptedAuthentication, "the proxy password (-ProxyCredential)", "-Proxy");
                 }
                 catch (EcrAirflowException ex)
                 {
@@ -145,7 +161,7 @@ namespace EcrAirflow.Commands
                 }
             }
 
-            return new Internal.HttpSettings
+            return new HttpSettings
             {
                 Proxy = Proxy,
                 ProxyCredential = ProxyCredential?.GetNetworkCredential(),

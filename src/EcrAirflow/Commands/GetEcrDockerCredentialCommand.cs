@@ -1,7 +1,8 @@
 using System;
 using System.Management.Automation;
+using EcrAirflow.AwsApi;
 using EcrAirflow.Ecr;
-using EcrAirflow.Internal;
+using EcrAirflow.Internal.Http;
 
 namespace EcrAirflow.Commands
 {

@@ -4,12 +4,12 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using EcrAirflow.Airflow;
+using EcrAirflow.Modes;
 
 namespace EcrAirflow.Commands
 {
     /// <summary>
-    /// Tab completion driven by the mode table (<see cref="SyncModes"/>): for a mode-specific string
+    /// Tab completion driven by the mode table (<see cref="ModeParameterTable"/>): for a mode-specific string
     /// parameter it offers the values the mode on the command line (-Mode, default Rest) declares, default
     /// first, and nothing when that mode does not take the parameter at all. (Enum-typed parameters such as
     /// -Mode, -Format or -ApiVersion are completed by PowerShell itself, which never calls a completer for
@@ -30,15 +30,15 @@ namespace EcrAirflow.Commands
         {
             if (string.Equals(parameterName, "Mode", StringComparison.OrdinalIgnoreCase))
             {
+                var table = ModeCmdletBase.Table;
                 var given = (bound?.Keys.Cast<object>() ?? Enumerable.Empty<object>())
                     .Select(k => k.ToString()!)
-                    .Where(SyncModes.IsModeSpecific)
+                    .Where(table.IsModeSpecific)
                     .ToList();
-                return SyncModes.All.Where(m => given.All(m.Accepts)).Select(m => m.Mode.ToString());
+                return ModeRegistry.All.Where(m => given.All(name => table.Accepts(m.Mode, name))).Select(m => m.Name);
             }
 
-            var mode = SyncModes.Get(ModeOf(bound));
-            return mode.Find(parameterName)?.Values ?? Enumerable.Empty<string>();
+            return ModeCmdletBase.Table.Find(ModeOf(bound), parameterName)?.Values ?? Enumerable.Empty<string>();
         }
 
         private static SyncMode ModeOf(IDictionary? bound)

@@ -4,10 +4,12 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using EcrAirflow.AwsApi;
+using EcrAirflow.Internal.Secrets;
 
 namespace EcrAirflow.Ecr
 {
-    /// <summary>Reads GetAuthorizationToken replies (errors are read by <see cref="Aws.AwsErrors"/>).</summary>
+    /// <summary>Reads GetAuthorizationToken replies (errors are read by <see cref="AwsErrors"/>).</summary>
     internal static class EcrResponseParser
     {
         private static readonly Regex RegistryIdInHost = new Regex(@"^(\d{12})\.", RegexOptions.CultureInvariant);
@@ -128,7 +130,7 @@ namespace EcrAirflow.Ecr
                     throw Malformed("authorizationToken is not of the form user:password", null);
                 }
 
-                return (new string(chars, 0, colon), Internal.SecureText.ToSecure(chars, colon + 1, chars.Length - colon - 1));
+                return (new string(chars, 0, colon), SecureText.ToSecure(chars, colon + 1, chars.Length - colon - 1));
             }
             finally
             {
@@ -165,6 +167,6 @@ namespace EcrAirflow.Ecr
         }
 
         private static EcrAirflowException Malformed(string what, Exception? inner) =>
-            Aws.AwsErrors.Malformed(Aws.AwsService.Ecr, "GetAuthorizationToken", what, inner);
+            AwsErrors.Malformed(AwsService.Ecr, "GetAuthorizationToken", what, inner);
     }
 }

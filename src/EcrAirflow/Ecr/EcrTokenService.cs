@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using EcrAirflow.Aws;
+using EcrAirflow.AwsApi;
 using EcrAirflow.Internal;
 
 namespace EcrAirflow.Ecr

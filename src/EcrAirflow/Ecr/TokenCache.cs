@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using EcrAirflow.AwsApi;
 
 namespace EcrAirflow.Ecr
 {
@@ -18,9 +19,9 @@ namespace EcrAirflow.Ecr
         internal static Func<DateTimeOffset> Now { get; set; } = () => DateTimeOffset.UtcNow;
 
         /// <param name="identityKey">A keyed hash of the access key id, secret key and session token the token was
-        /// obtained with (<see cref="Aws.IAwsSession.IdentityKeyAsync"/>): a later call with the right key id but a
+        /// obtained with (<see cref="IAwsSession.IdentityKeyAsync"/>): a later call with the right key id but a
         /// wrong (or no longer valid) secret is not answered from the cache.</param>
-        public static string Key(Aws.AwsEndpoint endpoint, IReadOnlyList<string>? registryIds, string identityKey)
+        public static string Key(AwsEndpoint endpoint, IReadOnlyList<string>? registryIds, string identityKey)
         {
             var ids = registryIds == null ? string.Empty : string.Join(",", registryIds.OrderBy(x => x, StringComparer.Ordinal));
             return $"{endpoint.Url}|{endpoint.SigningRegion}|{endpoint.Service.SigningName}|{ids}|{identityKey}";

@@ -1,10 +1,12 @@
+
+
 namespace EcrAirflow.Internal
 {
     /// <summary>
     /// How core code reports what it is doing. The cmdlets forward these to the verbose, debug, warning
     /// and progress streams on the pipeline thread. Nothing passed here may contain a secret.
     /// </summary>
-    public interface IOperationLog
+    internal interface IOperationLog
     {
         void Verbose(string message);
 
@@ -17,7 +19,7 @@ namespace EcrAirflow.Internal
     }
 
     /// <summary>A log that drops everything (tests, benchmarks).</summary>
-    public sealed class NullOperationLog : IOperationLog
+    internal sealed class NullOperationLog : IOperationLog
     {
         public static readonly NullOperationLog Instance = new NullOperationLog();
 

@@ -6,12 +6,15 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using EcrAirflow.Airflow;
-using EcrAirflow.Airflow.Mwaa;
-using EcrAirflow.Aws;
-using EcrAirflow.Internal;
-using EcrAirflow.Tests.Rest;
 using Xunit;
+using EcrAirflow.Airflow;
+using EcrAirflow.Airflow.Api;
+using EcrAirflow.AwsApi;
+using EcrAirflow.Internal;
+using EcrAirflow.Internal.Secrets;
+using EcrAirflow.Modes;
+using EcrAirflow.Modes.Mwaa;
+using EcrAirflow.Tests.Rest;
 
 namespace EcrAirflow.Tests.Mwaa
 {
@@ -79,7 +82,7 @@ namespace EcrAirflow.Tests.Mwaa
         private static MwaaTransport Transport(ScriptedMwaa mwaa, SecretRedactor? redactor = null, int retries = 2) =>
             new MwaaTransport(mwaa, "demo", redactor ?? new SecretRedactor(), retries, TimeSpan.FromMilliseconds(5));
 
-        private static Task<Airflow.Rest.AirflowReply> Patch(MwaaTransport transport, string apiPath, byte[]? body, RecordingLog? log = null) =>
+        private static Task<AirflowReply> Patch(MwaaTransport transport, string apiPath, byte[]? body, RecordingLog? log = null) =>
             transport.SendAsync(new HttpMethod("PATCH"), apiPath, body, null, log ?? new RecordingLog(), CancellationToken.None);
 
         [Fact]
@@ -248,12 +251,10 @@ namespace EcrAirflow.Tests.Mwaa
 
     public sealed class MwaaTargetTests
     {
-        private static SyncOptions Options(AirflowApiVersion api, string? region = "eu-west-1") => new SyncOptions(SyncMode.Mwaa)
-        {
-            MwaaEnvironmentName = "demo",
-            ApiVersion = api,
-            Aws = new AwsSessionRequest { Region = region, RetryBaseDelay = TimeSpan.FromMilliseconds(5) },
-        };
+        private static MwaaTarget Target(AirflowApiVersion api, ScriptedMwaa mwaa, string? region = "eu-west-1") => new MwaaTarget(
+            new MwaaParameters { MwaaEnvironmentName = "demo", ApiVersion = api },
+            new ModeContext { Aws = new AwsSessionRequest { Region = region, RetryBaseDelay = TimeSpan.FromMilliseconds(5) } },
+            mwaa);
 
         [Fact]
         public async Task Airflow_2_PATCH_404_then_POST_creates_the_connection_and_says_so()
@@ -263,7 +264,7 @@ namespace EcrAirflow.Tests.Mwaa
                 ? ScriptedMwaa.Wrapped("RestApiClientException", 404, "{\"title\":\"Connection not found\"}")
                 : ScriptedMwaa.Ok(200, "{\"connection_id\":\"ecr\"}"));
             var log = new RecordingLog();
-            var target = new MwaaConnectionTarget(Options(AirflowApiVersion.V1), mwaa);
+            var target = Target(AirflowApiVersion.V1, mwaa);
 
             var outcome = await target.WriteAsync(new[] { Kit.Connection("ecr", secret) }, log, CancellationToken.None);
 
@@ -289,7 +290,7 @@ namespace EcrAirflow.Tests.Mwaa
 
             for (var run = 0; run < 2; run++)
             {
-                var outcome = await new MwaaConnectionTarget(Options(AirflowApiVersion.Auto), mwaa).WriteAsync(connections, new RecordingLog(), CancellationToken.None);
+                var outcome = await Target(AirflowApiVersion.Auto, mwaa).WriteAsync(connections, new RecordingLog(), CancellationToken.None);
                 Assert.Equal(new[] { "a", "b", "c" }, outcome.Written.Select(r => r.ConnectionId).ToArray());
                 Assert.All(outcome.Written, r => Assert.Equal(SyncAction.Upserted, r.Action));
             }
@@ -304,7 +305,7 @@ namespace EcrAirflow.Tests.Mwaa
         {
             // Only ecr_ok may reach MWAA, so the one reply there is is its connection.
             var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Ok(200, "{\"connection_id\":\"ecr_ok\"}"));
-            var target = new MwaaConnectionTarget(Options(AirflowApiVersion.V1), mwaa);
+            var target = Target(AirflowApiVersion.V1, mwaa);
             var longId = new string('x', 52);
 
             var ex = Assert.Throws<EcrAirflowException>(() => target.Describe(Kit.Connection(longId, "pw-long")));
@@ -321,7 +322,7 @@ namespace EcrAirflow.Tests.Mwaa
         public void WhatIf_text_names_the_environment_and_the_region_from_the_piped_credential()
         {
             var mwaa = new ScriptedMwaa((call, body) => throw new InvalidOperationException("no call expected"));
-            var target = new MwaaConnectionTarget(Options(AirflowApiVersion.Auto, region: null), mwaa);
+            var target = Target(AirflowApiVersion.Auto, mwaa, region: null);
             var text = target.Describe(Kit.Connection("ecr", "pw-whatif") with { Region = "ap-southeast-2" });
             Assert.Contains("MWAA environment 'demo' in ap-southeast-2", text);
             Assert.Equal("ap-southeast-2", Assert.Single(mwaa.Opened).FallbackRegion);
@@ -332,7 +333,7 @@ namespace EcrAirflow.Tests.Mwaa
         public async Task A_reply_that_is_not_a_bulk_response_is_unknown_not_a_success_and_points_at_ApiVersion()
         {
             var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Ok(200, "{\"connection_id\":\"ecr\"}"));
-            var target = new MwaaConnectionTarget(Options(AirflowApiVersion.V2), mwaa);
+            var target = Target(AirflowApiVersion.V2, mwaa);
             var failure = await Assert.ThrowsAsync<EcrAirflowException>(() => target.WriteAsync(new[] { Kit.Connection("ecr", "pw-odd") }, new RecordingLog(), CancellationToken.None));
             Assert.Equal("AirflowUnexpectedResponse", failure.ErrorId);
             Assert.Contains("whether the connections were written is unknown", failure.Message);
@@ -344,7 +345,7 @@ namespace EcrAirflow.Tests.Mwaa
         public async Task An_Airflow_403_through_MWAA_gets_MWAAs_hint_about_the_Airflow_role()
         {
             var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Wrapped("RestApiClientException", 403, "{\"detail\":\"Forbidden\"}"));
-            var target = new MwaaConnectionTarget(Options(AirflowApiVersion.V2), mwaa);
+            var target = Target(AirflowApiVersion.V2, mwaa);
             var ex = await Assert.ThrowsAsync<EcrAirflowException>(() => target.WriteAsync(new[] { Kit.Connection("ecr", "pw-403") }, new RecordingLog(), CancellationToken.None));
             Assert.Equal("AirflowPermissionDenied", ex.ErrorId);
             Assert.Contains("Op or Admin", ex.Hint);

@@ -1,8 +1,9 @@
 using System;
 using System.Security.Cryptography;
 using System.Text;
-using EcrAirflow.Airflow.Rest;
 using Xunit;
+using EcrAirflow.Airflow.Api;
+using EcrAirflow.Modes.Rest;
 
 namespace EcrAirflow.Tests.Rest
 {
@@ -14,15 +15,15 @@ namespace EcrAirflow.Tests.Rest
         [Fact]
         public void The_path_is_case_sensitive_and_the_host_is_not()
         {
-            var teamA = AccessTokenCache.Key(Endpoint("https://airflow.example.com/TeamA"), "admin", "pw");
-            Assert.NotEqual(teamA, AccessTokenCache.Key(Endpoint("https://airflow.example.com/teama"), "admin", "pw"));
-            Assert.Equal(teamA, AccessTokenCache.Key(Endpoint("https://AIRFLOW.example.com/TeamA/"), "admin", "pw"));
+            var teamA = AccessTokenCache.Key(Endpoint("https://airflow.example.com/TeamA").Display, "admin", "pw");
+            Assert.NotEqual(teamA, AccessTokenCache.Key(Endpoint("https://airflow.example.com/teama").Display, "admin", "pw"));
+            Assert.Equal(teamA, AccessTokenCache.Key(Endpoint("https://AIRFLOW.example.com/TeamA/").Display, "admin", "pw"));
         }
 
         [Fact]
         public void The_key_holds_no_unsalted_hash_of_the_password()
         {
-            var key = AccessTokenCache.Key(Endpoint("https://airflow.example.com"), "admin", "correct horse");
+            var key = AccessTokenCache.Key(Endpoint("https://airflow.example.com").Display, "admin", "correct horse");
             using var sha = SHA256.Create();
             foreach (var input in new[] { "admin\ncorrect horse", "correct horse", "admin:correct horse" })
             {
@@ -32,8 +33,8 @@ namespace EcrAirflow.Tests.Rest
             }
 
             Assert.DoesNotContain("correct horse", key, StringComparison.Ordinal);
-            Assert.NotEqual(key, AccessTokenCache.Key(Endpoint("https://airflow.example.com"), "admin", "wrong horse"));
-            Assert.Equal(key, AccessTokenCache.Key(Endpoint("https://airflow.example.com"), "admin", "correct horse"));
+            Assert.NotEqual(key, AccessTokenCache.Key(Endpoint("https://airflow.example.com").Display, "admin", "wrong horse"));
+            Assert.Equal(key, AccessTokenCache.Key(Endpoint("https://airflow.example.com").Display, "admin", "correct horse"));
         }
     }
 }

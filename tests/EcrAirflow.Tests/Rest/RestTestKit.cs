@@ -1,12 +1,15 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using EcrAirflow.Airflow;
-using EcrAirflow.Airflow.Rest;
-using EcrAirflow.Internal;
 using Xunit;
+using EcrAirflow.Airflow;
+using EcrAirflow.Internal;
+using EcrAirflow.Internal.Http;
+using EcrAirflow.Modes;
+using EcrAirflow.Modes.Rest;
 
 namespace EcrAirflow.Tests.Rest
 {
@@ -70,23 +73,22 @@ namespace EcrAirflow.Tests.Rest
                 Description = "Managed by EcrAirflow (test)",
             };
 
-        public static SyncOptions Options(AirflowEmulatorFixture airflow, AirflowApiVersion version, string? password = AirflowEmulatorFixture.Password) =>
-            new SyncOptions(SyncMode.Rest)
-            {
-                AirflowUrl = airflow.Url,
-                UserName = password == null ? null : AirflowEmulatorFixture.User,
-                Password = password == null ? null : DockerConnection.Secure(password),
-                ApiVersion = version,
-                Timeout = TimeSpan.FromSeconds(10),
-                MaximumRetryCount = 2,
-                Seams = new TestSeams { RetryBaseDelay = TimeSpan.FromMilliseconds(20) },
-            };
-
-        public static Task<SyncOutcome> Write(SyncOptions options, RecordingLog log, params DockerConnection[] connections)
+        public static RestSetup Options(AirflowEmulatorFixture airflow, AirflowApiVersion version, string? password = AirflowEmulatorFixture.Password)
         {
-            var target = new RestConnectionTarget(options);
-            return target.WriteAsync(connections, log, CancellationToken.None);
+            var setup = new RestSetup { Seams = new TestSeams { RetryBaseDelay = TimeSpan.FromMilliseconds(20) } };
+            setup.Parameters.AirflowUrl = airflow.Url;
+            setup.Parameters.AirflowCredential = password == null ? null : new PSCredential(AirflowEmulatorFixture.User, DockerConnection.Secure(password));
+            setup.Parameters.ApiVersion = version;
+            setup.Parameters.TimeoutSec = 10;
+            setup.Parameters.MaximumRetryCount = 2;
+            return setup;
         }
+
+        public static Task<SyncOutcome> Write(RestSetup options, RecordingLog log, params DockerConnection[] connections) =>
+            options.Target().WriteAsync(connections, log, CancellationToken.None);
+
+        public static Task<ReadOutcome> Read(RestSetup options, RecordingLog log, params string[] ids) =>
+            options.Target().ReadAsync(ids.Select(id => new ConnectionRef(id)).ToList(), log, CancellationToken.None);
 
         /// <summary>Neither the log nor any message may contain one of these.</summary>
         public static void NoSecretIn(string text, params string?[] secrets)
@@ -98,5 +100,19 @@ namespace EcrAirflow.Tests.Rest
         }
 
         public static string Describe(EcrAirflowException ex) => $"{ex.ErrorId} {ex.Kind} {ex.Message} {ex.Hint} {ex.InnerException}";
+    }
+
+    /// <summary>What a test gives Rest mode: its parameters and the shared settings (the cmdlet builds these from the command line).</summary>
+    internal sealed class RestSetup
+    {
+        public RestParameters Parameters { get; } = new RestParameters();
+
+        public HttpSettings Http { get; set; } = HttpSettings.Default;
+
+        public bool AllowUnencryptedAuthentication { get; set; }
+
+        public TestSeams Seams { get; set; } = TestSeams.None;
+
+        public RestTarget Target() => new RestTarget(Parameters, new ModeContext { Http = Http, AllowUnencryptedAuthentication = AllowUnencryptedAuthentication, Seams = Seams });
     }
 }

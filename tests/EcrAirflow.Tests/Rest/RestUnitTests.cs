@@ -1,12 +1,14 @@
 using System;
-using EcrAirflow.Internal;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
-using EcrAirflow.Airflow;
-using EcrAirflow.Airflow.Rest;
 using Xunit;
+using EcrAirflow.Airflow;
+using EcrAirflow.Airflow.Api;
+using EcrAirflow.Internal.Secrets;
+using EcrAirflow.Modes;
+using EcrAirflow.Modes.Rest;
 
 namespace EcrAirflow.Tests.Rest
 {
@@ -34,7 +36,7 @@ namespace EcrAirflow.Tests.Rest
             var endpoint = AirflowEndpoint.Parse(new Uri("https://example.com/airflow/"));
             Assert.Equal("https://example.com/airflow", endpoint.Display);
             Assert.Equal("https://example.com/airflow/api/v1/connections/%C3%A9cr.eu-west-1",
-                endpoint.Resolve("api/v1/connections/" + AirflowEndpoint.Segment("écr.eu-west-1")).AbsoluteUri);
+                endpoint.Resolve("api/v1/connections/" + ApiPaths.Segment("écr.eu-west-1")).AbsoluteUri);
         }
 
         [Theory]
@@ -112,15 +114,14 @@ namespace EcrAirflow.Tests.Rest
         [Fact]
         public void The_Rest_target_refuses_before_any_request()
         {
-            var options = new SyncOptions(SyncMode.Rest) { AirflowUrl = new Uri("http://airflow.invalid"), UserName = "admin", Password = DockerConnection.Secure("pw-secret"), ApiVersion = AirflowApiVersion.V2 };
-            var ex = Assert.Throws<EcrAirflowException>(() => SyncModes.Get(SyncMode.Rest).CreateTarget(options));
+            var parameters = new RestParameters { AirflowUrl = new Uri("http://airflow.invalid"), AirflowCredential = new System.Management.Automation.PSCredential("admin", DockerConnection.Secure("pw-secret")), ApiVersion = AirflowApiVersion.V2 };
+            var ex = Assert.Throws<EcrAirflowException>(() => ModeRegistry.Get(SyncMode.Rest).CreateTarget(parameters, ModeContext.Default));
             Assert.Equal("UnencryptedAuthenticationRefused", ex.ErrorId);
             Kit.NoSecretIn(Kit.Describe(ex), "pw-secret");
 
-            options.AccessToken = DockerConnection.Secure("tok-secret");
-            options.UserName = null;
-            options.Password = null;
-            Assert.Equal("UnencryptedAuthenticationRefused", Assert.Throws<EcrAirflowException>(() => SyncModes.Get(SyncMode.Rest).CreateTarget(options)).ErrorId);
+            parameters.AccessToken = DockerConnection.Secure("tok-secret");
+            parameters.AirflowCredential = null;
+            Assert.Equal("UnencryptedAuthenticationRefused", Assert.Throws<EcrAirflowException>(() => ModeRegistry.Get(SyncMode.Rest).CreateTarget(parameters, ModeContext.Default)).ErrorId);
         }
     }
 
@@ -210,7 +211,7 @@ namespace EcrAirflow.Tests.Rest
         public void Reads_the_exp_claim_and_drops_expired_tokens()
         {
             var endpoint = AirflowEndpoint.Parse(new Uri("https://cache.example.com"));
-            var key = AccessTokenCache.Key(endpoint, "u", "p");
+            var key = AccessTokenCache.Key(endpoint.Display, "u", "p");
             var exp = DateTimeOffset.UtcNow.AddHours(1);
             Assert.Equal(exp.ToUnixTimeSeconds(), AccessTokenCache.ExpiresAt(Jwt(exp))!.Value.ToUnixTimeSeconds());
 
@@ -226,8 +227,8 @@ namespace EcrAirflow.Tests.Rest
         public void The_key_depends_on_the_password_but_does_not_hold_it()
         {
             var endpoint = AirflowEndpoint.Parse(new Uri("https://cache.example.com"));
-            var right = AccessTokenCache.Key(endpoint, "u", "right-password");
-            Assert.NotEqual(right, AccessTokenCache.Key(endpoint, "u", "wrong-password"));
+            var right = AccessTokenCache.Key(endpoint.Display, "u", "right-password");
+            Assert.NotEqual(right, AccessTokenCache.Key(endpoint.Display, "u", "wrong-password"));
             Assert.DoesNotContain("right-password", right);
         }
     }

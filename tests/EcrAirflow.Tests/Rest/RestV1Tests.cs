@@ -2,8 +2,10 @@ using System;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading.Tasks;
-using EcrAirflow.Airflow;
 using Xunit;
+using EcrAirflow.Airflow;
+using EcrAirflow.Modes;
+using EcrAirflow.Modes.Rest;
 
 namespace EcrAirflow.Tests.Rest
 {
@@ -140,7 +142,7 @@ namespace EcrAirflow.Tests.Rest
         public async Task Auto_probes_once_per_URL_and_session()
         {
             var options = Kit.Options(_airflow, AirflowApiVersion.Auto);
-            Airflow.Rest.ApiVersionProbe.Forget(Airflow.Rest.AirflowEndpoint.Parse(_airflow.Url));
+            ApiVersionProbe.Forget(AirflowEndpoint.Parse(_airflow.Url));
             var id = Kit.Id("auto");
 
             var first = await Kit.Write(options, new RecordingLog(), Kit.Connection(id, Kit.Secret("a")));
@@ -198,8 +200,8 @@ namespace EcrAirflow.Tests.Rest
             var id = Kit.Id("slow");
             _airflow.Fault(new System.Text.Json.Nodes.JsonObject { ["method"] = "PATCH", ["path"] = $"/api/v1/connections/{id}", ["delayMs"] = 1500, ["times"] = 5 });
             var options = Kit.Options(_airflow, AirflowApiVersion.V1);
-            options.Timeout = TimeSpan.FromMilliseconds(300);
-            options.MaximumRetryCount = 1;
+            options.Seams = new TestSeams { RetryBaseDelay = TimeSpan.FromMilliseconds(20), Timeout = TimeSpan.FromMilliseconds(300) };
+            options.Parameters.MaximumRetryCount = 1;
 
             var ex = await Assert.ThrowsAsync<EcrAirflowException>(() => Kit.Write(options, new RecordingLog(), Kit.Connection(id, Kit.Secret("t"))));
 
@@ -231,8 +233,8 @@ namespace EcrAirflow.Tests.Rest
         [InlineData(404, 404, "AirflowApiNotFound")]
         public async Task Auto_reads_the_version_endpoints_carefully(int v2Status, int v1Status, string expected)
         {
-            var endpoint = Airflow.Rest.AirflowEndpoint.Parse(_airflow.Url);
-            Airflow.Rest.ApiVersionProbe.Forget(endpoint);
+            var endpoint = AirflowEndpoint.Parse(_airflow.Url);
+            ApiVersionProbe.Forget(endpoint);
             if (v2Status != 200)
             {
                 _airflow.Fault("GET", "/api/v2/version", v2Status);
@@ -262,7 +264,7 @@ namespace EcrAirflow.Tests.Rest
                 Assert.Contains("-ApiVersion", ex.Hint);
             }
 
-            Airflow.Rest.ApiVersionProbe.Forget(endpoint);
+            ApiVersionProbe.Forget(endpoint);
         }
     }
 }

@@ -3,9 +3,10 @@ using System.Diagnostics;
 using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
-using EcrAirflow.Airflow;
-using EcrAirflow.Airflow.Rest;
 using Xunit;
+using EcrAirflow.Airflow;
+using EcrAirflow.Airflow.Api;
+using EcrAirflow.Modes.Rest;
 
 namespace EcrAirflow.Tests.Rest
 {
@@ -106,7 +107,7 @@ namespace EcrAirflow.Tests.Rest
             var token = _airflow.IssueToken();
             _airflow.ClearRequests();
             var options = Kit.Options(_airflow, AirflowApiVersion.V2, password: null);
-            options.AccessToken = DockerConnection.Secure(token);
+            options.Parameters.AccessToken = DockerConnection.Secure(token);
             var log = new RecordingLog();
 
             var outcome = await Kit.Write(options, log, Kit.Connection(Kit.Id("tok"), Kit.Secret("t")));

@@ -5,8 +5,9 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Net;
 using System.Security;
-using EcrAirflow.Commands;
 using Xunit;
+using EcrAirflow.Airflow;
+using EcrAirflow.Commands;
 
 namespace EcrAirflow.Tests.Rest
 {

@@ -8,9 +8,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using EcrAirflow.Airflow;
-using EcrAirflow.Airflow.Rest;
 using Xunit;
+using EcrAirflow.Airflow;
 
 namespace EcrAirflow.Tests.Rest
 {
@@ -39,11 +38,15 @@ namespace EcrAirflow.Tests.Rest
         [Fact]
         public async Task An_untrusted_certificate_is_a_SecurityError_and_is_not_retried()
         {
-            var options = new SyncOptions(SyncMode.Rest) { AirflowUrl = Url, UserName = "admin", Password = DockerConnection.Secure("pw-secret"), ApiVersion = AirflowApiVersion.V2, MaximumRetryCount = 3 };
+            var options = new RestSetup();
+            options.Parameters.AirflowUrl = Url;
+            options.Parameters.AirflowCredential = new System.Management.Automation.PSCredential("admin", DockerConnection.Secure("pw-secret"));
+            options.Parameters.ApiVersion = AirflowApiVersion.V2;
+            options.Parameters.MaximumRetryCount = 3;
             var log = new RecordingLog();
 
             var ex = await Assert.ThrowsAsync<EcrAirflowException>(() =>
-                new RestConnectionTarget(options).WriteAsync(new[] { Kit.Connection("ecr", "tok-secret") }, log, CancellationToken.None));
+                options.Target().WriteAsync(new[] { Kit.Connection("ecr", "tok-secret") }, log, CancellationToken.None));
 
             Assert.Equal("AirflowTlsFailure", ex.ErrorId);
             Assert.Equal(FailureKind.SecurityError, ex.Kind);
@@ -55,11 +58,15 @@ namespace EcrAirflow.Tests.Rest
         [Fact]
         public async Task SkipCertificateCheck_accepts_it()
         {
-            var options = new SyncOptions(SyncMode.Rest) { AirflowUrl = Url, ApiVersion = AirflowApiVersion.Auto, SkipCertificateCheck = true, MaximumRetryCount = 0 };
+            var options = new RestSetup();
+            options.Parameters.AirflowUrl = Url;
+            options.Parameters.ApiVersion = AirflowApiVersion.Auto;
+            options.Parameters.SkipCertificateCheck = true;
+            options.Parameters.MaximumRetryCount = 0;
 
             // The stub answers 200 {"version":"3.1.0"} to everything: the probe succeeds, the bulk reply is not a BulkResponse.
             var ex = await Assert.ThrowsAsync<EcrAirflowException>(() =>
-                new RestConnectionTarget(options).WriteAsync(new[] { Kit.Connection("ecr", "tok-secret") }, new RecordingLog(), CancellationToken.None));
+                options.Target().WriteAsync(new[] { Kit.Connection("ecr", "tok-secret") }, new RecordingLog(), CancellationToken.None));
 
             Assert.Equal("AirflowUnexpectedResponse", ex.ErrorId);
         }

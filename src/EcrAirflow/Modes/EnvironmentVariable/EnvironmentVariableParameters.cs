@@ -1,0 +1,30 @@
+using System.Management.Automation;
+
+namespace EcrAirflow.Modes.EnvironmentVariable
+{
+    /// <summary>-Mode EnvironmentVariable's parameters: the value's form, and where the variable goes.</summary>
+    internal sealed class EnvironmentVariableParameters : ModeParameters
+    {
+        [Parameter]
+        public ConnectionFormat Format { get; set; } = ConnectionFormat.Uri;
+
+        [Parameter]
+        public VariableScope Scope { get; set; } = VariableScope.Process;
+
+        /// <summary>A dotenv file to edit instead of a scope.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ProviderPath]
+        public string? Path { get; set; }
+
+        [Parameter]
+        public CiSystem CiSystem { get; set; } = CiSystem.Auto;
+
+        /// <summary>Put the written value on each result; otherwise it is kept nowhere.</summary>
+        [Parameter]
+        public SwitchParameter IncludeValue { get; set; }
+
+        internal override EcrAirflowException? CheckCombination() =>
+            WasGiven(nameof(Path)) && WasGiven(nameof(Scope)) ? EnvironmentVariableErrors.PathAndScopeTogether() : null;
+    }
+}

@@ -1,0 +1,47 @@
+using System.Collections.Generic;
+
+namespace EcrAirflow.Modes
+{
+    /// <summary>
+    /// The base of every mode's parameter class. A mode's parameter class is at once its declaration of
+    /// parameters and its typed options: its public properties that carry [Parameter] are offered, as dynamic
+    /// parameters, by every cmdlet that takes -Mode (<see cref="ModeParameterTable"/>); their initial values are
+    /// the mode's defaults; and the instance, filled with what the user gave, is what the mode's target reads.
+    /// </summary>
+    /// <remarks>
+    /// Attributes on a property say the rest: <see cref="RequiredInModeAttribute"/>, <see cref="DefaultTextAttribute"/>,
+    /// <see cref="CompletionValuesAttribute"/>, <see cref="ProviderPathAttribute"/>. A property of the same name in
+    /// two modes is one parameter of the cmdlet, so its type and validation must agree (a unit test checks).
+    /// </remarks>
+    internal abstract class ModeParameters
+    {
+        private HashSet<string> _given = new HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>The parameters the user gave (this mode's and the cmdlet's), as the binder saw them.</summary>
+        internal IReadOnlyCollection<string> Given => _given;
+
+        internal bool WasGiven(string name) => _given.Contains(name);
+
+        internal void SetGiven(IEnumerable<string> names) => _given = new HashSet<string>(names, System.StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>Two of this mode's parameters that must not be given together: the error, or null.</summary>
+        internal virtual EcrAirflowException? CheckCombination() => null;
+    }
+
+    /// <summary>
+    /// A mode that talks HTTP. Besides its own parameters it takes the cmdlets' shared -Proxy, -ProxyCredential,
+    /// -ProxyUseDefaultCredentials and -AllowUnencryptedAuthentication.
+    /// </summary>
+    internal interface IHttpModeParameters
+    {
+        /// <summary>Seconds one HTTP attempt may take.</summary>
+        int TimeoutSec { get; }
+
+        int MaximumRetryCount { get; }
+    }
+
+    /// <summary>A mode that writes to AWS: it also takes the shared AWS parameters (region, credentials, role, endpoint).</summary>
+    internal interface IAwsModeParameters : IHttpModeParameters
+    {
+    }
+}

@@ -1,0 +1,17 @@
+using System.Management.Automation;
+
+namespace EcrAirflow.Modes.Mwaa
+{
+    /// <summary>-Mode Mwaa's parameters: the environment, and which Airflow API its Airflow speaks.</summary>
+    internal sealed class MwaaParameters : AwsModeParameters
+    {
+        /// <summary>The environment's name (not its ARN), checked against MWAA's rule before any call (<see cref="MwaaErrors"/>).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [RequiredInMode("Give the name of the Amazon MWAA environment, e.g. -MwaaEnvironmentName my-airflow (aws mwaa list-environments lists them).")]
+        public string? MwaaEnvironmentName { get; set; }
+
+        [Parameter]
+        public AirflowApiVersion ApiVersion { get; set; } = AirflowApiVersion.Auto;
+    }
+}

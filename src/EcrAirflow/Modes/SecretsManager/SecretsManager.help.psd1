@@ -1,0 +1,10 @@
+# -Mode SecretsManager's help: the descriptions of its own parameters (build/Help.ps1 merges them into the cmdlets' help).
+@{
+    Parameters = @{
+        ConnectionsPrefix = 'The connections_prefix of Airflow''s secrets backend (its backend_kwargs): the secret is <prefix><separator><connection id>.'
+        Separator         = 'The sep of the Secrets Manager backend between prefix and connection id.'
+        Format            = 'Json (Airflow 2.3+) or Uri: the form of the value the backend reads.'
+        KmsKeyId          = 'A customer managed KMS key (id, ARN or alias/...) to encrypt a new secret with; the identity then also needs kms:Encrypt and kms:GenerateDataKey on it.'
+        Tag               = 'Tags (a hashtable) for a secret this command creates; an existing secret keeps its tags.'
+    }
+}

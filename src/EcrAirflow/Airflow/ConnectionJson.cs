@@ -44,21 +44,28 @@ namespace EcrAirflow.Airflow
         public static byte[] TokenRequest(string userName, string password) =>
             new JsonText().StartObject().Member("username", userName).Member("password", password).EndObject().ToUtf8();
 
-        /// <summary>The connection object alone: an AIRFLOW_CONN_* JSON value, or a secret store's value.</summary>
-        public static string Object(DockerConnection connection, bool includeDescription)
+        /// <summary>
+        /// The connection object alone: an AIRFLOW_CONN_* JSON value, or a secret store's value. With
+        /// <paramref name="kept"/>, what the stored connection had beyond what a refresh owns (port, schema, extra
+        /// keys, its description's own text) is written too.
+        /// </summary>
+        public static string Object(DockerConnection connection, bool includeDescription, StoredConnection? kept = null)
         {
             var json = new JsonText();
-            WriteObject(json, connection, includeDescription);
+            WriteObject(json, connection, includeDescription, kept);
             return json.ToString();
         }
 
         /// <summary>The file Airflow's connections import reads: {"&lt;conn id&gt;": {…}, …}, one per line.</summary>
-        public static string ImportFile(IEnumerable<DockerConnection> connections)
+        /// <param name="kept">What each connection's stored one had (by id), to keep in the import (it replaces the whole connection).</param>
+        public static string ImportFile(IEnumerable<DockerConnection> connections, IReadOnlyDictionary<string, StoredConnection>? kept = null)
         {
             var entries = new List<string>();
             foreach (var connection in connections)
             {
-                entries.Add("\n  " + JsonText.Quote(connection.ConnectionId) + ": " + Object(connection, includeDescription: true));
+                StoredConnection? stored = null;
+                kept?.TryGetValue(connection.ConnectionId, out stored);
+                entries.Add("\n  " + JsonText.Quote(connection.ConnectionId) + ": " + Object(connection, includeDescription: true, stored));
             }
 
             return "{" + string.Join(",", entries) + "\n}\n";
@@ -90,7 +97,7 @@ namespace EcrAirflow.Airflow
                 .EndObject();
         }
 
-        private static void WriteObject(JsonText json, DockerConnection c, bool includeDescription)
+        private static void WriteObject(JsonText json, DockerConnection c, bool includeDescription, StoredConnection? kept)
         {
             json.StartObject()
                 .Member("conn_type", DockerConnection.ConnType)
@@ -99,10 +106,24 @@ namespace EcrAirflow.Airflow
                 .Member("password", c.RevealPassword());
             if (includeDescription)
             {
-                json.OptionalMember("description", c.Description);
+                json.OptionalMember("description", kept != null && kept.Kind == StoredKind.Docker ? c.DescriptionOver(kept.Description) : c.Description);
             }
 
-            if (c.HasExtra)
+            if (kept != null && kept.Kind == StoredKind.Docker)
+            {
+                if (kept.Port.HasValue)
+                {
+                    json.Name("port").Number(kept.Port.Value);
+                }
+
+                json.OptionalMember("schema", kept.Schema);
+                var extra = ConnectionMerge.Extra(kept.Extra, c);
+                if (extra != null)
+                {
+                    json.Name("extra").Raw(extra);
+                }
+            }
+            else if (c.HasExtra)
             {
                 json.Name("extra");
                 WriteExtra(json, c);

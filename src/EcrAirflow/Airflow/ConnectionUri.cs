@@ -26,7 +26,8 @@ namespace EcrAirflow.Airflow
     /// </remarks>
     internal static class ConnectionUri
     {
-        public static string Build(DockerConnection connection)
+        /// <param name="kept">A stored connection whose port, schema and extra are kept (written in this form).</param>
+        public static string Build(DockerConnection connection, StoredConnection? kept = null)
         {
             var sb = new StringBuilder(256);
             sb.Append(DockerConnection.ConnType).Append("://")
@@ -35,14 +36,31 @@ namespace EcrAirflow.Airflow
               .Append(Encode(connection.Host));
 
             var query = new List<string>();
-            if (connection.Email != null)
+            if (kept != null && kept.Kind == StoredKind.Docker)
             {
-                query.Add("email=" + Encode(connection.Email));
-            }
+                if (kept.Port.HasValue && connection.Host.IndexOf(':') < 0)
+                {
+                    sb.Append(':').Append(kept.Port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
 
-            if (connection.Reauth.HasValue)
+                if (!string.IsNullOrEmpty(kept.Schema))
+                {
+                    sb.Append('/').Append(Encode(kept.Schema!));
+                }
+
+                query.AddRange(ExtraQuery(ConnectionMerge.Extra(kept.Extra, connection)));
+            }
+            else
             {
-                query.Add("reauth=" + (connection.Reauth.Value ? "true" : "false"));
+                if (connection.Email != null)
+                {
+                    query.Add("email=" + Encode(connection.Email));
+                }
+
+                if (connection.Reauth.HasValue)
+                {
+                    query.Add("reauth=" + (connection.Reauth.Value ? "true" : "false"));
+                }
             }
 
             if (query.Count > 0)
@@ -51,6 +69,47 @@ namespace EcrAirflow.Airflow
             }
 
             return sb.ToString();
+        }
+
+        /// <summary>
+        /// An extra object as Airflow's get_uri writes it in a query: key=value for flat string, number and boolean
+        /// values, else the whole object as __extra__=&lt;JSON&gt;.
+        /// </summary>
+        private static IEnumerable<string> ExtraQuery(string? extra)
+        {
+            if (string.IsNullOrEmpty(extra))
+            {
+                return new string[0];
+            }
+
+            using var doc = System.Text.Json.JsonDocument.Parse(extra!);
+            var root = doc.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                return new[] { "__extra__=" + Encode(extra!) };
+            }
+
+            var pairs = new List<string>();
+            foreach (var property in root.EnumerateObject())
+            {
+                switch (property.Value.ValueKind)
+                {
+                    case System.Text.Json.JsonValueKind.String:
+                        pairs.Add(Encode(property.Name) + "=" + Encode(property.Value.GetString()!));
+                        break;
+                    case System.Text.Json.JsonValueKind.Number:
+                        pairs.Add(Encode(property.Name) + "=" + Encode(property.Value.GetRawText()));
+                        break;
+                    case System.Text.Json.JsonValueKind.True:
+                    case System.Text.Json.JsonValueKind.False:
+                        pairs.Add(Encode(property.Name) + "=" + (property.Value.GetBoolean() ? "true" : "false"));
+                        break;
+                    default:
+                        return new[] { "__extra__=" + Encode(extra!) };
+                }
+            }
+
+            return pairs;
         }
 
         /// <summary>Percent-encodes every UTF-8 byte outside the RFC 3986 unreserved set (upper-case hex).</summary>

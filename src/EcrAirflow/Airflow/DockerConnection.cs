@@ -18,7 +18,14 @@ namespace EcrAirflow.Airflow
     {
         public const string ConnType = "docker";
 
+        /// <summary>The description of a connection written anew (with EcrAirflow's expiry note).</summary>
         public string? Description { get; init; }
+
+        /// <summary>-Description as typed (null: none), which replaces the user's text of a stored description.</summary>
+        public string? GivenDescription { get; init; }
+
+        /// <summary>-ReplaceNonDocker: a value at the name that is not a Docker connection may be replaced.</summary>
+        public bool ReplaceNonDocker { get; init; }
 
         public string? Email { get; init; }
 
@@ -31,6 +38,9 @@ namespace EcrAirflow.Airflow
         public DateTimeOffset? ExpiresAt { get; init; }
 
         public bool HasExtra => Email != null || Reauth.HasValue;
+
+        /// <summary>The description to write over a stored one: the user's text kept, EcrAirflow's note renewed (<see cref="ExpiryNote"/>).</summary>
+        public string? DescriptionOver(string? stored) => stored == null ? Description : ExpiryNote.Compose(stored, GivenDescription, ExpiresAt);
 
         /// <summary>The password in plain text, for the one request or file that must carry it.</summary>
         public string RevealPassword() => SecureText.Reveal(Password);

@@ -29,6 +29,9 @@ namespace EcrAirflow.Airflow
         public string? Email { get; init; }
 
         public bool? Reauth { get; init; }
+
+        /// <summary>-ReplaceNonDocker.</summary>
+        public bool ReplaceNonDocker { get; init; }
     }
 
     /// <summary>
@@ -85,14 +88,11 @@ namespace EcrAirflow.Airflow
                 ExpiresAt = expiresAt,
                 Email = record.Email,
                 Reauth = record.Reauth,
-                Description = record.Description ?? DefaultDescription(expiresAt),
+                Description = ExpiryNote.Compose(null, record.Description, expiresAt),
+                GivenDescription = record.Description,
+                ReplaceNonDocker = record.ReplaceNonDocker,
             };
         }
-
-        /// <summary>The description EcrAirflow writes, with its note of the token's expiry.</summary>
-        internal static string DefaultDescription(DateTimeOffset? expiresAt) => expiresAt.HasValue
-            ? $"Managed by EcrAirflow; token expires {expiresAt.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC"
-            : "Managed by EcrAirflow";
 
         /// <summary>An expired token would replace a working connection with one that cannot log in: refused unless -Force.</summary>
         private void CheckExpiry(string id, string host, DateTimeOffset expiresAt)

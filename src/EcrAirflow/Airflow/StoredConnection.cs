@@ -82,6 +82,9 @@ namespace EcrAirflow.Airflow
         /// </summary>
         internal string? Raw { get; init; }
 
+        /// <summary>Whether a write may go over it: nothing, or a Docker connection, or anything when the user said -ReplaceNonDocker.</summary>
+        public bool MayBeReplacedBy(DockerConnection connection) => Kind != StoredKind.NotDocker || connection.ReplaceNonDocker;
+
         public static StoredConnection Missing(string connectionId, string location) => new StoredConnection(connectionId, StoredKind.Missing, location);
 
         public static StoredConnection NotDocker(string connectionId, string location, string what) =>

@@ -65,6 +65,10 @@ namespace EcrAirflow.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Replaces a value at the name that is not a Docker connection (without it, that is an error).</summary>
+        [Parameter]
+        public SwitchParameter ReplaceNonDocker { get; set; }
+
         protected override void BeginProcessing()
         {
             _binding = BindMode();
@@ -100,6 +104,7 @@ namespace EcrAirflow.Commands
                     Description = Description,
                     Email = Email,
                     Reauth = MyInvocation.BoundParameters.ContainsKey(nameof(Reauth)) ? Reauth.IsPresent : (bool?)null,
+                    ReplaceNonDocker = ReplaceNonDocker,
                 });
 
                 // An AWS-backed target resolves the connection's region and name here: a missing region or an

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using EcrAirflow.Airflow;
 
 namespace EcrAirflow.Modes
 {
@@ -21,6 +22,17 @@ namespace EcrAirflow.Modes
                 $"Add -Mode {takenBy[0]}, or remove -{parameter}.")
             { TargetObject = parameter };
         }
+
+        public const string NotDockerConnection = "NotDockerConnection";
+
+        /// <summary>
+        /// What is stored at the name is not a Docker connection: never overwritten unless the user typed
+        /// -ReplaceNonDocker. Names what is there by its kind, never by its value.
+        /// </summary>
+        public static EcrAirflowException NotDocker(StoredConnection stored) => new EcrAirflowException(NotDockerConnection, FailureKind.InvalidOperation,
+            $"{stored.Location} holds {stored.Type ?? "something else"}, not a Docker connection, so connection '{stored.ConnectionId}' was not written there; what is there is unchanged.",
+            "Give the Docker connection another -ConnectionId (or -ConnectionsPrefix), or add -ReplaceNonDocker to replace what is there.")
+        { TargetObject = stored.ConnectionId };
 
         public static EcrAirflowException Required(string parameter, SyncMode mode, string hint) =>
             new EcrAirflowException(parameter + RequiredSuffix, FailureKind.InvalidArgument, $"-Mode {mode} needs -{parameter}.", hint);

@@ -1,0 +1,254 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using EcrAirflow.Internal;
+
+namespace EcrAirflow.Airflow
+{
+    /// <summary>
+    /// What a refresh writes over what a target holds: it owns the host, the login, the password and its note of
+    /// the token's expiry in the description (<see cref="ExpiryNote"/>); -Email and -Reauth change only their own
+    /// keys of extra; everything else the user had (port, schema, other extra keys, other JSON keys, the URI's
+    /// path and other query parameters) is kept as it was. A stored value keeps its form (JSON or URI) unless the
+    /// user chose one with -Format.
+    /// </summary>
+    /// <remarks>The values returned hold the password: they go to the one request or file that carries them.</remarks>
+    internal static class ConnectionMerge
+    {
+        private static readonly string[] HostKeys = { "host", "remote_host", "server" };
+        private static readonly string[] LoginKeys = { "login", "user", "username", "user_name" };
+        private static readonly string[] PasswordKeys = { "password", "pass", "key" };
+
+        /// <summary>
+        /// The value to store for <paramref name="connection"/>: a new one in <paramref name="format"/> when nothing
+        /// (or nothing readable as a Docker connection) is stored, else the stored one merged.
+        /// </summary>
+        /// <param name="formatGiven">Whether the user typed -Format (else a stored value keeps its own form).</param>
+        /// <param name="includeDescription">Whether the form carries a description (Secrets Manager's backend drops it).</param>
+        public static string Value(StoredConnection? stored, DockerConnection connection, ConnectionFormat format, bool formatGiven, bool includeDescription)
+        {
+            if (stored == null || stored.Kind != StoredKind.Docker || string.IsNullOrEmpty(stored.Raw))
+            {
+                return format == ConnectionFormat.Json
+                    ? ConnectionJson.Object(connection, includeDescription)
+                    : ConnectionUri.Build(connection);
+            }
+
+            var raw = stored.Raw!.Trim();
+            var storedForm = raw.StartsWith("{", StringComparison.Ordinal) ? ConnectionFormat.Json : ConnectionFormat.Uri;
+            var form = formatGiven ? format : storedForm;
+            if (form == storedForm)
+            {
+                return form == ConnectionFormat.Json ? MergeJson(raw, connection, includeDescription) : MergeUri(raw, connection);
+            }
+
+            // The user asked for the other form: the same connection, with what was kept, written anew.
+            return form == ConnectionFormat.Json
+                ? ConnectionJson.Object(connection, includeDescription, stored)
+                : ConnectionUri.Build(connection, stored);
+        }
+
+        /// <summary>
+        /// The extra to write: the stored extra (a JSON object's text) with -Email and -Reauth set when given; null
+        /// when there was none and none is given. Keys the user had stay, in their order.
+        /// </summary>
+        public static string? Extra(string? storedExtra, DockerConnection connection)
+        {
+            if (!connection.HasExtra)
+            {
+                return string.IsNullOrEmpty(storedExtra) ? null : storedExtra;
+            }
+
+            var json = new JsonText().StartObject();
+            WriteExtraMembers(json, storedExtra, connection);
+            return json.EndObject().ToString();
+        }
+
+        private static string MergeJson(string raw, DockerConnection connection, bool includeDescription)
+        {
+            using var doc = JsonDocument.Parse(raw);
+            var root = doc.RootElement;
+            var json = new JsonText(raw.Length + 256).StartObject();
+            bool host = false, login = false, password = false, description = false, extra = false;
+            foreach (var property in root.EnumerateObject())
+            {
+                var name = property.Name;
+                if (!host && HostKeys.Contains(name))
+                {
+                    json.Member(name, connection.Host);
+                    host = true;
+                }
+                else if (!login && LoginKeys.Contains(name))
+                {
+                    json.Member(name, connection.Login);
+                    login = true;
+                }
+                else if (!password && PasswordKeys.Contains(name))
+                {
+                    json.Member(name, connection.RevealPassword());
+                    password = true;
+                }
+                else if (name == "description" && includeDescription)
+                {
+                    json.Member(name, connection.DescriptionOver(property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null) ?? ExpiryNote.Managed);
+                    description = true;
+                }
+                else if (name == "extra")
+                {
+                    extra = true;
+                    WriteExtra(json, property.Value, connection);
+                }
+                else
+                {
+                    json.Name(name).Raw(property.Value.GetRawText());
+                }
+            }
+
+            if (!host)
+            {
+                json.Member("host", connection.Host);
+            }
+
+            if (!login)
+            {
+                json.Member("login", connection.Login);
+            }
+
+            if (!password)
+            {
+                json.Member("password", connection.RevealPassword());
+            }
+
+            if (!description && includeDescription)
+            {
+                json.Member("description", connection.DescriptionOver(null) ?? ExpiryNote.Managed);
+            }
+
+            if (!extra && connection.HasExtra)
+            {
+                json.Name("extra").StartObject();
+                WriteExtraMembers(json, null, connection);
+                json.EndObject();
+            }
+
+            return json.EndObject().ToString();
+        }
+
+        /// <summary>extra as it was stored (an object, or JSON text in a string), with -Email/-Reauth set.</summary>
+        private static void WriteExtra(JsonText json, JsonElement extra, DockerConnection connection)
+        {
+            if (!connection.HasExtra)
+            {
+                json.Name("extra").Raw(extra.GetRawText());
+                return;
+            }
+
+            if (extra.ValueKind == JsonValueKind.String)
+            {
+                var inner = new JsonText().StartObject();
+                WriteExtraMembers(inner, extra.GetString(), connection);
+                json.Member("extra", inner.EndObject().ToString());
+                return;
+            }
+
+            json.Name("extra").StartObject();
+            WriteExtraMembers(json, extra.ValueKind == JsonValueKind.Object ? extra.GetRawText() : null, connection);
+            json.EndObject();
+        }
+
+        /// <summary>The members of the stored extra object, with email and reauth replaced or added when given.</summary>
+        private static void WriteExtraMembers(JsonText json, string? storedExtra, DockerConnection connection)
+        {
+            var wroteEmail = false;
+            var wroteReauth = false;
+            if (!string.IsNullOrEmpty(storedExtra))
+            {
+                try
+                {
+                    using var doc = JsonDocument.Parse(storedExtra!);
+                    if (doc.RootElement.ValueKind == JsonValueKind.Object)
+                    {
+                        foreach (var property in doc.RootElement.EnumerateObject())
+                        {
+                            if (property.Name == "email" && connection.Email != null)
+                            {
+                                json.Member("email", connection.Email);
+                                wroteEmail = true;
+                            }
+                            else if (property.Name == "reauth" && connection.Reauth.HasValue)
+                            {
+                                json.Name("reauth").Bool(connection.Reauth.Value);
+                                wroteReauth = true;
+                            }
+                            else
+                            {
+                                json.Name(property.Name).Raw(property.Value.GetRawText());
+                            }
+                        }
+                    }
+                }
+                catch (JsonException)
+                {
+                    // Airflow would not read such an extra either; ours replaces it.
+                }
+            }
+
+            if (!wroteEmail && connection.Email != null)
+            {
+                json.Member("email", connection.Email);
+            }
+
+            if (!wroteReauth && connection.Reauth.HasValue)
+            {
+                json.Name("reauth").Bool(connection.Reauth.Value);
+            }
+        }
+
+        /// <summary>
+        /// The stored URI with our login, password and host; its port (when the stored host had one of its own),
+        /// path (the schema), fragment and other query parameters kept as they were.
+        /// </summary>
+        private static string MergeUri(string raw, DockerConnection connection)
+        {
+            var separator = raw.IndexOf("://", StringComparison.Ordinal);
+            var scheme = raw.Substring(0, separator);
+            var rest = raw.Substring(separator + 3);
+            var fragmentAt = rest.IndexOf('#');
+            var fragment = fragmentAt >= 0 ? rest.Substring(fragmentAt) : string.Empty;
+            rest = fragmentAt >= 0 ? rest.Substring(0, fragmentAt) : rest;
+            var queryAt = rest.IndexOf('?');
+            var query = queryAt >= 0 ? rest.Substring(queryAt + 1) : string.Empty;
+            rest = queryAt >= 0 ? rest.Substring(0, queryAt) : rest;
+            var pathAt = rest.IndexOf('/');
+            var path = pathAt >= 0 ? rest.Substring(pathAt) : string.Empty;
+            var netloc = pathAt >= 0 ? rest.Substring(0, pathAt) : rest;
+            var at = netloc.LastIndexOf('@');
+            var hostPort = at >= 0 ? netloc.Substring(at + 1) : netloc;
+
+            // A port the stored URI kept apart from its host (docker://…@host:5000) stays, unless ours names one.
+            var port = string.Empty;
+            var colon = hostPort.StartsWith("[", StringComparison.Ordinal) ? hostPort.IndexOf("]:", StringComparison.Ordinal) + 1 : hostPort.IndexOf(':');
+            if (colon > 0 && connection.Host.IndexOf(':') < 0)
+            {
+                port = hostPort.Substring(colon);
+            }
+
+            var parts = query.Split('&').Where(p => p.Length > 0).ToList();
+            if (connection.Email != null)
+            {
+                parts.RemoveAll(p => p.StartsWith("email=", StringComparison.Ordinal) || p == "email");
+                parts.Add("email=" + ConnectionUri.Encode(connection.Email));
+            }
+
+            if (connection.Reauth.HasValue)
+            {
+                parts.RemoveAll(p => p.StartsWith("reauth=", StringComparison.Ordinal) || p == "reauth");
+                parts.Add("reauth=" + (connection.Reauth.Value ? "true" : "false"));
+            }
+
+            return scheme + "://" + ConnectionUri.Encode(connection.Login) + ":" + ConnectionUri.Encode(connection.RevealPassword()) + "@"
+                + ConnectionUri.Encode(connection.Host) + port + path + (parts.Count > 0 ? "?" + string.Join("&", parts) : string.Empty) + fragment;
+        }
+    }
+}

@@ -109,6 +109,39 @@ Describe 'Bad input: <Name>' -ForEach @(
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId '../ecr' @Rest @Row } }
     @{ Name = 'a connection id of 201 characters'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ('a' * 201) -Mode Cli -AirflowCommand $StandIn @Row } }
+    @{ Name = 'the connection id . (Rest v1 would resolve it away: /api/v1/connections/.)'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId '.' @Rest @Row } }
+    @{ Name = 'the connection id .. in Rest mode'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId '..' @Rest @Row } }
+    @{ Name = 'the connection id .. in Cli mode'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId '..' -Mode Cli -AirflowCommand $StandIn @Row } }
+    @{ Name = 'the connection id .. in EnvironmentVariable mode (a dotenv file)'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId '..' -Mode EnvironmentVariable -Path (Join-Path $Work '.env') @Row } }
+    @{ Name = 'the connection id .. in SecretsManager mode (airflow/connections/..)'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId '..' -Mode SecretsManager -Region eu-west-1 -AwsCredential $AwsKey -EndpointUrl 'http://127.0.0.1:9' @Row } }
+    @{ Name = 'the connection id . in ParameterStore mode'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId '.' -Mode ParameterStore -Region eu-west-1 -AwsCredential $AwsKey -EndpointUrl 'http://127.0.0.1:9' @Row } }
+    @{ Name = 'the connection id .. in Mwaa mode'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId '..' -Mode Mwaa -MwaaEnvironmentName demo -Region eu-west-1 -AwsCredential $AwsKey -EndpointUrl 'http://127.0.0.1:9' @Row } }
+    @{ Name = 'a registry port above 65535'; Id = 'InvalidRegistry'; Category = 'InvalidArgument'
+        Run = { [pscustomobject]@{ Registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com:99999'; UserName = 'AWS'; Password = 't' } | Sync-AirflowEcrConnection -ConnectionId ecr @Rest @Row } }
+    @{ Name = 'a registry port 0'; Id = 'InvalidRegistry'; Category = 'InvalidArgument'
+        Run = { [pscustomobject]@{ Registry = 'https://registry.example.com:0/'; UserName = 'AWS'; Password = 't' } | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path (Join-Path $Work '.env') @Row } }
+    @{ Name = 'an ExpiresAt that is no time (the expiry guard never skips)'; Id = 'InvalidExpiresAt'; Category = 'InvalidData'
+        Run = { [pscustomobject]@{ Registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'; UserName = 'AWS'; Password = 't'; ExpiresAt = 'tomorrow-ish' } | Sync-AirflowEcrConnection -ConnectionId ecr @Rest @Row } }
+    @{ Name = 'an ExpiresAt of an unknown kind (a hashtable)'; Id = 'InvalidExpiresAt'; Category = 'InvalidData'
+        Run = { [pscustomobject]@{ Registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'; UserName = 'AWS'; Password = 't'; ExpiresAt = @{ at = 1 } } | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path (Join-Path $Work '.env') @Row } }
+    @{ Name = 'an expired ExpiresAt given as epoch seconds'; Id = 'CredentialExpired'; Category = 'InvalidData'
+        Run = { [pscustomobject]@{ Registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'; UserName = 'AWS'; Password = 't'; ExpiresAt = [DateTimeOffset]::UtcNow.AddHours(-1).ToUnixTimeSeconds() } | Sync-AirflowEcrConnection -ConnectionId ecr @Rest @Row } }
+    @{ Name = 'an expired ExpiresAt that went through Export-Clixml'; Id = 'CredentialExpired'; Category = 'InvalidData'
+        Run = { $file = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-clixml-" + [guid]::NewGuid().ToString('n') + '.xml')
+            try { [pscustomobject]@{ Registry = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'; UserName = 'AWS'; Password = 't'; ExpiresAt = [DateTimeOffset]::UtcNow.AddHours(-1) } | Export-Clixml -LiteralPath $file
+                $cred = Import-Clixml -LiteralPath $file }
+            finally { Remove-Item -LiteralPath $file -ErrorAction SilentlyContinue }
+            $cred | Sync-AirflowEcrConnection -ConnectionId ecr @Rest @Row } }
+    @{ Name = 'an expiresAt from ECR beyond any date (an ECR reply out of range)'; Id = 'EcrMalformedResponse'; Category = 'InvalidData'
+        Run = { $peer = New-TcpPeer -Mode Canned -Response (New-HttpAnswer 200 'OK' '{"authorizationData":[{"authorizationToken":"QVdTOnRva2Vu","expiresAt":1e20,"proxyEndpoint":"https://123456789012.dkr.ecr.eu-west-1.amazonaws.com"}]}' 'application/x-amz-json-1.1')
+            try { Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $peer.Url -Credential $AwsKey -Force -MaximumRetryCount 0 @Row } finally { $peer.Dispose() } } }
     @{ Name = 'a connection id with a trailing line break (what Out-String hands over)'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId "ecr`n" -Mode EnvironmentVariable -Path (Join-Path $Work '.env') @Row } }
     @{ Name = 'a connection id with a trailing line break, to GitHub Actions'; Id = 'InvalidConnectionId'; Category = 'InvalidArgument'

@@ -25,7 +25,12 @@ namespace EcrAirflow.Airflow
 
         private static readonly Regex Ipv6Literal = new Regex(@"\A\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?\z", RegexOptions.CultureInvariant);
 
-        public static bool IsValidConnectionId(string id) => id.Length <= ConnectionIdMaxLength && ConnectionIdPattern.IsMatch(id);
+        /// <summary>
+        /// Airflow's pattern, less "." and "..": they match it, but a path segment of either is resolved away
+        /// (Rest v1's /api/v1/connections/.. is /api/v1), a file or secret name of either means a folder.
+        /// </summary>
+        public static bool IsValidConnectionId(string id) =>
+            id.Length <= ConnectionIdMaxLength && ConnectionIdPattern.IsMatch(id) && id != "." && id != "..";
 
         /// <summary>
         /// The host (and port) of a registry given as a host, host:port or URL (ECR's ProxyEndpoint); null when
@@ -51,12 +56,25 @@ namespace EcrAirflow.Airflow
                 return null;
             }
 
-            if (HostName.IsMatch(value) || Ipv6Literal.IsMatch(value))
+            if ((HostName.IsMatch(value) || Ipv6Literal.IsMatch(value)) && PortInRange(value))
             {
                 return value.TrimEnd('.');
             }
 
             return null;
+        }
+
+        /// <summary>A :port, when there is one, is 1 to 65535.</summary>
+        private static bool PortInRange(string hostPort)
+        {
+            var close = hostPort.LastIndexOf(']');
+            var colon = hostPort.LastIndexOf(':');
+            if (colon < 0 || colon < close || (close < 0 && hostPort.StartsWith("[", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+
+            return int.TryParse(hostPort.Substring(colon + 1), out var port) && port >= 1 && port <= 65535;
         }
 
         /// <summary>

@@ -15,7 +15,7 @@ namespace EcrAirflow.Airflow
 
         public static EcrAirflowException InvalidConnectionId(string id) => new EcrAirflowException(InvalidConnectionIdId, FailureKind.InvalidArgument,
             $"The connection id '{ConnectionInput.Printable(id)}' is not valid for Airflow.",
-            $"Use at most {ConnectionInput.ConnectionIdMaxLength} letters, digits, '_', '.' or '-' (Airflow's pattern ^[\\w.-]+$), with no line break or space.")
+            $"Use at most {ConnectionInput.ConnectionIdMaxLength} letters, digits, '_', '.' or '-' (Airflow's pattern ^[\\w.-]+$), with no line break or space, and not '.' or '..' alone.")
         { TargetObject = id };
 
         public static EcrAirflowException InvalidUserName(string userName, string id) => new EcrAirflowException(InvalidUserNameId, FailureKind.InvalidArgument,
@@ -25,7 +25,7 @@ namespace EcrAirflow.Airflow
 
         public static EcrAirflowException InvalidRegistry(string registry, string id) => new EcrAirflowException(InvalidRegistryId, FailureKind.InvalidArgument,
             $"The registry '{ConnectionInput.PrintableRegistry(registry)}' for connection '{id}' is not a host name (optionally with :port, or a URL of one).",
-            "Pipe Get-EcrDockerCredential's output, or give the registry host, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com; a user name or password does not belong in it.")
+            "Pipe Get-EcrDockerCredential's output, or give the registry host, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com (a port, when there is one, is 1 to 65535); a user name or password does not belong in it.")
         { TargetObject = id };
 
         public static EcrAirflowException DuplicateConnectionId(string id, string host) => new EcrAirflowException(DuplicateConnectionIdId, FailureKind.InvalidArgument,

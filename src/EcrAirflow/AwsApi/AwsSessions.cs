@@ -44,13 +44,25 @@ namespace EcrAirflow.AwsApi
                 {
                     var request = fallback.Length == 0 ? _request : _request.WithFallbackRegion(fallback);
                     var buffer = new BufferedLog();
-                    opened = new Opened((_backend ?? AwsBackend.Instance).Open(_service, request, buffer), buffer);
+                    opened = new Opened(Open(_backend ?? AwsBackend.Instance, _service, request, buffer), buffer);
                     _byFallback[fallback] = opened;
                 }
             }
 
             opened.SayOpeningTo(log);
             return opened.Session;
+        }
+
+        /// <summary>
+        /// Opens a session and checks its next hop before any request: a signed request's reply carries secrets
+        /// (a token, the stored value), so over plain http its next hop must be loopback (Http.HttpSettings).
+        /// </summary>
+        public static IAwsSession Open(IAwsBackend backend, AwsService service, AwsSessionRequest request, IOperationLog log)
+        {
+            var session = backend.Open(service, request, log);
+            request.Http.EnsureNextHopMayCarrySecrets(session.Endpoint.Url, request.AllowUnencryptedAuthentication,
+                $"what {service.DisplayName} is sent and answers (its secrets included)", "the endpoint (-EndpointUrl or " + service.EndpointVariable + ")");
+            return session;
         }
 
         /// <summary>Sessions that reach the same endpoint in the same region are one batch (two fallbacks may resolve alike).</summary>

@@ -143,7 +143,13 @@ namespace EcrAirflow.Ecr
         {
             if (value.ValueKind == JsonValueKind.Number)
             {
+                // DateTimeOffset holds years 1 to 9999: a value outside them (or NaN) is no expiry ECR would send.
                 var seconds = value.GetDouble();
+                if (double.IsNaN(seconds) || seconds < -62135596800d || seconds > 253402300799d)
+                {
+                    throw Malformed("expiresAt is out of range", null);
+                }
+
                 return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000d));
             }
 

@@ -34,7 +34,7 @@ namespace EcrAirflow.Ecr
         public static async Task<EcrTokenResult> GetAsync(IAwsBackend backend, EcrTokenRequest request, IOperationLog log, CancellationToken cancellationToken)
         {
             var service = request.Public ? AwsService.EcrPublic : AwsService.Ecr;
-            var session = backend.Open(service, request.Aws, log);
+            var session = AwsSessions.Open(backend, service, request.Aws, log);
             var registryIds = request.Public ? null : request.RegistryIds;
             var key = TokenCache.Key(session.Endpoint, registryIds, await session.IdentityKeyAsync(log, cancellationToken).ConfigureAwait(false));
             if (!request.Force && TokenCache.TryGet(key, out var cached))

@@ -32,33 +32,71 @@ namespace EcrAirflow.Internal.Http
             return copy;
         }
 
-        /// <summary>The proxy a request to <paramref name="uri"/> goes through, or null when it goes direct.</summary>
+        /// <summary>
+        /// The proxy a request to <paramref name="uri"/> goes through, or null when it goes direct: what the handler
+        /// of <see cref="HttpClientCache"/> does, loopback staying local included (<see cref="LoopbackStaysLocal"/>).
+        /// </summary>
         public Uri? ProxyFor(Uri uri)
         {
-            if (Proxy != null)
-            {
-                return Proxy;
-            }
-
             try
             {
-#if NET8_0_OR_GREATER
-                var system = HttpClient.DefaultProxy;
-#else
-                var system = WebRequest.DefaultWebProxy;
-#endif
-                if (system == null || system.IsBypassed(uri))
+                var proxy = EffectiveProxy();
+                if (proxy == null || proxy.IsBypassed(uri))
                 {
                     return null;
                 }
 
-                var proxy = system.GetProxy(uri);
-                return proxy == null || proxy == uri ? null : proxy;
+                var via = proxy.GetProxy(uri);
+                return via == null || via == uri ? null : via;
             }
             catch (Exception ex) when (ex is PlatformNotSupportedException || ex is InvalidOperationException)
             {
                 return null;
             }
+        }
+
+        /// <summary>
+        /// The next hop's rule for secrets (<see cref="CleartextRule"/>): a request to <paramref name="target"/> that
+        /// carries or brings back a secret may go over plain http only when its next hop is loopback. Through an
+        /// http:// proxy that hop is the proxy: for an http:// target the whole request crosses it in clear, and
+        /// -ProxyCredential crosses it in clear in any case (Basic). Checked before any request, for the system proxy
+        /// as for -Proxy.
+        /// </summary>
+        public void EnsureNextHopMayCarrySecrets(Uri target, bool allowUnencrypted, string what, string source)
+        {
+            var proxy = ProxyFor(target);
+            if (proxy == null || allowUnencrypted)
+            {
+                return;
+            }
+
+            if (target.Scheme == Uri.UriSchemeHttp)
+            {
+                CleartextRule.Ensure(proxy, allowUnencrypted, what + " (sent through the proxy " + SafeUrl.Describe(proxy) + ")", source + " and the proxy (-Proxy, or HTTP_PROXY / the system proxy)");
+            }
+
+            if (ProxyCredential != null)
+            {
+                CleartextRule.Ensure(proxy, allowUnencrypted, "the proxy password (-ProxyCredential)", Proxy != null ? "-Proxy" : "the system proxy (HTTPS_PROXY / HTTP_PROXY, or WinINET on Windows)");
+            }
+        }
+
+        /// <summary>The proxy the handler uses: -Proxy or the system's, wrapped so that loopback stays local.</summary>
+        internal IWebProxy? EffectiveProxy()
+        {
+            var credentials = ProxyUseDefaultCredentials ? CredentialCache.DefaultCredentials : ProxyCredential;
+            if (Proxy != null)
+            {
+                // Credentials only: WebProxy.UseDefaultCredentials = false would set Credentials back to null.
+                return new LoopbackStaysLocal(new WebProxy(Proxy, BypassOnLocal: false), credentials);
+            }
+
+#if NET8_0_OR_GREATER
+            var system = HttpClient.DefaultProxy;
+#else
+            var system = WebRequest.DefaultWebProxy;
+#endif
+            return system == null ? null : new LoopbackStaysLocal(system, credentials);
         }
 
         /// <summary>A cache key: never the proxy password itself, only a keyed hash of it.</summary>
@@ -124,14 +162,9 @@ namespace EcrAirflow.Internal.Http
         /// <summary>The handler for a setting; internal so the tests can check each build's (both builds are tested).</summary>
         internal static HttpMessageHandler CreateHandler(HttpSettings settings)
         {
-            var proxy = settings.Proxy == null
-                ? null
-                // Credentials only: WebProxy.UseDefaultCredentials = false would set Credentials back to null.
-                : new WebProxy(settings.Proxy, BypassOnLocal: false)
-                {
-                    Credentials = settings.ProxyUseDefaultCredentials ? CredentialCache.DefaultCredentials : settings.ProxyCredential,
-                };
-            var proxyCredentials = settings.ProxyUseDefaultCredentials ? CredentialCache.DefaultCredentials : settings.ProxyCredential;
+            // -Proxy or the system proxy, always set explicitly so that loopback stays local (LoopbackStaysLocal);
+            // its Credentials answer the proxy's 407 (-ProxyCredential, or the logged-on user's).
+            var proxy = settings.EffectiveProxy();
 #if NET8_0_OR_GREATER
             var handler = new SocketsHttpHandler
             {
@@ -139,10 +172,8 @@ namespace EcrAirflow.Internal.Http
                 AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
                 AllowAutoRedirect = false,
                 UseCookies = false,
-                UseProxy = true,
+                UseProxy = proxy != null,
                 Proxy = proxy,
-                // With the system proxy (Proxy null), -ProxyCredential answers its 407.
-                DefaultProxyCredentials = proxy == null ? proxyCredentials : null,
             };
             // EnabledSslProtocols stays None: the OS's choice, TLS 1.2 and 1.3 on every platform .NET 8+ supports.
             if (settings.SkipCertificateCheck)
@@ -155,9 +186,8 @@ namespace EcrAirflow.Internal.Http
                 AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
                 AllowAutoRedirect = false,
                 UseCookies = false,
-                UseProxy = true,
+                UseProxy = proxy != null,
                 Proxy = proxy,
-                DefaultProxyCredentials = proxy == null ? proxyCredentials : null,
             };
             try
             {

@@ -38,6 +38,11 @@ namespace EcrAirflow.Internal.Http
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var request = createRequest();
+                if (attempt == 0 && request.RequestUri != null && options.Http.ProxyFor(request.RequestUri) is Uri via)
+                {
+                    log.Verbose($"{request.Method} {SafeUrl.Describe(request.RequestUri)} goes through the proxy {SafeUrl.Describe(via)}.");
+                }
+
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(options.Timeout);
                 HttpResponseMessage? response = null;

@@ -27,6 +27,8 @@ namespace EcrAirflow.Modes.Rest
             _endpoint = AirflowEndpoint.Parse(parameters.AirflowUrl);
             _auth = new AirflowAuth(parameters.AirflowCredential?.UserName, parameters.AirflowCredential?.Password, parameters.AccessToken);
             _endpoint.EnsureSecretsMaySend(_auth.SendsCredential, context.AllowUnencryptedAuthentication);
+            context.Http.EnsureNextHopMayCarrySecrets(_endpoint.Root, context.AllowUnencryptedAuthentication,
+                _auth.SendsCredential ? "the ECR password and the Airflow credential" : "the ECR password (in every write's body)", "-AirflowUrl");
             if (parameters.AccessToken != null && !AccessTokenCache.IsHeaderSafe(SecureText.Reveal(parameters.AccessToken)))
             {
                 throw RestErrors.InvalidAccessToken();

@@ -11,7 +11,7 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('EcrAirflow.Format.ps1xml')
     FunctionsToExport    = @()
-    CmdletsToExport      = @('Get-EcrDockerCredential', 'Sync-AirflowEcrConnection')
+    CmdletsToExport      = @('Get-EcrDockerCredential', 'Sync-AirflowEcrConnection', 'Test-AirflowEcrConnection')
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{

@@ -92,6 +92,13 @@ function Build-MamlHelp {
             $sourcePath = Join-Path $SourceDirectory "$($cmd.Name).psd1"
             if (-not (Test-Path $sourcePath)) { $problems.Add("$($cmd.Name): no help source $sourcePath"); continue }
             $src = Import-PowerShellDataFile $sourcePath
+            if ($src.ContainsKey('SharedParameters')) {
+                $shared = (Import-PowerShellDataFile (Join-Path $SourceDirectory $src.SharedParameters)).Parameters
+                foreach ($name in $shared.Keys) {
+                    if ($src.Parameters.ContainsKey($name)) { $problems.Add("$($cmd.Name): -$name is described both in $sourcePath and in $($src.SharedParameters)") }
+                    else { $src.Parameters[$name] = $shared[$name] }
+                }
+            }
             $modeTable = if ($src.ContainsKey('ModeTable')) { Get-ModeTableHelp -Command $cmd -TypeName $src.ModeTable -CodeDirectory $CodeDirectory } else { $null }
             if ($modeTable) {
                 foreach ($name in $modeTable.Descriptions.Keys) {

@@ -3,6 +3,8 @@
     # The per-mode parameter lists and each parameter's 'Modes:' line come from the mode table in the code
     # (EcrAirflow.Commands.ModeHelp), and each mode's own parameters are described in its folder (src/EcrAirflow/Modes/<Mode>/<Mode>.help.psd1).
     ModeTable   = 'EcrAirflow.Commands.ModeHelp'
+    # -Mode, -Region, -AwsCredential and the other parameters every cmdlet that takes -Mode shares are described once there.
+    SharedParameters = 'ModeCmdlets.Shared.psd1'
     Description = @'
 Sync-AirflowEcrConnection takes the credentials of Get-EcrDockerCredential (or any object with Registry or ProxyEndpoint, UserName and Password, such as the output of AWS Tools' Get-ECRLoginCommand) from the pipeline and writes an Airflow connection of type docker for each: host = the registry host, login, password, a description with the token's expiry, and extra {"email","reauth"} when -Email or -Reauth are given.
 
@@ -15,9 +17,6 @@ A connection is replaced in place, never deleted first: Airflow's DockerOperator
 Credentials are collected from the pipeline and written together when the pipeline ends, so many registries cost one request (Airflow 3) or one CLI start. -WhatIf shows what would be written where, without the password.
 '@
     Parameters  = @{
-        Proxy                          = 'The proxy every request to Airflow or AWS (and STS or SSO, when the credential source calls them) goes through, e.g. http://proxy.example.com:3128. Without it the system proxy applies: HTTPS_PROXY / HTTP_PROXY and NO_PROXY on Linux and macOS, the WinINET settings on Windows. A URL with user:password@ is refused (ProxyUrlContainsCredentials).'
-        ProxyCredential                = 'The proxy''s user and password (Basic), for -Proxy or the system proxy. Never printed. Basic sends the password in clear text, so with an http:// -Proxy that is not loopback it needs -AllowUnencryptedAuthentication (UnencryptedAuthenticationRefused).'
-        ProxyUseDefaultCredentials     = 'Answers the proxy with the logged-on user''s credentials (Windows integrated authentication). Not with -ProxyCredential.'
         Registry                       = 'The registry, as a host or a URL (ProxyEndpoint); the connection''s host is the host part. Bound from the pipeline by property name (aliases ProxyEndpoint, Endpoint).'
         UserName                       = 'The registry login (AWS for ECR). Bound from the pipeline by property name.'
         Password                       = 'The registry password, a SecureString or a string. Bound from the pipeline by property name; never displayed.'
@@ -26,21 +25,9 @@ Credentials are collected from the pipeline and written together when the pipeli
         Description                    = 'Your text for the connection''s description; EcrAirflow adds its note of the token''s expiry after it ("; token expires <UTC time> UTC"). Without it a description you wrote is kept (with the note renewed), and a new connection gets "Managed by EcrAirflow; token expires <UTC time> UTC".'
         Email                          = 'Written to the connection''s extra as "email".'
         Reauth                         = 'Written to the connection''s extra as "reauth" (true, or false with -Reauth:$false).'
-        Mode                           = 'Where to write: Rest (the Airflow REST API, the default), Cli (the Airflow command line), EnvironmentVariable (AIRFLOW_CONN_* variables), SecretsManager or ParameterStore (where Airflow''s AWS secrets backends read connections), or Mwaa (an Amazon MWAA environment''s Airflow, through InvokeRestApi). Each mode takes its own parameters (listed under PARAMETERS PER MODE in the description); a parameter of another mode is an error (ParameterNotValidForMode). Tab completion after -Mode offers the modes that take every parameter already typed.'
+        SkipIfValidFor                 = 'Reads what the target holds first (one request for many ids where the target allows) and writes only the connections that need it: those whose stored token is not for this registry and login, or stays valid for less than this long. The others come back with Action Skipped and get no write request. A TimeSpan, hh:mm:ss, or a number with a unit: 90s, 30m, 6h, 1d. Made for refreshing right before the DockerOperator task, or every few minutes from a scheduler.'
         ReplaceNonDocker               = 'Lets a write replace a value at the name that is not a Docker connection (a connection of another type, a secret or parameter holding something else, a SecretBinary). Without it such a value is left unchanged and the connection is not written (NotDockerConnection).'
         Force                          = 'Writes a piped credential even when its ExpiresAt has passed. Without it such a credential is refused (CredentialExpired) and the connection Airflow has is kept; one that expires within 30 minutes is written with a warning.'
-        AllowUnencryptedAuthentication = 'Allows plain http:// to a host that is not loopback. Every write carries the ECR password in its body (and the Airflow credential in its headers), so without it such an -AirflowUrl (or a custom AWS endpoint of an AWS-backed mode) is refused before any request (UnencryptedAuthenticationRefused). Loopback (localhost, 127.0.0.0/8, ::1) is always allowed.'
-        Region                         = 'The AWS region to write to. Without it: AWS_REGION, AWS_DEFAULT_REGION, the profile''s region, and last the piped credential''s Region (so each registry''s connection lands in its own region). Press Tab for region names.'
-        AwsCredential                  = 'Explicit AWS keys for the write: user name = access key id, password = secret access key. Without it the AWS default credential chain is used (environment, web identity, profile, SSO, container, instance metadata).'
-        SessionToken                   = 'The session token of temporary keys given with -AwsCredential.'
-        ProfileName                    = 'An AWS profile (static keys, SSO, role_arn with source_profile, credential_process) for the write.'
-        ProfileLocation                = 'A credentials file to read -ProfileName from instead of the default files.'
-        RoleArn                        = 'A role to assume through STS before writing, e.g. one that may write exactly these secrets.'
-        RoleSessionName                = 'The role session name with -RoleArn (default EcrAirflow-<unix time>).'
-        ExternalId                     = 'The external id the role''s trust policy requires, with -RoleArn.'
-        EndpointUrl                    = 'A custom endpoint for the mode''s AWS service (a VPC endpoint or an emulator); also AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL_MWAA, then AWS_ENDPOINT_URL. Cannot be combined with -UseFipsEndpoint or -UseDualStackEndpoint.'
-        UseFipsEndpoint                = 'Uses the service''s FIPS endpoint (e.g. secretsmanager-fips.<region>.amazonaws.com). Defaults to AWS_USE_FIPS_ENDPOINT.'
-        UseDualStackEndpoint           = 'Uses the service''s dual-stack (IPv6) endpoint. Defaults to AWS_USE_DUALSTACK_ENDPOINT.'
     }
     Inputs      = @(
         @{ Type = 'EcrAirflow.EcrDockerCredential'; Description = 'From Get-EcrDockerCredential.' }

@@ -15,6 +15,7 @@ namespace EcrAirflow.Tests
             var iss = InitialSessionState.CreateDefault2();
             iss.Commands.Add(new SessionStateCmdletEntry("Get-EcrDockerCredential", typeof(GetEcrDockerCredentialCommand), null));
             iss.Commands.Add(new SessionStateCmdletEntry("Sync-AirflowEcrConnection", typeof(SyncAirflowEcrConnectionCommand), null));
+            iss.Commands.Add(new SessionStateCmdletEntry("Test-AirflowEcrConnection", typeof(TestAirflowEcrConnectionCommand), null));
             return PowerShell.Create(iss);
         }
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -68,6 +69,11 @@ namespace EcrAirflow.Commands
         /// <summary>Replaces a value at the name that is not a Docker connection (without it, that is an error).</summary>
         [Parameter]
         public SwitchParameter ReplaceNonDocker { get; set; }
+
+        /// <summary>Writes only the connections whose stored token is not for this registry and login, or expires sooner than this.</summary>
+        [Parameter]
+        [DurationTransformation]
+        public TimeSpan? SkipIfValidFor { get; set; }
 
         protected override void BeginProcessing()
         {
@@ -146,7 +152,19 @@ namespace EcrAirflow.Commands
             SyncOutcome outcome;
             try
             {
-                outcome = RunAsync((log, ct) => _target.WriteAsync(_batch, log, ct));
+                outcome = RunAsync(async (log, ct) =>
+                {
+                    var due = _batch;
+                    var skipped = new List<AirflowConnectionSyncResult>();
+                    if (SkipIfValidFor.HasValue)
+                    {
+                        (due, skipped) = await SkipFresh.PartitionAsync(_target, _batch, SkipIfValidFor.Value, log, ct).ConfigureAwait(false);
+                    }
+
+                    var written = due.Count == 0 ? new SyncOutcome() : await _target.WriteAsync(due, log, ct).ConfigureAwait(false);
+                    written.Written.InsertRange(0, skipped);
+                    return written;
+                });
             }
             catch (EcrAirflowException ex)
             {

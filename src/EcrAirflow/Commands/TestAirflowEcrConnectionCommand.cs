@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using EcrAirflow.Airflow;
+using EcrAirflow.Ecr;
+using EcrAirflow.Modes;
+
+namespace EcrAirflow.Commands
+{
+    /// <summary>
+    /// Test-AirflowEcrConnection: reports what each target holds now for each connection id — nothing, something
+    /// that is not a Docker connection, or a Docker connection and when its token expires — and, with -Login,
+    /// whether the registry accepts the stored login. Reads through the mode's own read side (one request for many
+    /// ids where the target allows), with the same mode parameters as Sync-AirflowEcrConnection.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "AirflowEcrConnection")]
+    [OutputType(typeof(AirflowConnectionStatus), typeof(bool))]
+    public sealed class TestAirflowEcrConnectionCommand : ModeCmdletBase
+    {
+        private readonly List<ConnectionRef> _ids = new List<ConnectionRef>();
+        private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
+        private ModeBinding _binding = null!;
+        private IConnectionTarget _target = null!;
+
+        /// <summary>The ids to test; by property name too, so Sync-AirflowEcrConnection's results pipe straight in.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("ConnId")]
+        [ValidateNotNullOrEmpty]
+        public string[] ConnectionId { get; set; } = Array.Empty<string>();
+
+        /// <summary>The line between Fresh and ExpiringSoon.</summary>
+        [Parameter]
+        [DurationTransformation]
+        public TimeSpan MinimumRemaining { get; set; } = TimeSpan.FromHours(1);
+
+        /// <summary>Tries the stored login at the stored registry, as docker does.</summary>
+        [Parameter]
+        public SwitchParameter Login { get; set; }
+
+        /// <summary>One $true or $false: every connection Fresh and every tested login Succeeded.</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            if (MinimumRemaining < TimeSpan.Zero)
+            {
+                ThrowTerminatingError(NewError("InvalidDuration", ErrorCategory.InvalidArgument,
+                    "-MinimumRemaining is negative.", "Give a duration such as 1h, 30m or 01:00:00.", MinimumRemaining));
+            }
+
+            _binding = BindMode();
+            try
+            {
+                _target = _binding.CreateTarget();
+            }
+            catch (EcrAirflowException ex)
+            {
+                ThrowTerminatingError(ToErrorRecord(ex));
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            var region = RegionOnCommandLine ? null : Region;
+            foreach (var id in ConnectionId)
+            {
+                if (!ConnectionInput.IsValidConnectionId(id))
+                {
+                    WriteError(ToErrorRecord(InputErrors.InvalidConnectionId(id)));
+                    continue;
+                }
+
+                if (_seen.Add(id))
+                {
+                    _ids.Add(new ConnectionRef(id, region));
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_ids.Count == 0)
+            {
+                if (Quiet)
+                {
+                    WriteObject(false);
+                }
+
+                return;
+            }
+
+            ReadOutcome outcome;
+            try
+            {
+                outcome = RunAsync((log, ct) => _target.ReadAsync(_ids, log, ct));
+            }
+            catch (EcrAirflowException ex)
+            {
+                if (Quiet)
+                {
+                    WriteError(ToErrorRecord(ex));
+                    WriteObject(false);
+                    return;
+                }
+
+                ThrowTerminatingError(ToErrorRecord(ex));
+                return;
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            var statuses = new List<AirflowConnectionStatus>();
+            foreach (var stored in outcome.Found)
+            {
+                var assessment = Freshness.Assess(stored, MinimumRemaining, now, EcrPassword.ExpiresAt);
+                statuses.Add(new AirflowConnectionStatus
+                {
+                    ConnectionId = stored.ConnectionId,
+                    Mode = _binding.Mode.Name,
+                    Target = stored.Location,
+                    Status = assessment.Status,
+                    Registry = stored.Host,
+                    ExpiresAt = assessment.ExpiresAt,
+                    Remaining = assessment.ExpiresAt.HasValue ? assessment.ExpiresAt.Value - now : (TimeSpan?)null,
+                    ExpirySource = assessment.Source,
+                    Login = LoginResult.NotTested,
+                    Reason = assessment.Reason,
+                });
+            }
+
+            foreach (var failure in outcome.Failed)
+            {
+                WriteError(ToErrorRecord(failure.Error, failure.ConnectionId));
+                statuses.Add(new AirflowConnectionStatus
+                {
+                    ConnectionId = failure.ConnectionId,
+                    Mode = _binding.Mode.Name,
+                    Target = _target.Target,
+                    Status = ConnectionStatus.Unknown,
+                    Login = LoginResult.NotTested,
+                    Reason = $"It could not be read: {failure.Error.Message}",
+                });
+            }
+
+            // One status per id, in the order asked.
+            var order = _ids.Select((c, i) => (c.ConnectionId, i)).ToDictionary(p => p.ConnectionId, p => p.i, StringComparer.Ordinal);
+            statuses.Sort((a, b) => order[a.ConnectionId].CompareTo(order[b.ConnectionId]));
+            if (Quiet)
+            {
+                WriteObject(statuses.All(s => s.Status == ConnectionStatus.Fresh && (s.Login == LoginResult.NotTested || s.Login == LoginResult.Succeeded)));
+                return;
+            }
+
+            foreach (var status in statuses)
+            {
+                WriteObject(status);
+            }
+        }
+    }
+}

@@ -5,7 +5,7 @@ BeforeAll {
 }
 
 Describe 'Get-Help' {
-    It '<_> has a synopsis, a description and at least three examples' -ForEach 'Get-EcrDockerCredential', 'Sync-AirflowEcrConnection' {
+    It '<_> has a synopsis, a description and at least three examples' -ForEach 'Get-EcrDockerCredential', 'Sync-AirflowEcrConnection', 'Test-AirflowEcrConnection' {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -Match "^\s*$_ \[" # not the auto-generated syntax line
         ($help.description.Text -join ' ') | Should -Not -BeNullOrEmpty
@@ -13,7 +13,7 @@ Describe 'Get-Help' {
         ($help.examples.example.code -join "`n") | Should -Match $_
     }
 
-    It '<_> describes every parameter' -ForEach 'Get-EcrDockerCredential', 'Sync-AirflowEcrConnection' {
+    It '<_> describes every parameter' -ForEach 'Get-EcrDockerCredential', 'Sync-AirflowEcrConnection', 'Test-AirflowEcrConnection' {
         $names = (Get-Command $_).Parameters.Keys | Where-Object { $_ -notin $Common }
         foreach ($name in $names) {
             $text = (Get-Help $_ -Parameter $name).description.Text -join ' '
@@ -43,6 +43,28 @@ Describe 'Tab completion' {
         $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
         $result.CompletionMatches.CompletionText | Should -Contain 'eu-west-1'
         $result.CompletionMatches.CompletionText | Should -Not -Contain 'us-east-1'
+    }
+
+    It 'completes -ProfileName from the AWS config and credentials files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE) on <_>' -ForEach 'Get-EcrDockerCredential', 'Sync-AirflowEcrConnection -Mode SecretsManager', 'Test-AirflowEcrConnection ecr -Mode ParameterStore' {
+        . (Join-Path $PSScriptRoot 'Hardening.Common.ps1')
+        $work = New-TestFolder 'profiles'
+        $saved = $env:AWS_CONFIG_FILE, $env:AWS_SHARED_CREDENTIALS_FILE
+        try {
+            $env:AWS_CONFIG_FILE = Join-Path $work 'config'
+            $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $work 'credentials'
+            [IO.File]::WriteAllText($env:AWS_CONFIG_FILE, "[default]`nregion = eu-west-1`n[profile prod-eu]`nrole_arn = arn:aws:iam::123456789012:role/x`n[sso-session corp]`nsso_region = eu-west-1`n[profile with space]`n")
+            [IO.File]::WriteAllText($env:AWS_SHARED_CREDENTIALS_FILE, "[prod-us]`naws_access_key_id = AKIAEXAMPLE`naws_secret_access_key = not-a-name`n")
+            $line = "$_ -ProfileName "
+            $all = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+            $all.ListItemText | Should -Be @('prod-us', 'default', 'prod-eu', 'with space')
+            ($all | Where-Object ListItemText -eq 'with space').CompletionText | Should -Be "'with space'"
+            $line = "$_ -ProfileName prod"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('prod-us', 'prod-eu')
+        }
+        finally {
+            $env:AWS_CONFIG_FILE, $env:AWS_SHARED_CREDENTIALS_FILE = $saved
+            Remove-TestFolder $work
+        }
     }
 
     It 'completes -Mode values' {
@@ -76,10 +98,10 @@ Describe 'The loader' {
         Test-Path (Join-Path $dir 'System.Text.Json.dll') | Should -BeTrue
     }
 
-    It 'declares both editions in the manifest, and only the two cmdlets' {
+    It 'declares both editions in the manifest, and only the three cmdlets' {
         $manifest = Import-PowerShellDataFile $env:ECRAIRFLOW_TEST_MODULE
         $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
-        $manifest.CmdletsToExport | Should -Be @('Get-EcrDockerCredential', 'Sync-AirflowEcrConnection')
+        $manifest.CmdletsToExport | Should -Be @('Get-EcrDockerCredential', 'Sync-AirflowEcrConnection', 'Test-AirflowEcrConnection')
         $manifest.FunctionsToExport.Count | Should -Be 0
         Get-Command -Module EcrAirflow -CommandType Function | Should -BeNullOrEmpty
     }

@@ -18,6 +18,7 @@ namespace EcrAirflow.Commands
     public abstract class AwsCmdletBase : AsyncCmdletBase
     {
         [Parameter]
+        [ArgumentCompleter(typeof(ProfileCompleter))]
         [Alias("Profile")]
         [ValidateNotNullOrEmpty]
         [SharedModeParameter(typeof(IAwsModeParameters))]

@@ -96,9 +96,16 @@ namespace EcrAirflow.Tests
             Assert.Equal(expected, AwsErrors.CleanCode(raw));
         }
 
-        /// <summary>What Get-EcrDockerCredential reports for an ECR error reply.</summary>
-        private static EcrAirflowException EcrError(int status, string body, string? header, string? requestId) =>
-            EcrTokenService.Failure(AwsService.Ecr, new AwsCall("GetAuthorizationToken", new byte[0], "ecr:GetAuthorizationToken"), AwsErrors.Reply(status, body, header, requestId), 3);
+        /// <summary>
+        /// What Get-EcrDockerCredential reports for an ECR error reply: the session throws the failures every
+        /// service shares (AwsErrors.Common), and ECR maps the rest.
+        /// </summary>
+        private static EcrAirflowException EcrError(int status, string body, string? header, string? requestId)
+        {
+            var call = new AwsCall("GetAuthorizationToken", new byte[0], "ecr:GetAuthorizationToken");
+            var reply = AwsErrors.Reply(status, body, header, requestId);
+            return AwsErrors.Common(AwsService.Ecr, call, reply, 3) ?? EcrTokenService.Failure(AwsService.Ecr, call, reply);
+        }
 
         [Fact]
         public void Request_body_lists_registry_ids_or_is_empty()

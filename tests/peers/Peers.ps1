@@ -249,7 +249,7 @@ function Get-EmulatorRequests {
 
 function Get-EmulatorRequestLines {
     # "METHOD /path STATUS" for each Airflow API request the emulator saw (-Method: only those).
-    param([Parameter(Mandatory, Position = 0)] $Emulator, [string] $Method)
+    param([Parameter(Mandatory, Position = 0)] $Emulator, [Parameter(Position = 1)] [string] $Method)
     @(Get-EmulatorRequests -Url $Emulator.Url | Where-Object { -not $Method -or $_.method -eq $Method } | ForEach-Object { '{0} {1} {2}' -f $_.method, $_.path, $_.status })
 }
 

@@ -17,29 +17,9 @@ namespace EcrAirflow.Aws
                 : RegionResolver.Resolve(request.Region, request.Credentials.ProfileName, request.Credentials.ProfileLocation, request.FallbackRegion);
             log.Verbose($"Region {region} (from {source}).");
 
-            var endpointUrl = request.EndpointUrl;
-            string? fromEnvironment = null;
-            if (endpointUrl == null)
-            {
-                foreach (var name in new[] { service.EndpointVariable, "AWS_ENDPOINT_URL" })
-                {
-                    var value = Environment.GetEnvironmentVariable(name);
-                    if (string.IsNullOrEmpty(value))
-                    {
-                        continue;
-                    }
-
-                    if (!Uri.TryCreate(value, UriKind.Absolute, out endpointUrl))
-                    {
-                        throw new EcrAirflowException("InvalidEndpointUrl", FailureKind.InvalidArgument,
-                            $"The endpoint URL in {name} is not an absolute URL.",
-                            $"Fix or unset {service.EndpointVariable} / AWS_ENDPOINT_URL.");
-                    }
-
-                    fromEnvironment = name;
-                    break;
-                }
-            }
+            var (endpointUrl, fromEnvironment) = request.EndpointUrl != null
+                ? (request.EndpointUrl, (string?)null)
+                : AwsEndpoints.FromEnvironment(service.ServiceId);
 
             // Explicit switches win over the environment; an explicit endpoint makes the environment's
             // FIPS/dual-stack flags moot (as in the AWS CLI), but an explicit switch with it is an error.

@@ -160,7 +160,7 @@ namespace EcrAirflow.Aws
             }
             catch (AmazonServiceException ex)
             {
-                throw MapStsFailure(ex, "getting credentials from " + description);
+                throw AwsErrors.Sts(ex.ErrorCode, "getting credentials from " + description, ex.Message, ex.RequestId, ex);
             }
             catch (ProcessAWSCredentialException ex)
             {
@@ -215,7 +215,7 @@ namespace EcrAirflow.Aws
             }
             catch (AmazonServiceException ex)
             {
-                throw MapStsFailure(ex, "assuming role " + request.RoleArn);
+                throw AwsErrors.Sts(ex.ErrorCode, "assuming role " + request.RoleArn, ex.Message, ex.RequestId, ex);
             }
             catch (Exception ex) when (IsNetworkFailure(ex, cancellationToken))
             {
@@ -242,26 +242,13 @@ namespace EcrAirflow.Aws
         /// </summary>
         private static Uri? StsEndpoint(bool allowUnencrypted)
         {
-            foreach (var name in new[] { "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL" })
+            var (url, variable) = AwsEndpoints.FromEnvironment("STS");
+            if (url != null)
             {
-                var value = Environment.GetEnvironmentVariable(name);
-                if (string.IsNullOrEmpty(value))
-                {
-                    continue;
-                }
-
-                if (!Uri.TryCreate(value, UriKind.Absolute, out var url))
-                {
-                    throw new EcrAirflowException("InvalidEndpointUrl", FailureKind.InvalidArgument,
-                        $"The endpoint URL in {name} is not an absolute URL.",
-                        "Fix or unset AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL.");
-                }
-
-                AwsEndpoints.ValidateCustom(url, name, allowUnencrypted, "the temporary credentials STS answers with");
-                return url;
+                AwsEndpoints.ValidateCustom(url, variable!, allowUnencrypted, "the temporary credentials STS answers with");
             }
 
-            return null;
+            return url;
         }
 
         /// <summary>
@@ -303,24 +290,6 @@ namespace EcrAirflow.Aws
             }
 
             return false;
-        }
-
-        private static EcrAirflowException MapStsFailure(AmazonServiceException ex, string what)
-        {
-            var code = ex.ErrorCode ?? string.Empty;
-            var (id, kind, hint) = code switch
-            {
-                "AccessDenied" or "AccessDeniedException" => ("AssumeRoleAccessDenied", FailureKind.PermissionDenied,
-                    "The source identity needs sts:AssumeRole on the role, and the role's trust policy must allow it (and the -ExternalId, if it requires one)."),
-                "InvalidClientTokenId" or "UnrecognizedClientException" => ("AwsUnrecognizedClient", FailureKind.SecurityError,
-                    "AWS does not know this access key id: check the credential source."),
-                "SignatureDoesNotMatch" or "InvalidSignatureException" => ("AwsInvalidSignature", FailureKind.SecurityError,
-                    "The secret access key does not match the access key id, or the clock is off."),
-                "ExpiredToken" or "ExpiredTokenException" => ("AwsExpiredCredentials", FailureKind.SecurityError,
-                    "The session token has expired: sign in again and retry."),
-                _ => ("AssumeRoleFailed", FailureKind.NotSpecified, "Check the role ARN and the source credentials."),
-            };
-            return new EcrAirflowException(id, kind, $"STS refused {what}: {code}: {ex.Message}", hint, ex) { RequestId = ex.RequestId };
         }
 
         private static EcrAirflowException NoCredentials(Exception? inner) => new EcrAirflowException(

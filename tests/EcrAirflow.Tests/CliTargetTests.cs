@@ -56,7 +56,7 @@ namespace EcrAirflow.Tests
 
             var target = Target("AIRFLOW_STANDIN_SLEEP=60");
             using var cts = new CancellationTokenSource();
-            var run = target.WriteAsync(new[] { ConnectionValueTests.Connection() }, NullOperationLog.Instance, cts.Token);
+            var run = target.WriteAsync(new[] { Samples.Connection() }, NullOperationLog.Instance, cts.Token);
 
             var log = Path.Combine(_home.FullName, "calls.jsonl");
             var watch = Stopwatch.StartNew();
@@ -87,7 +87,7 @@ namespace EcrAirflow.Tests
 
             var target = Target("AIRFLOW_STANDIN_FAIL=1");
             var messages = new RecordingLog();
-            var ex = await Assert.ThrowsAsync<EcrAirflowException>(() => target.WriteAsync(new[] { ConnectionValueTests.Connection() }, messages, default));
+            var ex = await Assert.ThrowsAsync<EcrAirflowException>(() => target.WriteAsync(new[] { Samples.Connection() }, messages, default));
             Assert.Equal("AirflowCliFailed", ex.ErrorId);
             Assert.DoesNotContain("tok+/=en", ex.Message);
             // The stand-in prints the parameters sqlalchemy shows, token included; what we pass on is masked.

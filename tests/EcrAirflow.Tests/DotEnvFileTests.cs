@@ -90,7 +90,7 @@ namespace EcrAirflow.Tests
         {
             yield return new object[] { Uri };
             yield return new object[] { Uri + "?email=a%40b.c&reauth=false" };
-            var c = ConnectionValueTests.Connection();
+            var c = Samples.Connection();
             c = c with { Description = "Managed by EcrAirflow; token expires 2030-01-01 00:00:00 UTC # not a comment" };
             yield return new object[] { ConnectionJson.Object(c, true) };
             c = c with { Description = "it's $HOME, \"quoted\", back\\slash and ${NOT_EXPANDED}" };

@@ -1,9 +1,7 @@
 using System;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Xunit;
-using EcrAirflow.AwsApi;
 using EcrAirflow.Ecr;
 using EcrAirflow.Internal.Secrets;
 
@@ -59,52 +57,14 @@ namespace EcrAirflow.Tests
             Assert.Equal(FailureKind.InvalidData, ex.Kind);
         }
 
-        [Theory]
-        [InlineData("{\"__type\":\"com.amazonaws.ecr#AccessDeniedException\",\"message\":\"no\"}", 400, "EcrAccessDenied", FailureKind.PermissionDenied)]
-        [InlineData("{\"__type\":\"UnrecognizedClientException:http://internal.amazon.com/\",\"Message\":\"bad key\"}", 400, "EcrUnrecognizedClient", FailureKind.SecurityError)]
-        [InlineData("{\"__type\":\"InvalidSignatureException\",\"message\":\"sig\"}", 400, "EcrInvalidSignature", FailureKind.SecurityError)]
-        [InlineData("{\"__type\":\"InvalidParameterException\",\"message\":\"bad id\"}", 400, "EcrInvalidParameter", FailureKind.InvalidArgument)]
-        [InlineData("{\"__type\":\"ThrottlingException\",\"message\":\"slow down\"}", 400, "EcrThrottled", FailureKind.LimitsExceeded)]
-        [InlineData("{\"__type\":\"ExpiredTokenException\",\"message\":\"expired\"}", 400, "EcrExpiredCredentials", FailureKind.SecurityError)]
-        [InlineData("<ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code><Message>calc &amp; sig</Message></Error></Errors></ErrorResponse>", 403, "EcrInvalidSignature", FailureKind.SecurityError)]
-        [InlineData("<ErrorResponse><Errors><Error><Code>AccessDenied</Code><Message>User x</Message></Error></Errors></ErrorResponse>", 403, "EcrAccessDenied", FailureKind.PermissionDenied)]
-        [InlineData("", 503, "EcrServiceUnavailable", FailureKind.ConnectionError)]
-        [InlineData("", 429, "EcrThrottled", FailureKind.LimitsExceeded)]
-        public void Aws_errors_map_to_ids_and_categories(string body, int status, string id, FailureKind kind)
-        {
-            var ex = EcrError(status, body, null, "req-123");
-            Assert.Equal(id, ex.ErrorId);
-            Assert.Equal(kind, ex.Kind);
-            Assert.Equal("req-123", ex.RequestId);
-            Assert.Contains("req-123", ex.Message);
-            Assert.False(string.IsNullOrEmpty(ex.Hint));
-        }
-
         [Fact]
-        public void Error_code_comes_from_the_header_when_the_body_has_none()
+        public void A_decoded_ECR_token_keeps_every_character_of_the_password()
         {
-            var ex = EcrError(400, "", "ThrottlingException:http://internal.amazon.com/", null);
-            Assert.Equal("EcrThrottled", ex.ErrorId);
-        }
-
-        [Theory]
-        [InlineData("aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/", "FooError")]
-        [InlineData("FooError", "FooError")]
-        [InlineData("com.amazonaws#FooError", "FooError")]
-        public void Error_type_is_cleaned(string raw, string expected)
-        {
-            Assert.Equal(expected, AwsErrors.CleanCode(raw));
-        }
-
-        /// <summary>What Get-EcrDockerCredential reports for an ECR error reply.</summary>
-        private static EcrAirflowException EcrError(int status, string body, string? header, string? requestId) =>
-            EcrTokenService.Failure(AwsService.Ecr, new AwsCall("GetAuthorizationToken", new byte[0], "ecr:GetAuthorizationToken"), AwsErrors.Reply(status, body, header, requestId), 3);
-
-        [Fact]
-        public void Request_body_lists_registry_ids_or_is_empty()
-        {
-            Assert.Equal("{}", Encoding.UTF8.GetString(EcrTokenService.Body(null)));
-            Assert.Equal("{\"registryIds\":[\"111111111111\",\"222222222222\"]}", Encoding.UTF8.GetString(EcrTokenService.Body(new[] { "111111111111", "222222222222" })));
+            var token = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("AWS:pa:ss\u00e9word+/="));
+            var (user, password) = EcrResponseParser.DecodeToken(token);
+            Assert.Equal("AWS", user);
+            Assert.Equal("pa:ss\u00e9word+/=", SecureText.Reveal(password));
+            Assert.True(password.IsReadOnly());
         }
     }
 }

@@ -53,5 +53,14 @@ namespace EcrAirflow.Tests
             Assert.DoesNotContain(token.Substring(token.Length - 20), shown, StringComparison.Ordinal);
             Assert.Contains("characters truncated", shown, StringComparison.Ordinal);
         }
+
+        [Fact]
+        public void Redactor_hides_every_spelling_of_the_token()
+        {
+            var r = new SecretRedactor(new[] { "tok+/=en" });
+            Assert.Equal("a ******** b ******** c ********", r.Redact("a tok+/=en b tok%2B%2F%3Den c tok+\\/=en".Replace("\\/", "/")));
+            var json = new SecretRedactor(new[] { "q\"uote" });
+            Assert.Equal("x ********", json.Redact("x q\\\"uote"));
+        }
     }
 }

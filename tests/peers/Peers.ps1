@@ -247,6 +247,18 @@ function Get-EmulatorRequests {
     @(Invoke-RestMethod -Method Get -Uri "$base/_emulator/requests" | ForEach-Object { $_ })
 }
 
+function Get-EmulatorRequestLines {
+    # "METHOD /path STATUS" for each Airflow API request the emulator saw (-Method: only those).
+    param([Parameter(Mandatory, Position = 0)] $Emulator, [Parameter(Position = 1)] [string] $Method)
+    @(Get-EmulatorRequests -Url $Emulator.Url | Where-Object { -not $Method -or $_.method -eq $Method } | ForEach-Object { '{0} {1} {2}' -f $_.method, $_.path, $_.status })
+}
+
+function Clear-EmulatorRequests {
+    # Forgets the request log only (Clear-EmulatorState also forgets connections and faults).
+    param([Parameter(Mandatory, Position = 0)] $Emulator)
+    $null = Invoke-RestMethod -Method Delete -Uri "$($Emulator.Url)/_emulator/requests"
+}
+
 function Get-EmulatorConnections {
     # Every stored connection, password and extra included (what Airflow stored).
     [CmdletBinding(DefaultParameterSetName = 'Url')]

@@ -3,7 +3,7 @@
 # Needs: dotnet build tests/AirflowEmulator/AirflowEmulator.csproj -c Release
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
 
     # One HTTP call; never throws on an error status. Returns Status, Headers, Json (parsed body) and Text.
     function Invoke-Emu {

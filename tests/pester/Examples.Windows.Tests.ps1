@@ -3,8 +3,7 @@
 # ScheduledTasks cmdlets are shadowed by functions of the same names and mocked, so nothing is registered.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
-    . (Join-Path $PSScriptRoot 'Hardening.Common.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
     $script:RegisterScript = Join-Path $Root 'examples/Register-EcrAirflowTask.ps1'
     $script:UpdateScript = Join-Path $Root 'examples/Update-AirflowEcrConnection.ps1'

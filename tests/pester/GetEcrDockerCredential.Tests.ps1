@@ -1,7 +1,7 @@
 # Get-EcrDockerCredential in a fresh pwsh, importing the built module, against moto with SigV4 and IAM
 # checking on (build.ps1 starts moto and passes its info file in ECRAIRFLOW_TEST_MOTO).
 BeforeAll {
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
     $script:OwnMoto = $null
     if (-not $env:ECRAIRFLOW_TEST_MOTO -or -not (Test-Path $env:ECRAIRFLOW_TEST_MOTO)) {
@@ -10,8 +10,8 @@ BeforeAll {
     }
     $script:Moto = Get-Content $env:ECRAIRFLOW_TEST_MOTO -Raw | ConvertFrom-Json
     $script:Endpoint = $Moto.endpoint
-    $script:Allowed = [pscredential]::new($Moto.allowed.accessKeyId, (ConvertTo-SecureString $Moto.allowed.secretAccessKey -AsPlainText -Force))
-    $script:Denied = [pscredential]::new($Moto.denied.accessKeyId, (ConvertTo-SecureString $Moto.denied.secretAccessKey -AsPlainText -Force))
+    $script:Allowed = New-AwsKeyCredential $Moto.allowed
+    $script:Denied = New-AwsKeyCredential $Moto.denied
     $script:Password = "$($Moto.accountId)-auth-token"
 
     # Nothing from this machine's own AWS set-up may leak in, and nothing may go to instance metadata.
@@ -21,8 +21,7 @@ BeforeAll {
         'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN', 'AWS_ROLE_SESSION_NAME'
     $script:SavedEnv = @{}
     foreach ($n in $EnvNames) { $SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
-    $script:Empty = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-empty-" + [guid]::NewGuid())
-    $null = New-Item -ItemType Directory $Empty
+    $script:Empty = New-TestFolder 'empty'
     # AWSSDK.Core reads AWS_CONFIG_FILE once per process, so every profile the tests use is written now,
     # before the first call. There is deliberately no [default] profile.
     @"
@@ -49,7 +48,7 @@ region = eu-west-1
 
 AfterAll {
     foreach ($n in $EnvNames) { [Environment]::SetEnvironmentVariable($n, $SavedEnv[$n]) }
-    Remove-Item $Empty -Recurse -Force -ErrorAction SilentlyContinue
+    Remove-TestFolder $Empty
     if ($OwnMoto) { Stop-Peer $OwnMoto }
 }
 
@@ -172,7 +171,7 @@ Describe 'Errors a user can act on' {
     BeforeEach { Reset-AwsEnvironment }
 
     It 'a wrong secret key gives EcrInvalidSignature (SecurityError) without the secret' {
-        $bad = [pscredential]::new($Moto.allowed.accessKeyId, (ConvertTo-SecureString 'not-the-secret-0123' -AsPlainText -Force))
+        $bad = New-AwsKeyCredential $Moto.allowed -SecretAccessKey 'not-the-secret-0123'
         $out = Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $Endpoint -Credential $bad -MaximumRetryCount 0 -ErrorVariable err -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be 'EcrInvalidSignature,EcrAirflow.Commands.GetEcrDockerCredentialCommand'

@@ -11,8 +11,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
-    . (Join-Path $PSScriptRoot 'Hardening.Common.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
     $script:StandIn = Join-Path $Root 'tests/peers/airflow/airflow'
     $script:Emu = Start-AirflowEmulator -AirflowVersion 3 -Password 'bad-input-Pa55'

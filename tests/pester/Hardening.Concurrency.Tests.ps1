@@ -3,8 +3,7 @@
 # same dotenv file. No update may be lost, no line corrupted, and each process must report its own result.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
-    . (Join-Path $PSScriptRoot 'Hardening.Common.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Emu2 = Start-AirflowEmulator -AirflowVersion 2 -Password 'conc-Pa55'
     $script:Emu3 = Start-AirflowEmulator -AirflowVersion 3 -Password 'conc-Pa55'
     $script:Work = New-TestFolder 'concurrency'
@@ -26,15 +25,13 @@ Describe 'Eight processes at once' {
         $go = Join-Path $Work 'go'
         $worker = Join-Path $Work 'worker.ps1'
         @'
-param([int] $N, [string] $Url2, [string] $Url3, [string] $DotEnv, [string] $Go, [string] $Module)
+param([int] $N, [string] $Url2, [string] $Url3, [string] $DotEnv, [string] $Go, [string] $Module, [string] $Common)
 $ErrorActionPreference = 'Stop'
 Import-Module $Module
+. $Common
 $cred = [pscredential]::new('admin', (ConvertTo-SecureString 'conc-Pa55' -AsPlainText -Force))
-function New-Cred([string] $Account, [string] $Token) {
-    [pscustomobject]@{ Registry = "https://$Account.dkr.ecr.eu-west-1.amazonaws.com"; UserName = 'AWS'; Password = (ConvertTo-SecureString $Token -AsPlainText -Force) }
-}
-$own = New-Cred ('{0:d12}' -f $N) "own-$N+/="
-$shared = New-Cred '999999999999' "shared-$N+/="
+$own = New-FakeCredential -Account ('{0:d12}' -f $N) -Token "own-$N+/="
+$shared = New-FakeCredential -Account '999999999999' -Token "shared-$N+/="
 $ids = @{ ('{0:d12}' -f $N) = "ecr_p$N"; '999999999999' = 'ecr_shared' }
 $byId = { $ids[$_.Registry.Substring(8, 12)] }
 # Everything loaded and warmed up; now wait for the others.
@@ -49,7 +46,7 @@ $results | ForEach-Object { [pscustomobject]@{ N = $N; ConnectionId = $_.Connect
         $pwsh = @(Get-PwshCommandLine)
         $processes = foreach ($n in 1..$Count) {
             $psi = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
-            foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $worker, '-N', $n, '-Url2', $Emu2.Url, '-Url3', $Emu3.Url, '-DotEnv', $dotenv, '-Go', $go, '-Module', $env:ECRAIRFLOW_TEST_MODULE)) {
+            foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $worker, '-N', $n, '-Url2', $Emu2.Url, '-Url3', $Emu3.Url, '-DotEnv', $dotenv, '-Go', $go, '-Module', $env:ECRAIRFLOW_TEST_MODULE, '-Common', (Join-Path $PSScriptRoot 'Common.ps1'))) {
                 Add-ProcessArgument $psi "$a"
             }
             $psi.RedirectStandardOutput = $true

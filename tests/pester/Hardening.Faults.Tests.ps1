@@ -1,5 +1,5 @@
 # Fault injection: the emulator's fault switches (delay, status with Retry-After, canned bodies) and a
-# small TCP peer written in the tests (Hardening.Common.ps1) for what the emulator cannot do: reset a
+# small TCP peer written in the tests (Common.ps1) for what the emulator cannot do: reset a
 # connection mid-response, answer malformed JSON, stand in for an unreachable ECR. Expected: bounded
 # retries (counted at the emulator or the TCP peer), clear errors with specific ids, partial success
 # reported per connection, and the previous connection value intact in the emulator.
@@ -10,8 +10,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
-    . (Join-Path $PSScriptRoot 'Hardening.Common.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Emulators = @{
         2 = Start-AirflowEmulator -AirflowVersion 2 -Password 'faults-Pa55'
         3 = Start-AirflowEmulator -AirflowVersion 3 -Password 'faults-Pa55'
@@ -19,9 +18,6 @@ BeforeAll {
     $script:AirflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString 'faults-Pa55' -AsPlainText -Force))
     $script:Peers = [Collections.Generic.List[object]]::new()
 
-    function Get-Lines($Emulator, [string] $Method) {
-        @(Get-EmulatorRequests -Url $Emulator.Url | Where-Object { -not $Method -or $_.method -eq $Method } | ForEach-Object { '{0} {1} {2}' -f $_.method, $_.path, $_.status })
-    }
 
     function Get-Stored($Emulator, [string] $Id) { Get-EmulatorConnections -Url $Emulator.Url | Where-Object connection_id -eq $Id }
 
@@ -51,7 +47,7 @@ Describe 'Faults with Airflow <AirflowVersion> (API <Api>)' -ForEach $Airflows {
         Clear-EmulatorState -Url $Emu.Url
         # The connection as it was before the run: a failed refresh must leave it exactly so.
         $null = New-FakeCredential -Token 'before+/=' | Sync-AirflowEcrConnection -ConnectionId ecr_fault @Rest
-        $null = Invoke-RestMethod -Method Delete -Uri "$($Emu.Url)/_emulator/requests"
+        Clear-EmulatorRequests $Emu
     }
 
     It 'answers slower than -TimeoutSec: AirflowTimeout after MaximumRetryCount + 1 attempts, old value kept' {
@@ -63,8 +59,8 @@ Describe 'Faults with Airflow <AirflowVersion> (API <Api>)' -ForEach $Airflows {
         $r.Errors[0].Exception.Message | Should -Match 'did not answer within 1 s'
         # The emulator logs a delayed request when it answers it, after the client gave up: wait for both.
         $deadline = [DateTime]::UtcNow.AddSeconds(5)
-        while ((Get-Lines $Emu 'PATCH').Count -lt 2 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-        (Get-Lines $Emu 'PATCH').Count | Should -Be 2
+        while ((Get-EmulatorRequestLines $Emu 'PATCH').Count -lt 2 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        (Get-EmulatorRequestLines $Emu 'PATCH').Count | Should -Be 2
         (Get-Stored $Emu ecr_fault).password | Should -BeExactly 'before+/='
     }
 
@@ -77,7 +73,7 @@ Describe 'Faults with Airflow <AirflowVersion> (API <Api>)' -ForEach $Airflows {
         $clock.Stop()
         $r.Errors | Should -BeNullOrEmpty
         $r.Output.ConnectionId | Should -Be 'ecr_fault'
-        $lines = Get-Lines $Emu 'PATCH'
+        $lines = Get-EmulatorRequestLines $Emu 'PATCH'
         $lines.Count | Should -Be 2
         $lines[0] | Should -BeLike "* $_"
         if ($_ -in 429, 503) { $clock.Elapsed.TotalMilliseconds | Should -BeGreaterOrEqual 950 -Because 'Retry-After: 1 is honoured' }
@@ -89,7 +85,7 @@ Describe 'Faults with Airflow <AirflowVersion> (API <Api>)' -ForEach $Airflows {
         $r = Invoke-Sync { New-FakeCredential -Token 'after' | Sync-AirflowEcrConnection -ConnectionId ecr_fault @Rest -MaximumRetryCount 2 @args }
         $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowUnavailable,*'
         $r.Errors[0].Exception.Message | Should -Match '502.*after 2 retries'
-        (Get-Lines $Emu 'PATCH').Count | Should -Be 3
+        (Get-EmulatorRequestLines $Emu 'PATCH').Count | Should -Be 3
         (Get-Stored $Emu ecr_fault).password | Should -BeExactly 'before+/='
     }
 
@@ -102,11 +98,11 @@ Describe 'Faults with Airflow <AirflowVersion> (API <Api>)' -ForEach $Airflows {
             @{ AccessToken = (ConvertTo-SecureString $jwt -AsPlainText -Force) }
         }
         else { @{ AirflowCredential = $AirflowCredential } }
-        $null = Invoke-RestMethod -Method Delete -Uri "$($Emu.Url)/_emulator/requests"
+        Clear-EmulatorRequests $Emu
         $r = Invoke-Sync { New-FakeCredential -Token 'after-reset' | Sync-AirflowEcrConnection -ConnectionId ecr_fault -Mode Rest -AirflowUrl $once.Url @auth -ApiVersion $Api @args }
         $r.Errors | Should -BeNullOrEmpty
         $once.Requests | Should -Be 2
-        (Get-Lines $Emu 'PATCH').Count | Should -Be 2 -Because 'the cut answer is retried once'
+        (Get-EmulatorRequestLines $Emu 'PATCH').Count | Should -Be 2 -Because 'the cut answer is retried once'
         (Get-Stored $Emu ecr_fault).password | Should -BeExactly 'after-reset'
 
         $always = New-TcpPeer -Mode ProxyReset -UpstreamPort ([uri]$Emu.Url).Port
@@ -171,7 +167,7 @@ Describe 'Faults with Airflow <AirflowVersion> (API <Api>)' -ForEach $Airflows {
         $r.Output.ConnectionId | Should -Be 'ecr_x'
         $r.Errors.TargetObject | Should -Be @('ecr_y', 'ecr_z')
         $r.Errors.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'AirflowUnavailable,*' }
-        (Get-Lines $Emu 'PATCH' | Where-Object { $_ -like '*ecr_z*' }) | Should -BeNullOrEmpty -Because 'nothing more is sent once Airflow is down'
+        (Get-EmulatorRequestLines $Emu 'PATCH' | Where-Object { $_ -like '*ecr_z*' }) | Should -BeNullOrEmpty -Because 'nothing more is sent once Airflow is down'
     }
 }
 
@@ -189,20 +185,20 @@ Describe 'Airflow 3 token endpoint faults' {
         $r = Invoke-Sync { New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_tok @Rest3 @args }
         $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowAuthenticationFailed,*'
         "$($r.Errors[0].CategoryInfo.Category)" | Should -Be 'PermissionDenied'
-        Get-Lines $Emu3 | Should -Be @('POST /auth/token 401')
+        Get-EmulatorRequestLines $Emu3 | Should -Be @('POST /auth/token 401')
 
         $ok = New-FakeCredential -Token 'y' | Sync-AirflowEcrConnection -ConnectionId ecr_tok @Rest3
         $ok.ConnectionId | Should -Be 'ecr_tok'
-        Get-Lines $Emu3 | Select-Object -Skip 1 | Should -Be @('POST /auth/token 201', 'PATCH /api/v2/connections 200')
+        Get-EmulatorRequestLines $Emu3 | Select-Object -Skip 1 | Should -Be @('POST /auth/token 201', 'PATCH /api/v2/connections 200')
     }
 
     It 'a revoked cached token: one new token, one more try' {
         $null = New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_tok @Rest3
         $null = Invoke-RestMethod -Method Post -Uri "$($Emu3.Url)/_emulator/tokens/revoke"
-        $null = Invoke-RestMethod -Method Delete -Uri "$($Emu3.Url)/_emulator/requests"
+        Clear-EmulatorRequests $Emu3
         $ok = New-FakeCredential -Token 'y' | Sync-AirflowEcrConnection -ConnectionId ecr_tok @Rest3
         $ok.ConnectionId | Should -Be 'ecr_tok'
-        Get-Lines $Emu3 | Should -Be @('PATCH /api/v2/connections 401', 'POST /auth/token 201', 'PATCH /api/v2/connections 200')
+        Get-EmulatorRequestLines $Emu3 | Should -Be @('PATCH /api/v2/connections 401', 'POST /auth/token 201', 'PATCH /api/v2/connections 200')
     }
 }
 
@@ -328,7 +324,7 @@ Describe 'Caches keyed exactly: the path of -AirflowUrl is case-sensitive' {
     It 'a JWT and an API version learnt for .../TeamA are not used for .../teama' {
         $ok = New-FakeCredential -Token 'x' | Sync-AirflowEcrConnection -ConnectionId ecr_team -AirflowUrl "$($Team.Url)/TeamA" -AirflowCredential $TeamCred
         $ok.ConnectionId | Should -Be 'ecr_team'
-        $null = Invoke-RestMethod -Method Delete -Uri "$($Team.Url)/_emulator/requests"
+        Clear-EmulatorRequests $Team
 
         $r = Invoke-Sync { New-FakeCredential -Token 'y' | Sync-AirflowEcrConnection -ConnectionId ecr_team -AirflowUrl "$($Team.Url)/teama" -AirflowCredential $TeamCred @args }
         $r.Output | Should -BeNullOrEmpty -Because '/teama is not where this Airflow is'

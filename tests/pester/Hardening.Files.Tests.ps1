@@ -3,18 +3,21 @@
 # dotenv file of another user, or one this user cannot write, is refused — checked for a non-root user too,
 # in a child pwsh run as an unprivileged account (runuser), because root may write anything; SIGTERM and
 # SIGHUP during a Cli run remove the import file and stop the CLI, as Ctrl+C does.
-# Everything is created under the temp folder, in folders named ecrairflow-hard-*, removed by exact path.
+# Everything is created under the temp folder, in folders named ecrairflow-*, removed by exact path.
 
 BeforeDiscovery {
     $script:IsRoot = -not $IsWindows -and (id -u) -eq '0'
     $script:OtherUser = 'nobody'
     $script:HasOther = $IsRoot -and [bool](getent passwd $OtherUser) -and [bool](Get-Command runuser -ErrorAction SilentlyContinue)
+    # Unix owners, modes, links and signals are the net8.0 build's (what PowerShell 7 loads on Linux and macOS);
+    # the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply.
+    # Every block below is about them, so each one skips as a whole elsewhere.
+    $script:UnixRules = -not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -ne 'netstandard2.0'
 }
 
 BeforeAll {
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
-    . (Join-Path $PSScriptRoot 'Hardening.Common.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
     $script:StandIn = Join-Path $Root 'tests/peers/airflow/airflow'
     $script:OtherUser = 'nobody'
@@ -26,7 +29,7 @@ AfterAll {
     foreach ($n in $SavedEnv.Keys) { Set-TestEnv $n $SavedEnv[$n] }
 }
 
-Describe 'Cli: the file the CLI reads is the file EcrAirflow wrote' -Skip:$IsWindows {
+Describe 'Cli: the file the CLI reads is the file EcrAirflow wrote' -Skip:(-not $UnixRules) {
     BeforeEach {
         $script:Work = New-TestFolder 'files-cli'
         $script:StandinHome = Join-Path $Work 'standin'
@@ -35,7 +38,6 @@ Describe 'Cli: the file the CLI reads is the file EcrAirflow wrote' -Skip:$IsWin
     AfterEach { Remove-TestFolder $Work }
 
     It 'an import file swapped for another one while the CLI starts: ImportFileReplaced, never Upserted' {
-        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         # What a watcher with write access to the folder did: rename our file away and put its own in its place.
         $evil = Join-Path $Work 'evil.json'
         '{"ecr_swap": {"conn_type": "docker", "host": "evil.example.com", "login": "AWS", "password": "attacker"}}' | Set-Content -LiteralPath $evil
@@ -61,7 +63,6 @@ Describe 'Cli: the file the CLI reads is the file EcrAirflow wrote' -Skip:$IsWin
     }
 
     It 'a folder everyone may write to but with the sticky bit (like /tmp) is accepted' {
-        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $sticky = New-Item -ItemType Directory (Join-Path $Work 'sticky')
         [IO.File]::SetUnixFileMode($sticky.FullName, [IO.UnixFileMode]1023)   # 01777
         $r = New-FakeCredential -Token 'sticky-token' | Sync-AirflowEcrConnection -ConnectionId ecr_sticky -Mode Cli -AirflowCommand 'env', "AIRFLOW_STANDIN_HOME=$StandinHome", $StandIn -WorkingDirectory $sticky.FullName
@@ -70,7 +71,7 @@ Describe 'Cli: the file the CLI reads is the file EcrAirflow wrote' -Skip:$IsWin
     }
 }
 
-Describe 'dotenv: a file other users may read gets a warning naming the fix' -Skip:$IsWindows {
+Describe 'dotenv: a file other users may read gets a warning naming the fix' -Skip:(-not $UnixRules) {
     BeforeEach { $script:Work = New-TestFolder 'files-dotenv' }
     AfterEach { Remove-TestFolder $Work }
 
@@ -79,7 +80,6 @@ Describe 'dotenv: a file other users may read gets a warning naming the fix' -Sk
         @{ Mode = '0640'; Bits = 416; Warned = $true }
         @{ Mode = '0600'; Bits = 384; Warned = $false }
     ) {
-        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $path = Join-Path $Work '.env'
         [IO.File]::WriteAllText($path, "KEEP=1`n")
         [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]$Bits)
@@ -97,7 +97,7 @@ Describe 'dotenv: a file other users may read gets a warning naming the fix' -Sk
     }
 }
 
-Describe 'As another (unprivileged) user: "read-only" means this user cannot write it' -Skip:(-not $HasOther) {
+Describe 'As another (unprivileged) user: "read-only" means this user cannot write it' -Skip:(-not ($UnixRules -and $HasOther)) {
     BeforeAll {
         # A child pwsh run as $OtherUser needs to reach pwsh, the module and its files: copies in a test
         # folder that user may traverse. Real copies, never hard links: Remove-TestFolder changes the modes
@@ -139,7 +139,6 @@ Describe 'As another (unprivileged) user: "read-only" means this user cannot wri
     }
 
     It 'a 0464 file of its own (the group may write, the owner may not) is DotEnvReadOnly and stays as it was' {
-        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $path = Join-Path $Dir '.env'
         [IO.File]::WriteAllText($path, "A=1`n"); chown $OtherUser $path; [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]308)
         $said = Invoke-AsOther "`$args = @('$path'); $SyncLine"
@@ -148,7 +147,6 @@ Describe 'As another (unprivileged) user: "read-only" means this user cannot wri
     }
 
     It "a root-owned 0666 file in the user's own folder is DotEnvOwnedByOtherUser (the rename would replace it)" {
-        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $path = Join-Path $Dir '.env'
         [IO.File]::WriteAllText($path, "A=1`n"); [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]438)
         Invoke-AsOther "`$args = @('$path'); $SyncLine" | Should -Be 'DotEnvOwnedByOtherUser'
@@ -157,7 +155,6 @@ Describe 'As another (unprivileged) user: "read-only" means this user cannot wri
     }
 
     It 'its own 0600 file is written (the checks do not get in the way of the normal case)' {
-        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $path = Join-Path $Dir '.env'
         [IO.File]::WriteAllText($path, "A=1`n"); chown $OtherUser $path; [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]384)
         Invoke-AsOther "`$args = @('$path'); $SyncLine" | Should -Be 'WRITTEN'
@@ -165,7 +162,6 @@ Describe 'As another (unprivileged) user: "read-only" means this user cannot wri
     }
 
     It "a GITHUB_ENV that belongs to root, writable by all, is GitHubEnvUnsafe: another user's file gets no token" {
-        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $path = Join-Path $Dir 'github_env'
         [IO.File]::WriteAllText($path, ''); [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]438)
         $body = "`$env:GITHUB_ENV = '$path'; try { [pscustomobject]@{ Registry = 'r.example.com'; UserName = 'AWS'; Password = 'other-token' } | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable | Out-Null; 'WRITTEN' } catch { `$_.FullyQualifiedErrorId.Split(',')[0] }"
@@ -174,7 +170,6 @@ Describe 'As another (unprivileged) user: "read-only" means this user cannot wri
     }
 
     It 'Cli mode in its own temp folder works, with the inode check' {
-        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $standinHome = Join-Path $Dir 'standin'
         $null = New-Item -ItemType Directory $standinHome; chown $OtherUser $standinHome
         $body = "[pscustomobject]@{ Registry = 'r.example.com'; UserName = 'AWS'; Password = 'other-token' } | Sync-AirflowEcrConnection -ConnectionId ecr_other -Mode Cli -AirflowCommand env, 'AIRFLOW_STANDIN_HOME=$standinHome', '$StandIn' -WorkingDirectory '$Dir' | ForEach-Object Action"
@@ -182,12 +177,11 @@ Describe 'As another (unprivileged) user: "read-only" means this user cannot wri
     }
 }
 
-Describe 'GITHUB_ENV of another user, as root: a container job' -Skip:(-not $HasOther) {
+Describe 'GITHUB_ENV of another user, as root: a container job' -Skip:(-not ($UnixRules -and $HasOther)) {
     BeforeEach { $script:Work = New-TestFolder 'files-gh' }
     AfterEach { Set-TestEnv GITHUB_ENV $null; Set-TestEnv AIRFLOW_CONN_ECR_GH $null; Remove-TestFolder $Work }
 
     It "is appended to (steps in a job container run as root; the file is the runner user's)" {
-        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $path = Join-Path $Work 'github_env'
         [IO.File]::WriteAllText($path, ''); chown $OtherUser $path
         $env:GITHUB_ENV = $path
@@ -197,7 +191,7 @@ Describe 'GITHUB_ENV of another user, as root: a container job' -Skip:(-not $Has
     }
 }
 
-Describe 'Cli: SIGTERM and SIGHUP clean up as Ctrl+C does' -Skip:$IsWindows {
+Describe 'Cli: SIGTERM and SIGHUP clean up as Ctrl+C does' -Skip:(-not $UnixRules) {
     BeforeAll {
         $script:Pwsh = @(Get-PwshCommandLine)
     }
@@ -216,7 +210,6 @@ Describe 'Cli: SIGTERM and SIGHUP clean up as Ctrl+C does' -Skip:$IsWindows {
     }
 
     It 'on <Signal> the import file is removed and the CLI is stopped' -ForEach @(@{ Signal = 'TERM' }, @{ Signal = 'HUP' }) {
-        if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
         $script = Join-Path $Work 'sync.ps1'
         @"
 Import-Module '$env:ECRAIRFLOW_TEST_MODULE'

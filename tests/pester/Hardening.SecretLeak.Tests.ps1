@@ -9,8 +9,7 @@
 
 BeforeAll {
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
-    . (Join-Path $PSScriptRoot 'Hardening.Common.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
     $script:StandIn = Join-Path $Root 'tests/peers/airflow/airflow'
 
@@ -49,9 +48,9 @@ BeforeAll {
     foreach ($v in 2, 3) { $null = Add-MwaaEnvironment -Peer $Mwaa -Name "af$v" -AirflowVersion ($(if ($v -eq 2) { '2.10.3' } else { '3.0.6' })) -AirflowUrl $Emulators[$v].Url -AirflowPassword $AirflowPassword }
     $script:AirflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString $AirflowPassword -AsPlainText -Force))
     $script:WrongAirflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString $WrongAirflowPassword -AsPlainText -Force))
-    $script:AllowedAws = [pscredential]::new($Moto.allowed.accessKeyId, (ConvertTo-SecureString $Moto.allowed.secretAccessKey -AsPlainText -Force))
-    $script:DeniedAws = [pscredential]::new($Moto.denied.accessKeyId, (ConvertTo-SecureString $Moto.denied.secretAccessKey -AsPlainText -Force))
-    $script:WrongSecretAws = [pscredential]::new($Moto.allowed.accessKeyId, (ConvertTo-SecureString $Moto.admin.secretAccessKey -AsPlainText -Force))
+    $script:AllowedAws = New-AwsKeyCredential $Moto.allowed
+    $script:DeniedAws = New-AwsKeyCredential $Moto.denied
+    $script:WrongSecretAws = New-AwsKeyCredential $Moto.allowed -SecretAccessKey $Moto.admin.secretAccessKey
     $script:SessionTokenSecure = ConvertTo-SecureString $SessionToken -AsPlainText -Force
 
     $script:EnvNames = 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',

@@ -1,5 +1,6 @@
 # Offline help, tab completion and the loader's choice of build, as a user meets them.
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
     $script:Common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
 }

@@ -2,7 +2,7 @@
 # where another module (AWS Tools for PowerShell) already loaded AWSSDK.Core 3.x works, and vice versa.
 # Each case runs in a fresh pwsh, as a user's session would.
 BeforeAll {
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Pwsh = Get-PwshCommandLine
     $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
     $script:OldCore = Join-Path $nuget 'awssdk.core/3.7.501.1/lib/net8.0/AWSSDK.Core.dll'
@@ -30,28 +30,24 @@ Describe 'Dependency isolation' {
         $r.Text.Trim() | Should -Be '0'
     }
 
-    It 'works after another module loaded AWSSDK.Core 3.x into the session' {
-        if ($env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0' -and $PSEdition -eq 'Core') {
-            Set-ItResult -Skipped -Because 'the netstandard2.0 build on PowerShell 7 shares the default load context (one AWSSDK.Core per process); its isolation is Windows PowerShell''s LoadFrom context, which only .NET Framework has (the Windows CI job runs this test in 5.1)'
-            return
-        }
-        $r = Invoke-FreshPwsh @"
+    # The netstandard2.0 build on PowerShell 7 shares the default load context (one AWSSDK.Core per process);
+    # its isolation is Windows PowerShell's LoadFrom context, which only .NET Framework has (the Windows CI
+    # job runs these in 5.1).
+    Context 'beside another AWSSDK.Core' -Skip:($env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0' -and $PSEdition -eq 'Core') {
+        It 'works after another module loaded AWSSDK.Core 3.x into the session' {
+            $r = Invoke-FreshPwsh @"
 Add-Type -Path '$OldCore'
 Import-Module '$env:ECRAIRFLOW_TEST_MODULE'
 $GetToken
 'DEFAULT-CORE ' + [Amazon.Runtime.AWSCredentials].Assembly.GetName().Version
 "@
-        $r.Text | Should -Match 'TOKEN-OK \d{12}\.dkr\.ecr\.eu-west-1'
-        $r.Text | Should -Match 'DEFAULT-CORE 3\.3\.0\.0'
-        $r.ExitCode | Should -Be 0
-    }
-
-    It 'leaves AWSSDK.Core 3.x loadable after EcrAirflow already used its own' {
-        if ($env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0' -and $PSEdition -eq 'Core') {
-            Set-ItResult -Skipped -Because 'the netstandard2.0 build on PowerShell 7 shares the default load context (one AWSSDK.Core per process); its isolation is Windows PowerShell''s LoadFrom context, which only .NET Framework has (the Windows CI job runs this test in 5.1)'
-            return
+            $r.Text | Should -Match 'TOKEN-OK \d{12}\.dkr\.ecr\.eu-west-1'
+            $r.Text | Should -Match 'DEFAULT-CORE 3\.3\.0\.0'
+            $r.ExitCode | Should -Be 0
         }
-        $r = Invoke-FreshPwsh @"
+
+        It 'leaves AWSSDK.Core 3.x loadable after EcrAirflow already used its own' {
+            $r = Invoke-FreshPwsh @"
 Import-Module '$env:ECRAIRFLOW_TEST_MODULE'
 $GetToken
 Add-Type -Path '$OldCore'
@@ -59,9 +55,10 @@ Add-Type -Path '$OldCore'
 `$versions = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'AWSSDK.Core' } | ForEach-Object { `$_.GetName().Version.ToString() }
 'LOADED ' + ((`$versions | Sort-Object) -join ',')
 "@
-        $r.Text | Should -Match 'TOKEN-OK'
-        $r.Text | Should -Match 'DEFAULT-CORE 3\.3\.0\.0'
-        $r.Text | Should -Match 'LOADED 3\.3\.0\.0,4\.0\.0\.0'
+            $r.Text | Should -Match 'TOKEN-OK'
+            $r.Text | Should -Match 'DEFAULT-CORE 3\.3\.0\.0'
+            $r.Text | Should -Match 'LOADED 3\.3\.0\.0,4\.0\.0\.0'
+        }
     }
 
     It 'Import-Module -Force and Remove-Module behave' {

@@ -1,4 +1,5 @@
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     $ModulePath = $env:ECRAIRFLOW_TEST_MODULE
     Import-Module $ModulePath -Force
 }

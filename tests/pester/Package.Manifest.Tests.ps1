@@ -3,6 +3,7 @@
 # that version as ReleaseNotes, names no project or icon URL that does not exist; LICENSE, CHANGELOG.md and
 # SECURITY.md are in the repository, and the nupkg holds the licence and the changelog.
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Root = $env:ECRAIRFLOW_TEST_ROOT
     if (-not $Root) { $script:Root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path }
     $script:Staged = $env:ECRAIRFLOW_TEST_MODULE
@@ -38,8 +39,8 @@ Describe 'The staged manifest' {
         (Test-ModuleManifest -Path $Staged).Name | Should -Be 'EcrAirflow'
     }
 
-    It 'has version 0.2.0, the source manifest''s (the one place the version lives)' {
-        $Version | Should -Be '0.2.0'
+    It 'has the source manifest''s version (the one place the version lives)' {
+        $Version | Should -Match '^\d+\.\d+\.\d+$'
         (Test-ModuleManifest -Path $Staged).Version.ToString() | Should -Be $Version
         (Import-PowerShellDataFile $Staged).ModuleVersion | Should -Be $Version
         Split-Path (Split-Path $Staged) -Leaf | Should -Be $Version
@@ -85,19 +86,27 @@ Describe 'The release documents' {
         Get-Content -LiteralPath $license -Raw | Should -Match 'Apache License\s+Version 2\.0, January 2004'
     }
 
-    It 'CHANGELOG.md follows Keep a Changelog with the 0.2.0 and 0.1.0 sections' {
+    It 'CHANGELOG.md follows Keep a Changelog: a dated section for the manifest''s version, newest first' {
         $text = Get-Content -LiteralPath (Join-Path $Root 'CHANGELOG.md') -Raw
         $text | Should -Match 'keepachangelog\.com/en/1\.1\.0'
-        $text | Should -Match '(?m)^## \[0\.2\.0\] - 2026-12-01$'
-        $text | Should -Match '(?m)^## \[0\.1\.0\]'
-        Get-Section '0.1.0' | Should -Not -BeNullOrEmpty
-        foreach ($mode in 'SecretsManager', 'ParameterStore', 'Mwaa') { Get-Section '0.2.0' | Should -Match "-Mode $mode" }
+        $released = @([regex]::Matches($text, '(?m)^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$') | ForEach-Object {
+                [pscustomobject]@{ Version = [version]$_.Groups[1].Value; Date = [datetime]::ParseExact($_.Groups[2].Value, 'yyyy-MM-dd', [Globalization.CultureInfo]::InvariantCulture) }
+            })
+        $released[0].Version | Should -Be ([version]$Version) -Because 'the newest section is the version the manifest ships'
+        $released.Count | Should -BeGreaterThan 1
+        for ($i = 1; $i -lt $released.Count; $i++) {
+            $released[$i].Version | Should -BeLessThan $released[$i - 1].Version
+            $released[$i].Date | Should -BeLessOrEqual $released[$i - 1].Date
+            Get-Section $released[$i].Version.ToString() | Should -Not -BeNullOrEmpty
+        }
+        foreach ($mode in 'SecretsManager', 'ParameterStore', 'Mwaa') { $text | Should -Match "-Mode $mode" }
     }
 
     It 'SECURITY.md says how to report privately and links the README''s security model' {
         $text = Get-Content -LiteralPath (Join-Path $Root 'SECURITY.md') -Raw
         $text | Should -Match 'README\.md#security-model'
-        $text | Should -Match '0\.2\.x'
+        $supported = ([version]$Version).ToString(2) + '.x'
+        $text | Should -Match ([regex]::Escape($supported)) -Because "it names the supported line of the manifest's version ($supported)"
         Get-Content -LiteralPath (Join-Path $Root 'README.md') | Should -Contain '## Security model'
     }
 }

@@ -2,13 +2,11 @@
 # PSResourceGet repository into a temporary folder, and that copy is imported and used; and, as a user would,
 # with Install-PSResource from a repository registered in a throw-away PSResourceGet scope.
 BeforeAll {
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
-    . (Join-Path $PSScriptRoot 'Hardening.Common.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Repo = $env:ECRAIRFLOW_TEST_REPO
     $script:Version = (Import-PowerShellDataFile $env:ECRAIRFLOW_TEST_MODULE).ModuleVersion
     $script:RepoName = 'EcrAirflowTest-' + [guid]::NewGuid().ToString('n')
-    $script:Dest = Join-Path ([IO.Path]::GetTempPath()) ('ecrairflow-install-' + [guid]::NewGuid().ToString('n'))
-    $null = New-Item -ItemType Directory $Dest
+    $script:Dest = New-TestFolder 'install'
     Register-PSResourceRepository -Name $RepoName -Uri $Repo -Trusted
     $script:Moto = Get-Content $env:ECRAIRFLOW_TEST_MOTO -Raw | ConvertFrom-Json
 }
@@ -16,7 +14,7 @@ BeforeAll {
 AfterAll {
     Unregister-PSResourceRepository -Name $RepoName -ErrorAction SilentlyContinue
     Remove-Module EcrAirflow -Force -ErrorAction SilentlyContinue
-    if ($Dest -like '*ecrairflow-install-*') { Remove-Item -LiteralPath $Dest -Recurse -Force -ErrorAction SilentlyContinue }
+    Remove-TestFolder $Dest
 }
 
 Describe 'The package' {

@@ -2,11 +2,10 @@
 # and the writer / ecrOnly users the Secrets Manager and Parameter Store suites rely on, with IAM enforced.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:OwnMoto = $null
     $script:InfoPath = $env:ECRAIRFLOW_TEST_MOTO
-    $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-moto-peer-" + [guid]::NewGuid().ToString('n').Substring(0, 12))
-    $null = New-Item -ItemType Directory -Path $Work
+    $script:Work = New-TestFolder 'moto-peer'
     if (-not $InfoPath -or -not (Test-Path $InfoPath)) {
         $script:OwnMoto = Start-MotoPeer -WorkDirectory $Work
         $script:InfoPath = $OwnMoto.InfoPath

@@ -4,10 +4,9 @@
 # Needs: dotnet build tests/AirflowEmulator/AirflowEmulator.csproj -c Release; python3 with boto3.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
 
-    $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-mwaa-peer-" + [guid]::NewGuid().ToString('n').Substring(0, 12))
-    $null = New-Item -ItemType Directory -Path $Work
+    $script:Work = New-TestFolder 'mwaa-peer'
     $script:Python = Get-PythonCommand
     $script:PythonPath = Install-MotoIfMissing
 
@@ -84,7 +83,6 @@ print(json.dumps(out, default=str))
         $text | ConvertFrom-Json
     }
 
-    function Clear-EmulatorLog($Emulator) { $null = Invoke-RestMethod -Method Delete -Uri "$($Emulator.Url)/_emulator/requests" }
     function Get-LastMwaaRequest { (Get-MwaaRequests -Peer $Peer)[-1] }
 }
 
@@ -101,8 +99,8 @@ AfterAll {
 Describe 'MWAA peer (botocore model, botocore SigV4) through boto3 and the AWS CLI' {
     BeforeEach {
         Clear-MwaaRequests -Peer $Peer
-        Clear-EmulatorLog $Af2
-        Clear-EmulatorLog $Af3
+        Clear-EmulatorRequests $Af2
+        Clear-EmulatorRequests $Af3
     }
 
     It 'listens on a 127.0.0.1 port and writes endpoint, port, pid and log to its info file' {

@@ -4,10 +4,9 @@
 # Needs: python3, openssl, curl; installs squid (apt-get) on first use if it is missing. Needs no build.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
 
-    $script:Temp = Join-Path ([IO.Path]::GetTempPath()) ('ecrairflow-proxy-' + [guid]::NewGuid().ToString('n'))
-    $null = New-Item -ItemType Directory -Path $Temp
+    $script:Temp = New-TestFolder 'proxy'
 
     # An origin server on a free 127.0.0.1 port: answers every GET with 200 "origin saw <path>", logs each
     # request (method, path, headers) as a JSON line before answering, and stops when its stdin closes.
@@ -111,11 +110,7 @@ server.shutdown()
 
 AfterAll {
     foreach ($peer in $script:Squid, $script:Http, $script:Https) { if ($peer) { Stop-Peer $peer } }
-    # Only the folder this suite made, by its exact path.
-    $tempRoot = [IO.Path]::GetFullPath([IO.Path]::GetTempPath())
-    if ($script:Temp -and $script:Temp.StartsWith($tempRoot, [StringComparison]::Ordinal) -and (Split-Path $script:Temp -Leaf) -like 'ecrairflow-proxy-*') {
-        Remove-Item -LiteralPath $script:Temp -Recurse -Force -ErrorAction SilentlyContinue
-    }
+    Remove-TestFolder $script:Temp
 }
 
 Describe 'Proxy peer: squid with Basic proxy authentication' {

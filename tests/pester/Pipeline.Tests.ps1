@@ -2,10 +2,10 @@
 # Sync-AirflowEcrConnection against the Airflow emulator (Airflow 2 and 3), the stand-in CLI and the
 # environment; plus the scheduling recipe's script in examples/, so the documented recipe cannot rot.
 BeforeAll {
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
     $script:Moto = Get-Content $env:ECRAIRFLOW_TEST_MOTO -Raw | ConvertFrom-Json
-    $script:Aws = [pscredential]::new($Moto.allowed.accessKeyId, (ConvertTo-SecureString $Moto.allowed.secretAccessKey -AsPlainText -Force))
+    $script:Aws = New-AwsKeyCredential $Moto.allowed
     $script:Token = "$($Moto.accountId)-auth-token"
     $script:Emulators = @{
         2 = Start-AirflowEmulator -AirflowVersion 2 -Password 'pipeline-Pa55'
@@ -43,7 +43,7 @@ Describe 'Get-EcrDockerCredential | Sync-AirflowEcrConnection -Mode Rest on Airf
     }
 
     It 'one ECR request per refresh, and many registries in one Airflow 3 request' {
-        $null = Invoke-RestMethod -Method Delete -Uri "$($Emu.Url)/_emulator/requests"
+        Clear-EmulatorRequests $Emu
         $before = @(Get-MotoRequests -RequestLog $env:ECRAIRFLOW_TEST_MOTO_LOG).Count
         $results = Get-EcrDockerCredential @Get -RegistryId 111111111111, 222222222222, 333333333333 |
             Sync-AirflowEcrConnection -ConnectionId { "ecr_$($_.RegistryId)" } -Mode Rest -AirflowUrl $Emu.Url -AirflowCredential $Airflow
@@ -88,8 +88,7 @@ Describe 'The other modes, fed by moto' {
 
     It 'Cli: one import through the stand-in airflow, and the token never on its command line' {
         $standIn = Join-Path $PSScriptRoot '../peers/airflow/airflow'
-        $dir = Join-Path ([IO.Path]::GetTempPath()) ('ecrairflow-pipe-' + [guid]::NewGuid().ToString('n'))
-        $null = New-Item -ItemType Directory $dir
+        $dir = New-TestFolder 'pipe'
         try {
             $r = Get-EcrDockerCredential @Get | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand env, "AIRFLOW_STANDIN_HOME=$dir", $standIn
             $r.Mode | Should -Be 'Cli'
@@ -100,7 +99,7 @@ Describe 'The other modes, fed by moto' {
             $stored.password | Should -Be $Token
         }
         finally {
-            if ((Split-Path $dir -Leaf) -like 'ecrairflow-pipe-*') { Remove-Item -LiteralPath $dir -Recurse -Force -ErrorAction SilentlyContinue }
+            Remove-TestFolder $dir
         }
     }
 }

@@ -10,11 +10,10 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
-    . (Join-Path $PSScriptRoot 'Hardening.Common.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
     $script:Moto = Get-Content $env:ECRAIRFLOW_TEST_MOTO -Raw | ConvertFrom-Json
-    $script:Aws = [pscredential]::new($Moto.allowed.accessKeyId, (ConvertTo-SecureString $Moto.allowed.secretAccessKey -AsPlainText -Force))
+    $script:Aws = New-AwsKeyCredential $Moto.allowed
     $script:Work = New-TestFolder 'proxy'
     $script:ProxyPassword = 'Proxy+Pa55:word/' + [guid]::NewGuid().ToString('n').Substring(0, 8)
     $script:Squid = Start-ProxyPeer -WorkDirectory $Work -UserName 'ecrjob' -Password $ProxyPassword
@@ -38,7 +37,6 @@ BeforeAll {
     while (-not (Test-Path $info) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
     $script:HttpsAirflow = "https://127.0.0.1:$((Get-Content $info -Raw | ConvertFrom-Json).port)"
 
-    function New-ProxyTestCredential([string] $Token = 'proxy-token+/=') { New-FakeCredential -Token $Token }
 }
 
 AfterAll {
@@ -88,7 +86,7 @@ Describe 'Through an authenticating proxy (squid)' -Skip:(-not $Can) {
         $err[0].ErrorDetails.RecommendedAction | Should -Match '-ProxyCredential'
         @(Get-MotoRequests -RequestLog $Moto.log).Count | Should -Be $motoBefore
 
-        $syncErr = @(try { New-ProxyTestCredential | Sync-AirflowEcrConnection -ConnectionId ecr_denied -AirflowUrl $Emulator.Url -AirflowCredential $Airflow -ApiVersion V2 -Proxy $Squid.Url -ProxyCredential $WrongProxyCredential } catch { $_ })
+        $syncErr = @(try { New-FakeCredential -Token 'proxy-token+/=' | Sync-AirflowEcrConnection -ConnectionId ecr_denied -AirflowUrl $Emulator.Url -AirflowCredential $Airflow -ApiVersion V2 -Proxy $Squid.Url -ProxyCredential $WrongProxyCredential } catch { $_ })
         $syncErr[0].FullyQualifiedErrorId | Should -BeLike 'ProxyAuthenticationRequired,*'
         Get-EmulatorRequests -Emulator $Emulator | Should -BeNullOrEmpty
         (Get-EmulatorConnections -Emulator $Emulator).connection_id | Should -Not -Contain 'ecr_denied'
@@ -96,7 +94,7 @@ Describe 'Through an authenticating proxy (squid)' -Skip:(-not $Can) {
     }
 
     It 'an https call through a proxy that wants credentials is ProxyAuthenticationRequired too (the CONNECT was refused)' {
-        $err = @(try { New-ProxyTestCredential | Sync-AirflowEcrConnection -ConnectionId ecr_tunnel_denied -AirflowUrl $HttpsAirflow -AirflowCredential $Airflow -ApiVersion V2 -SkipCertificateCheck -Proxy $Squid.Url } catch { $_ })
+        $err = @(try { New-FakeCredential -Token 'proxy-token+/=' | Sync-AirflowEcrConnection -ConnectionId ecr_tunnel_denied -AirflowUrl $HttpsAirflow -AirflowCredential $Airflow -ApiVersion V2 -SkipCertificateCheck -Proxy $Squid.Url } catch { $_ })
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ProxyAuthenticationRequired,*'
         Get-EmulatorRequests -Emulator $Emulator | Should -BeNullOrEmpty
     }
@@ -141,7 +139,7 @@ Describe 'The proxy password and plain http' {
         $err[0].CategoryInfo.Category | Should -Be 'SecurityError'
         $err[0].Exception.Message | Should -Match 'AllowUnencryptedAuthentication'
         ($err[0] | Out-String) | Should -Not -Match 'Proxy-Pa55-clear'
-        $sync = @(try { New-ProxyTestCredential | Sync-AirflowEcrConnection -ConnectionId ecr_clear -AirflowUrl $Emulator.Url -AirflowCredential $Airflow -ApiVersion V2 -Proxy 'http://proxy.example.invalid:3128' -ProxyCredential $cred } catch { $_ })
+        $sync = @(try { New-FakeCredential -Token 'proxy-token+/=' | Sync-AirflowEcrConnection -ConnectionId ecr_clear -AirflowUrl $Emulator.Url -AirflowCredential $Airflow -ApiVersion V2 -Proxy 'http://proxy.example.invalid:3128' -ProxyCredential $cred } catch { $_ })
         $sync[0].FullyQualifiedErrorId | Should -BeLike 'UnencryptedAuthenticationRefused,*'
         @(Get-MotoRequests -RequestLog $Moto.log).Count | Should -Be $before
     }

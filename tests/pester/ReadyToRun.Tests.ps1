@@ -3,7 +3,7 @@
 # everywhere else, the same assembly identities, and the loader picking the right files. Not a timing:
 # build.ps1 -Task Bench measures what the images save.
 BeforeAll {
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Pwsh = Get-PwshCommandLine
     $script:Moto = Get-Content $env:ECRAIRFLOW_TEST_MOTO -Raw | ConvertFrom-Json
     $script:Bin = Join-Path (Split-Path $env:ECRAIRFLOW_TEST_MODULE) 'bin'
@@ -86,15 +86,21 @@ foreach (`$a in [AppDomain]::CurrentDomain.GetAssemblies()) {
         foreach ($m in [regex]::Matches($r.Text, '(?m)^LOADED (\S+) (.+?)\s*$')) { $loaded[$m.Groups[1].Value] = $m.Groups[2].Value }
         # Keys in the environment: no STS, SSO or SSOOIDC client is needed, so none of their assemblies loads.
         @($loaded.Keys | Sort-Object) | Should -Be @('AWSSDK.Core', 'EcrAirflow', 'EcrAirflow.Aws')
+        # Where it must load from: a literal per platform, never the loader's rule worked out again. The images
+        # are for the .NET 10 runtime (PowerShell 7.6+); the runtime is the one the child reported.
         $runtime = [int]([regex]::Match($r.Text, 'RUNTIME (\d+)').Groups[1].Value)
-        $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
-        $rid = $os + '-' + [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant()
-        $folder = if ($env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0' -or $PSEdition -eq 'Desktop') { 'netstandard2.0' }
-        elseif ($runtime -ge 10 -and (Test-Path -LiteralPath (Join-Path $Bin "net8.0/$rid"))) { "net8.0/$rid" }
+        $os = if ($IsWindows) { 'Windows' } elseif ($IsMacOS) { 'macOS' } else { 'Linux' }
+        $platform = "$os $([Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)"
+        $withImages = @{ 'Windows X64' = 'net8.0/win-x64'; 'Linux X64' = 'net8.0/linux-x64'; 'macOS Arm64' = 'net8.0/osx-arm64' }
+        $expected = if ($env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0' -or $PSEdition -eq 'Desktop') { 'netstandard2.0' }
+        elseif ($runtime -ge 10 -and $withImages.ContainsKey($platform)) { $withImages[$platform] }
         else { 'net8.0' }
-        $expected = [IO.Path]::GetFullPath((Join-Path $Bin $folder))
+        $folder = Join-Path $Bin $expected
+        Test-Path -LiteralPath $folder -PathType Container | Should -BeTrue -Because "the staged module ships bin/$expected for $platform"
         foreach ($pair in @(@('EcrAirflow', 'EcrAirflow.dll'), @('EcrAirflow.Aws', 'deps/EcrAirflow.Aws.dll'), @('AWSSDK.Core', 'deps/AWSSDK.Core.dll'))) {
-            [IO.Path]::GetFullPath($loaded[$pair[0]]) | Should -Be ([IO.Path]::GetFullPath((Join-Path $expected $pair[1])))
+            $file = Join-Path $folder $pair[1]
+            Test-Path -LiteralPath $file -PathType Leaf | Should -BeTrue -Because "bin/$expected holds $($pair[1])"
+            [IO.Path]::GetFullPath($loaded[$pair[0]]) | Should -Be ([IO.Path]::GetFullPath($file)) -Because "$($pair[0]) loads from bin/$expected on $platform (.NET $runtime)"
         }
     }
 

@@ -3,20 +3,12 @@
 # messages and exit codes, and logs its argv and the import file's permissions at the moment it ran.
 
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
     $script:Root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
     $script:StandIn = Join-Path $Root 'tests/peers/airflow/airflow'
     $script:Token = 'tok+/=en'
 
-    function New-TestCredential([string] $Account = '123456789012', [string] $Region = 'eu-west-1', [string] $Token = $script:Token) {
-        [pscustomobject]@{
-            Registry  = "https://$Account.dkr.ecr.$Region.amazonaws.com"
-            UserName  = 'AWS'
-            Password  = (ConvertTo-SecureString $Token -AsPlainText -Force)
-            ExpiresAt = [DateTimeOffset]::UtcNow.AddHours(12)
-            Region    = $Region
-        }
-    }
 
     function Get-StandInCall {
         $log = Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl'
@@ -31,16 +23,6 @@ BeforeAll {
         ($json | ConvertFrom-Json)[0]
     }
 
-    # Deletes only a folder this suite made: under the temp folder and named ecrairflow-*. (A variable
-    # mix-up must never turn a cleanup into Remove-Item -Recurse on something else, e.g. $HOME.)
-    function Remove-TestFolder([string] $Path) {
-        $temp = [IO.Path]::GetFullPath([IO.Path]::GetTempPath())
-        $full = [IO.Path]::GetFullPath($Path)
-        if ($full.StartsWith($temp, [StringComparison]::Ordinal) -and (Split-Path $full -Leaf) -like 'ecrairflow-*' -and $full.Length -gt $temp.Length + 12) {
-            Remove-Item -LiteralPath $full -Recurse -Force -ErrorAction SilentlyContinue
-        }
-        else { throw "Refusing to delete '$Path': not a test folder." }
-    }
 
     $script:SavedEnv = @{}
     $script:EnvNames = 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_VERSION', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_STANDIN_SLEEP'
@@ -49,8 +31,7 @@ BeforeAll {
 Describe 'Sync-AirflowEcrConnection -Mode Cli' {
     BeforeEach {
         foreach ($name in $script:EnvNames) { $script:SavedEnv[$name] = [Environment]::GetEnvironmentVariable($name) }
-        $script:StandInHome = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-cli-" + [guid]::NewGuid().ToString('n'))
-        $null = New-Item -ItemType Directory -Path $script:StandInHome
+        $script:StandInHome = New-TestFolder 'cli'
         $env:AIRFLOW_STANDIN_HOME = $script:StandInHome
         Remove-Item Env:AIRFLOW_STANDIN_VERSION, Env:AIRFLOW_STANDIN_FAIL, Env:AIRFLOW_STANDIN_SLEEP -ErrorAction SilentlyContinue
     }
@@ -65,7 +46,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
 
     It 'creates the connection through one import with --overwrite, from an owner-only file that is gone afterwards' {
         if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
-        $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -Email 'ops@example.com' -Reauth
+        $result = New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -Email 'ops@example.com' -Reauth
 
         $result | Should -BeOfType 'EcrAirflow.AirflowConnectionSyncResult'
         $result.ConnectionId | Should -Be 'ecr'
@@ -96,13 +77,13 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
     }
 
     It 'writes three connections with one CLI start and updates them in place on the next run' {
-        $creds = '111111111111', '222222222222', '333333333333' | ForEach-Object { New-TestCredential -Account $_ }
+        $creds = '111111111111', '222222222222', '333333333333' | ForEach-Object { New-FakeCredential -Account $_ }
         $results = $creds | Sync-AirflowEcrConnection -ConnectionId { "ecr_$($_.Registry.Substring(8, 12))" } -Mode Cli -AirflowCommand $StandIn
         $results.Count | Should -Be 3
         (Get-ImportCall).Count | Should -Be 1
         (Get-StoredConnection ecr_222222222222).host | Should -Be '222222222222.dkr.ecr.eu-west-1.amazonaws.com'
 
-        $fresh = '111111111111', '222222222222', '333333333333' | ForEach-Object { New-TestCredential -Account $_ -Token 'fresh/token==' }
+        $fresh = '111111111111', '222222222222', '333333333333' | ForEach-Object { New-FakeCredential -Account $_ -Token 'fresh/token==' }
         $null = $fresh | Sync-AirflowEcrConnection -ConnectionId { "ecr_$($_.Registry.Substring(8, 12))" } -Mode Cli -AirflowCommand $StandIn
         (Get-ImportCall).Count | Should -Be 2
         (Get-StoredConnection ecr_333333333333).password | Should -BeExactly 'fresh/token=='
@@ -110,7 +91,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
     }
 
     It 'runs through a command prefix (env AIRFLOW_X=1 <airflow>)' -Skip:$IsWindows {
-        $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand 'env', 'AIRFLOW_X=1', $StandIn
+        $result = New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand 'env', 'AIRFLOW_X=1', $StandIn
         $result.Target | Should -Be "env AIRFLOW_X=1 $StandIn"
         $call = Get-ImportCall
         $call[0].env.AIRFLOW_X | Should -Be '1'
@@ -123,7 +104,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
         $null = New-Item -ItemType Directory -Path $work
         Push-Location $script:StandInHome
         try {
-            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WorkingDirectory shared
+            $null = New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WorkingDirectory shared
         }
         finally { Pop-Location }
         $file = (Get-ImportCall)[0].argv[2]
@@ -137,7 +118,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
         $streams = $null
         $err = $null
         try {
-            $streams = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -Verbose -Debug -ErrorAction Stop 4>&1 5>&1
+            $streams = New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -Verbose -Debug -ErrorAction Stop 4>&1 5>&1
         }
         catch { $err = $_ }
 
@@ -160,7 +141,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
     It 'stops a CLI that runs longer than -TimeoutSec, says so, and leaves no file' {
         $env:AIRFLOW_STANDIN_SLEEP = '60'
         $err = $null
-        try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -TimeoutSec 2 -ErrorAction Stop }
+        try { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -TimeoutSec 2 -ErrorAction Stop }
         catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'AirflowCliTimeout,*'
         $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
@@ -173,7 +154,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
     It 'names the minimum Airflow version when --overwrite is unknown (Airflow 2.5.3)' {
         $env:AIRFLOW_STANDIN_VERSION = '2.5.3'
         $err = $null
-        try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -ErrorAction Stop } catch { $err = $_ }
+        try { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -ErrorAction Stop } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'AirflowCliTooOld,*'
         $err.Exception.Message | Should -BeLike '*Airflow 2.6 or later*'
         Get-StoredConnection ecr | Should -BeNullOrEmpty
@@ -184,7 +165,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
     It 'reports a command that does not exist as ObjectNotFound' {
         $err = $null
         $missing = Join-Path $script:StandInHome 'no-such-airflow'
-        try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $missing -ErrorAction Stop } catch { $err = $_ }
+        try { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $missing -ErrorAction Stop } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'AirflowCommandNotFound,*'
         $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
         @(Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'ecrairflow-*.json' | Where-Object LastWriteTime -gt (Get-Date).AddMinutes(-1)).Count | Should -Be 0
@@ -192,20 +173,20 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
 
     It 'reports a missing command behind a wrapper (exit 127) as ObjectNotFound' -Skip:$IsWindows {
         $err = $null
-        try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand 'env', (Join-Path $script:StandInHome 'nope') -ErrorAction Stop } catch { $err = $_ }
+        try { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand 'env', (Join-Path $script:StandInHome 'nope') -ErrorAction Stop } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'AirflowCommandNotFound,*'
         $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
     It 'writes nothing with -WhatIf' {
-        $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WhatIf
+        $result = New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WhatIf
         $result | Should -BeNullOrEmpty
         Get-ImportCall | Should -BeNullOrEmpty
     }
 
     It 'refuses a missing -WorkingDirectory before running anything' {
         $err = $null
-        try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WorkingDirectory (Join-Path $script:StandInHome 'missing') -ErrorAction Stop } catch { $err = $_ }
+        try { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WorkingDirectory (Join-Path $script:StandInHome 'missing') -ErrorAction Stop } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'WorkingDirectoryNotFound,*'
         Get-ImportCall | Should -BeNullOrEmpty
     }

@@ -10,21 +10,13 @@ BeforeDiscovery {
 }
 
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
     $script:Root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
     $script:Reader = Join-Path $Root 'tests/peers/airflow/read_conn_env.py'
     $script:Python = (Get-Command python3, python -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
     $script:Token = 'tok+/=en'
 
-    function New-TestCredential([string] $Account = '123456789012', [string] $Region = 'eu-west-1', [string] $Token = $script:Token) {
-        [pscustomobject]@{
-            Registry  = "https://$Account.dkr.ecr.$Region.amazonaws.com"
-            UserName  = 'AWS'
-            Password  = (ConvertTo-SecureString $Token -AsPlainText -Force)
-            ExpiresAt = [DateTimeOffset]::UtcNow.AddHours(12)
-            Region    = $Region
-        }
-    }
 
     # Runs the cmdlet with Console.Out captured: the CI commands go there, not to the pipeline.
     function Invoke-WithConsole([scriptblock] $Script) {
@@ -37,14 +29,6 @@ BeforeAll {
         [pscustomobject]@{ Output = $output; Console = $writer.ToString() }
     }
 
-    function Remove-TestFolder([string] $Path) {
-        $temp = [IO.Path]::GetFullPath([IO.Path]::GetTempPath())
-        $full = [IO.Path]::GetFullPath($Path)
-        if ($full.StartsWith($temp, [StringComparison]::Ordinal) -and (Split-Path $full -Leaf) -like 'ecrairflow-*' -and $full.Length -gt $temp.Length + 12) {
-            Remove-Item -LiteralPath $full -Recurse -Force -ErrorAction SilentlyContinue
-        }
-        else { throw "Refusing to delete '$Path': not a test folder." }
-    }
 
     $script:EnvNames = 'GITHUB_ENV', 'TF_BUILD', 'AIRFLOW_CONN_ECR', 'AIRFLOW_CONN_ECR_A', 'AIRFLOW_CONN_ECR_B'
     $script:SavedEnv = @{}
@@ -56,8 +40,7 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
             $script:SavedEnv[$name] = [Environment]::GetEnvironmentVariable($name)
             Remove-Item "Env:$name" -ErrorAction SilentlyContinue
         }
-        $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-env-" + [guid]::NewGuid().ToString('n'))
-        $null = New-Item -ItemType Directory -Path $script:Work
+        $script:Work = New-TestFolder 'env'
     }
 
     AfterEach {
@@ -68,9 +51,9 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
         Remove-TestFolder $script:Work
     }
 
-    Context 'process scope' {
-        It 'sets AIRFLOW_CONN_ECR so that a child process parses it back as Airflow does' -Skip:(-not $Python) {
-            $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable
+    Context 'process scope' -Skip:(-not $Python) {
+        It 'sets AIRFLOW_CONN_ECR so that a child process parses it back as Airflow does' {
+            $result = New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable
 
             $result | Should -BeOfType 'EcrAirflow.AirflowConnectionSyncResult'
             $result.Mode | Should -Be 'EnvironmentVariable'
@@ -89,14 +72,14 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
         }
 
         It 'reports Unchanged for the same value and Updated for a new token' {
-            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable
-            (New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable).Action | Should -Be 'Unchanged'
-            (New-TestCredential -Token 'new/token=' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable).Action | Should -Be 'Updated'
+            $null = New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable
+            (New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable).Action | Should -Be 'Unchanged'
+            (New-FakeCredential -Token 'new/token=' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable).Action | Should -Be 'Updated'
             $env:AIRFLOW_CONN_ECR | Should -BeLike '*new%2Ftoken%3D@*'
         }
 
-        It 'writes JSON with description and extra for -Format Json, and shows the value only with -IncludeValue' -Skip:(-not $Python) {
-            $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Format Json -Email 'ops@example.com' -Reauth:$false -IncludeValue
+        It 'writes JSON with description and extra for -Format Json, and shows the value only with -IncludeValue' {
+            $result = New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Format Json -Email 'ops@example.com' -Reauth:$false -IncludeValue
             $result.Value | Should -BeExactly $env:AIRFLOW_CONN_ECR
             $read = & $Python $Reader AIRFLOW_CONN_ECR | ConvertFrom-Json
             $read.connection.password | Should -BeExactly $Token
@@ -106,17 +89,17 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
         }
 
         It 'keeps the token out of -Verbose output' {
-            $streams = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Verbose 4>&1
+            $streams = New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Verbose 4>&1
             ($streams | Out-String) | Should -Not -BeLike "*$Token*"
             ($streams | Out-String) | Should -Not -BeLike '*tok%2B*'
         }
 
         It 'writes nothing with -WhatIf' {
             $path = Join-Path $script:Work '.env'
-            $run = Invoke-WithConsole { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -WhatIf }
+            $run = Invoke-WithConsole { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -WhatIf }
             $run.Output | Should -BeNullOrEmpty
             $env:AIRFLOW_CONN_ECR | Should -BeNullOrEmpty
-            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path -WhatIf
+            $null = New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path -WhatIf
             Test-Path $path | Should -BeFalse
         }
     }
@@ -127,7 +110,7 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
             $before = "# docker compose settings`r`nAIRFLOW_UID=50000`r`n`r`n# refreshed by EcrAirflow`r`nAIRFLOW_CONN_ECR='docker://AWS:old@host'`r`n_PIP_ADDITIONAL_REQUIREMENTS=`"apache-airflow-providers-docker`"`r`n"
             [IO.File]::WriteAllText($path, $before)
 
-            $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path
+            $result = New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path
             $result.Target | Should -Be $path
             $result.Action | Should -Be 'Updated'
             $env:AIRFLOW_CONN_ECR | Should -BeNullOrEmpty   # -Path writes the file, not the process
@@ -141,7 +124,7 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
             if ((-not $IsWindows -and $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0')) { Set-ItResult -Skipped -Because 'Unix owners, modes, links and signals are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows, where these rules do not apply'; return }
             Push-Location $script:Work
             try {
-                $creds = (New-TestCredential -Account 111111111111), (New-TestCredential -Account 222222222222)
+                $creds = (New-FakeCredential -Account 111111111111), (New-FakeCredential -Account 222222222222)
                 $results = $creds | Sync-AirflowEcrConnection -ConnectionId { if ($_.Registry -like '*1111*') { 'ecr_a' } else { 'ecr_b' } } -Mode EnvironmentVariable -Path 'airflow.env'
             }
             finally { Pop-Location }
@@ -158,7 +141,7 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
             $path = Join-Path $script:Work '.env'
             [IO.File]::WriteAllText($path, "A=1`n")
             [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]'UserRead, UserWrite, GroupRead')
-            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path
+            $null = New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path
             (Get-Item -Force $path).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, GroupRead')
         }
 
@@ -166,7 +149,7 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
             $path = Join-Path $script:Work '.env'
             [IO.File]::WriteAllText($path, "OTHER=1`r`n")
             foreach ($format in 'Uri', 'Json') {
-                $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path -Format $format -Description "it's `$HOME and `"quoted`"" -IncludeValue
+                $result = New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path -Format $format -Description "it's `$HOME and `"quoted`"" -IncludeValue
                 $read = & $Python $Reader --dotenv $path AIRFLOW_CONN_ECR | ConvertFrom-Json
                 $read.raw | Should -BeExactly $result.Value
                 $read.connection.password | Should -BeExactly $Token
@@ -180,7 +163,7 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
         It 'GitHub Actions: masks the token on stdout first, then appends NAME<<DELIMITER to $GITHUB_ENV' {
             $env:GITHUB_ENV = Join-Path $script:Work 'github_env'
             [IO.File]::WriteAllText($env:GITHUB_ENV, "EARLIER=1`n")
-            $run = Invoke-WithConsole { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable }
+            $run = Invoke-WithConsole { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable }
 
             $run.Console | Should -BeExactly "::add-mask::tok+/=en`n::add-mask::tok%252B%252F%253Den`n"
             $run.Output.Target | Should -Be 'Process + GitHubActions'
@@ -192,7 +175,7 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
 
         It 'Azure Pipelines: registers the secret, then sets a secret variable' {
             $env:TF_BUILD = 'True'
-            $run = Invoke-WithConsole { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable }
+            $run = Invoke-WithConsole { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable }
             $run.Console | Should -BeExactly ("##vso[task.setsecret]tok+/=en`n##vso[task.setsecret]tok%2B%2F%3Den`n" +
                 "##vso[task.setvariable variable=AIRFLOW_CONN_ECR;issecret=true]docker://AWS:tok%2B%2F%3Den@123456789012.dkr.ecr.eu-west-1.amazonaws.com`n")
             $run.Output.Target | Should -Be 'Process + AzurePipelines'
@@ -200,14 +183,14 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
 
         It '-CiSystem None writes no CI output even inside a CI job' {
             $env:TF_BUILD = 'True'
-            $run = Invoke-WithConsole { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem None }
+            $run = Invoke-WithConsole { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem None }
             $run.Console | Should -BeExactly ''
             $run.Output.Target | Should -Be 'Process'
         }
 
         It '-CiSystem GitHubActions outside Actions is a clear error' {
             $err = $null
-            try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem GitHubActions -ErrorAction Stop } catch { $err = $_ }
+            try { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem GitHubActions -ErrorAction Stop } catch { $err = $_ }
             $err.FullyQualifiedErrorId | Should -BeLike 'GitHubEnvNotSet,*'
             $env:AIRFLOW_CONN_ECR | Should -BeNullOrEmpty
         }
@@ -216,7 +199,7 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
     Context 'errors' {
         It 'refuses -Scope User off Windows with ScopeNotSupportedOnPlatform' -Skip:$IsWindows {
             $err = $null
-            try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Scope User -ErrorAction Stop } catch { $err = $_ }
+            try { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Scope User -ErrorAction Stop } catch { $err = $_ }
             $err.FullyQualifiedErrorId | Should -BeLike 'ScopeNotSupportedOnPlatform,*'
             $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
             $err.ErrorDetails.RecommendedAction | Should -BeLike '*-Path*'
@@ -225,13 +208,13 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
 
         It 'refuses -Path together with -Scope' {
             $err = $null
-            try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Scope Process -Path (Join-Path $script:Work '.env') -ErrorAction Stop } catch { $err = $_ }
+            try { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Scope Process -Path (Join-Path $script:Work '.env') -ErrorAction Stop } catch { $err = $_ }
             $err.FullyQualifiedErrorId | Should -BeLike 'PathAndScopeTogether,*'
         }
 
         It 'refuses -IncludeValue outside EnvironmentVariable mode' {
             $err = $null
-            try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -IncludeValue -ErrorAction Stop } catch { $err = $_ }
+            try { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -IncludeValue -ErrorAction Stop } catch { $err = $_ }
             $err.FullyQualifiedErrorId | Should -BeLike 'ParameterNotValidForMode,*'
         }
     }

@@ -3,16 +3,8 @@
 
 BeforeAll {
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
 
-    function New-TestCredential([DateTimeOffset] $ExpiresAt, [string] $Token = 'tok+/=en-expiry-test', [string] $Account = '123456789012') {
-        [pscustomobject]@{
-            Registry  = "https://$Account.dkr.ecr.eu-west-1.amazonaws.com"
-            UserName  = 'AWS'
-            Password  = [System.Net.NetworkCredential]::new('', $Token).SecurePassword
-            ExpiresAt = $ExpiresAt
-        }
-    }
 
     function Get-Completion([string] $Line) {
         @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText)
@@ -21,7 +13,7 @@ BeforeAll {
 
 Describe 'One declaration of the modes' {
     It 'refuses a parameter of another mode before any request, naming the mode that takes it' {
-        $err = @(try { New-TestCredential ([DateTimeOffset]::UtcNow.AddHours(12)) | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -IncludeValue } catch { $_ })
+        $err = @(try { New-FakeCredential -ExpiresAt ([DateTimeOffset]::UtcNow.AddHours(12)) -Token 'tok+/=en-expiry-test' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -IncludeValue } catch { $_ })
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterNotValidForMode,*'
         $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err[0].Exception.Message | Should -Match '-IncludeValue belongs to -Mode EnvironmentVariable, but -Mode is Cli'
@@ -29,7 +21,7 @@ Describe 'One declaration of the modes' {
     }
 
     It 'names every mode that takes a shared parameter' {
-        $err = @(try { New-TestCredential ([DateTimeOffset]::UtcNow.AddHours(12)) | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -TimeoutSec 5 } catch { $_ })
+        $err = @(try { New-FakeCredential -ExpiresAt ([DateTimeOffset]::UtcNow.AddHours(12)) -Token 'tok+/=en-expiry-test' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -TimeoutSec 5 } catch { $_ })
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterNotValidForMode,*'
         $err[0].Exception.Message | Should -Match 'belongs to -Mode Rest, Cli, SecretsManager, ParameterStore or Mwaa, but -Mode is EnvironmentVariable'
     }
@@ -104,7 +96,7 @@ Describe 'An expired token never replaces a working connection' {
     It 'refuses a credential whose ExpiresAt has passed: CredentialExpired, and Airflow keeps the old connection' {
         Set-EmulatorConnection -Emulator $Emulator -ConnectionId ecr_expiry -Connection @{ connection_id = 'ecr_expiry'; conn_type = 'docker'; host = 'old.example.com'; login = 'AWS'; password = 'still-working' }
         $err = $null
-        $out = New-TestCredential ([DateTimeOffset]::UtcNow.AddMinutes(-5)) |
+        $out = New-FakeCredential -ExpiresAt ([DateTimeOffset]::UtcNow.AddMinutes(-5)) -Token 'tok+/=en-expiry-test' |
             Sync-AirflowEcrConnection -ConnectionId ecr_expiry -AirflowUrl $Emulator.Url -AirflowCredential $Airflow -ApiVersion V2 -ErrorVariable err -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
         $err.Count | Should -Be 1
@@ -118,7 +110,7 @@ Describe 'An expired token never replaces a working connection' {
 
     It 'writes it anyway with -Force, with a warning' {
         $warnings = $null
-        $out = New-TestCredential ([DateTimeOffset]::UtcNow.AddMinutes(-5)) -Token 'forced-token' |
+        $out = New-FakeCredential -ExpiresAt ([DateTimeOffset]::UtcNow.AddMinutes(-5)) -Token 'forced-token' |
             Sync-AirflowEcrConnection -ConnectionId ecr_expiry -AirflowUrl $Emulator.Url -AirflowCredential $Airflow -ApiVersion V2 -Force -WarningVariable warnings -WarningAction SilentlyContinue
         $out.Action | Should -Be 'Upserted'
         ($warnings -join ' ') | Should -Match 'expired .* anyway \(-Force\)'
@@ -128,8 +120,8 @@ Describe 'An expired token never replaces a working connection' {
     It 'writes the others of the batch and refuses only the expired one' {
         $err = $null
         $out = @(
-            New-TestCredential ([DateTimeOffset]::UtcNow.AddHours(11)) -Token 'fresh-token' -Account '111111111111'
-            New-TestCredential ([DateTimeOffset]::UtcNow.AddHours(-1)) -Token 'stale-token' -Account '222222222222'
+            New-FakeCredential -ExpiresAt ([DateTimeOffset]::UtcNow.AddHours(11)) -Token 'fresh-token' -Account '111111111111'
+            New-FakeCredential -ExpiresAt ([DateTimeOffset]::UtcNow.AddHours(-1)) -Token 'stale-token' -Account '222222222222'
         ) | Sync-AirflowEcrConnection -ConnectionId { 'ecr_' + $_.Registry.Substring(8, 12) } -AirflowUrl $Emulator.Url -AirflowCredential $Airflow -ApiVersion V2 -ErrorVariable err -ErrorAction SilentlyContinue
         $out.ConnectionId | Should -Be 'ecr_111111111111'
         $err[0].TargetObject | Should -Be 'ecr_222222222222'
@@ -138,7 +130,7 @@ Describe 'An expired token never replaces a working connection' {
 
     It 'warns when the token expires within 30 minutes, and writes it' {
         $warnings = $null
-        $out = New-TestCredential ([DateTimeOffset]::UtcNow.AddMinutes(10)) |
+        $out = New-FakeCredential -ExpiresAt ([DateTimeOffset]::UtcNow.AddMinutes(10)) -Token 'tok+/=en-expiry-test' |
             Sync-AirflowEcrConnection -ConnectionId ecr_expiry -Mode EnvironmentVariable -CiSystem None -WarningVariable warnings -WarningAction SilentlyContinue
         $out.Action | Should -Be 'Created'
         ($warnings -join ' ') | Should -Match 'expires in \d+ minute'

@@ -5,8 +5,7 @@
 
 BeforeAll {
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
-    . (Join-Path $PSScriptRoot 'Hardening.Common.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
 
     $script:OwnMoto = $null
     if (-not $env:ECRAIRFLOW_TEST_MOTO -or -not (Test-Path $env:ECRAIRFLOW_TEST_MOTO)) {
@@ -50,7 +49,6 @@ BeforeAll {
                 else { '{0} -> {1}{2}' -f $_.operation, $_.status, ($(if ($_.errorType) { " $($_.errorType)" } else { '' })) }
             })
     }
-    function New-TestId([string] $Tag) { "ecr_${Tag}_" + [guid]::NewGuid().ToString('n').Substring(0, 8) }
     function New-Token([string] $Tag) { "tok+/=mwaa-$Tag-" + [guid]::NewGuid().ToString('n') }
 
     # What a refresh job has: keys in the default chain, the region and MWAA's endpoint variable. Nothing else.
@@ -191,7 +189,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Mwaa' {
     }
 
     It 'refuses a wrong secret key with MwaaInvalidSignature, and nothing is written' {
-        $wrong = [pscredential]::new($Key.accessKeyId, (ConvertTo-SecureString 'not/the+secret-key' -AsPlainText -Force))
+        $wrong = New-AwsKeyCredential $Key -SecretAccessKey 'not/the+secret-key'
         $id = New-TestId 'sig'
         $err = $null
         try { New-FakeCredential -Region us-east-1 -Token (New-Token sig) | Sync-AirflowEcrConnection -ConnectionId $id -Mode Mwaa -MwaaEnvironmentName af3 -ApiVersion V2 -AwsCredential $wrong -ErrorAction Stop }
@@ -206,7 +204,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Mwaa' {
     }
 
     It 'reports a key without airflow:InvokeRestApi as MwaaAccessDenied, naming the action and the Airflow role' {
-        $reader = [pscredential]::new($Reader.accessKeyId, (ConvertTo-SecureString $Reader.secretAccessKey -AsPlainText -Force))
+        $reader = New-AwsKeyCredential $Reader
         $err = $null
         try { New-FakeCredential -Region us-east-1 -Token (New-Token denied) | Sync-AirflowEcrConnection -ConnectionId ecr_denied -Mode Mwaa -MwaaEnvironmentName af3 -AwsCredential $reader -ErrorAction Stop }
         catch { $err = $_ }
@@ -333,7 +331,7 @@ $cred | Sync-AirflowEcrConnection -ConnectionId ecr_whatif -Mode Mwaa -MwaaEnvir
 
         # -Region, -EndpointUrl and -AwsCredential on the command line instead of the environment.
         foreach ($n in 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_ENDPOINT_URL_MWAA') { Set-TestEnv $n $null }
-        $aws = [pscredential]::new($Key.accessKeyId, (ConvertTo-SecureString $Key.secretAccessKey -AsPlainText -Force))
+        $aws = New-AwsKeyCredential $Key
         $result = New-FakeCredential -Region ap-south-1 -Token (New-Token p) |
             Sync-AirflowEcrConnection -ConnectionId ecr_params -Mode Mwaa -MwaaEnvironmentName af3 -Region us-east-1 -EndpointUrl $Mwaa.Endpoint -AwsCredential $aws -ApiVersion V2
         $result.Target | Should -Be 'mwaa:us-east-1:af3'

@@ -10,7 +10,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
 
     $script:Emulators = @{
         2 = Start-AirflowEmulator -AirflowVersion 2 -Password 'airflow-Pa55'
@@ -18,32 +18,13 @@ BeforeAll {
     }
     $script:AirflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString 'airflow-Pa55' -AsPlainText -Force))
 
-    # What Get-EcrDockerCredential outputs, as far as Sync-AirflowEcrConnection reads it.
-    function New-TestCredential([string] $Region = 'eu-west-1', [string] $Token = 'tok+/=en') {
-        [pscustomobject]@{
-            Registry  = "https://123456789012.dkr.ecr.$Region.amazonaws.com"
-            UserName  = 'AWS'
-            Password  = (ConvertTo-SecureString $Token -AsPlainText -Force)
-            ExpiresAt = [DateTimeOffset]::UtcNow.AddHours(12)
-            Region    = $Region
-        }
-    }
 
-    function New-TestId([string] $Tag) { "ecr_${Tag}_" + [guid]::NewGuid().ToString('n').Substring(0, 8) }
 
-    # "METHOD /path STATUS" for each Airflow API request the emulator saw.
-    function Get-RequestLine($Emulator) {
-        @(Get-EmulatorRequests -Url $Emulator.Url | ForEach-Object { '{0} {1} {2}' -f $_.method, $_.path, $_.status })
-    }
 
     function Get-StoredConnection($Emulator, [string] $Id) {
         Get-EmulatorConnections -Url $Emulator.Url | Where-Object connection_id -eq $Id
     }
 
-    # Forgets the request log only (Clear-EmulatorState also forgets the connections).
-    function Clear-RequestLog($Emulator) {
-        $null = Invoke-RestMethod -Method Delete -Uri "$($Emulator.Url)/_emulator/requests"
-    }
 }
 
 AfterAll {
@@ -63,7 +44,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
 
     It 'creates the connection, then updates it in place' {
         $id = New-TestId 'cu'
-        $first = New-TestCredential -Token 'tok+/=en-first' | Sync-AirflowEcrConnection -ConnectionId $id @Rest
+        $first = New-FakeCredential -Token 'tok+/=en-first' | Sync-AirflowEcrConnection -ConnectionId $id @Rest
 
         $first.ConnectionId | Should -Be $id
         $first.Mode | Should -Be 'Rest'
@@ -77,11 +58,11 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
         $stored.login | Should -Be 'AWS'
         $stored.password | Should -Be 'tok+/=en-first'
 
-        $second = New-TestCredential -Token 'tok+/=en-second' | Sync-AirflowEcrConnection -ConnectionId $id @Rest
+        $second = New-FakeCredential -Token 'tok+/=en-second' | Sync-AirflowEcrConnection -ConnectionId $id @Rest
 
         $second.Action | Should -Be ($(if ($Api -eq 'V1') { 'Updated' } else { 'Upserted' }))
         (Get-StoredConnection $Emu $id).password | Should -Be 'tok+/=en-second'
-        Get-RequestLine $Emu | Should -Not -Match '^DELETE'
+        Get-EmulatorRequestLines $Emu | Should -Not -Match '^DELETE'
         # .NET Framework's HttpClient sends Expect: 100-continue with every body and waits for an answer
         # many servers never give; the module turns it off (this runs on both builds and on 5.1).
         $writes = @(Get-EmulatorRequests -Emulator $Emu | Where-Object { $_.method -in 'POST', 'PATCH' })
@@ -93,10 +74,10 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
         $suffix = [guid]::NewGuid().ToString('n').Substring(0, 6)
         $regions = 'eu-west-1', 'us-east-1', 'ap-southeast-2'
         # Get the v2 token first, so only the write itself is counted below.
-        New-TestCredential | Sync-AirflowEcrConnection -ConnectionId (New-TestId 'warm') @Rest | Out-Null
-        Clear-RequestLog $Emu
+        New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId (New-TestId 'warm') @Rest | Out-Null
+        Clear-EmulatorRequests $Emu
 
-        $results = $regions | ForEach-Object { New-TestCredential -Region $_ -Token "tok+/=en-$_" } |
+        $results = $regions | ForEach-Object { New-FakeCredential -Region $_ -Token "tok+/=en-$_" } |
             Sync-AirflowEcrConnection -ConnectionId { "ecr_$($_.Region)_$suffix" } @Rest
 
         $results.ConnectionId | Should -Be ($regions | ForEach-Object { "ecr_${_}_$suffix" })
@@ -105,7 +86,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
             $stored.host | Should -Be "123456789012.dkr.ecr.$region.amazonaws.com"
             $stored.password | Should -Be "tok+/=en-$region"
         }
-        $lines = Get-RequestLine $Emu
+        $lines = Get-EmulatorRequestLines $Emu
         if ($Api -eq 'V2') {
             $lines | Should -Be @('PATCH /api/v2/connections 200') # exactly one bulk request
         }
@@ -118,19 +99,19 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
     It 'sends one request per run in the steady state' {
         $suffix = [guid]::NewGuid().ToString('n').Substring(0, 6)
         $regions = 'eu-west-1', 'us-east-1'
-        $regions | ForEach-Object { New-TestCredential -Region $_ } |
+        $regions | ForEach-Object { New-FakeCredential -Region $_ } |
             Sync-AirflowEcrConnection -ConnectionId { "ecr_$($_.Region)_$suffix" } @Rest | Out-Null
-        Clear-RequestLog $Emu
+        Clear-EmulatorRequests $Emu
 
-        $results = $regions | ForEach-Object { New-TestCredential -Region $_ -Token "tok+/=en-next-$_" } |
+        $results = $regions | ForEach-Object { New-FakeCredential -Region $_ -Token "tok+/=en-next-$_" } |
             Sync-AirflowEcrConnection -ConnectionId { "ecr_$($_.Region)_$suffix" } @Rest
 
         $results.Count | Should -Be 2
         if ($Api -eq 'V2') {
-            Get-RequestLine $Emu | Should -Be @('PATCH /api/v2/connections 200')
+            Get-EmulatorRequestLines $Emu | Should -Be @('PATCH /api/v2/connections 200')
         }
         else {
-            Get-RequestLine $Emu | Should -Be ($regions | ForEach-Object { "PATCH /api/v1/connections/ecr_${_}_$suffix 200" })
+            Get-EmulatorRequestLines $Emu | Should -Be ($regions | ForEach-Object { "PATCH /api/v1/connections/ecr_${_}_$suffix 200" })
         }
     }
 
@@ -138,7 +119,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
         $bad = [pscredential]::new('admin', (ConvertTo-SecureString 'wrong-Pa55' -AsPlainText -Force))
         $err = $null
         try {
-            New-TestCredential -Token 'tok+/=en-denied' |
+            New-FakeCredential -Token 'tok+/=en-denied' |
                 Sync-AirflowEcrConnection -ConnectionId (New-TestId 'denied') -Mode Rest -AirflowUrl $Url -AirflowCredential $bad -ApiVersion $Api -ErrorAction Stop
         }
         catch { $err = $_ }
@@ -158,7 +139,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
         $transcript = Join-Path ([IO.Path]::GetTempPath()) "whatif-$([guid]::NewGuid().ToString('n')).txt"
         Start-Transcript -LiteralPath $transcript | Out-Null
         try {
-            $out = New-TestCredential -Token 'tok+/=en-whatif' | Sync-AirflowEcrConnection -ConnectionId $id @Rest -WhatIf -Verbose *>&1 | Out-String
+            $out = New-FakeCredential -Token 'tok+/=en-whatif' | Sync-AirflowEcrConnection -ConnectionId $id @Rest -WhatIf -Verbose *>&1 | Out-String
         }
         finally { Stop-Transcript | Out-Null }
         $said = (Get-Content -LiteralPath $transcript -Raw) + $out
@@ -167,18 +148,18 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
         $said | Should -Match ([regex]::Escape("What if: Performing the operation `"Write Airflow connection`" on target `"Airflow connection '$id'"))
         $said | Should -Match ([regex]::Escape($Url.ToString().TrimEnd('/')))
         $said | Should -Not -Match ([regex]::Escape('tok+/=en-whatif'))
-        Get-RequestLine $Emu | Should -BeNullOrEmpty
+        Get-EmulatorRequestLines $Emu | Should -BeNullOrEmpty
         Get-StoredConnection $Emu $id | Should -BeNullOrEmpty
     }
 
     It 'leaves the previous connection intact when the write fails with 500' {
         $id = New-TestId 'keep'
-        New-TestCredential -Token 'tok+/=en-before' | Sync-AirflowEcrConnection -ConnectionId $id @Rest | Out-Null
+        New-FakeCredential -Token 'tok+/=en-before' | Sync-AirflowEcrConnection -ConnectionId $id @Rest | Out-Null
         $path = $(if ($Api -eq 'V1') { "/api/v1/connections/$id" } else { '/api/v2/connections' })
         Set-EmulatorFault -Url $Emu.Url @{ method = 'PATCH'; path = $path; status = 500; times = 10 }
 
         $err = $null
-        try { New-TestCredential -Token 'tok+/=en-after' | Sync-AirflowEcrConnection -ConnectionId $id @Rest -MaximumRetryCount 1 -ErrorAction Stop }
+        try { New-FakeCredential -Token 'tok+/=en-after' | Sync-AirflowEcrConnection -ConnectionId $id @Rest -MaximumRetryCount 1 -ErrorAction Stop }
         catch { $err = $_ }
 
         $err.FullyQualifiedErrorId | Should -BeLike 'AirflowUnavailable,*'
@@ -189,33 +170,33 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
 
     It 'retries a 503 after the Retry-After the server asked for' {
         $id = New-TestId 'retry'
-        New-TestCredential | Sync-AirflowEcrConnection -ConnectionId $id @Rest | Out-Null
-        Clear-RequestLog $Emu
+        New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId $id @Rest | Out-Null
+        Clear-EmulatorRequests $Emu
         $path = $(if ($Api -eq 'V1') { "/api/v1/connections/$id" } else { '/api/v2/connections' })
         Set-EmulatorFault -Url $Emu.Url @{ method = 'PATCH'; path = $path; status = 503; retryAfter = 1; times = 1 }
 
         $clock = [Diagnostics.Stopwatch]::StartNew()
-        $result = New-TestCredential -Token 'tok+/=en-retried' | Sync-AirflowEcrConnection -ConnectionId $id @Rest
+        $result = New-FakeCredential -Token 'tok+/=en-retried' | Sync-AirflowEcrConnection -ConnectionId $id @Rest
         $clock.Stop()
 
         $result.ConnectionId | Should -Be $id
         $clock.Elapsed.TotalMilliseconds | Should -BeGreaterOrEqual 950
-        Get-RequestLine $Emu | Should -Be @("PATCH $path 503", "PATCH $path 200")
+        Get-EmulatorRequestLines $Emu | Should -Be @("PATCH $path 503", "PATCH $path 200")
         (Get-StoredConnection $Emu $id).password | Should -Be 'tok+/=en-retried'
     }
 
     It 'refuses an invalid connection id before any request' {
         $err = $null
-        New-TestCredential | Sync-AirflowEcrConnection -ConnectionId 'not valid!' @Rest -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId 'not valid!' @Rest -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
 
         $err[0].FullyQualifiedErrorId | Should -Be 'InvalidConnectionId,EcrAirflow.Commands.SyncAirflowEcrConnectionCommand'
         $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
-        Get-RequestLine $Emu | Should -BeNullOrEmpty
+        Get-EmulatorRequestLines $Emu | Should -BeNullOrEmpty
     }
 
     It 'says in the verbose stream what it requests where, never a secret' {
         $id = New-TestId 'verbose'
-        $verbose = New-TestCredential -Token 'tok+/=en-verbose' | Sync-AirflowEcrConnection -ConnectionId $id @Rest -Verbose 4>&1 |
+        $verbose = New-FakeCredential -Token 'tok+/=en-verbose' | Sync-AirflowEcrConnection -ConnectionId $id @Rest -Verbose 4>&1 |
             Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
 
         $verbose | Should -Match 'PATCH http://127\.0\.0\.1:\d+/api/v\d/connections'
@@ -228,7 +209,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest safety checks' {
     It 'refuses to send credentials over http:// to a non-loopback host, before any request' {
         $err = $null
         $verbose = try {
-            New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Rest -AirflowUrl http://airflow.invalid -AirflowCredential $AirflowCredential -Verbose -ErrorAction Stop 4>&1
+            New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Rest -AirflowUrl http://airflow.invalid -AirflowCredential $AirflowCredential -Verbose -ErrorAction Stop 4>&1
         }
         catch { $err = $_ }
 
@@ -242,7 +223,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest safety checks' {
     It 'refuses credentials inside -AirflowUrl without repeating them' {
         $err = $null
         $withPassword = 'https://admin:pa55-in-url@airflow.example.com'
-        try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl $withPassword -ErrorAction Stop }
+        try { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl $withPassword -ErrorAction Stop }
         catch { $err = $_ }
 
         $err.FullyQualifiedErrorId | Should -BeLike 'AirflowUrlContainsCredentials,*'

@@ -5,8 +5,7 @@
 
 BeforeAll {
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
-    . (Join-Path $PSScriptRoot 'Hardening.Common.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
     $script:OwnMoto = $null
     if (-not $env:ECRAIRFLOW_TEST_MOTO -or -not (Test-Path $env:ECRAIRFLOW_TEST_MOTO)) {
@@ -17,15 +16,13 @@ BeforeAll {
     $script:Python = Get-PythonCommand
     $script:Reader = Join-Path $Root 'tests/peers/airflow/read_backend_value.py'
 
-    function New-AwsCredential($Key) { [pscredential]::new($Key.accessKeyId, (ConvertTo-SecureString $Key.secretAccessKey -AsPlainText -Force)) }
-    $script:Writer = New-AwsCredential $Moto.writer
-    $script:EcrOnly = New-AwsCredential $Moto.ecrOnly
+    $script:Writer = New-AwsKeyCredential $Moto.writer
+    $script:EcrOnly = New-AwsKeyCredential $Moto.ecrOnly
     $script:Registry = "$($Moto.accountId).dkr.ecr.eu-west-1.amazonaws.com"
     $script:MotoToken = "$($Moto.accountId)-auth-token"
     # The AWS side of every Sync below, as explicit parameters (the default-chain case has its own test).
     $script:Aws = @{ Region = 'eu-west-1'; EndpointUrl = $Moto.endpoint; AwsCredential = $Writer }
 
-    function New-Id([string] $Tag) { "ecr_${Tag}_" + [guid]::NewGuid().ToString('n').Substring(0, 10) }
 
     # What Airflow's backend reads for a name, via boto3 as the admin user; $null when there is none.
     function Read-Backend([ValidateSet('secretsmanager', 'ssm', 'delete-secret')] [string] $Service, [string] $Name, [string] $Region = 'eu-west-1') {
@@ -54,7 +51,7 @@ AfterAll {
 
 Describe 'Sync-AirflowEcrConnection -Mode SecretsManager' {
     It 'creates the secret, then writes a new version, and Airflow''s backend reads the connection' {
-        $id = New-Id 'sm'
+        $id = New-TestId 'sm'
         $first = Get-EcrDockerCredential @Aws -Force | Sync-AirflowEcrConnection -ConnectionId $id -Mode SecretsManager @Aws
         $first.Action | Should -Be 'Created'
         $first.Mode | Should -Be 'SecretsManager'
@@ -78,7 +75,7 @@ Describe 'Sync-AirflowEcrConnection -Mode SecretsManager' {
     }
 
     It 'steady state is one PutSecretValue per connection, and the first run adds one CreateSecret' {
-        $ids = (New-Id 'a'), (New-Id 'b'), (New-Id 'c')
+        $ids = (New-TestId 'a'), (New-TestId 'b'), (New-TestId 'c')
         $cred = New-FakeCredential -Token 'count-token+/='
         $before = Get-MotoLogCount
         $null = foreach ($i in $ids) { $cred | Sync-AirflowEcrConnection -ConnectionId $i -Mode SecretsManager @Aws }
@@ -90,7 +87,7 @@ Describe 'Sync-AirflowEcrConnection -Mode SecretsManager' {
     }
 
     It 'uses -ConnectionsPrefix and -Separator the way the backend builds names' {
-        $id = New-Id 'pfx'
+        $id = New-TestId 'pfx'
         $out = New-FakeCredential -Token 'prefix-token' | Sync-AirflowEcrConnection -ConnectionId $id -Mode SecretsManager -ConnectionsPrefix 'team-a/conns' -Separator '-' @Aws
         $out.Target | Should -Be "secretsmanager:eu-west-1:team-a/conns-$id"
         (Read-Backend secretsmanager "team-a/conns-$id").connection.password | Should -BeExactly 'prefix-token'
@@ -98,7 +95,7 @@ Describe 'Sync-AirflowEcrConnection -Mode SecretsManager' {
     }
 
     It '-Format Uri percent-encodes a token full of + / = so Airflow''s URI parser gets it back' {
-        $id = New-Id 'uri'
+        $id = New-TestId 'uri'
         $token = 'eyJ+/=tok/en+with==/plus+/'
         $null = New-FakeCredential -Token $token | Sync-AirflowEcrConnection -ConnectionId $id -Mode SecretsManager -Format Uri -Email 'ops+ecr@example.com' @Aws
         $read = Read-Backend secretsmanager "airflow/connections/$id"
@@ -110,7 +107,7 @@ Describe 'Sync-AirflowEcrConnection -Mode SecretsManager' {
     }
 
     It 'tags and the customer key apply to a secret it creates' {
-        $id = New-Id 'tag'
+        $id = New-TestId 'tag'
         $null = New-FakeCredential -Token 'tag-token' | Sync-AirflowEcrConnection -ConnectionId $id -Mode SecretsManager -Tag @{ team = 'data'; 'managed-by' = 'ecrairflow' } -KmsKeyId 'alias/airflow' @Aws
         $read = Read-Backend secretsmanager "airflow/connections/$id"
         $read.tags.team | Should -Be 'data'
@@ -119,7 +116,7 @@ Describe 'Sync-AirflowEcrConnection -Mode SecretsManager' {
     }
 
     It 'an identity that may fetch the token but not write the secret gets the permission error, and nothing is written' {
-        $id = New-Id 'denied'
+        $id = New-TestId 'denied'
         $err = @(try { Get-EcrDockerCredential @Aws -AwsCredential $EcrOnly -Force | Sync-AirflowEcrConnection -ConnectionId $id -Mode SecretsManager @Aws -AwsCredential $EcrOnly } catch { $_ })
         $err[0].FullyQualifiedErrorId | Should -BeLike 'SecretsManagerAccessDenied,*'
         $err[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
@@ -128,7 +125,7 @@ Describe 'Sync-AirflowEcrConnection -Mode SecretsManager' {
     }
 
     It 'a secret scheduled for deletion is reported, and left as it is (not restored, not replaced)' {
-        $id = New-Id 'deleted'
+        $id = New-TestId 'deleted'
         $name = "airflow/connections/$id"
         $null = New-FakeCredential -Token 'before-deletion' | Sync-AirflowEcrConnection -ConnectionId $id -Mode SecretsManager @Aws
         $before = Get-MotoLogCount  # moto serves every leg of the run: count only from here
@@ -155,7 +152,7 @@ Describe 'Sync-AirflowEcrConnection -Mode SecretsManager' {
     }
 
     It '-WhatIf names the secret and its region, and sends nothing' {
-        $id = New-Id 'whatif'
+        $id = New-TestId 'whatif'
         $before = Get-MotoLogCount
         $pwsh = @(Get-PwshCommandLine)
         $script = "Import-Module '$env:ECRAIRFLOW_TEST_MODULE'; [pscustomobject]@{ Registry = '$Registry'; UserName = 'AWS'; Password = 'whatif-secret-token'; Region = 'eu-west-1' } | Sync-AirflowEcrConnection -ConnectionId $id -Mode SecretsManager -EndpointUrl $($Moto.endpoint) -WhatIf"
@@ -168,7 +165,7 @@ Describe 'Sync-AirflowEcrConnection -Mode SecretsManager' {
 
 Describe 'Sync-AirflowEcrConnection -Mode ParameterStore' {
     It 'creates a SecureString parameter, then a new version, and Airflow''s backend reads the connection' {
-        $id = New-Id 'ssm'
+        $id = New-TestId 'ssm'
         $first = Get-EcrDockerCredential @Aws -Force | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore @Aws
         $first.Action | Should -Be 'Created'
         $first.Version | Should -Be 1
@@ -189,7 +186,7 @@ Describe 'Sync-AirflowEcrConnection -Mode ParameterStore' {
     }
 
     It 'steady state is one PutParameter per connection' {
-        $id = New-Id 'count'
+        $id = New-TestId 'count'
         $null = New-FakeCredential -Token 'ssm-count' | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore @Aws
         $before = Get-MotoLogCount
         $null = New-FakeCredential -Token 'ssm-count-2' | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore @Aws
@@ -197,7 +194,7 @@ Describe 'Sync-AirflowEcrConnection -Mode ParameterStore' {
     }
 
     It 'a 5 KB value becomes an Advanced parameter, says so, and warns that it costs money' {
-        $id = New-Id 'big'
+        $id = New-TestId 'big'
         $warnings = $null
         $out = New-FakeCredential -Token ('x' * 5000) | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore @Aws -WarningVariable warnings -WarningAction SilentlyContinue
         $out.Tier | Should -Be 'Advanced'
@@ -206,7 +203,7 @@ Describe 'Sync-AirflowEcrConnection -Mode ParameterStore' {
     }
 
     It '-Tier Standard with a 5 KB value is refused before any request' {
-        $id = New-Id 'tier'
+        $id = New-TestId 'tier'
         $before = Get-MotoLogCount
         $err = $null
         $out = New-FakeCredential -Token ('x' * 5000) | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore -Tier Standard @Aws -ErrorVariable err -ErrorAction SilentlyContinue
@@ -217,7 +214,7 @@ Describe 'Sync-AirflowEcrConnection -Mode ParameterStore' {
     }
 
     It 'tags a parameter it creates (SSM refuses tags with Overwrite), and the customer key is used' {
-        $id = New-Id 'tags'
+        $id = New-TestId 'tags'
         $out = New-FakeCredential -Token 'tag-me' | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore -Tag @{ team = 'data' } -KmsKeyId 'alias/airflow' @Aws
         $out.Action | Should -Be 'Created'
         $read = Read-Backend ssm "/airflow/connections/$id"
@@ -232,7 +229,7 @@ Describe 'Sync-AirflowEcrConnection -Mode ParameterStore' {
     }
 
     It 'an identity without ssm:PutParameter gets the permission error naming it, and nothing is written' {
-        $id = New-Id 'ssmdenied'
+        $id = New-TestId 'ssmdenied'
         $err = @(try { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore @Aws -AwsCredential $EcrOnly } catch { $_ })
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterStoreAccessDenied,*'
         $err[0].ErrorDetails.RecommendedAction | Should -Match 'ssm:PutParameter'
@@ -240,7 +237,7 @@ Describe 'Sync-AirflowEcrConnection -Mode ParameterStore' {
     }
 
     It 'without -Region or AWS_REGION the piped credential''s Region decides where each connection goes' {
-        $id = New-Id 'region'
+        $id = New-TestId 'region'
         $saved = @{ AWS_REGION = $env:AWS_REGION; AWS_DEFAULT_REGION = $env:AWS_DEFAULT_REGION; AWS_CONFIG_FILE = $env:AWS_CONFIG_FILE }
         try {
             Remove-Item Env:AWS_REGION, Env:AWS_DEFAULT_REGION -ErrorAction SilentlyContinue
@@ -305,11 +302,11 @@ Describe 'Secret-leak audit of the AWS secret stores: <Name>' -ForEach @(
 ) {
     BeforeAll {
         $script:LeakToken = 'SmLeak+/=tok:' + [guid]::NewGuid().ToString('n')
-        $script:WrongWriter = [pscredential]::new($Moto.writer.accessKeyId, (ConvertTo-SecureString $Moto.ecrOnly.secretAccessKey -AsPlainText -Force))
+        $script:WrongWriter = New-AwsKeyCredential $Moto.writer -SecretAccessKey $Moto.ecrOnly.secretAccessKey
         $script:Secrets = @($LeakToken, $Moto.writer.secretAccessKey, $Moto.ecrOnly.secretAccessKey)
     }
     BeforeEach {
-        $script:LeakId = New-Id 'leak'
+        $script:LeakId = New-TestId 'leak'
         $script:MotoLogLength = (Get-Item $Moto.log).Length
     }
 

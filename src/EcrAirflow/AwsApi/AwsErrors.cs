@@ -2,7 +2,6 @@ using System;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using EcrAirflow.Internal.Http;
 
 namespace EcrAirflow.AwsApi
 {
@@ -165,6 +164,30 @@ namespace EcrAirflow.AwsApi
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// STS refusing an AssumeRole (-RoleArn, a role profile) or the credential chain's own STS call, which
+        /// AWSSDK.Core makes and reports as an exception carrying the error code. STS's ids are not prefixed
+        /// by a service: a refused role is AssumeRoleAccessDenied, a bad identity Aws&lt;Failure&gt;.
+        /// </summary>
+        /// <param name="what">What was refused: "assuming role arn:…", "getting credentials from profile 'x'".</param>
+        public static EcrAirflowException Sts(string? errorCode, string what, string message, string? requestId, Exception inner)
+        {
+            var code = errorCode ?? string.Empty;
+            var (id, kind, hint) = code switch
+            {
+                "AccessDenied" or "AccessDeniedException" => ("AssumeRoleAccessDenied", FailureKind.PermissionDenied,
+                    "The source identity needs sts:AssumeRole on the role, and the role's trust policy must allow it (and the -ExternalId, if it requires one)."),
+                "InvalidClientTokenId" or "UnrecognizedClientException" => ("AwsUnrecognizedClient", FailureKind.SecurityError,
+                    "AWS does not know this access key id: check the credential source."),
+                "SignatureDoesNotMatch" or "InvalidSignatureException" => ("AwsInvalidSignature", FailureKind.SecurityError,
+                    "The secret access key does not match the access key id, or the clock is off."),
+                "ExpiredToken" or "ExpiredTokenException" => ("AwsExpiredCredentials", FailureKind.SecurityError,
+                    "The session token has expired: sign in again and retry."),
+                _ => ("AssumeRoleFailed", FailureKind.NotSpecified, "Check the role ARN and the source credentials."),
+            };
+            return new EcrAirflowException(id, kind, $"STS refused {what}: {code}: {message}", hint, inner) { RequestId = requestId };
         }
 
         /// <summary>For an error the caller does not know either: EndpointNotFound for a 404, else RequestFailed.</summary>

@@ -22,7 +22,7 @@ namespace EcrAirflow.AwsApi
         private readonly Func<string, bool, bool, string> _host;
 
         private AwsService(string displayName, string serviceId, string signingName, AwsProtocol protocol, string? targetPrefix,
-            string errorPrefix, Func<string, bool, bool, string> host, bool hasFips = true, bool hasDualStack = true, string? fixedRegion = null)
+            string errorPrefix, Func<string, bool, bool, string> host, bool hasFips = true, string? fixedRegion = null)
         {
             DisplayName = displayName;
             ServiceId = serviceId;
@@ -32,7 +32,6 @@ namespace EcrAirflow.AwsApi
             ErrorPrefix = errorPrefix;
             _host = host;
             HasFips = hasFips;
-            HasDualStack = hasDualStack;
             FixedRegion = fixedRegion;
         }
 
@@ -77,8 +76,6 @@ namespace EcrAirflow.AwsApi
         public string ErrorPrefix { get; }
 
         public bool HasFips { get; }
-
-        public bool HasDualStack { get; }
 
         /// <summary>A service that exists in one region only (ECR Public: us-east-1).</summary>
         public string? FixedRegion { get; }

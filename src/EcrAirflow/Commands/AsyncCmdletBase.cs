@@ -16,8 +16,6 @@ namespace EcrAirflow.Commands
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
 
-        protected CancellationToken StopToken => _stopping.Token;
-
         protected override void StopProcessing()
         {
             _stopping.Cancel();

@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using EcrAirflow.AwsApi;
-using EcrAirflow.Internal.Http;
 using EcrAirflow.Modes;
 
 namespace EcrAirflow.Commands

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -48,7 +47,7 @@ namespace EcrAirflow.Ecr
             var reply = await session.SendAsync(call, log, cancellationToken).ConfigureAwait(false);
             if (!reply.IsSuccess)
             {
-                throw Failure(service, call, reply, request.Aws.MaximumRetryCount);
+                throw Failure(service, call, reply);
             }
 
             var authorizations = EcrResponseParser.ParseSuccess(reply.Body, request.Public);
@@ -56,19 +55,14 @@ namespace EcrAirflow.Ecr
             return new EcrTokenResult(session.Region, authorizations, false, request.Public);
         }
 
-        /// <summary>What an ECR error reply means: a shared AWS failure, a refused parameter, or something unexpected.</summary>
-        internal static EcrAirflowException Failure(AwsService service, AwsCall call, AwsReply reply, int retries)
-        {
-            var common = AwsErrors.Common(service, call, reply, retries);
-            if (common != null)
-            {
-                return common;
-            }
-
-            return reply.ErrorCode == "InvalidParameterException" || reply.ErrorCode == "ValidationException" || reply.ErrorCode == "InvalidParameterValue"
+        /// <summary>
+        /// What an ECR error reply means once the session has thrown every failure all services share
+        /// (<see cref="IAwsSession.SendAsync"/> applies <see cref="AwsErrors.Common"/>): a refused parameter, or something unexpected.
+        /// </summary>
+        internal static EcrAirflowException Failure(AwsService service, AwsCall call, AwsReply reply) =>
+            reply.ErrorCode == "InvalidParameterException" || reply.ErrorCode == "ValidationException" || reply.ErrorCode == "InvalidParameterValue"
                 ? AwsErrors.Error("EcrInvalidParameter", FailureKind.InvalidArgument, service, call, reply, "Check -RegistryId (12-digit account ids, at most 10) and -Region.")
                 : AwsErrors.Unexpected(service, call, reply);
-        }
 
         /// <summary>{} or {"registryIds":[…]}.</summary>
         internal static byte[] Body(IReadOnlyList<string>? registryIds)

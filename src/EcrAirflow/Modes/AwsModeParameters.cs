@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using EcrAirflow.Internal.Http;
 
 namespace EcrAirflow.Modes
 {

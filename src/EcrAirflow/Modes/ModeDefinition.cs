@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
-using EcrAirflow.Modes.Cli;
 using EcrAirflow.Modes.Rest;
 
 namespace EcrAirflow.Modes

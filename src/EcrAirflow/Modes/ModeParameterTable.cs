@@ -103,9 +103,6 @@ namespace EcrAirflow.Modes
             }
         }
 
-        /// <summary>The union of every mode's own parameters, once each: what the cmdlet offers besides its own.</summary>
-        public IReadOnlyList<ModeParameterInfo> Dynamic => _dynamic;
-
         public IReadOnlyList<ModeParameterInfo> Parameters(SyncMode mode) => _byMode[mode];
 
         public ModeParameterInfo? Find(SyncMode mode, string name) =>

@@ -17,9 +17,6 @@ namespace EcrAirflow.Modes
     {
         private HashSet<string> _given = new HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
 
-        /// <summary>The parameters the user gave (this mode's and the cmdlet's), as the binder saw them.</summary>
-        internal IReadOnlyCollection<string> Given => _given;
-
         internal bool WasGiven(string name) => _given.Contains(name);
 
         internal void SetGiven(IEnumerable<string> names) => _given = new HashSet<string>(names, System.StringComparer.OrdinalIgnoreCase);

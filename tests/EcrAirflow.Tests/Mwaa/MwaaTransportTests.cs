@@ -1,8 +1,6 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Net.Http;
-using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -10,73 +8,12 @@ using Xunit;
 using EcrAirflow.Airflow;
 using EcrAirflow.Airflow.Api;
 using EcrAirflow.AwsApi;
-using EcrAirflow.Internal;
 using EcrAirflow.Internal.Secrets;
-using EcrAirflow.Modes;
 using EcrAirflow.Modes.Mwaa;
 using EcrAirflow.Tests.Rest;
 
 namespace EcrAirflow.Tests.Mwaa
 {
-    /// <summary>An MWAA API answering from a script, recording every signed call it was handed.</summary>
-    internal sealed class ScriptedMwaa : IAwsSession, IAwsBackend
-    {
-        private readonly Func<AwsCall, string, AwsReply> _answer;
-
-        public ScriptedMwaa(Func<AwsCall, string, AwsReply> answer, string region = "eu-west-1")
-        {
-            _answer = answer;
-            Region = region;
-        }
-
-        public List<(AwsCall Call, string Body)> Calls { get; } = new List<(AwsCall, string)>();
-
-        public List<AwsSessionRequest> Opened { get; } = new List<AwsSessionRequest>();
-
-        public string Region { get; private set; }
-
-        public string RegionSource => "a test";
-
-        public AwsEndpoint Endpoint => new AwsEndpoint(AwsService.Mwaa, new Uri("http://127.0.0.1:1/"), Region, IsCustom: true);
-
-        public Exception? Throw { get; set; }
-
-        public Task<string> IdentityKeyAsync(IOperationLog log, CancellationToken cancellationToken) => Task.FromResult("identity");
-
-        public Task<AwsReply> SendAsync(AwsCall call, IOperationLog log, CancellationToken cancellationToken)
-        {
-            var body = Encoding.UTF8.GetString(call.Body);
-            Calls.Add((call, body));
-            if (Throw != null)
-            {
-                throw Throw;
-            }
-
-            return Task.FromResult(_answer(call, body));
-        }
-
-        public IAwsSession Open(AwsService service, AwsSessionRequest request, IOperationLog log)
-        {
-            Assert.Same(AwsService.Mwaa, service);
-            Opened.Add(request);
-            Region = request.Region ?? request.FallbackRegion ?? "us-east-1";
-            log.Verbose($"Region {Region} (from a test).");
-            return this;
-        }
-
-        public static AwsReply Ok(int status, string response) =>
-            new AwsReply(200, $"{{\"RestApiStatusCode\":{status},\"RestApiResponse\":{response}}}", "req-1", null, null);
-
-        public static AwsReply Wrapped(string code, int status, string response) =>
-            new AwsReply(400, $"{{\"RestApiStatusCode\":{status},\"RestApiResponse\":{response}}}", "req-2", code, null);
-
-        public static AwsReply Error(int http, string code, string message) =>
-            new AwsReply(http, JsonText.Quote(message), "req-3", code, message);
-
-        public static AwsReply Environment(string version) =>
-            new AwsReply(200, $"{{\"Environment\":{{\"Name\":\"demo\",\"AirflowVersion\":\"{version}\",\"Status\":\"AVAILABLE\"}}}}", "req-4", null, null);
-    }
-
     public sealed class MwaaTransportTests
     {
         private static MwaaTransport Transport(ScriptedMwaa mwaa, SecretRedactor? redactor = null, int retries = 2) =>
@@ -246,110 +183,6 @@ namespace EcrAirflow.Tests.Mwaa
             Assert.Equal("My_Env-2", MwaaErrors.ValidateEnvironmentName("My_Env-2"));
             Assert.Equal(80, MwaaErrors.ValidateEnvironmentName("a" + new string('b', 79)).Length);
             Assert.Equal("InvalidMwaaEnvironmentName", Assert.Throws<EcrAirflowException>(() => MwaaErrors.ValidateEnvironmentName(new string('a', 81))).ErrorId);
-        }
-    }
-
-    public sealed class MwaaTargetTests
-    {
-        private static MwaaTarget Target(AirflowApiVersion api, ScriptedMwaa mwaa, string? region = "eu-west-1") => new MwaaTarget(
-            new MwaaParameters { MwaaEnvironmentName = "demo", ApiVersion = api },
-            new ModeContext { Aws = new AwsSessionRequest { Region = region, RetryBaseDelay = TimeSpan.FromMilliseconds(5) } },
-            mwaa);
-
-        [Fact]
-        public async Task Airflow_2_PATCH_404_then_POST_creates_the_connection_and_says_so()
-        {
-            var secret = Kit.Secret("create");
-            var mwaa = new ScriptedMwaa((call, body) => body.Contains("\"PATCH\"")
-                ? ScriptedMwaa.Wrapped("RestApiClientException", 404, "{\"title\":\"Connection not found\"}")
-                : ScriptedMwaa.Ok(200, "{\"connection_id\":\"ecr\"}"));
-            var log = new RecordingLog();
-            var target = Target(AirflowApiVersion.V1, mwaa);
-
-            var outcome = await target.WriteAsync(new[] { Kit.Connection("ecr", secret) }, log, CancellationToken.None);
-
-            var result = Assert.Single(outcome.Written);
-            Assert.Empty(outcome.Failed);
-            Assert.Equal("Mwaa", result.Mode);
-            Assert.Equal("mwaa:eu-west-1:demo", result.Target);
-            Assert.Equal("V1", result.ApiVersion);
-            Assert.Equal(SyncAction.Created, result.Action);
-            Assert.Equal(new[] { "/connections/ecr", "/connections" }, mwaa.Calls.Select(c => JsonDocument.Parse(c.Body).RootElement.GetProperty("Path").GetString()).ToArray());
-            Assert.Contains("Region eu-west-1 (from a test).", log.All); // what opening the session said, replayed
-            Kit.NoSecretIn(log.All, secret);
-        }
-
-        [Fact]
-        public async Task Auto_reads_the_version_with_GetEnvironment_once_and_writes_Airflow_3_in_one_call()
-        {
-            MwaaVersionLookup.ClearForTests();
-            var mwaa = new ScriptedMwaa((call, body) => call.Operation == "GetEnvironment"
-                ? ScriptedMwaa.Environment("3.0.6")
-                : ScriptedMwaa.Ok(200, "{\"create\":{\"success\":[\"a\",\"b\",\"c\"],\"errors\":[]}}"));
-            var connections = new[] { Kit.Connection("a", Kit.Secret("a")), Kit.Connection("b", Kit.Secret("b")), Kit.Connection("c", Kit.Secret("c")) };
-
-            for (var run = 0; run < 2; run++)
-            {
-                var outcome = await Target(AirflowApiVersion.Auto, mwaa).WriteAsync(connections, new RecordingLog(), CancellationToken.None);
-                Assert.Equal(new[] { "a", "b", "c" }, outcome.Written.Select(r => r.ConnectionId).ToArray());
-                Assert.All(outcome.Written, r => Assert.Equal(SyncAction.Upserted, r.Action));
-            }
-
-            Assert.Equal(new[] { "GetEnvironment", "InvokeRestApi", "InvokeRestApi" }, mwaa.Calls.Select(c => c.Call.Operation).ToArray());
-            var get = mwaa.Calls[0].Call;
-            Assert.Equal(("GET", "/environments/demo", "api."), (get.Method, get.Path, get.HostPrefix));
-        }
-
-        [Fact]
-        public async Task A_52_character_id_is_refused_on_Airflow_2_before_any_call_and_the_others_are_written()
-        {
-            // Only ecr_ok may reach MWAA, so the one reply there is is its connection.
-            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Ok(200, "{\"connection_id\":\"ecr_ok\"}"));
-            var target = Target(AirflowApiVersion.V1, mwaa);
-            var longId = new string('x', 52);
-
-            var ex = Assert.Throws<EcrAirflowException>(() => target.Describe(Kit.Connection(longId, "pw-long")));
-            Assert.Equal("MwaaPathTooLong", ex.ErrorId);
-            Assert.Contains("51", ex.Message);
-
-            var outcome = await target.WriteAsync(new[] { Kit.Connection(longId, "pw-long"), Kit.Connection("ecr_ok", "pw-ok") }, new RecordingLog(), CancellationToken.None);
-            Assert.Equal("MwaaPathTooLong", Assert.Single(outcome.Failed).Error.ErrorId);
-            Assert.Equal("ecr_ok", Assert.Single(outcome.Written).ConnectionId);
-            Assert.Single(mwaa.Calls);
-        }
-
-        [Fact]
-        public void WhatIf_text_names_the_environment_and_the_region_from_the_piped_credential()
-        {
-            var mwaa = new ScriptedMwaa((call, body) => throw new InvalidOperationException("no call expected"));
-            var target = Target(AirflowApiVersion.Auto, mwaa, region: null);
-            var text = target.Describe(Kit.Connection("ecr", "pw-whatif") with { Region = "ap-southeast-2" });
-            Assert.Contains("MWAA environment 'demo' in ap-southeast-2", text);
-            Assert.Equal("ap-southeast-2", Assert.Single(mwaa.Opened).FallbackRegion);
-            Assert.Empty(mwaa.Calls);
-        }
-
-        [Fact]
-        public async Task A_reply_that_is_not_a_bulk_response_is_unknown_not_a_success_and_points_at_ApiVersion()
-        {
-            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Ok(200, "{\"connection_id\":\"ecr\"}"));
-            var target = Target(AirflowApiVersion.V2, mwaa);
-            var failure = await Assert.ThrowsAsync<EcrAirflowException>(() => target.WriteAsync(new[] { Kit.Connection("ecr", "pw-odd") }, new RecordingLog(), CancellationToken.None));
-            Assert.Equal("AirflowUnexpectedResponse", failure.ErrorId);
-            Assert.Contains("whether the connections were written is unknown", failure.Message);
-            Assert.Contains("-ApiVersion", failure.Hint);
-            Assert.DoesNotContain("-AirflowUrl", failure.Hint);
-        }
-
-        [Fact]
-        public async Task An_Airflow_403_through_MWAA_gets_MWAAs_hint_about_the_Airflow_role()
-        {
-            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Wrapped("RestApiClientException", 403, "{\"detail\":\"Forbidden\"}"));
-            var target = Target(AirflowApiVersion.V2, mwaa);
-            var ex = await Assert.ThrowsAsync<EcrAirflowException>(() => target.WriteAsync(new[] { Kit.Connection("ecr", "pw-403") }, new RecordingLog(), CancellationToken.None));
-            Assert.Equal("AirflowPermissionDenied", ex.ErrorId);
-            Assert.Contains("Op or Admin", ex.Hint);
-            Assert.Contains("airflow:InvokeRestApi", ex.Hint);
         }
     }
 }

@@ -8,7 +8,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
-using EcrAirflow.Airflow;
 
 namespace EcrAirflow.Tests.Rest
 {

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Security.Cryptography;
 using System.Text;
 using EcrAirflow.Internal;
 using EcrAirflow.Internal.Files;

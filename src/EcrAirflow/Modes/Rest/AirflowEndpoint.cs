@@ -30,8 +30,6 @@ namespace EcrAirflow.Modes.Rest
         /// <summary>V1/V2 when the user's URL ended in /api/v1 or /api/v2 (we strip that); else Auto.</summary>
         public AirflowApiVersion VersionFromPath { get; }
 
-        public bool IsHttps => Root.Scheme == Uri.UriSchemeHttps;
-
         public bool IsLoopback => IsLoopbackHost(Root.DnsSafeHost);
 
         public static AirflowEndpoint Parse(Uri? url)

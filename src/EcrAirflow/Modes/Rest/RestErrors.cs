@@ -1,4 +1,3 @@
-using EcrAirflow.Airflow.Api;
 
 namespace EcrAirflow.Modes.Rest
 {

@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using System.Security;
-using EcrAirflow.Internal.Http;
 
 namespace EcrAirflow.Modes.Rest
 {

@@ -1,9 +1,7 @@
 using System;
-using System.IO;
 using System.Net;
 using System.Net.Http;
 using System.Reflection;
-using System.Runtime.Loader;
 using System.Security.Authentication;
 using Xunit;
 using EcrAirflow.Internal.Http;
@@ -17,7 +15,7 @@ namespace EcrAirflow.Tests
     /// Expect: 100-continue. Its compiled code is loaded here into its own load context and asked for the
     /// handler it would use; the net8.0 build is checked directly.
     /// </summary>
-    public sealed class HttpHandlerTests
+    public sealed class HttpClientCacheTests
     {
         private static readonly Lazy<Assembly> NetStandardBuild = new Lazy<Assembly>(() => Tests.NetStandardBuild.Assembly);
 

@@ -1,12 +1,9 @@
-using System;
-using System.Collections.Generic;
 using Xunit;
-using EcrAirflow.Internal.Secrets;
 using EcrAirflow.Modes.Cli;
 
 namespace EcrAirflow.Tests
 {
-    public class CliAnswerTests
+    public sealed class CliImportAnswerTests
     {
         private static readonly string[] Ids = { "ecr_a", "ecr_b" };
 
@@ -102,28 +99,6 @@ namespace EcrAirflow.Tests
             var answer = Parse(127, "", "OCI runtime exec failed: exec failed: unable to start container process: exec: \"airflow\": executable file not found in $PATH: unknown\n");
             Assert.Equal("AirflowCommandNotFound", answer.BatchError!.ErrorId);
             Assert.Equal(FailureKind.ObjectNotFound, answer.BatchError.Kind);
-        }
-
-        [Fact]
-        public void Redactor_hides_every_spelling_of_the_token()
-        {
-            var r = new SecretRedactor(new[] { "tok+/=en" });
-            Assert.Equal("a ******** b ******** c ********", r.Redact("a tok+/=en b tok%2B%2F%3Den c tok+\\/=en".Replace("\\/", "/")));
-            var json = new SecretRedactor(new[] { "q\"uote" });
-            Assert.Equal("x ********", json.Redact("x q\\\"uote"));
-        }
-
-        [Theory]
-        [InlineData("simple", "simple")]
-        [InlineData("with space", "\"with space\"")]
-        [InlineData("", "\"\"")]
-        [InlineData("a\"b", "\"a\\\"b\"")]
-        [InlineData("C:\\dir with space\\", "\"C:\\dir with space\\\\\"")]
-        [InlineData("back\\\"quote", "\"back\\\\\\\"quote\"")]
-        [InlineData("C:\\no\\space\\", "C:\\no\\space\\")]
-        public void Windows_quoting_round_trips_through_CommandLineToArgv_rules(string arg, string expected)
-        {
-            Assert.Equal(expected, CliCommandLine.QuoteWindows(arg));
         }
     }
 }

@@ -10,20 +10,22 @@ using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
 using EcrAirflow.Airflow;
+using EcrAirflow.Modes;
+using EcrAirflow.Modes.Rest;
 
 namespace EcrAirflow.Tests.Rest
 {
     /// <summary>
-    /// A TLS server with a self-signed certificate on loopback: the certificate check must fail with
-    /// SecurityError, and -SkipCertificateCheck must let the same request through.
+    /// Rest mode's target: the clear-text rule before any request, and a TLS server with a self-signed certificate on
+    /// loopback: the certificate check must fail with SecurityError, and -SkipCertificateCheck must let the same request through.
     /// </summary>
-    public sealed class TlsTests : IDisposable
+    public sealed class RestTargetTests : IDisposable
     {
         private readonly TcpListener _listener = new TcpListener(IPAddress.Loopback, 0);
         private readonly X509Certificate2 _certificate;
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
 
-        public TlsTests()
+        public RestTargetTests()
         {
             using var key = RSA.Create(2048);
             var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -128,6 +130,19 @@ namespace EcrAirflow.Tests.Rest
                     }
                 });
             }
+        }
+
+        [Fact]
+        public void The_Rest_target_refuses_before_any_request()
+        {
+            var parameters = new RestParameters { AirflowUrl = new Uri("http://airflow.invalid"), AirflowCredential = new System.Management.Automation.PSCredential("admin", DockerConnection.Secure("pw-secret")), ApiVersion = AirflowApiVersion.V2 };
+            var ex = Assert.Throws<EcrAirflowException>(() => ModeRegistry.Get(SyncMode.Rest).CreateTarget(parameters, ModeContext.Default));
+            Assert.Equal("UnencryptedAuthenticationRefused", ex.ErrorId);
+            Kit.NoSecretIn(Kit.Describe(ex), "pw-secret");
+
+            parameters.AccessToken = DockerConnection.Secure("tok-secret");
+            parameters.AirflowCredential = null;
+            Assert.Equal("UnencryptedAuthenticationRefused", Assert.Throws<EcrAirflowException>(() => ModeRegistry.Get(SyncMode.Rest).CreateTarget(parameters, ModeContext.Default)).ErrorId);
         }
     }
 }

@@ -11,11 +11,11 @@ using EcrAirflow.Modes.Rest;
 namespace EcrAirflow.Tests.Rest
 {
     /// <summary>The API v2 target against the emulator running as Airflow 3.</summary>
-    public sealed class RestV2Tests : IClassFixture<Airflow3Emulator>
+    public sealed class RestTargetV2Tests : IClassFixture<Airflow3Emulator>
     {
         private readonly Airflow3Emulator _airflow;
 
-        public RestV2Tests(Airflow3Emulator airflow)
+        public RestTargetV2Tests(Airflow3Emulator airflow)
         {
             _airflow = airflow;
             _airflow.Reset();

@@ -4,7 +4,8 @@ using EcrAirflow.AwsApi;
 
 namespace EcrAirflow.Tests
 {
-    public class EcrEndpointTests
+    /// <summary>AWS endpoint rules: partitions, FIPS and dual-stack, custom endpoints and where they may come from.</summary>
+    public class AwsEndpointsTests
     {
         [Theory]
         [InlineData("eu-west-1", false, false, "https://api.ecr.eu-west-1.amazonaws.com/")]
@@ -100,6 +101,34 @@ namespace EcrAirflow.Tests
             Assert.Equal("UnencryptedAuthenticationRefused", error.ErrorId);
             Assert.Contains("-AllowUnencryptedAuthentication", error.Message);
             Assert.Contains("-EndpointUrl", error.Hint);
+        }
+
+        /// <summary>
+        /// AWS_ENDPOINT_URL_&lt;SERVICE&gt; as every service and STS read it. A service id of this test's own keeps
+        /// the process-wide variable away from the tests that run beside it.
+        /// </summary>
+        [Fact]
+        public void The_service_variable_names_the_endpoint_and_where_it_came_from()
+        {
+            const string Variable = "AWS_ENDPOINT_URL_ECRAIRFLOW_XUNIT_ENDPOINTS";
+            Environment.SetEnvironmentVariable(Variable, "https://vpce-0123.api.ecr.eu-west-1.vpce.amazonaws.com");
+            try
+            {
+                var (url, from) = AwsEndpoints.FromEnvironment("ECRAIRFLOW_XUNIT_ENDPOINTS");
+                Assert.Equal(new Uri("https://vpce-0123.api.ecr.eu-west-1.vpce.amazonaws.com"), url);
+                Assert.Equal(Variable, from);
+
+                Environment.SetEnvironmentVariable(Variable, "not a url");
+                var ex = Assert.Throws<EcrAirflowException>(() => AwsEndpoints.FromEnvironment("ECRAIRFLOW_XUNIT_ENDPOINTS"));
+                Assert.Equal("InvalidEndpointUrl", ex.ErrorId);
+                Assert.Equal(FailureKind.InvalidArgument, ex.Kind);
+                Assert.Contains(Variable, ex.Message);
+                Assert.Equal($"Fix or unset {Variable} / AWS_ENDPOINT_URL.", ex.Hint);
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable(Variable, null);
+            }
         }
     }
 }

@@ -6,17 +6,17 @@ using System.Management.Automation.Runspaces;
 using System.Net;
 using System.Security;
 using Xunit;
-using EcrAirflow.Airflow;
 using EcrAirflow.Commands;
+using EcrAirflow.Tests.Rest;
 
-namespace EcrAirflow.Tests.Rest
+namespace EcrAirflow.Tests
 {
     /// <summary>Sync-AirflowEcrConnection end to end in an in-process runspace, against the Airflow 3 emulator.</summary>
-    public sealed class SyncCmdletRestTests : IClassFixture<Airflow3Emulator>
+    public sealed class SyncAirflowEcrConnectionCommandTests : IClassFixture<Airflow3Emulator>
     {
         private readonly Airflow3Emulator _airflow;
 
-        public SyncCmdletRestTests(Airflow3Emulator airflow)
+        public SyncAirflowEcrConnectionCommandTests(Airflow3Emulator airflow)
         {
             _airflow = airflow;
             _airflow.Reset();

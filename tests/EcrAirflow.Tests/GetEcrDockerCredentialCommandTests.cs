@@ -3,17 +3,16 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using Xunit;
-using EcrAirflow.Commands;
 
 namespace EcrAirflow.Tests
 {
     /// <summary>The cmdlet in an in-process runspace against moto with signature and IAM checking on.</summary>
     [Collection("moto")]
-    public class GetEcrDockerCredentialMotoTests
+    public class GetEcrDockerCredentialCommandTests
     {
         private readonly MotoFixture _moto;
 
-        public GetEcrDockerCredentialMotoTests(MotoFixture moto) => _moto = moto;
+        public GetEcrDockerCredentialCommandTests(MotoFixture moto) => _moto = moto;
 
         private Dictionary<string, object?> Vars(string accessKey, string secret) => new Dictionary<string, object?>
         {

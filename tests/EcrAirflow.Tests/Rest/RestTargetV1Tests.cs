@@ -3,18 +3,17 @@ using System.Diagnostics;
 using System.Linq;
 using System.Threading.Tasks;
 using Xunit;
-using EcrAirflow.Airflow;
 using EcrAirflow.Modes;
 using EcrAirflow.Modes.Rest;
 
 namespace EcrAirflow.Tests.Rest
 {
     /// <summary>The API v1 target against the emulator running as Airflow 2.</summary>
-    public sealed class RestV1Tests : IClassFixture<Airflow2Emulator>
+    public sealed class RestTargetV1Tests : IClassFixture<Airflow2Emulator>
     {
         private readonly Airflow2Emulator _airflow;
 
-        public RestV1Tests(Airflow2Emulator airflow)
+        public RestTargetV1Tests(Airflow2Emulator airflow)
         {
             _airflow = airflow;
             _airflow.Reset();

@@ -1,14 +1,13 @@
 using System.Management.Automation;
 using System.Net;
 using System.Net.Sockets;
-using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
 
 namespace EcrAirflow.Tests
 {
     /// <summary>Ctrl+C (PowerShell.Stop, which calls StopProcessing) cancels an in-flight ECR request.</summary>
-    public class StopProcessingTests
+    public class AsyncCmdletBaseTests
     {
         [Fact]
         public async Task Stop_cancels_a_request_that_the_server_never_answers()

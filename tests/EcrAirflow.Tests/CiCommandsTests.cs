@@ -9,7 +9,8 @@ using EcrAirflow.Modes.EnvironmentVariable;
 
 namespace EcrAirflow.Tests
 {
-    public sealed class CiOutputTests : IDisposable
+    /// <summary>What EnvironmentVariable mode tells a CI system (GitHub Actions, Azure Pipelines): masks first, then the variable.</summary>
+    public sealed class CiCommandsTests : IDisposable
     {
         private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("ecrairflow-ci-");
 
@@ -31,7 +32,7 @@ namespace EcrAirflow.Tests
             var (target, console) = NewTarget(CiSystem.Auto, new Dictionary<string, string?> { ["GITHUB_ENV"] = githubEnv, ["TF_BUILD"] = "True" });
             Assert.Equal(CiSystem.GitHubActions, target.Ci);
 
-            var outcome = await target.WriteAsync(new[] { ConnectionValueTests.Connection() }, NullOperationLog.Instance, default);
+            var outcome = await target.WriteAsync(new[] { Samples.Connection() }, NullOperationLog.Instance, default);
 
             Assert.Empty(outcome.Failed);
             // The raw token, then its percent-encoded spelling as it occurs in the URI ('%' escaped as %25
@@ -50,7 +51,7 @@ namespace EcrAirflow.Tests
             var (target, console) = NewTarget(CiSystem.Auto, new Dictionary<string, string?> { ["TF_BUILD"] = "True" });
             Assert.Equal(CiSystem.AzurePipelines, target.Ci);
 
-            await target.WriteAsync(new[] { ConnectionValueTests.Connection() }, NullOperationLog.Instance, default);
+            await target.WriteAsync(new[] { Samples.Connection() }, NullOperationLog.Instance, default);
 
             Assert.Equal(
                 "##vso[task.setsecret]tok+/=en\n" +
@@ -64,7 +65,7 @@ namespace EcrAirflow.Tests
         {
             var (target, console) = NewTarget(CiSystem.AzurePipelines, new Dictionary<string, string?>());
             var ex = await Assert.ThrowsAsync<EcrAirflowException>(() =>
-                target.WriteAsync(new[] { ConnectionValueTests.Connection(password: "semi;colon") }, NullOperationLog.Instance, default));
+                target.WriteAsync(new[] { Samples.Connection(password: "semi;colon") }, NullOperationLog.Instance, default));
             Assert.Equal("AzurePipelinesValueNotRepresentable", ex.ErrorId);
             Assert.Equal("", console.ToString());
             Assert.False(File.Exists(Path.Combine(_dir.FullName, ".env")));
@@ -75,7 +76,7 @@ namespace EcrAirflow.Tests
         {
             var githubEnv = Path.Combine(_dir.FullName, "github_env");
             var (target, console) = NewTarget(CiSystem.GitHubActions, new Dictionary<string, string?> { ["GITHUB_ENV"] = githubEnv }, ConnectionFormat.Json);
-            await target.WriteAsync(new[] { ConnectionValueTests.Connection() }, NullOperationLog.Instance, default);
+            await target.WriteAsync(new[] { Samples.Connection() }, NullOperationLog.Instance, default);
             Assert.Equal("::add-mask::tok+/=en\n", console.ToString());
         }
 
@@ -94,20 +95,6 @@ namespace EcrAirflow.Tests
             Assert.Equal("::add-mask::a%25b%0Dc%0Ad", GitHubActionsCommands.AddMask("a%b\rc\nd"));
             Assert.Equal("N<<D\nv\nD\n", GitHubActionsCommands.EnvFileEntry("N", "v", "D"));
             Assert.Throws<ArgumentException>(() => GitHubActionsCommands.EnvFileEntry("N", "xDx", "D"));
-        }
-
-        [Fact]
-        public void User_and_Machine_scopes_are_refused_off_Windows()
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                return;
-            }
-
-            var ex = Assert.Throws<EcrAirflowException>(() => ConnectionVariableTarget.CheckScope(VariableScope.User));
-            Assert.Equal("ScopeNotSupportedOnPlatform", ex.ErrorId);
-            Assert.Equal(FailureKind.InvalidArgument, ex.Kind);
-            ConnectionVariableTarget.CheckScope(VariableScope.Process);
         }
     }
 }

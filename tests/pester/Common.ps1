@@ -1,14 +1,20 @@
-# Shared helpers for the Hardening.*.Tests.ps1 suites (dot-sourced; not a test file itself).
-# - test folders under the temp folder named ecrairflow-hard-*, removed only through Remove-TestFolder's guard;
-# - fake ECR credentials as Sync-AirflowEcrConnection reads them;
+# The one helper file every Pester suite dot-sources (in its BeforeAll; not a test file itself):
+# - the peers (tests/peers/Peers.ps1, which build.ps1 uses too: moto, the MWAA peer, the Airflow API
+#   emulator, squid) and Invoke-ChildPwsh, a fresh PowerShell with an environment of its own;
+# - test folders under the temp folder named ecrairflow-<tag>-*, removed only through Remove-TestFolder's guard;
+# - fake ECR credentials as Sync-AirflowEcrConnection reads them (New-FakeCredential), test ids;
 # - Invoke-Audited: runs a command with -Verbose -Debug -ErrorVariable under Start-Transcript, with the
 #   console captured, and returns every place a secret could surface as text;
 # - Get-SecretForms / Assert-NoSecret: a secret plain, percent-encoded (once and twice), JSON-escaped and
 #   base64-encoded at each of the three byte alignments (so it is found inside base64("AWS:" + secret) or a
-#   Basic authorization header too).
+#   Basic authorization header too);
+# - New-TcpPeer: a small TCP peer for the faults the emulator cannot make.
+# Windows PowerShell 5.1 runs it too (the Windows CI leg): no PowerShell-7-only syntax.
+
+. (Join-Path $PSScriptRoot '../peers/Peers.ps1')
 
 function New-TestFolder([string] $Tag) {
-    $path = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-hard-$Tag-" + [guid]::NewGuid().ToString('n').Substring(0, 12))
+    $path = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-$Tag-" + [guid]::NewGuid().ToString('n').Substring(0, 12))
     $null = New-Item -ItemType Directory -Path $path
     $path
 }
@@ -30,16 +36,31 @@ function Remove-TestFolder([string] $Path) {
     else { throw "Refusing to delete '$Path': not a test folder." }
 }
 
-# What Get-EcrDockerCredential outputs, as far as Sync-AirflowEcrConnection reads it.
-function New-FakeCredential([string] $Account = '123456789012', [string] $Region = 'eu-west-1', [Parameter(Mandatory)] [string] $Token) {
+# What Get-EcrDockerCredential outputs, as far as Sync-AirflowEcrConnection reads it: a token valid for 12 hours
+# unless -ExpiresAt says otherwise, with the characters careless encoders break in the default one.
+function New-FakeCredential {
+    param(
+        [string] $Token = 'tok+/=en',
+        [string] $Account = '123456789012',
+        [string] $Region = 'eu-west-1',
+        [DateTimeOffset] $ExpiresAt = [DateTimeOffset]::UtcNow.AddHours(12)
+    )
     [pscustomobject]@{
         Registry  = "https://$Account.dkr.ecr.$Region.amazonaws.com"
         UserName  = 'AWS'
         Password  = (ConvertTo-SecureString $Token -AsPlainText -Force)
-        ExpiresAt = [DateTimeOffset]::UtcNow.AddHours(12)
+        ExpiresAt = $ExpiresAt
         Region    = $Region
     }
 }
+
+# An AWS credential (-Credential) from a key the moto or MWAA peer issued: { accessKeyId, secretAccessKey }.
+function New-AwsKeyCredential($Key, [string] $SecretAccessKey = $Key.secretAccessKey) {
+    [pscredential]::new($Key.accessKeyId, (ConvertTo-SecureString $SecretAccessKey -AsPlainText -Force))
+}
+
+# A connection id of its own for one test: ecr_<tag>_<8 hex>.
+function New-TestId([string] $Tag) { "ecr_${Tag}_" + [guid]::NewGuid().ToString('n').Substring(0, 8) }
 
 function Get-SecretForms([string] $Secret) {
     $forms = [Collections.Generic.List[string]]::new()
@@ -121,7 +142,7 @@ function Invoke-Audited([scriptblock] $Script) {
     $Audit = @{ Verbose = $true; Debug = $true; ErrorVariable = 'auditErrors'; ErrorAction = 'Continue'; WarningAction = 'Continue'; InformationAction = 'Continue' }
     $auditErrors = $null
     $errorCount = $global:Error.Count
-    $transcript = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-hard-transcript-" + [guid]::NewGuid().ToString('n') + '.txt')
+    $transcript = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-transcript-" + [guid]::NewGuid().ToString('n') + '.txt')
     $out = [IO.StringWriter]::new()
     $err = [IO.StringWriter]::new()
     $originalOut = [Console]::Out
@@ -209,7 +230,9 @@ function Get-ErrorViews([System.Management.Automation.ErrorRecord] $Record) {
 #   Flood       answer 200 with FloodBytes of body ('a' repeated; FloodGzip: gzip-encoded, so a small
 #               transfer decompresses to FloodBytes); BytesSent counts what was written before the client closed
 # FaultTimes (default: always) limits Canned/Reset/ProxyReset to the first N requests; later ones are proxied.
-if (-not ('EcrAirflowTest.TcpPeer' -as [type])) {
+# Compiled on first use (once per process): most suites never make one.
+function Initialize-TcpPeer {
+    if ('EcrAirflowTest.TcpPeer' -as [type]) { return }
     Add-Type -TypeDefinition @'
 using System;
 using System.IO;
@@ -361,6 +384,7 @@ namespace EcrAirflowTest
 function New-TcpPeer {
     param([ValidateSet('Canned', 'Reset', 'Proxy', 'ProxyReset', 'Flood')] [string] $Mode, [string] $Response, [int] $UpstreamPort, [int] $FaultTimes = [int]::MaxValue,
         [long] $FloodBytes, [switch] $FloodGzip)
+    Initialize-TcpPeer
     $peer = [EcrAirflowTest.TcpPeer]::new($Mode)
     if ($Response) { $peer.Response = [Text.Encoding]::UTF8.GetBytes($Response) }
     $peer.UpstreamPort = $UpstreamPort

@@ -18,6 +18,9 @@
                out/bench-floor, never shipped), per-phase JIT and assembly figures, the ECR half vs the AWS
                CLI and boto3, warm per-iteration latency, requests per run, and scale; prints a table and
                writes out/bench.md. Not part of Test.
+      Peers  - Build, then starts the local peers on 127.0.0.1 for trying the module by hand (moto with 12-hour
+               ECR tokens, the Airflow 2 and 3 emulators, the MWAA peer), prints the environment variables and
+               parameters to use, and stops them on Ctrl+C (build/Peers.ps1).
       Clean  - removes out/ and every bin/ and obj/ folder.
     The version comes from EcrAirflow.psd1 and nowhere else. The staged manifest's ReleaseNotes are CHANGELOG.md's
     section for that version (the build fails without one); LICENSE and CHANGELOG.md ship beside the manifest.
@@ -26,7 +29,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Clean', 'Package', 'Demo', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Clean', 'Package', 'Demo', 'Bench', 'Peers')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -65,6 +68,7 @@ $ModuleDir = Join-Path $Out "EcrAirflow/$Version"
 . (Join-Path $Root 'tests/peers/Peers.ps1')
 . (Join-Path $Root 'build/Help.ps1')
 . (Join-Path $Root 'build/Demo.ps1')
+. (Join-Path $Root 'build/Peers.ps1')
 . (Join-Path $Root 'build/Bench.ps1')
 . (Join-Path $Root 'build/ReadyToRun.ps1')
 
@@ -182,7 +186,12 @@ function Invoke-Bounded([string] $FileName, [string[]] $Arguments, [int] $Minute
 function Get-TrxCounts([string] $Path) {
     [xml] $trx = Get-Content -LiteralPath $Path -Raw
     $c = $trx.TestRun.ResultSummary.Counters
-    [pscustomobject]@{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted; Skipped = [int]$c.notExecuted }
+    # Skipped facts, each with the reason the test gave ([OnlyOnFact] and Skip = "…").
+    $skips = foreach ($r in @($trx.TestRun.Results.UnitTestResult | Where-Object outcome -eq 'NotExecuted')) {
+        $reason = if ($r.Output -and $r.Output.ErrorInfo -and $r.Output.ErrorInfo.Message) { [string]$r.Output.ErrorInfo.Message } else { 'skipped' }
+        [pscustomobject]@{ Name = "xunit: $($r.testName)"; Reason = $reason.Trim() }
+    }
+    [pscustomobject]@{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted; Skipped = [math]::Max([int]$c.notExecuted, @($skips).Count); SkippedTests = @($skips) }
 }
 
 function Invoke-Test {
@@ -198,6 +207,7 @@ function Invoke-Test {
     $env:ECRAIRFLOW_TEST_ROOT = $Root
     $env:ECRAIRFLOW_TEST_REPO = Join-Path $Out 'repo'
     $script:PesterLegs = @()
+    $skippedTests = [System.Collections.Generic.List[object]]::new()
     $xunit = [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
     $pester = [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
     try {
@@ -205,7 +215,7 @@ function Invoke-Test {
         $trx = Join-Path $results 'xunit.trx'
         & dotnet test (Join-Path $Root 'tests/EcrAirflow.Tests/EcrAirflow.Tests.csproj') -c $Configuration --no-build --nologo `
             --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' --results-directory $results
-        if (Test-Path $trx) { $xunit = Get-TrxCounts $trx } else { Write-Warning 'xunit wrote no results.' }
+        if (Test-Path $trx) { $xunit = Get-TrxCounts $trx; foreach ($t in $xunit.SkippedTests) { $skippedTests.Add($t) } } else { Write-Warning 'xunit wrote no results.' }
 
         $legs = if ($PesterHost -eq 'WindowsPowerShell') { @('netstandard2.0') } elseif ($Framework -eq 'All') { 'net8.0', 'netstandard2.0' } else { @($Framework) }
         $pester = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
@@ -222,7 +232,8 @@ function Invoke-Test {
                 if ($code -eq $null) { Write-Warning "Pester ($leg) ran longer than $LegTimeoutMinutes minutes and was stopped; its results are lost and the leg counts as failed."; Remove-Item -LiteralPath $pesterJson -ErrorAction SilentlyContinue }
             }
             finally { Remove-Item Env:ECRAIRFLOW_FRAMEWORK -ErrorAction SilentlyContinue }
-            $one = if (Test-Path $pesterJson) { Get-Content $pesterJson -Raw | ConvertFrom-Json } else { Write-Warning "Pester ($leg) wrote no results."; [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+            $one = if (Test-Path $pesterJson) { Get-Content $pesterJson -Raw | ConvertFrom-Json } else { Write-Warning "Pester ($leg) wrote no results."; [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; SkippedTests = @() } }
+            foreach ($t in @($one.SkippedTests)) { if ($t) { $skippedTests.Add([pscustomobject]@{ Name = "Pester ($leg): $($t.Name)"; Reason = $t.Reason }) } }
             $script:PesterLegs += "Pester ($leg): $($one.Passed) passed, $($one.Failed) failed, $($one.Skipped) skipped"
             $pester = [pscustomobject]@{ Passed = $pester.Passed + $one.Passed; Failed = $pester.Failed + $one.Failed; Skipped = $pester.Skipped + $one.Skipped }
         }
@@ -234,9 +245,16 @@ function Invoke-Test {
 
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed
+    $skipped = $xunit.Skipped + $pester.Skipped
+    if ($skippedTests.Count) {
+        Write-Host ''
+        Write-Host "Skipped ($($skippedTests.Count)), each with its reason:"
+        foreach ($t in $skippedTests) { Write-Host "  $($t.Name) - $($t.Reason)" }
+    }
+    Write-Host ''
     foreach ($line in $script:PesterLegs) { Write-Host $line }
-    Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed" -f $xunit.Passed, $xunit.Failed, $pester.Passed, $pester.Failed)
-    Write-Host "$passed passed, $failed failed"
+    Write-Host ("xunit: {0} passed, {1} failed, {2} skipped; Pester: {3} passed, {4} failed, {5} skipped" -f $xunit.Passed, $xunit.Failed, $xunit.Skipped, $pester.Passed, $pester.Failed, $pester.Skipped)
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }
 
@@ -251,6 +269,7 @@ foreach ($t in $Task) {
         'Clean' { Invoke-Clean }
         'Build' { Invoke-Build }
         'Package' { Invoke-Build; Invoke-Package }
+        'Peers' { Invoke-Build; Invoke-Peers -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -WorkDirectory (Join-Path $Out 'peers') }
         'Demo' { Invoke-Build; Invoke-Demo -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -WorkDirectory (Join-Path $Out 'demo') }
         'Test' { Invoke-Build; Invoke-Package; Invoke-Test }
         'Bench' { Invoke-Build; Invoke-Bench -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutFile (Join-Path $Out 'bench.md') -Configuration $Configuration -Runs $BenchRuns }

@@ -49,7 +49,44 @@ namespace EcrAirflow.Tests
             Assert.False(handler.UseCookies);
             Assert.Equal(DecompressionMethods.GZip | DecompressionMethods.Deflate, handler.AutomaticDecompression);
             Assert.True(handler.UseProxy);
-            Assert.Null(handler.Proxy); // the system proxy
+            // The system proxy, wrapped so that a loopback request never leaves the machine through a remote proxy.
+            Assert.Equal("LoopbackStaysLocal", handler.Proxy!.GetType().Name);
+        }
+
+        [Fact]
+        public void A_loopback_target_goes_direct_unless_the_proxy_is_itself_on_this_machine()
+        {
+            foreach (var build in new[] { NetStandardBuild.Value, typeof(HttpClientCache).Assembly })
+            {
+                var handler = Handler(build, Settings(build, (type, s) => type.GetProperty("Proxy")!.SetValue(s, new Uri("http://proxy.example.com:3128"))));
+                var remote = (IWebProxy)handler.GetType().GetProperty("Proxy")!.GetValue(handler)!;
+                Assert.True(remote.IsBypassed(new Uri("http://127.0.0.1:8080/api/v2/connections")), build.Location);
+                Assert.True(remote.IsBypassed(new Uri("http://localhost:8080/")), build.Location);
+                Assert.True(remote.IsBypassed(new Uri("http://[::1]:8080/")), build.Location);
+                Assert.False(remote.IsBypassed(new Uri("https://airflow.example.com/")), build.Location);
+            }
+
+            var settings = new HttpSettings { Proxy = new Uri("http://proxy.example.com:3128") };
+            Assert.Null(settings.ProxyFor(new Uri("http://127.0.0.1:8080/")));
+            Assert.Equal(new Uri("http://proxy.example.com:3128"), settings.ProxyFor(new Uri("https://api.ecr.eu-west-1.amazonaws.com/")));
+        }
+
+        [Fact]
+        public void A_secret_to_an_http_target_through_a_remote_http_proxy_is_refused_before_any_request()
+        {
+            var settings = new HttpSettings { Proxy = new Uri("http://proxy.example.com:3128") };
+            var ex = Assert.Throws<EcrAirflowException>(() =>
+                settings.EnsureNextHopMayCarrySecrets(new Uri("http://airflow.example.com/"), false, "the Airflow password", "-AirflowUrl"));
+            Assert.Equal("UnencryptedAuthenticationRefused", ex.ErrorId);
+            Assert.Contains("proxy.example.com", ex.Message);
+            settings.EnsureNextHopMayCarrySecrets(new Uri("http://airflow.example.com/"), true, "the Airflow password", "-AirflowUrl");
+            settings.EnsureNextHopMayCarrySecrets(new Uri("https://airflow.example.com/"), false, "the Airflow password", "-AirflowUrl");
+
+            var withPassword = new HttpSettings { Proxy = new Uri("http://proxy.example.com:3128"), ProxyCredential = new NetworkCredential("u", "proxy-Pa55") };
+            var refused = Assert.Throws<EcrAirflowException>(() =>
+                withPassword.EnsureNextHopMayCarrySecrets(new Uri("https://airflow.example.com/"), false, "the Airflow password", "-AirflowUrl"));
+            Assert.Equal("UnencryptedAuthenticationRefused", refused.ErrorId);
+            Assert.DoesNotContain("proxy-Pa55", refused.Message + refused.Hint);
         }
 
         [Fact]

@@ -47,7 +47,7 @@ Describe 'Tab completion' {
     }
 
     It 'completes -ProfileName from the AWS config and credentials files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE) on <_>' -ForEach 'Get-EcrDockerCredential', 'Sync-AirflowEcrConnection -Mode SecretsManager', 'Test-AirflowEcrConnection ecr -Mode ParameterStore' {
-        . (Join-Path $PSScriptRoot 'Hardening.Common.ps1')
+        . (Join-Path $PSScriptRoot 'Common.ps1')
         $work = New-TestFolder 'profiles'
         $saved = $env:AWS_CONFIG_FILE, $env:AWS_SHARED_CREDENTIALS_FILE
         try {

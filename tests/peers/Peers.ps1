@@ -317,4 +317,5 @@ function Clear-EmulatorState {
 
 # The other peers, each in its own file.
 . (Join-Path $PSScriptRoot 'Proxy.ps1')
+. (Join-Path $PSScriptRoot 'Registry.ps1')
 . (Join-Path $PSScriptRoot 'Mwaa.ps1')

@@ -44,7 +44,7 @@ BeforeAll {
         $result
     }
 
-    if (-not (Get-Command curl -CommandType Application -ErrorAction SilentlyContinue)) { throw 'curl is needed for this suite.' }
+    if (-not (Test-RegistryInstallable) -and -not (Get-Command curl -CommandType Application -ErrorAction SilentlyContinue)) { throw 'curl is needed for this suite.' }
 }
 
 AfterAll {

@@ -27,6 +27,10 @@ namespace EcrAirflow.Registry
         /// <summary>Most a registry's own error message is quoted in a reason (ECR's say e.g. that the token has expired).</summary>
         private const int MaxQuotedLength = 200;
 
+        /// <summary>Whether <paramref name="registry"/> accepts <paramref name="login"/> and <paramref name="password"/>.</summary>
+        /// <param name="registry">The connection's host as stored: host, host:port, or an http(s) URL of one.</param>
+        /// <param name="login">The stored login (AWS for ECR).</param>
+        /// <param name="password">The stored password; read only to build the one Basic header, and to mask it in what the registry says.</param>
         public static async Task<RegistryLoginResult> CheckAsync(
             string? registry,
             string? login,
@@ -61,13 +65,13 @@ namespace EcrAirflow.Registry
 
             var check = new Check(login!, password, options, redactor, log);
             var result = await check.RunAsync(address.V2, cancellationToken).ConfigureAwait(false);
-            if (address.PlainHttpFallback == null || !check.NoTlsAnswer)
+            if (address.PlainHttpFallback == null || !check.HttpsUnanswered)
             {
                 return result;
             }
 
             // docker's rule for a registry on this machine: https first, then plain http.
-            log.Verbose($"{shown} answered no TLS; asking {SafeUrl.Describe(address.PlainHttpFallback)} over http, as docker does for a registry on this machine.");
+            log.Verbose($"{shown}: {result.Problem!.ErrorId}; asking {SafeUrl.Describe(address.PlainHttpFallback)} over plain http, as docker does for a registry on this machine.");
             return await check.RunAsync(address.PlainHttpFallback, cancellationToken).ConfigureAwait(false);
         }
 
@@ -95,14 +99,18 @@ namespace EcrAirflow.Registry
                 };
             }
 
-            /// <summary>Whether the last run's first request failed its TLS handshake (nothing was sent: the caller may try http on this machine).</summary>
-            public bool NoTlsAnswer { get; private set; }
+            /// <summary>
+            /// Whether the last run's first request got no answer over https: a failed TLS handshake (a plain-http
+            /// server, as .NET reports it) or a failed connection (as .NET Framework may report the same). Nothing was
+            /// sent; for a registry on this machine the caller then tries plain http, as docker does.
+            /// </summary>
+            public bool HttpsUnanswered { get; private set; }
 
             /// <summary>The two requests at <paramref name="v2"/>; every failure is a result.</summary>
             public async Task<RegistryLoginResult> RunAsync(Uri v2, CancellationToken cancellationToken)
             {
                 var shown = SafeUrl.Describe(v2);
-                NoTlsAnswer = false;
+                HttpsUnanswered = false;
                 Answer anonymous;
                 try
                 {
@@ -110,7 +118,8 @@ namespace EcrAirflow.Registry
                 }
                 catch (EcrAirflowException ex)
                 {
-                    NoTlsAnswer = ex.ErrorId == RegistryErrors.ErrorPrefix + "TlsFailure";
+                    HttpsUnanswered = v2.Scheme == Uri.UriSchemeHttps &&
+                        (ex.ErrorId == RegistryErrors.ErrorPrefix + "TlsFailure" || ex.ErrorId == RegistryErrors.ErrorPrefix + "ConnectionFailed");
                     return RegistryLoginResult.Unavailable(shown, null, ex);
                 }
 

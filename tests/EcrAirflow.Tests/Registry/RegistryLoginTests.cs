@@ -126,7 +126,7 @@ namespace EcrAirflow.Tests.Registry
 
                     Assert.Equal(RegistryLoginOutcome.Succeeded, result.Outcome);
                     Assert.StartsWith("http://", result.Registry);
-                    Assert.Contains(log.Lines, l => l.Contains("answered no TLS", StringComparison.Ordinal));
+                    Assert.Contains(log.Lines, l => l.Contains("RegistryTlsFailure; asking http://", StringComparison.Ordinal) && l.Contains("over plain http, as docker does", StringComparison.Ordinal));
                     NothingSecretIn(log, new[] { result }, token);
                 }
             }
@@ -194,7 +194,13 @@ namespace EcrAirflow.Tests.Registry
             Assert.Equal(RegistryLoginOutcome.Unavailable, result.Outcome);
             Assert.Equal("RegistryConnectionFailed", result.Problem!.ErrorId);
             Assert.Contains("refused", result.Reason);
-            NothingSecretIn(log, new[] { result }, token);
+
+            // Without a scheme: https, then plain http, as docker does; the failure named is the last one.
+            var schemeless = await Check(registry.Host, "AWS", token, log);
+            Assert.Equal("RegistryConnectionFailed", schemeless.Problem!.ErrorId);
+            Assert.Equal(registry.Url + "/v2/", schemeless.Registry);
+            Assert.Contains(log.Lines, l => l.Contains($"https://{registry.Host}/v2/: RegistryConnectionFailed; asking http://", StringComparison.Ordinal));
+            NothingSecretIn(log, new[] { result, schemeless }, token);
         }
 
         [RegistryFact]

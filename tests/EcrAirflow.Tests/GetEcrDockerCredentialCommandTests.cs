@@ -32,7 +32,10 @@ namespace EcrAirflow.Tests
             Assert.Equal("eu-west-1", credential.Region);
             Assert.Equal(_moto.AccountId, credential.RegistryId);
             Assert.Equal("AWS", credential.UserName);
-            Assert.Equal($"{_moto.AccountId}-auth-token", credential.GetNetworkCredentialPassword());
+            // Exactly the token moto issued (each one is new, in ECR's format), and its expiry to the second.
+            var issued = _moto.IssuedEcrTokens(_moto.Allowed.AccessKeyId)[^1];
+            Assert.Equal(issued.Password, credential.GetNetworkCredentialPassword());
+            Assert.Equal(issued.ExpiresAt, credential.ExpiresAt);
             // The moto peer serves ECR's 12-hour lifetime (moto itself would say 2015).
             Assert.InRange(credential.ExpiresAt, DateTimeOffset.UtcNow.AddHours(11), DateTimeOffset.UtcNow.AddHours(12).AddMinutes(1));
             Assert.False(credential.IsPublic);
@@ -110,7 +113,9 @@ namespace EcrAirflow.Tests
             var verbose = string.Join("\n", output.Where(o => o.BaseObject is VerboseRecord).Select(o => ((VerboseRecord)o.BaseObject).Message));
             Assert.Contains("request id", verbose);
             Assert.DoesNotContain(_moto.Allowed.SecretAccessKey, verbose);
-            Assert.DoesNotContain("auth-token", verbose);
+            var password = _moto.IssuedEcrTokens(_moto.Allowed.AccessKeyId)[^1].Password;
+            Assert.DoesNotContain(password, verbose);
+            Assert.DoesNotContain(password.Substring(0, 40), verbose);
         }
     }
 }

@@ -1,6 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Net.Http;
+using System.Text;
 using System.Text.Json;
 using System.Threading;
 using Xunit;
@@ -69,6 +72,39 @@ namespace EcrAirflow.Tests
 
         public (string AccessKeyId, string SecretAccessKey) Denied { get; }
 
+        /// <summary>
+        /// The ECR tokens the peer issued, oldest first (its control API; every token is new): to learn what a
+        /// test was given, to find it stored or never printed. <paramref name="accessKeyId"/> keeps one caller's.
+        /// </summary>
+        public IReadOnlyList<IssuedEcrToken> IssuedEcrTokens(string? accessKeyId = null)
+        {
+            var uri = new Uri(Endpoint, "/_peer/ecr/tokens" + (accessKeyId == null ? string.Empty : "?accessKeyId=" + Uri.EscapeDataString(accessKeyId)));
+            using var client = ControlClient();
+            using var doc = JsonDocument.Parse(client.GetStringAsync(uri).GetAwaiter().GetResult());
+            var list = new List<IssuedEcrToken>();
+            foreach (var item in doc.RootElement.EnumerateArray())
+            {
+                list.Add(new IssuedEcrToken(
+                    item.GetProperty("accessKeyId").GetString()!,
+                    item.GetProperty("registryId").GetString()!,
+                    item.GetProperty("password").GetString()!,
+                    DateTimeOffset.FromUnixTimeSeconds(item.GetProperty("expiresAt").GetInt64())));
+            }
+
+            return list;
+        }
+
+        /// <summary>The lifetime of the ECR tokens the peer issues from now on (1 to 43200 s); for every caller of this moto.</summary>
+        public void SetEcrTokenLifetime(int seconds)
+        {
+            using var client = ControlClient();
+            using var body = new StringContent("{\"seconds\":" + seconds + "}", Encoding.UTF8, "application/json");
+            client.PutAsync(new Uri(Endpoint, "/_peer/ecr/token-lifetime"), body).GetAwaiter().GetResult().EnsureSuccessStatusCode();
+        }
+
+        // Straight to the loopback peer, whatever proxy a test set in the environment.
+        private static HttpClient ControlClient() => new HttpClient(new HttpClientHandler { UseProxy = false });
+
         public void Dispose()
         {
             if (_process != null && !_process.HasExited)
@@ -86,6 +122,9 @@ namespace EcrAirflow.Tests
             }
         }
     }
+
+    /// <summary>One token the moto peer issued: the registry password (base64 of ECR's JSON document) and its expiry.</summary>
+    public sealed record IssuedEcrToken(string AccessKeyId, string RegistryId, string Password, DateTimeOffset ExpiresAt);
 
     [CollectionDefinition("moto")]
     public sealed class MotoCollection : ICollectionFixture<MotoFixture>

@@ -72,7 +72,11 @@ function Install-MotoIfMissing {
 
 function Start-MotoPeer {
     [CmdletBinding()]
-    param([Parameter(Mandatory)] [string] $WorkDirectory)
+    param(
+        [Parameter(Mandatory)] [string] $WorkDirectory,
+        # How long the ECR tokens it issues live (default: ECR's 12 hours); Set-MotoEcrTokenLifetime changes it later.
+        [int] $EcrTokenLifetimeSeconds = 0
+    )
     $pythonPath = Install-MotoIfMissing
     $python = Get-PythonCommand
     $stem = Join-Path $WorkDirectory ("moto-{0}" -f [guid]::NewGuid().ToString('n'))
@@ -81,6 +85,7 @@ function Start-MotoPeer {
     $script = Join-Path $PSScriptRoot 'moto_peer.py'
     $psi = [System.Diagnostics.ProcessStartInfo]::new($python)
     Add-ProcessArgument $psi (@($script, '--info', $info, '--log', $log))
+    if ($EcrTokenLifetimeSeconds -gt 0) { Add-ProcessArgument $psi (@('--ecr-token-lifetime', "$EcrTokenLifetimeSeconds")) }
     $psi.RedirectStandardInput = $true   # the peer stops when this pipe closes, even if we die
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
@@ -105,6 +110,35 @@ function Get-MotoRequests {
     param([Parameter(Mandatory)] [string] $RequestLog)
     if (-not (Test-Path $RequestLog)) { return @() }
     @(Get-Content $RequestLog | Where-Object { $_ } | ForEach-Object { $_ | ConvertFrom-Json })
+}
+
+function Get-MotoEcrToken {
+    <#
+    .SYNOPSIS
+        The ECR tokens the moto peer issued, oldest first: accessKeyId, registryId, password (the registry password:
+        base64 of ECR's JSON document) and expiresAt (epoch seconds, the document's expiration). -AccessKeyId keeps
+        one caller's. Every token is new, so a test learns here what was issued, to find it stored or never printed.
+    #>
+    param([Parameter(Mandatory)] [string] $Endpoint, [string] $AccessKeyId)
+    $uri = "$($Endpoint.TrimEnd('/'))/_peer/ecr/tokens"
+    if ($AccessKeyId) { $uri += '?accessKeyId=' + [uri]::EscapeDataString($AccessKeyId) }
+    # ForEach-Object unrolls the JSON array whether or not Invoke-RestMethod enumerated it.
+    @(Invoke-RestMethod -Method Get -Uri $uri | ForEach-Object { $_ })
+}
+
+function Get-MotoEcrPassword {
+    # The password of the newest ECR token the moto peer issued (to -AccessKeyId when given); $null when none.
+    param([Parameter(Mandatory)] [string] $Endpoint, [string] $AccessKeyId)
+    $tokens = @(Get-MotoEcrToken -Endpoint $Endpoint -AccessKeyId $AccessKeyId)
+    if ($tokens.Count -gt 0) { $tokens[-1].password }
+}
+
+function Set-MotoEcrTokenLifetime {
+    # The lifetime of the ECR tokens the moto peer issues from now on (1 to 43200 s; ECR's is 43200, 12 hours).
+    # It applies to every caller of that moto: a suite that shortens it on a shared moto sets it back.
+    param([Parameter(Mandatory)] [string] $Endpoint, [Parameter(Mandatory)] [int] $Seconds)
+    $body = @{ seconds = $Seconds } | ConvertTo-Json -Compress
+    $null = Invoke-RestMethod -Method Put -Uri "$($Endpoint.TrimEnd('/'))/_peer/ecr/token-lifetime" -ContentType 'application/json' -Body $body
 }
 
 function Stop-Peer {
@@ -329,4 +363,5 @@ function Clear-EmulatorState {
 
 # The other peers, each in its own file.
 . (Join-Path $PSScriptRoot 'Proxy.ps1')
+. (Join-Path $PSScriptRoot 'Registry.ps1')
 . (Join-Path $PSScriptRoot 'Mwaa.ps1')

@@ -4,20 +4,32 @@
 The first INITIAL_NO_AUTH_ACTION_COUNT requests create an admin user; everything after that, including
 the rest of the set-up, is signed and checked by moto like real AWS would. The peer writes what the
 tests need (endpoint, keys, role ARN) as JSON to --info, then serves until its stdin closes or it is
-terminated. Usage: python3 moto_peer.py --info FILE [--port N] [--log FILE]
+terminated. Usage: python3 moto_peer.py --info FILE [--port N] [--log FILE] [--ecr-token-lifetime SECONDS]
 
 Users in the info JSON: `admin` (*), `allowed` (ECR and STS), `denied` (no ECR), `writer` (ECR token plus the
 Secrets Manager, SSM Parameter Store and KMS actions the SecretsManager/ParameterStore modes need) and
 `ecrOnly` (ecr:GetAuthorizationToken only); `roleArn` is a role `allowed` may assume.
 
-One deviation from moto, on purpose: moto answers ECR GetAuthorizationToken with a fixed expiresAt in 2015.
-The middleware rewrites each authorizationData[].expiresAt in that answer to now + 12 hours (epoch seconds,
-as ECR does) and fixes Content-Length, so clients see a token as fresh as a real one. It does the same for
-ECR Public's SpencerFrontendService.GetAuthorizationToken, should moto ever serve it (5.2.1 does not).
+One deviation from moto, on purpose: moto answers ECR GetAuthorizationToken with one fixed password per
+account ("<account>-auth-token") and a fixed expiresAt in 2015. The EcrTokens middleware gives each
+authorizationData entry a new token in ECR's real format instead, and fixes Content-Length:
+authorizationToken = base64("AWS:" + password), where password = base64 of the compact JSON
+{"payload":"<base64>","datakey":"<base64>","version":"2","type":"DATA_KEY","expiration":<epoch s>}, with random
+payload and datakey (so every token differs from every other within its first 72 bytes, all bcrypt reads), and
+expiresAt = expiration = now + the token lifetime (12 hours, as ECR; --ecr-token-lifetime SECONDS or the control
+below shortens it). It does the same for ECR Public's SpencerFrontendService.GetAuthorizationToken, should moto
+ever serve it (5.2.1 does not).
+
+Control endpoints (loopback clients only, never SigV4-checked, never in the request log):
+  GET  /_peer/ecr/tokens            the tokens issued so far, oldest first: [{"accessKeyId", "registryId",
+                                    "password", "expiresAt"}] (?accessKeyId=AKIA... for one caller's)
+  GET  /_peer/ecr/token-lifetime    {"seconds": N}
+  PUT  /_peer/ecr/token-lifetime    {"seconds": N}: the lifetime of tokens issued from now on (1 .. 43200)
 A second one makes moto as strict as AWS: PutSecretValue on a secret scheduled for deletion is refused with
 InvalidRequestException (moto 5.2.1 would add a version; see DeletedSecretGuard).
 """
 import argparse
+import base64
 import io
 import json
 import os
@@ -26,6 +38,7 @@ import socket
 import sys
 import threading
 import time
+import urllib.parse
 
 NO_AUTH_SETUP_REQUESTS = 3  # CreateUser, PutUserPolicy, CreateAccessKey for the admin
 os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = str(NO_AUTH_SETUP_REQUESTS)
@@ -68,11 +81,33 @@ ECR_TOKEN_TARGETS = ("AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken
 ECR_TOKEN_LIFETIME_SECONDS = 12 * 60 * 60
 
 
-class FreshEcrExpiry:
-    """WSGI middleware: an ECR GetAuthorizationToken answer gets expiresAt = now + 12 h (moto's is 2015)."""
+def access_key_of(environ):
+    """The access key id a SigV4 Authorization header names (Credential=AKID/date/region/service/aws4_request)."""
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    if "Credential=" not in auth:
+        return ""
+    return auth.split("Credential=", 1)[1].split("/", 1)[0]
 
-    def __init__(self, app):
+
+def new_ecr_password(expiration):
+    """A password shaped like ECR's: base64 of the JSON document docker and EcrAirflow read the expiry from."""
+    document = {"payload": base64.b64encode(os.urandom(1024)).decode(),
+                "datakey": base64.b64encode(os.urandom(184)).decode(),
+                "version": "2", "type": "DATA_KEY", "expiration": expiration}
+    return base64.b64encode(json.dumps(document, separators=(",", ":")).encode()).decode()
+
+
+class EcrTokens:
+    """WSGI middleware: ECR GetAuthorizationToken answers carry real-format tokens with a chosen lifetime.
+
+    moto decides whether the call is allowed (signature, IAM) and which registries it covers; this replaces
+    only each entry's authorizationToken and expiresAt, and remembers what it issued for the control API."""
+
+    def __init__(self, app, lifetime):
         self.app = app
+        self.lifetime = lifetime
+        self.issued = []
+        self.lock = threading.Lock()
 
     def __call__(self, environ, start_response):
         if environ.get("HTTP_X_AMZ_TARGET") not in ECR_TOKEN_TARGETS:
@@ -93,13 +128,69 @@ class FreshEcrExpiry:
         if seen["status"].startswith("200"):
             try:
                 answer = json.loads(body)
-                for item in answer.get("authorizationData", []):
-                    item["expiresAt"] = round(time.time() + ECR_TOKEN_LIFETIME_SECONDS, 3)
+                data = answer.get("authorizationData", [])
+                for item in data if isinstance(data, list) else [data]:
+                    self._reissue(item, access_key_of(environ))
                 body = json.dumps(answer).encode()
-            except (ValueError, AttributeError):
+            except (ValueError, AttributeError, TypeError):
                 pass  # not the JSON we expect: pass it on untouched
         headers = [(k, v) for k, v in headers if k.lower() != "content-length"] + [("Content-Length", str(len(body)))]
         start_response(seen["status"], headers)
+        return [body]
+
+    def _reissue(self, item, access_key):
+        with self.lock:
+            expiration = int(time.time()) + self.lifetime
+            password = new_ecr_password(expiration)
+            item["authorizationToken"] = base64.b64encode(("AWS:" + password).encode()).decode()
+            item["expiresAt"] = expiration
+            # moto's own password was "<registry id>-auth-token"; the proxy endpoint names it too.
+            endpoint = item.get("proxyEndpoint", "")
+            registry_id = endpoint.split("//", 1)[-1].split(".", 1)[0] if endpoint else ""
+            self.issued.append({"accessKeyId": access_key, "registryId": registry_id,
+                                "password": password, "expiresAt": expiration})
+
+
+class PeerControl:
+    """WSGI middleware: the /_peer/ control endpoints (see the module docstring); everything else passes on."""
+
+    def __init__(self, app, tokens):
+        self.app = app
+        self.tokens = tokens
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith("/_peer/"):
+            return self.app(environ, start_response)
+        if environ.get("REMOTE_ADDR") not in ("127.0.0.1", "::1"):
+            return self._json(start_response, 403, {"message": "the control API answers loopback clients only"})
+        method = environ.get("REQUEST_METHOD")
+        if path == "/_peer/ecr/tokens" and method == "GET":
+            query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+            key = (query.get("accessKeyId") or [""])[0]
+            with self.tokens.lock:
+                issued = [t for t in self.tokens.issued if not key or t["accessKeyId"] == key]
+            return self._json(start_response, 200, issued)
+        if path == "/_peer/ecr/token-lifetime" and method == "GET":
+            return self._json(start_response, 200, {"seconds": self.tokens.lifetime})
+        if path == "/_peer/ecr/token-lifetime" and method == "PUT":
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                seconds = json.loads(environ["wsgi.input"].read(length) or b"{}")["seconds"]
+                if not isinstance(seconds, int) or isinstance(seconds, bool) or not 1 <= seconds <= ECR_TOKEN_LIFETIME_SECONDS:
+                    raise ValueError
+            except (ValueError, KeyError, TypeError):
+                return self._json(start_response, 400, {"message": 'send {"seconds": N} with N from 1 to 43200'})
+            with self.tokens.lock:
+                self.tokens.lifetime = seconds
+            return self._json(start_response, 200, {"seconds": seconds})
+        return self._json(start_response, 404, {"message": f"no control endpoint {method} {path}"})
+
+    @staticmethod
+    def _json(start_response, status, value):
+        body = json.dumps(value).encode()
+        reason = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found"}[status]
+        start_response(f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]
 
 
@@ -205,10 +296,15 @@ def main():
     parser.add_argument("--info", required=True)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--log", default="")
+    parser.add_argument("--ecr-token-lifetime", type=int, default=ECR_TOKEN_LIFETIME_SECONDS,
+                        help="seconds an ECR token lives (default: 43200, ECR's 12 hours)")
     args = parser.parse_args()
+    if not 1 <= args.ecr_token_lifetime <= ECR_TOKEN_LIFETIME_SECONDS:
+        parser.error("--ecr-token-lifetime must be from 1 to 43200 seconds")
     port = args.port or free_port()
-    log = RequestLog(DeletedSecretGuard(FreshEcrExpiry(DomainDispatcherApplication(create_backend_app))), args.log)
-    server = make_server("127.0.0.1", port, log, threaded=True)
+    tokens = EcrTokens(DomainDispatcherApplication(create_backend_app), args.ecr_token_lifetime)
+    log = RequestLog(DeletedSecretGuard(tokens), args.log)
+    server = make_server("127.0.0.1", port, PeerControl(log, tokens), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     endpoint = f"http://127.0.0.1:{port}"
 

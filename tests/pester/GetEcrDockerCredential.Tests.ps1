@@ -12,7 +12,6 @@ BeforeAll {
     $script:Endpoint = $Moto.endpoint
     $script:Allowed = New-AwsKeyCredential $Moto.allowed
     $script:Denied = New-AwsKeyCredential $Moto.denied
-    $script:Password = "$($Moto.accountId)-auth-token"
 
     # Nothing from this machine's own AWS set-up may leak in, and nothing may go to instance metadata.
     $script:EnvNames = 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION',
@@ -65,7 +64,10 @@ Describe 'Get-EcrDockerCredential against moto (signatures checked)' {
         $c.ProxyEndpoint | Should -Be "https://$($Moto.accountId).dkr.ecr.eu-west-1.amazonaws.com"
         $c.UserName | Should -Be 'AWS'
         $c.Password | Should -BeOfType [securestring]
-        $c.Credential.GetNetworkCredential().Password | Should -Be $Password
+        # Exactly the token moto issued (each is new, in ECR's format), and its expiry to the second.
+        $issued = @(Get-MotoEcrToken -Endpoint $Endpoint -AccessKeyId $Moto.allowed.accessKeyId)[-1]
+        $c.Credential.GetNetworkCredential().Password | Should -BeExactly $issued.password
+        $c.ExpiresAt.ToUnixTimeSeconds() | Should -Be $issued.expiresAt
         # The moto peer serves ECR's 12-hour lifetime (moto itself would say 2015).
         $c.ExpiresAt | Should -BeGreaterThan ([DateTimeOffset]::UtcNow.AddHours(11))
         $c.ExpiresAt | Should -BeLessOrEqual ([DateTimeOffset]::UtcNow.AddHours(12).AddMinutes(1))
@@ -142,6 +144,8 @@ Describe 'What a user sees' {
     BeforeAll {
         Reset-AwsEnvironment
         $script:Cred = Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $Endpoint -Credential $Allowed
+        $script:Password = $Cred.Credential.GetNetworkCredential().Password
+        $Password | Should -BeIn @(Get-MotoEcrToken -Endpoint $Endpoint).password   # a token moto issued, not a stand-in
     }
 
     It 'the default table shows the registry, user and expiry but never the password' {

@@ -401,7 +401,7 @@ Describe 'Error ids are documented' {
         foreach ($pattern in '(?:new EcrAirflowException\(|NewError\()\s*"(\w+)"', '\bid = "(\w+)"', '=> \("(\w+)"', 'public const string \w+ = "((?:Airflow|Mwaa)\w+)"', 'new ModeConflict\(\s*"\w+",\s*"\w+",\s*"(\w+)"', 'AwsErrors\.Error\(\s*"(\w+)"') {
             foreach ($m in [regex]::Matches(($code -join "`n"), $pattern)) { $null = $ids.Add($m.Groups[1].Value) }
         }
-        foreach ($prefix in 'Ecr', 'Airflow') { foreach ($suffix in 'Timeout', 'TlsFailure', 'ConnectionFailed', 'ResponseTooLarge') { $null = $ids.Add("$prefix$suffix") } }
+        foreach ($prefix in 'Ecr', 'Airflow', 'Registry') { foreach ($suffix in 'Timeout', 'TlsFailure', 'ConnectionFailed', 'ResponseTooLarge') { $null = $ids.Add("$prefix$suffix") } }
         # The ids every AWS service's errors share (Aws/AwsErrors.cs, prefixed with the service's ErrorPrefix) are
         # documented once with <P>; check that the ERRORS section has a <P> row for each shared suffix.
         $sharedSuffixes = 'AccessDenied', 'InvalidSignature', 'UnrecognizedClient', 'ExpiredCredentials', 'Throttled', 'ServiceUnavailable', 'ConnectionFailed', 'Timeout', 'TlsFailure', 'EndpointNotFound', 'MalformedResponse', 'RequestFailed', 'ResponseTooLarge'

@@ -1,4 +1,5 @@
-# Checks the moto peer's own additions with boto3 (never the module): ECR tokens that expire in 12 hours,
+# Checks the moto peer's own additions with boto3 (never the module): ECR tokens in ECR's real format that expire
+# in 12 hours or the lifetime a test sets,
 # and the writer / ecrOnly users the Secrets Manager and Parameter Store suites rely on, with IAM enforced.
 
 BeforeAll {
@@ -36,8 +37,8 @@ except botocore.exceptions.ClientError as e:
 print(json.dumps(out, default=lambda v: v.timestamp() if hasattr(v, "timestamp") else str(v)))
 '@ | Set-Content -LiteralPath $ClientScript
 
-    function Invoke-Boto3([string] $Service, [string] $Operation, $User, [hashtable] $Params = @{}) {
-        $request = @{ service = $Service; operation = $Operation; endpoint = $Moto.endpoint; key = $User.accessKeyId
+    function Invoke-Boto3([string] $Service, [string] $Operation, $User, [hashtable] $Params = @{}, [string] $Endpoint = $Moto.endpoint) {
+        $request = @{ service = $Service; operation = $Operation; endpoint = $Endpoint; key = $User.accessKeyId
             secret = $User.secretAccessKey; params = $Params } | ConvertTo-Json -Depth 10 -Compress
         $saved = $env:PYTHONPATH
         try {
@@ -92,5 +93,85 @@ Describe 'moto peer additions' {
             $r.message | Should -Match "is not authorized to perform: $($call[0]):$($call[1])"
         }
         (Invoke-Boto3 secretsmanager GetSecretValue $Moto.writer @{ SecretId = $SecretName }).response.SecretString | Should -Be 'two'
+    }
+}
+
+Describe 'moto peer ECR tokens in ECR''s format' {
+    BeforeAll {
+        # What docker and EcrAirflow read from a token: the user, and the JSON document the password encodes.
+        function ConvertFrom-EcrToken([string] $AuthorizationToken) {
+            $pair = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($AuthorizationToken))
+            $colon = $pair.IndexOf(':')
+            $password = $pair.Substring($colon + 1)
+            [pscustomobject]@{
+                User     = $pair.Substring(0, $colon)
+                Password = $password
+                Document = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($password)) | ConvertFrom-Json
+                Json     = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($password))
+            }
+        }
+    }
+
+    It 'issues base64 of AWS: + base64 of the JSON document, whose expiration is the expiresAt it returns' {
+        $r = Invoke-Boto3 ecr GetAuthorizationToken $Moto.ecrOnly @{ registryIds = @('111111111111', '222222222222') }
+        $r.ok | Should -BeTrue
+        $r.response.authorizationData | Should -HaveCount 2
+        foreach ($data in $r.response.authorizationData) {
+            $token = ConvertFrom-EcrToken $data.authorizationToken
+            $token.User | Should -BeExactly 'AWS'
+            $token.Json | Should -Match '^\{"payload":"[A-Za-z0-9+/]+={0,2}","datakey":"[A-Za-z0-9+/]+={0,2}","version":"2","type":"DATA_KEY","expiration":\d+\}$'
+            $token.Document.expiration | Should -Be ([long]$data.expiresAt)
+            [double]$data.expiresAt | Should -Be ([double][long]$data.expiresAt) -Because 'both are whole epoch seconds'
+            $token.Password.Length | Should -BeGreaterThan 1000 -Because 'ECR passwords are about 2,000 characters'
+        }
+    }
+
+    It 'issues a new token every time, different within the first 72 bytes (all bcrypt reads), and lists them on its control API' {
+        $passwords = foreach ($n in 1..3) {
+            (ConvertFrom-EcrToken (Invoke-Boto3 ecr GetAuthorizationToken $Moto.ecrOnly).response.authorizationData[0].authorizationToken).Password
+        }
+        @($passwords | ForEach-Object { $_.Substring(0, 72) } | Select-Object -Unique) | Should -HaveCount 3
+        $issued = @(Get-MotoEcrToken -Endpoint $Moto.endpoint -AccessKeyId $Moto.ecrOnly.accessKeyId)
+        @($issued | Select-Object -Last 3 | ForEach-Object { $_.password }) | Should -Be $passwords
+        ($issued | Select-Object -Last 1).registryId | Should -Be $Moto.accountId
+        Get-MotoEcrPassword -Endpoint $Moto.endpoint -AccessKeyId $Moto.ecrOnly.accessKeyId | Should -BeExactly $passwords[-1]
+        @(Get-MotoEcrToken -Endpoint $Moto.endpoint -AccessKeyId $Moto.writer.accessKeyId).password | Should -Not -Contain $passwords[-1]
+    }
+
+    It 'keeps IAM: a caller without ecr:GetAuthorizationToken gets AccessDenied and no token is issued' {
+        $before = @(Get-MotoEcrToken -Endpoint $Moto.endpoint).Count
+        $r = Invoke-Boto3 ecr GetAuthorizationToken $Moto.denied
+        $r.ok | Should -BeFalse
+        $r.status | Should -Be 403
+        @(Get-MotoEcrToken -Endpoint $Moto.endpoint).Count | Should -Be $before
+    }
+
+    It 'issues tokens with the lifetime a test sets, and back to 12 hours' {
+        try {
+            Set-MotoEcrTokenLifetime -Endpoint $Moto.endpoint -Seconds 120
+            $r = Invoke-Boto3 ecr GetAuthorizationToken $Moto.ecrOnly
+            $data = $r.response.authorizationData[0]
+            ([long]$data.expiresAt - $r.now) | Should -BeGreaterThan 110
+            ([long]$data.expiresAt - $r.now) | Should -BeLessOrEqual 121
+            (ConvertFrom-EcrToken $data.authorizationToken).Document.expiration | Should -Be ([long]$data.expiresAt)
+        }
+        finally { Set-MotoEcrTokenLifetime -Endpoint $Moto.endpoint -Seconds 43200 }
+        $r = Invoke-Boto3 ecr GetAuthorizationToken $Moto.ecrOnly
+        ([long]$r.response.authorizationData[0].expiresAt - $r.now) | Should -BeGreaterThan (12 * 3600 - 120)
+        { Set-MotoEcrTokenLifetime -Endpoint $Moto.endpoint -Seconds 0 } | Should -Throw
+    }
+
+    It 'takes the lifetime at start: Start-MotoPeer -EcrTokenLifetimeSeconds' {
+        $short = Start-MotoPeer -WorkDirectory $Work -EcrTokenLifetimeSeconds 90
+        try {
+            (Invoke-RestMethod -Uri "$($short.Endpoint)/_peer/ecr/token-lifetime").seconds | Should -Be 90
+            $r = Invoke-Boto3 ecr GetAuthorizationToken $short.Info.ecrOnly -Endpoint $short.Endpoint
+            ([long]$r.response.authorizationData[0].expiresAt - $r.now) | Should -BeLessOrEqual 91
+            ([long]$r.response.authorizationData[0].expiresAt - $r.now) | Should -BeGreaterThan 80
+        }
+        finally {
+            Stop-Peer $short
+            Remove-Item -LiteralPath $short.RequestLog -ErrorAction SilentlyContinue
+        }
     }
 }

@@ -6,7 +6,8 @@ BeforeAll {
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
     $script:Moto = Get-Content $env:ECRAIRFLOW_TEST_MOTO -Raw | ConvertFrom-Json
     $script:Aws = New-AwsKeyCredential $Moto.allowed
-    $script:Token = "$($Moto.accountId)-auth-token"
+    # Every ECR token moto issues is new: the newest one a key got is what a -Force run (or a fresh process) stored.
+    function Get-IssuedToken($Key = $Moto.allowed) { Get-MotoEcrPassword -Endpoint $Moto.endpoint -AccessKeyId $Key.accessKeyId }
     $script:Emulators = @{
         2 = Start-AirflowEmulator -AirflowVersion 2 -Password 'pipeline-Pa55'
         3 = Start-AirflowEmulator -AirflowVersion 3 -Password 'pipeline-Pa55'
@@ -33,7 +34,7 @@ Describe 'Get-EcrDockerCredential | Sync-AirflowEcrConnection -Mode Rest on Airf
         $stored.conn_type | Should -Be 'docker'
         $stored.host | Should -Be $Registry
         $stored.login | Should -Be 'AWS'
-        $stored.password | Should -Be $Token
+        $stored.password | Should -BeExactly (Get-IssuedToken)
 
         $second = Get-EcrDockerCredential @Get | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Rest -AirflowUrl $Emu.Url -AirflowCredential $Airflow
         $second.Action | Should -BeIn 'Updated', 'Upserted'
@@ -61,7 +62,7 @@ Describe 'Airflow <_> behind a reverse proxy at /airflow' -ForEach 2, 3 {
     It 'writes through the prefixed base URL, -ApiVersion Auto included' {
         $r = Get-EcrDockerCredential @Get | Sync-AirflowEcrConnection -ConnectionId ecr_proxied -AirflowUrl "$($Proxied.Url)/airflow" -AirflowCredential $Airflow
         $r.Target | Should -Be "$($Proxied.Url)/airflow"
-        (Get-EmulatorConnections -Url $Proxied.Url | Where-Object connection_id -eq 'ecr_proxied').password | Should -Be $Token
+        (Get-EmulatorConnections -Url $Proxied.Url | Where-Object connection_id -eq 'ecr_proxied').password | Should -BeExactly (Get-IssuedToken)
         Get-EmulatorRequests -Url $Proxied.Url | ForEach-Object path | Should -Not -Contain '/api/v2/connections'
     }
 
@@ -81,7 +82,7 @@ Describe 'The other modes, fed by moto' {
         try {
             $r = Get-EcrDockerCredential @Get | Sync-AirflowEcrConnection -ConnectionId ecr_pipe -Mode EnvironmentVariable -CiSystem None
             $r.VariableName | Should -Be 'AIRFLOW_CONN_ECR_PIPE'
-            $env:AIRFLOW_CONN_ECR_PIPE | Should -Be "docker://AWS:$Token@$Registry"
+            $env:AIRFLOW_CONN_ECR_PIPE | Should -Be "docker://AWS:$([uri]::EscapeDataString((Get-IssuedToken)))@$Registry"
         }
         finally { Remove-Item Env:AIRFLOW_CONN_ECR_PIPE -ErrorAction SilentlyContinue }
     }
@@ -94,9 +95,9 @@ Describe 'The other modes, fed by moto' {
             $r.Mode | Should -Be 'Cli'
             $calls = @(Get-Content (Join-Path $dir 'calls.jsonl') | ForEach-Object { $_ | ConvertFrom-Json })
             $calls | Should -HaveCount 1
-            ($calls.argv -join ' ') | Should -Not -Match $Token
+            ($calls.argv -join ' ').Contains((Get-IssuedToken)) | Should -BeFalse
             $stored = (& env "AIRFLOW_STANDIN_HOME=$dir" $standIn connections get ecr -o json | ConvertFrom-Json)[0]
-            $stored.password | Should -Be $Token
+            $stored.password | Should -BeExactly (Get-IssuedToken)
         }
         finally {
             Remove-TestFolder $dir
@@ -127,9 +128,9 @@ Describe 'The scheduling recipe (examples/Update-AirflowEcrConnection.ps1)' {
         $r = Invoke-Example @('-Region', 'eu-west-1', '-AirflowUrl', $Emulators[3].Url, '-ConnectionId', 'ecr_sched', '-EndpointUrl', $Moto.endpoint, '-ModulePath', $env:ECRAIRFLOW_TEST_MODULE) $ExampleEnv
         $r.ExitCode | Should -Be 0
         $r.Text | Should -Match 'ecr_sched'
-        $r.Text | Should -Not -Match $Token
+        $r.Text.Contains((Get-IssuedToken)) | Should -BeFalse
         $r.Text | Should -Not -Match 'pipeline-Pa55'
-        (Get-EmulatorConnections -Url $Emulators[3].Url | Where-Object connection_id -eq 'ecr_sched').password | Should -Be $Token
+        (Get-EmulatorConnections -Url $Emulators[3].Url | Where-Object connection_id -eq 'ecr_sched').password | Should -BeExactly (Get-IssuedToken)
     }
 
     It 'with -Mode SecretsManager writes the secret, with no Airflow URL or credential at all' {
@@ -138,7 +139,7 @@ Describe 'The scheduling recipe (examples/Update-AirflowEcrConnection.ps1)' {
         $r = Invoke-Example @('-Region', 'eu-west-1', '-Mode', 'SecretsManager', '-ConnectionId', 'ecr_sched_sm', '-EndpointUrl', $Moto.endpoint, '-ModulePath', $env:ECRAIRFLOW_TEST_MODULE) $smEnv
         $r.ExitCode | Should -Be 0 -Because $r.Text
         $r.Text | Should -Match '(Created|Updated) ecr_sched_sm .* secretsmanager:eu-west-1:airflow/connections/ecr_sched_sm'
-        $r.Text | Should -Not -Match $Token
+        $r.Text.Contains((Get-IssuedToken $Moto.writer)) | Should -BeFalse
     }
 
     It 'fails with exit code 1 and a one-line reason when Airflow refuses the credential' {

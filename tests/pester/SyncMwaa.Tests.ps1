@@ -168,7 +168,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Mwaa' {
                 $result = Get-EcrDockerCredential -EndpointUrl $Moto.endpoint -Force | Sync-AirflowEcrConnection -Mode Mwaa -MwaaEnvironmentName $Environments[$version] -ConnectionId ecr
                 $result.Action | Should -Be ($(if ($version -eq 3) { 'Upserted' } else { ($(if ($run -eq 1) { 'Created' } else { 'Updated' })) }))
                 $result.Target | Should -Be "mwaa:us-east-1:$($Environments[$version])"
-                (Get-StoredConnection $version ecr).password | Should -BeExactly "$($Moto.accountId)-auth-token"
+                (Get-StoredConnection $version ecr).password | Should -BeExactly (Get-MotoEcrPassword -Endpoint $Moto.endpoint -AccessKeyId $Key.accessKeyId)
                 (Get-StoredConnection $version ecr).host | Should -Be "$($Moto.accountId).dkr.ecr.us-east-1.amazonaws.com"
             }
         }

@@ -19,7 +19,8 @@ BeforeAll {
     $script:Writer = New-AwsKeyCredential $Moto.writer
     $script:EcrOnly = New-AwsKeyCredential $Moto.ecrOnly
     $script:Registry = "$($Moto.accountId).dkr.ecr.eu-west-1.amazonaws.com"
-    $script:MotoToken = "$($Moto.accountId)-auth-token"
+    # Every ECR token moto issues is new: what the writer got last is what a -Force run stored.
+    function Get-WriterEcrPassword { Get-MotoEcrPassword -Endpoint $Moto.endpoint -AccessKeyId $Moto.writer.accessKeyId }
     # The AWS side of every Sync below, as explicit parameters (the default-chain case has its own test).
     $script:Aws = @{ Region = 'eu-west-1'; EndpointUrl = $Moto.endpoint; AwsCredential = $Writer }
 
@@ -66,7 +67,7 @@ Describe 'Sync-AirflowEcrConnection -Mode SecretsManager' {
         $read.connection.conn_type | Should -Be 'docker'
         $read.connection.host | Should -Be $Registry
         $read.connection.login | Should -Be 'AWS'
-        $read.connection.password | Should -BeExactly $MotoToken
+        $read.connection.password | Should -BeExactly (Get-WriterEcrPassword)
         $read.description | Should -Match 'EcrAirflow'
         # The old version stays as AWSPREVIOUS: a refresh never leaves Airflow without a value.
         @($read.versions).Count | Should -Be 2
@@ -181,7 +182,7 @@ Describe 'Sync-AirflowEcrConnection -Mode ParameterStore' {
         $read.history | Should -Be 2
         $read.connection.conn_type | Should -Be 'docker'
         $read.connection.host | Should -Be $Registry
-        $read.connection.password | Should -BeExactly $MotoToken
+        $read.connection.password | Should -BeExactly (Get-WriterEcrPassword)
         $read.connection.description | Should -Match 'EcrAirflow'
     }
 
@@ -278,7 +279,7 @@ Describe 'The documented pipeline with only AWS_REGION, the endpoint variable an
         $prefix = if ($_ -eq 'SecretsManager') { 'secretsmanager' } else { 'ssm' }
         $lines[0] | Should -Match "^(Created|Updated) ${prefix}:eu-west-1:$([regex]::Escape($name))$"
         $lines[1] | Should -Be "Updated ${prefix}:eu-west-1:$name"
-        (Read-Backend $service $name).connection.password | Should -BeExactly $MotoToken
+        (Read-Backend $service $name).connection.password | Should -BeExactly (Get-WriterEcrPassword)
     }
 }
 

@@ -113,7 +113,7 @@ namespace EcrAirflow.Commands
             var statuses = new List<AirflowConnectionStatus>();
             foreach (var stored in outcome.Found)
             {
-                var assessment = Freshness.Assess(stored, MinimumRemaining, now, EcrPassword.ExpiresAt);
+                var assessment = Freshness.Assess(stored, MinimumRemaining, now, EcrPassword.ReadExpiry);
                 statuses.Add(new AirflowConnectionStatus
                 {
                     ConnectionId = stored.ConnectionId,

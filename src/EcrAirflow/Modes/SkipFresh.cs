@@ -61,7 +61,7 @@ namespace EcrAirflow.Modes
                 return false;
             }
 
-            var assessment = Freshness.Assess(holds, validFor, now, EcrPassword.ExpiresAt);
+            var assessment = Freshness.Assess(holds, validFor, now, EcrPassword.ReadExpiry);
             if (assessment.Status != ConnectionStatus.Fresh || !assessment.ExpiresAt.HasValue)
             {
                 return false;

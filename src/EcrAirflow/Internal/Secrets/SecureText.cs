@@ -29,6 +29,31 @@ namespace EcrAirflow.Internal.Secrets
             }
         }
 
+        /// <summary>
+        /// The characters of <paramref name="secure"/> in an array the caller clears (Array.Clear) once used: for
+        /// code that reads a secret without leaving a copy behind in an immutable string.
+        /// </summary>
+        public static char[] RevealChars(SecureString secure)
+        {
+            var chars = new char[secure.Length];
+            if (chars.Length == 0)
+            {
+                return chars;
+            }
+
+            var pointer = Marshal.SecureStringToGlobalAllocUnicode(secure);
+            try
+            {
+                Marshal.Copy(pointer, chars, 0, chars.Length);
+            }
+            finally
+            {
+                Marshal.ZeroFreeGlobalAllocUnicode(pointer);
+            }
+
+            return chars;
+        }
+
         /// <summary>Whether the secret holds a NUL (which C strings, and so some peers, would cut at).</summary>
         public static bool ContainsNul(SecureString secure) => Reveal(secure).IndexOf('\0') >= 0;
 

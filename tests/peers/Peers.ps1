@@ -318,3 +318,4 @@ function Clear-EmulatorState {
 # The other peers, each in its own file.
 . (Join-Path $PSScriptRoot 'Proxy.ps1')
 . (Join-Path $PSScriptRoot 'Mwaa.ps1')
+. (Join-Path $PSScriptRoot 'MotoStores.ps1')

@@ -92,7 +92,7 @@ PS> Get-EcrDockerCredential -Region eu-west-1 |
 PS> Get-EcrDockerCredential -Region eu-west-1 |
         Sync-AirflowEcrConnection -ConnectionId ecr -Mode SecretsManager
 '@
-            Remarks = 'Writes airflow/connections/ecr in eu-west-1 (PutSecretValue; CreateSecret the first time) with the same AWS identity that fetched the token. Airflow reads it with [secrets] backend = airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend.'
+            Remarks = 'Reads airflow/connections/ecr in eu-west-1 (GetSecretValue), then writes it (PutSecretValue, keeping the port, schema and extra it had; CreateSecret the first time) with the same AWS identity that fetched the token. Airflow reads it with [secrets] backend = airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend.'
         }
         @{
             Title   = 'Airflow with the Parameter Store backend, a custom prefix and a customer key'
@@ -100,7 +100,7 @@ PS> Get-EcrDockerCredential -Region eu-west-1 |
 PS> Get-EcrDockerCredential -Region eu-west-1 |
         Sync-AirflowEcrConnection -ConnectionId ecr -Mode ParameterStore -ConnectionsPrefix /prod/airflow/connections -KmsKeyId alias/airflow
 '@
-            Remarks = 'One SecureString PutParameter with Overwrite; the result says the Version and the Tier (Advanced only when the value is over 4 KB).'
+            Remarks = 'Creates a SecureString with that key the first time; afterwards GetParameter and DescribeParameters, then PutParameter with Overwrite keeping the parameter''s type, key, description and tier. The result says the Version and the Tier (Advanced only when the value is over 4 KB).'
         }
         @{
             Title   = 'See what would change'

@@ -40,7 +40,7 @@ namespace EcrAirflow
         /// <summary>SecretsManager mode: the id of the secret version written (AWSCURRENT from now on).</summary>
         public string? VersionId { get; internal init; }
 
-        /// <summary>ParameterStore mode: the parameter's version after the write (1 when it was created).</summary>
+        /// <summary>ParameterStore mode: the parameter's version after the write (1 when this write created it; more when a retried create found it made).</summary>
         public long? Version { get; internal init; }
 
         /// <summary>ParameterStore mode: Standard, Advanced (charged by AWS) or IntelligentTiering, as SSM reports it.</summary>

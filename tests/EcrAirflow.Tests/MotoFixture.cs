@@ -59,8 +59,14 @@ namespace EcrAirflow.Tests
             AccountId = root.GetProperty("accountId").GetString()!;
             RoleArn = root.GetProperty("roleArn").GetString()!;
             Allowed = (root.GetProperty("allowed").GetProperty("accessKeyId").GetString()!, root.GetProperty("allowed").GetProperty("secretAccessKey").GetString()!);
-            Denied = (root.GetProperty("denied").GetProperty("accessKeyId").GetString()!, root.GetProperty("denied").GetProperty("secretAccessKey").GetString()!);
+            Denied = Key(root, "denied");
+            Admin = Key(root, "admin");
+            Writer = Key(root, "writer");
+            EcrOnly = Key(root, "ecrOnly");
         }
+
+        private static (string AccessKeyId, string SecretAccessKey) Key(JsonElement root, string user) =>
+            (root.GetProperty(user).GetProperty("accessKeyId").GetString()!, root.GetProperty(user).GetProperty("secretAccessKey").GetString()!);
 
         public Uri Endpoint { get; }
 
@@ -71,6 +77,15 @@ namespace EcrAirflow.Tests
         public (string AccessKeyId, string SecretAccessKey) Allowed { get; }
 
         public (string AccessKeyId, string SecretAccessKey) Denied { get; }
+
+        /// <summary>May do anything: sets up what a test reads (tests/peers/airflow/seed_backend_value.py).</summary>
+        public (string AccessKeyId, string SecretAccessKey) Admin { get; }
+
+        /// <summary>An ECR token plus what the SecretsManager and ParameterStore modes need.</summary>
+        public (string AccessKeyId, string SecretAccessKey) Writer { get; }
+
+        /// <summary>ecr:GetAuthorizationToken only.</summary>
+        public (string AccessKeyId, string SecretAccessKey) EcrOnly { get; }
 
         /// <summary>
         /// The ECR tokens the peer issued, oldest first (its control API; every token is new): to learn what a

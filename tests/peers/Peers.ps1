@@ -365,3 +365,4 @@ function Clear-EmulatorState {
 . (Join-Path $PSScriptRoot 'Proxy.ps1')
 . (Join-Path $PSScriptRoot 'Registry.ps1')
 . (Join-Path $PSScriptRoot 'Mwaa.ps1')
+. (Join-Path $PSScriptRoot 'MotoStores.ps1')

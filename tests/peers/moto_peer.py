@@ -323,7 +323,8 @@ def main():
                                            "secretsmanager:CreateSecret", "secretsmanager:PutSecretValue",
                                            "secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
                                            "secretsmanager:TagResource",
-                                           "ssm:PutParameter", "ssm:GetParameter", "ssm:AddTagsToResource",
+                                           "ssm:PutParameter", "ssm:GetParameter", "ssm:DescribeParameters",
+                                           "ssm:AddTagsToResource",
                                            "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"])
     ecr_only = make_user(iam, "ecr-only", ["ecr:GetAuthorizationToken"])
     trust = json.dumps({"Version": "2012-10-17", "Statement": [

@@ -230,6 +230,8 @@ function Get-ErrorViews([System.Management.Automation.ErrorRecord] $Record) {
 #   Flood       answer 200 with FloodBytes of body ('a' repeated; FloodGzip: gzip-encoded, so a small
 #               transfer decompresses to FloodBytes); BytesSent counts what was written before the client closed
 # FaultTimes (default: always) limits Canned/Reset/ProxyReset to the first N requests; later ones are proxied.
+# Match (default: every request) makes only requests whose head or body holds that text faultable (e.g. one AWS
+# operation's X-Amz-Target): the others are proxied and not counted against FaultTimes.
 # Compiled on first use (once per process): most suites never make one.
 function Initialize-TcpPeer {
     if ('EcrAirflowTest.TcpPeer' -as [type]) { return }
@@ -248,6 +250,7 @@ namespace EcrAirflowTest
     {
         private readonly TcpListener _listener = new TcpListener(IPAddress.Loopback, 0);
         private int _requests;
+        private int _matched;
 
         public TcpPeer(string mode) { Mode = mode; FaultTimes = int.MaxValue; _listener.Start(); Task.Run(AcceptLoop); }
 
@@ -255,6 +258,7 @@ namespace EcrAirflowTest
         public byte[] Response { get; set; } = new byte[0];
         public int UpstreamPort { get; set; }
         public int FaultTimes { get; set; }
+        public string Match { get; set; }
         public int Requests { get { return Volatile.Read(ref _requests); } }
         public long FloodBytes { get; set; }
         public bool FloodGzip { get; set; }
@@ -284,8 +288,9 @@ namespace EcrAirflowTest
                     var stream = client.GetStream();
                     var request = ReadRequest(stream);
                     if (request == null) return;
-                    var n = Interlocked.Increment(ref _requests);
-                    var mode = n <= FaultTimes ? Mode : "Proxy";
+                    Interlocked.Increment(ref _requests);
+                    var faultable = string.IsNullOrEmpty(Match) || Encoding.UTF8.GetString(request).IndexOf(Match, StringComparison.Ordinal) >= 0;
+                    var mode = faultable && Interlocked.Increment(ref _matched) <= FaultTimes ? Mode : "Proxy";
                     if (mode == "Canned") { stream.Write(Response, 0, Response.Length); client.Client.Shutdown(SocketShutdown.Send); return; }
                     if (mode == "Reset") { Reset(client); return; }
                     if (mode == "Flood") { Flood(stream); client.Client.Shutdown(SocketShutdown.Send); return; }
@@ -383,12 +388,13 @@ namespace EcrAirflowTest
 
 function New-TcpPeer {
     param([ValidateSet('Canned', 'Reset', 'Proxy', 'ProxyReset', 'Flood')] [string] $Mode, [string] $Response, [int] $UpstreamPort, [int] $FaultTimes = [int]::MaxValue,
-        [long] $FloodBytes, [switch] $FloodGzip)
+        [long] $FloodBytes, [switch] $FloodGzip, [string] $Match)
     Initialize-TcpPeer
     $peer = [EcrAirflowTest.TcpPeer]::new($Mode)
     if ($Response) { $peer.Response = [Text.Encoding]::UTF8.GetBytes($Response) }
     $peer.UpstreamPort = $UpstreamPort
     $peer.FaultTimes = $FaultTimes
+    if ($Match) { $peer.Match = $Match }
     $peer.FloodBytes = $FloodBytes
     $peer.FloodGzip = $FloodGzip.IsPresent
     $peer

@@ -371,3 +371,34 @@ Describe 'Bounded reads: no reply is read past a few MB, decompressed size inclu
         $flood.Requests | Should -Be 1
     }
 }
+
+Describe 'The secret stores (moto behind a TCP peer) when the reply to the creating request is lost: <Mode>' -ForEach @(
+    @{ Mode = 'ParameterStore'; Creating = 'AmazonSSM.PutParameter'; Service = 'ssm'; Prefix = '/airflow/connections/' }
+    @{ Mode = 'SecretsManager'; Creating = 'secretsmanager.CreateSecret'; Service = 'secretsmanager'; Prefix = 'airflow/connections/' }
+) {
+    BeforeAll {
+        $script:OwnMoto = $null
+        if (-not $env:ECRAIRFLOW_TEST_MOTO -or -not (Test-Path $env:ECRAIRFLOW_TEST_MOTO)) {
+            $script:OwnMoto = Start-MotoPeer -WorkDirectory ([IO.Path]::GetTempPath())
+            $env:ECRAIRFLOW_TEST_MOTO = $OwnMoto.InfoPath
+        }
+        $script:Moto = Get-Content $env:ECRAIRFLOW_TEST_MOTO -Raw | ConvertFrom-Json
+        $script:Writer = [pscredential]::new($Moto.writer.accessKeyId, (ConvertTo-SecureString $Moto.writer.secretAccessKey -AsPlainText -Force))
+    }
+    AfterAll { if ($OwnMoto) { Stop-Peer $OwnMoto } }
+
+    It 'the retry finds it created and the new one still gets its -Tag values (tagged by name, not by its version)' {
+        # moto does the create; the TCP peer cuts its answer in half, so the module retries the same request.
+        $cut = New-TcpPeer -Mode ProxyReset -UpstreamPort ([uri]$Moto.endpoint).Port -Match $Creating -FaultTimes 1
+        $Peers.Add($cut)
+        $id = 'ecr_lost_' + [guid]::NewGuid().ToString('n').Substring(0, 10)
+        $r = Invoke-Sync { New-FakeCredential -Token 'lost+/=reply' | Sync-AirflowEcrConnection -ConnectionId $id -Mode $Mode -Tag @{ team = 'data' } -Region eu-west-1 -EndpointUrl $cut.Url -AwsCredential $Writer @args }
+        $r.Errors | Should -BeNullOrEmpty
+        $r.Output[0].Action | Should -Be 'Created' -Because 'nothing was there when the refresh looked'
+        $read = Read-MotoStore $Moto $Service ($Prefix + $id)
+        $read.tags.team | Should -Be 'data'
+        $read.connection.password | Should -BeExactly 'lost+/=reply'
+        if ($Mode -eq 'ParameterStore') { $read.type | Should -Be 'SecureString' }
+        else { @($read.versions).Count | Should -Be 1 -Because 'the retried CreateSecret carries the same ClientRequestToken, so it is the same version' }
+    }
+}

@@ -13,8 +13,6 @@ BeforeAll {
         $env:ECRAIRFLOW_TEST_MOTO = $OwnMoto.InfoPath
     }
     $script:Moto = Get-Content $env:ECRAIRFLOW_TEST_MOTO -Raw | ConvertFrom-Json
-    $script:Python = Get-PythonCommand
-    $script:Reader = Join-Path $Root 'tests/peers/airflow/read_backend_value.py'
 
     $script:Writer = New-AwsKeyCredential $Moto.writer
     $script:EcrOnly = New-AwsKeyCredential $Moto.ecrOnly
@@ -26,18 +24,24 @@ BeforeAll {
 
 
     # What Airflow's backend reads for a name, via boto3 as the admin user; $null when there is none.
-    function Read-Backend([ValidateSet('secretsmanager', 'ssm', 'delete-secret')] [string] $Service, [string] $Name, [string] $Region = 'eu-west-1') {
-        $saved = @{}
-        $vars = @{ READER_ENDPOINT = $Moto.endpoint; READER_REGION = $Region; READER_KEY_ID = $Moto.admin.accessKeyId; READER_SECRET = $Moto.admin.secretAccessKey }
-        foreach ($k in $vars.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $vars[$k]) }
-        try {
-            $json = & $Python $Reader $Service $Name
-            if ($LASTEXITCODE -eq 4) { return $null }
-            if ($LASTEXITCODE -ne 0) { throw "read_backend_value.py failed with exit code $LASTEXITCODE" }
-            $json | ConvertFrom-Json
-        }
-        finally { foreach ($k in $vars.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) } }
+    function Read-Backend([string] $Service, [string] $Name, [string] $Region = 'eu-west-1') { Read-MotoStore $Moto $Service $Name $Region }
+
+    # Puts a value at a name as a user or another tool would (boto3 as the admin user).
+    function Set-Backend([string] $Kind, [hashtable] $Spec, [string] $Region = 'eu-west-1') { Set-MotoStore $Moto $Kind $Spec $Region }
+
+    # Runs a Sync and keeps its output and its errors (terminating or not) apart.
+    function Invoke-Sync([scriptblock] $Command) {
+        $errs = $null
+        $thrown = $null
+        $out = try { . $Command -ErrorVariable errs -ErrorAction SilentlyContinue -WarningVariable warns -WarningAction SilentlyContinue } catch { $thrown = $_ }
+        $records = if ($thrown) { @($thrown) } else { @($errs | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }) }
+        [pscustomobject]@{ Output = @($out); Errors = $records; Warnings = @($warns) }
     }
+
+    # A connection secret or parameter as a user set it up: a Docker connection with port, schema and extra.
+    $script:UsersJson = '{"conn_type": "docker", "host": "old.example.com", "login": "olduser", "password": "old-Pa55", "port": 5000, "schema": "team", "extra": {"reauth": false, "email": "old@example.com", "timeout": 30}}'
+    # The token of a refresh refused over what is not a Docker connection (in a variable: an error view quotes the command line).
+    $script:NotMine = 'not-mine+/=tok'
 
     # moto's request log lines for one X-Amz-Target since a point (a line count taken before).
     function Get-MotoCalls([int] $Since, [string] $Like) {
@@ -75,16 +79,16 @@ Describe 'Sync-AirflowEcrConnection -Mode SecretsManager' {
         ($read.versions | Where-Object { $_.stages -contains 'AWSPREVIOUS' }).id | Should -Be $first.VersionId
     }
 
-    It 'steady state is one PutSecretValue per connection, and the first run adds one CreateSecret' {
+    It 'a refresh reads, then writes: GetSecretValue and PutSecretValue per connection; CreateSecret instead the first time' {
         $ids = (New-TestId 'a'), (New-TestId 'b'), (New-TestId 'c')
         $cred = New-FakeCredential -Token 'count-token+/='
         $before = Get-MotoLogCount
         $null = foreach ($i in $ids) { $cred | Sync-AirflowEcrConnection -ConnectionId $i -Mode SecretsManager @Aws }
-        (Get-MotoCalls $before 'secretsmanager.*').target | Should -Be (@('secretsmanager.PutSecretValue', 'secretsmanager.CreateSecret') * 3)
+        (Get-MotoCalls $before 'secretsmanager.*').target | Should -Be (@('secretsmanager.GetSecretValue', 'secretsmanager.CreateSecret') * 3)
         $before = Get-MotoLogCount
         $results = @($ids | ForEach-Object { $cred | Sync-AirflowEcrConnection -ConnectionId $_ -Mode SecretsManager @Aws })
         $results.Action | Should -Be @('Updated', 'Updated', 'Updated')
-        (Get-MotoCalls $before 'secretsmanager.*').target | Should -Be (@('secretsmanager.PutSecretValue') * 3)
+        (Get-MotoCalls $before 'secretsmanager.*').target | Should -Be (@('secretsmanager.GetSecretValue', 'secretsmanager.PutSecretValue') * 3)
     }
 
     It 'uses -ConnectionsPrefix and -Separator the way the backend builds names' {
@@ -186,12 +190,14 @@ Describe 'Sync-AirflowEcrConnection -Mode ParameterStore' {
         $read.connection.description | Should -Match 'EcrAirflow'
     }
 
-    It 'steady state is one PutParameter per connection' {
+    It 'a refresh reads the value and the parameter''s type, key, description and tier, then writes; a creation reads once and writes once' {
         $id = New-TestId 'count'
-        $null = New-FakeCredential -Token 'ssm-count' | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore @Aws
+        $before = Get-MotoLogCount
+        $null = New-FakeCredential -Token 'ssm-count' | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore -Tag @{ team = 'data' } @Aws
+        (Get-MotoCalls $before 'AmazonSSM.*').target | Should -Be @('AmazonSSM.GetParameter', 'AmazonSSM.PutParameter') -Because 'the tags go with the creating PutParameter'
         $before = Get-MotoLogCount
         $null = New-FakeCredential -Token 'ssm-count-2' | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore @Aws
-        (Get-MotoCalls $before 'AmazonSSM.*').target | Should -Be @('AmazonSSM.PutParameter')
+        (Get-MotoCalls $before 'AmazonSSM.*').target | Should -Be @('AmazonSSM.GetParameter', 'AmazonSSM.DescribeParameters', 'AmazonSSM.PutParameter')
     }
 
     It 'a 5 KB value becomes an Advanced parameter, says so, and warns that it costs money' {
@@ -203,7 +209,7 @@ Describe 'Sync-AirflowEcrConnection -Mode ParameterStore' {
         (Read-Backend ssm "/airflow/connections/$id").tier | Should -Be 'Advanced'
     }
 
-    It '-Tier Standard with a 5 KB value is refused before any request' {
+    It '-Tier Standard with a 5 KB value is refused before any write' {
         $id = New-TestId 'tier'
         $before = Get-MotoLogCount
         $err = $null
@@ -211,7 +217,7 @@ Describe 'Sync-AirflowEcrConnection -Mode ParameterStore' {
         $out | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ParameterStoreValueTooLargeForTier,*'
         $err[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
-        (Get-MotoCalls $before 'AmazonSSM.*').Count | Should -Be 0
+        (Get-MotoCalls $before 'AmazonSSM.*').target | Should -Be @('AmazonSSM.GetParameter') -Because 'the value is known once what the name holds is read (a refresh keeps it); nothing is written'
     }
 
     It 'tags a parameter it creates (SSM refuses tags with Overwrite), and the customer key is used' {
@@ -250,6 +256,255 @@ Describe 'Sync-AirflowEcrConnection -Mode ParameterStore' {
         $out.Target | Should -Be "ssm:us-west-2:/airflow/connections/$id"
         (Read-Backend ssm "/airflow/connections/$id" -Region us-west-2).connection.password | Should -BeExactly 'west-token'
         Read-Backend ssm "/airflow/connections/$id" -Region eu-west-1 | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'SecretsManager: a refresh over what the secret already holds' {
+    It 'an existing connection keeps its port, schema and extra; host, login and password are renewed; -Email changes only email' {
+        $id = New-TestId 'smkeep'
+        $name = "airflow/connections/$id"
+        $seeded = Set-Backend secret @{ name = $name; string = $UsersJson }
+        $out = New-FakeCredential -Token 'kept+/=tok' | Sync-AirflowEcrConnection -ConnectionId $id -Mode SecretsManager -Email 'new@example.com' @Aws
+        $out.Action | Should -Be 'Updated'
+        $read = Read-Backend secretsmanager $name
+        $stored = $read.raw | ConvertFrom-Json
+        $stored.conn_type | Should -Be 'docker'
+        $stored.host | Should -Be $Registry
+        $stored.login | Should -Be 'AWS'
+        $stored.password | Should -BeExactly 'kept+/=tok'
+        $stored.port | Should -Be 5000
+        $stored.schema | Should -Be 'team'
+        $stored.extra.reauth | Should -BeFalse
+        $stored.extra.timeout | Should -Be 30
+        $stored.extra.email | Should -Be 'new@example.com'
+        $stored.PSObject.Properties.Name | Should -Not -Contain 'description' -Because 'the backend drops a description from a JSON secret, so none is written'
+        # Airflow reads the same.
+        $read.connection.port | Should -Be 5000
+        $read.connection.schema | Should -Be 'team'
+        @($read.versions).Count | Should -Be 2
+        ($read.versions | Where-Object { $_.stages -contains 'AWSPREVIOUS' }).id | Should -Be $seeded.versionId
+        ($read.versions | Where-Object { $_.stages -contains 'AWSCURRENT' }).id | Should -Be $out.VersionId
+    }
+
+    It 'a URI secret stays a URI with its port, path and query; -Format Json typed turns it into JSON keeping them' {
+        $id = New-TestId 'smuri'
+        $name = "airflow/connections/$id"
+        $null = Set-Backend secret @{ name = $name; string = 'docker://olduser:old-Pa55@old.example.com:5000/team?reauth=false&timeout=30' }
+        $null = New-FakeCredential -Token 'uri+/=tok' | Sync-AirflowEcrConnection -ConnectionId $id -Mode SecretsManager @Aws
+        $read = Read-Backend secretsmanager $name
+        $read.raw | Should -BeLike 'docker://AWS:*'
+        $read.connection.password | Should -BeExactly 'uri+/=tok'
+        $read.connection.host | Should -Be $Registry
+        $read.connection.port | Should -Be 5000
+        $read.connection.schema | Should -Be 'team'
+        $read.connection.extra.reauth | Should -Be 'false'
+        $read.connection.extra.timeout | Should -Be '30'
+
+        $null = New-FakeCredential -Token 'json+/=tok' | Sync-AirflowEcrConnection -ConnectionId $id -Mode SecretsManager -Format Json @Aws
+        $read = Read-Backend secretsmanager $name
+        $read.raw | Should -BeLike '{*'
+        $read.connection.password | Should -BeExactly 'json+/=tok'
+        $read.connection.port | Should -Be 5000
+        $read.connection.schema | Should -Be 'team'
+        $read.connection.extra.timeout | Should -Be '30'
+    }
+
+    It 'refuses <Kind> unchanged, naming it and never its value; -ReplaceNonDocker replaces it' -ForEach @(
+        @{ Kind = 'a JSON object without conn_type'; Spec = @{ string = '{"db_password": "NotDocker-db-Pa55", "db_user": "app"}' } }
+        @{ Kind = 'a postgres connection'; Spec = @{ string = '{"conn_type": "postgres", "host": "db", "login": "app", "password": "NotDocker-db-Pa55"}' } }
+        @{ Kind = 'a postgres connection'; Spec = @{ string = 'postgresql://app:NotDocker-db-Pa55@db:5432/app' } }
+        @{ Kind = 'a SecretBinary'; Spec = @{ binary = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes('NotDocker-db-Pa55')) } }
+    ) {
+        $id = New-TestId 'smnot'
+        $name = "airflow/connections/$id"
+        $null = Set-Backend secret ($Spec + @{ name = $name })
+        $before = Read-Backend secretsmanager $name
+        $r = Invoke-Sync { New-FakeCredential -Token $NotMine | Sync-AirflowEcrConnection -ConnectionId $id -Mode SecretsManager @Aws @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'NotDockerConnection,*'
+        "$($r.Errors[0].CategoryInfo.Category)" | Should -Be 'InvalidOperation'
+        $r.Errors[0].Exception.Message | Should -Match ([regex]::Escape("holds $Kind"))
+        $r.Errors[0].ErrorDetails.RecommendedAction | Should -Match 'ReplaceNonDocker'
+        foreach ($view in Get-ErrorViews $r.Errors[0]) { $view | Should -Not -Match "NotDocker-db-Pa55|$([regex]::Escape($NotMine))" }
+        $after = Read-Backend secretsmanager $name
+        $after.raw | Should -Be $before.raw
+        $after.binary | Should -Be $before.binary
+        ($after.versions | ConvertTo-Json -Depth 4) | Should -Be ($before.versions | ConvertTo-Json -Depth 4) -Because 'no version is added and no staging label moves'
+
+        $replaced = New-FakeCredential -Token 'replaced+/=' | Sync-AirflowEcrConnection -ConnectionId $id -Mode SecretsManager -ReplaceNonDocker @Aws
+        $replaced.Action | Should -Be 'Updated'
+        $read = Read-Backend secretsmanager $name
+        $read.connection.conn_type | Should -Be 'docker'
+        $read.connection.password | Should -BeExactly 'replaced+/='
+        ($read.versions | Where-Object { $_.stages -contains 'AWSPREVIOUS' }).id | Should -Be ($before.versions | Where-Object { $_.stages -contains 'AWSCURRENT' }).id -Because 'what was there stays as the previous version'
+    }
+
+    It 'a -KmsKeyId other than the existing secret''s key is SecretsManagerKmsKeyMismatch and writes nothing; the same key, or none, writes' {
+        $id = New-TestId 'smkms'
+        $name = "airflow/connections/$id"
+        $created = New-FakeCredential -Token 'kms-1' | Sync-AirflowEcrConnection -ConnectionId $id -Mode SecretsManager -KmsKeyId 'alias/airflow' @Aws
+        $created.Action | Should -Be 'Created'
+        $start = Get-MotoLogCount
+        $r = Invoke-Sync { New-FakeCredential -Token 'kms-2' | Sync-AirflowEcrConnection -ConnectionId $id -Mode SecretsManager -KmsKeyId 'alias/other' @Aws @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'SecretsManagerKmsKeyMismatch,*'
+        $r.Errors[0].Exception.Message | Should -Match 'alias/airflow'
+        $r.Errors[0].Exception.Message | Should -Match 'alias/other'
+        $r.Errors[0].ErrorDetails.RecommendedAction | Should -Match "update-secret --secret-id $([regex]::Escape($name)) --kms-key-id alias/other"
+        (Get-MotoCalls $start 'secretsmanager.*').target | Should -Be @('secretsmanager.GetSecretValue', 'secretsmanager.DescribeSecret')
+        $read = Read-Backend secretsmanager $name
+        $read.connection.password | Should -BeExactly 'kms-1'
+        @($read.versions).Count | Should -Be 1
+
+        (New-FakeCredential -Token 'kms-3' | Sync-AirflowEcrConnection -ConnectionId $id -Mode SecretsManager -KmsKeyId 'alias/airflow' @Aws).Action | Should -Be 'Updated'
+        (New-FakeCredential -Token 'kms-4' | Sync-AirflowEcrConnection -ConnectionId $id -Mode SecretsManager @Aws).Action | Should -Be 'Updated'
+        $read = Read-Backend secretsmanager $name
+        $read.connection.password | Should -BeExactly 'kms-4'
+        $read.kmsKeyId | Should -Be 'alias/airflow'
+    }
+
+    It 'a secret of another tool keeps its own Description and tags' {
+        $id = New-TestId 'smdesc'
+        $name = "airflow/connections/$id"
+        $null = Set-Backend secret @{ name = $name; string = $UsersJson; description = 'Team A registry login'; tags = @{ owner = 'team-a' } }
+        $null = New-FakeCredential -Token 'desc-tok' | Sync-AirflowEcrConnection -ConnectionId $id -Mode SecretsManager -Tag @{ team = 'data' } @Aws
+        $read = Read-Backend secretsmanager $name
+        $read.description | Should -Be 'Team A registry login'
+        $read.tags.owner | Should -Be 'team-a'
+        $read.tags.PSObject.Properties.Name | Should -Not -Contain 'team' -Because '-Tag applies to a secret this command creates'
+    }
+}
+
+Describe 'ParameterStore: a refresh over what the parameter already holds' {
+    It 'a <Type> parameter stays <Type>, keeps its Description and tags, and its connection keeps port, schema and extra' -ForEach @(
+        @{ Type = 'String' }, @{ Type = 'StringList' }, @{ Type = 'SecureString' }
+    ) {
+        $id = New-TestId 'pskeep'
+        $name = "/airflow/connections/$id"
+        $null = Set-Backend parameter @{ name = $name; value = $UsersJson; type = $Type; description = 'Team A registry login'; tags = @{ owner = 'team-a' } }
+        $out = New-FakeCredential -Token 'ps-kept+/=' | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore -Tag @{ team = 'data' } @Aws
+        $out.Action | Should -Be 'Updated'
+        $out.Version | Should -Be 2
+        $read = Read-Backend ssm $name
+        $read.type | Should -Be $Type -Because 'a String parameter never becomes SecureString (an Airflow role without kms:Decrypt could no longer read it)'
+        $read.description | Should -Be 'Team A registry login'
+        $read.tags.owner | Should -Be 'team-a'
+        $read.tags.PSObject.Properties.Name | Should -Not -Contain 'team'
+        $read.connection.password | Should -BeExactly 'ps-kept+/='
+        $read.connection.host | Should -Be $Registry
+        $read.connection.login | Should -Be 'AWS'
+        $read.connection.port | Should -Be 5000
+        $read.connection.schema | Should -Be 'team'
+        $read.connection.extra.reauth | Should -BeFalse
+        $read.connection.extra.timeout | Should -Be 30
+        $read.connection.description | Should -Match '^Managed by EcrAirflow; token expires \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$'
+    }
+
+    It 'a SecureString keeps its customer key, and an Advanced one stays Advanced for a small value' {
+        $id = New-TestId 'pskey'
+        $name = "/airflow/connections/$id"
+        $null = Set-Backend parameter @{ name = $name; value = $UsersJson; type = 'SecureString'; keyId = 'alias/team-key'; tier = 'Advanced' }
+        $out = New-FakeCredential -Token 'small' | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore @Aws
+        $out.Tier | Should -Be 'Advanced'
+        $read = Read-Backend ssm $name
+        $read.keyId | Should -Be 'alias/team-key'
+        $read.tier | Should -Be 'Advanced'
+        $read.connection.password | Should -BeExactly 'small'
+    }
+
+    It 'a Standard parameter becomes Advanced only when the value needs it, and says so' {
+        $id = New-TestId 'pstier'
+        $name = "/airflow/connections/$id"
+        $null = Set-Backend parameter @{ name = $name; value = $UsersJson; type = 'SecureString'; tier = 'Standard' }
+        (New-FakeCredential -Token 'small' | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore @Aws).Tier | Should -Be 'Standard'
+        $r = Invoke-Sync { New-FakeCredential -Token ('x' * 5000) | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore @Aws @args }
+        $r.Output[0].Tier | Should -Be 'Advanced'
+        ($r.Warnings -join ' ') | Should -Match 'Advanced parameter, which AWS charges for'
+        (Read-Backend ssm $name).tier | Should -Be 'Advanced'
+    }
+
+    It 'refuses <Kind> unchanged, naming it and never its value; -ReplaceNonDocker replaces it and keeps the type' -ForEach @(
+        @{ Kind = 'a JSON object without conn_type'; Value = '{"db_password": "NotDocker-db-Pa55"}'; Type = 'SecureString' }
+        @{ Kind = 'text that is not a connection URI'; Value = 'NotDocker-db-Pa55'; Type = 'String' }
+        @{ Kind = 'a postgres connection'; Value = 'postgres://app:NotDocker-db-Pa55@db/app'; Type = 'String' }
+    ) {
+        $id = New-TestId 'psnot'
+        $name = "/airflow/connections/$id"
+        $null = Set-Backend parameter @{ name = $name; value = $Value; type = $Type }
+        $start = Get-MotoLogCount
+        $r = Invoke-Sync { New-FakeCredential -Token $NotMine | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore @Aws @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'NotDockerConnection,*'
+        $r.Errors[0].Exception.Message | Should -Match ([regex]::Escape("holds $Kind"))
+        foreach ($view in Get-ErrorViews $r.Errors[0]) { $view | Should -Not -Match "NotDocker-db-Pa55|$([regex]::Escape($NotMine))" }
+        (Get-MotoCalls $start 'AmazonSSM.*').target | Should -Be @('AmazonSSM.GetParameter')
+        $read = Read-Backend ssm $name
+        $read.raw | Should -BeExactly $Value
+        $read.history | Should -Be 1
+
+        $replaced = New-FakeCredential -Token 'replaced+/=' | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore -ReplaceNonDocker @Aws
+        $replaced.Version | Should -Be 2
+        $read = Read-Backend ssm $name
+        $read.type | Should -Be $Type
+        $read.connection.conn_type | Should -Be 'docker'
+        $read.connection.password | Should -BeExactly 'replaced+/='
+    }
+
+    It 'a -KmsKeyId the parameter is not encrypted with is ParameterStoreKmsKeyMismatch and writes nothing: <Case>' -ForEach @(
+        @{ Case = 'a String parameter'; Spec = @{ type = 'String' }; Stored = 'String' }
+        @{ Case = 'another key'; Spec = @{ type = 'SecureString'; keyId = 'alias/team-key' }; Stored = 'alias/team-key' }
+    ) {
+        $id = New-TestId 'pskms'
+        $name = "/airflow/connections/$id"
+        $null = Set-Backend parameter ($Spec + @{ name = $name; value = $UsersJson })
+        $r = Invoke-Sync { New-FakeCredential -Token 'kms-x' | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore -KmsKeyId 'alias/airflow' @Aws @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'ParameterStoreKmsKeyMismatch,*'
+        $r.Errors[0].Exception.Message | Should -Match ([regex]::Escape($Stored))
+        $r.Errors[0].Exception.Message | Should -Match 'alias/airflow'
+        $read = Read-Backend ssm $name
+        $read.history | Should -Be 1
+        $read.connection.password | Should -BeExactly 'old-Pa55'
+    }
+
+    It 'the same -KmsKeyId as the parameter''s writes' {
+        $id = New-TestId 'pskmsok'
+        $name = "/airflow/connections/$id"
+        $null = New-FakeCredential -Token 'kms-1' | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore -KmsKeyId 'alias/airflow' @Aws
+        (New-FakeCredential -Token 'kms-2' | Sync-AirflowEcrConnection -ConnectionId $id -Mode ParameterStore -KmsKeyId 'alias/airflow' @Aws).Action | Should -Be 'Updated'
+        $read = Read-Backend ssm $name
+        $read.keyId | Should -Be 'alias/airflow'
+        $read.connection.password | Should -BeExactly 'kms-2'
+    }
+}
+
+Describe '-Verbose says where the region came from, once, before the first request: <Mode> from <Source>' -ForEach @(
+    foreach ($mode in 'SecretsManager', 'ParameterStore') {
+        @{ Mode = $mode; Source = '-Region'; Expected = 'Region eu-west-1 (from -Region).' }
+        @{ Mode = $mode; Source = 'AWS_REGION'; Expected = 'Region eu-west-1 (from AWS_REGION).' }
+        @{ Mode = $mode; Source = 'the piped credential'; Expected = "Region eu-west-1 (from the piped credential's Region)." }
+    }
+) {
+    It 'says it' {
+        $id = New-TestId 'verbose'
+        $names = 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_CONFIG_FILE', 'AWS_PROFILE'
+        $saved = @{}
+        foreach ($n in $names) { $saved[$n] = [Environment]::GetEnvironmentVariable($n) }
+        try {
+            Remove-Item Env:AWS_REGION, Env:AWS_DEFAULT_REGION, Env:AWS_PROFILE -ErrorAction SilentlyContinue
+            $env:AWS_CONFIG_FILE = [IO.Path]::Combine([IO.Path]::GetTempPath(), 'ecrairflow-no-such-aws-config')
+            $region = @{}
+            if ($Source -eq '-Region') { $region.Region = 'eu-west-1' }
+            if ($Source -eq 'AWS_REGION') { $env:AWS_REGION = 'eu-west-1' }
+            $lines = @(New-FakeCredential -Region eu-west-1 -Token 'verbose-tok' |
+                    Sync-AirflowEcrConnection -ConnectionId $id -Mode $Mode -EndpointUrl $Moto.endpoint -AwsCredential $Writer @region -Verbose 4>&1 |
+                    Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        }
+        finally { foreach ($n in $names) { [Environment]::SetEnvironmentVariable($n, $saved[$n]) } }
+        @($lines | Where-Object { $_ -like 'Region *' }) | Should -Be @($Expected)
+        $firstRequest = @(for ($i = 0; $i -lt $lines.Count; $i++) { if ($lines[$i] -like 'POST *') { $i } })[0]
+        [array]::IndexOf([string[]] $lines, $Expected) | Should -BeLessThan $firstRequest -Because 'it is said before the first request'
+        $lines -join "`n" | Should -Not -Match 'verbose-tok'
     }
 }
 
@@ -300,14 +555,32 @@ Describe 'Secret-leak audit of the AWS secret stores: <Name>' -ForEach @(
         Script = { New-FakeCredential -Token ($LeakToken * 100) | Sync-AirflowEcrConnection -ConnectionId $LeakId -Mode ParameterStore -Tier Standard @Aws @Audit } }
     @{ Name = 'ParameterStore access denied'; ExpectedError = 'ParameterStoreAccessDenied'
         Script = { New-FakeCredential -Token $LeakToken | Sync-AirflowEcrConnection -ConnectionId $LeakId -Mode ParameterStore @Aws -AwsCredential $EcrOnly @Audit } }
+    # Over what is there: the stored value (with its own secret) is read, merged or refused, and never shown.
+    @{ Name = 'SecretsManager over an existing connection'; ExpectedError = $null; Seed = 'secret'; Stored = 'connection'
+        Script = { New-FakeCredential -Token $LeakToken | Sync-AirflowEcrConnection -ConnectionId $LeakId -Mode SecretsManager @Aws @Audit } }
+    @{ Name = 'SecretsManager refusing a secret that is not a Docker connection'; ExpectedError = 'NotDockerConnection'; Seed = 'secret'; Stored = 'other'
+        Script = { New-FakeCredential -Token $LeakToken | Sync-AirflowEcrConnection -ConnectionId $LeakId -Mode SecretsManager @Aws @Audit } }
+    @{ Name = 'SecretsManager -KmsKeyId other than the secret''s'; ExpectedError = 'SecretsManagerKmsKeyMismatch'; Seed = 'secret'; Stored = 'connection'
+        Script = { New-FakeCredential -Token $LeakToken | Sync-AirflowEcrConnection -ConnectionId $LeakId -Mode SecretsManager -KmsKeyId 'alias/leak' @Aws @Audit } }
+    @{ Name = 'ParameterStore over an existing String connection'; ExpectedError = $null; Seed = 'parameter'; Stored = 'connection'
+        Script = { New-FakeCredential -Token $LeakToken | Sync-AirflowEcrConnection -ConnectionId $LeakId -Mode ParameterStore @Aws @Audit } }
+    @{ Name = 'ParameterStore refusing a parameter that is not a Docker connection'; ExpectedError = 'NotDockerConnection'; Seed = 'parameter'; Stored = 'other'
+        Script = { New-FakeCredential -Token $LeakToken | Sync-AirflowEcrConnection -ConnectionId $LeakId -Mode ParameterStore @Aws @Audit } }
 ) {
     BeforeAll {
         $script:LeakToken = 'SmLeak+/=tok:' + [guid]::NewGuid().ToString('n')
-        $script:WrongWriter = New-AwsKeyCredential $Moto.writer -SecretAccessKey $Moto.ecrOnly.secretAccessKey
-        $script:Secrets = @($LeakToken, $Moto.writer.secretAccessKey, $Moto.ecrOnly.secretAccessKey)
+        $script:WrongWriter = [pscredential]::new($Moto.writer.accessKeyId, (ConvertTo-SecureString $Moto.ecrOnly.secretAccessKey -AsPlainText -Force))
+        $script:StoredSecret = 'StoredLeak+/=pw:' + [guid]::NewGuid().ToString('n')
+        $script:Secrets = @($LeakToken, $StoredSecret, $Moto.writer.secretAccessKey, $Moto.ecrOnly.secretAccessKey)
     }
     BeforeEach {
         $script:LeakId = New-TestId 'leak'
+        if ($Seed) {
+            $value = if ($Stored -eq 'connection') { ($UsersJson | ConvertFrom-Json | ForEach-Object { $_.password = $StoredSecret; $_ } | ConvertTo-Json -Compress -Depth 5) }
+            else { '{"db_password": "' + $StoredSecret + '"}' }
+            if ($Seed -eq 'secret') { $null = Set-Backend secret @{ name = "airflow/connections/$LeakId"; string = $value } }
+            else { $null = Set-Backend parameter @{ name = "/airflow/connections/$LeakId"; value = $value; type = 'String' } }
+        }
         $script:MotoLogLength = (Get-Item $Moto.log).Length
     }
 

@@ -9,13 +9,19 @@ so moto's IAM checks apply to this reader too) and parsed as Airflow parses a ba
   extra and their aliases), then Connection.from_json; anything else is a URI (Connection(uri=...)).
 - Parameter Store (SystemsManagerParameterStoreBackend): GetParameter(Name=name, WithDecryption=True).
 
-    read_backend_value.py secretsmanager NAME    -> {"raw", "connection", "versions": [{"id", "stages"}], "tags"}
-    read_backend_value.py ssm NAME               -> {"raw", "connection", "version", "type", "tier", "history", "tags"}
+    read_backend_value.py secretsmanager NAME    -> {"raw", "binary", "connection", "versions": [{"id", "stages"}],
+                                                     "description", "kmsKeyId", "tags"}
+    read_backend_value.py ssm NAME               -> {"raw", "connection", "version", "type", "tier", "keyId",
+                                                     "description", "history", "tags"}
+
+"connection" is null for a value Airflow would not read as a connection (a SecretBinary, a URI that does not
+parse); "binary" is a SecretBinary, base64-encoded.
     read_backend_value.py delete-secret NAME     -> schedules the secret for deletion (7-day recovery window)
 
 Endpoint, region and keys come from the environment: READER_ENDPOINT, READER_REGION, READER_KEY_ID, READER_SECRET.
 Exit code 4 when the secret or parameter does not exist.
 """
+import base64
 import json
 import os
 import sys
@@ -51,6 +57,15 @@ def standardize(secret):
     return out
 
 
+def parse_or_none(value):
+    if value is None:
+        return None
+    try:
+        return parse(value)
+    except ValueError:
+        return None
+
+
 def client(service):
     return boto3.client(service, endpoint_url=os.environ["READER_ENDPOINT"], region_name=os.environ["READER_REGION"],
                         aws_access_key_id=os.environ["READER_KEY_ID"], aws_secret_access_key=os.environ["READER_SECRET"])
@@ -59,14 +74,16 @@ def client(service):
 def secrets_manager(name):
     sm = client("secretsmanager")
     try:
-        raw = sm.get_secret_value(SecretId=name)["SecretString"]
+        got = sm.get_secret_value(SecretId=name)
     except sm.exceptions.ResourceNotFoundException:
         sys.exit(4)
-    value = json.dumps(standardize(json.loads(raw))) if raw.strip().startswith("{") else raw
+    raw = got.get("SecretString")
+    binary = base64.b64encode(got["SecretBinary"]).decode() if "SecretBinary" in got else None
+    value = json.dumps(standardize(json.loads(raw))) if raw is not None and raw.strip().startswith("{") else raw
     versions = [{"id": v["VersionId"], "stages": v.get("VersionStages", [])}
                 for v in sm.list_secret_version_ids(SecretId=name, IncludeDeprecated=True)["Versions"]]
     described = sm.describe_secret(SecretId=name)
-    return {"raw": raw, "connection": parse(value), "versions": versions,
+    return {"raw": raw, "binary": binary, "connection": parse_or_none(value), "versions": versions,
             "description": described.get("Description"), "kmsKeyId": described.get("KmsKeyId"),
             "tags": {t["Key"]: t["Value"] for t in described.get("Tags", [])}}
 
@@ -79,8 +96,9 @@ def ssm(name):
         sys.exit(4)
     history = c.get_parameter_history(Name=name, WithDecryption=False)["Parameters"]
     tags = c.list_tags_for_resource(ResourceType="Parameter", ResourceId=name).get("TagList", [])
-    return {"raw": p["Value"], "connection": parse(p["Value"]), "version": p["Version"], "type": p["Type"],
-            "tier": history[-1].get("Tier"), "keyId": history[-1].get("KeyId"), "history": len(history),
+    return {"raw": p["Value"], "connection": parse_or_none(p["Value"]), "version": p["Version"], "type": p["Type"],
+            "tier": history[-1].get("Tier"), "keyId": history[-1].get("KeyId"), "description": history[-1].get("Description"),
+            "history": len(history),
             "tags": {t["Key"]: t["Value"] for t in tags}}
 
 

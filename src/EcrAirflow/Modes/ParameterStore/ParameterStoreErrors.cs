@@ -24,5 +24,17 @@ namespace EcrAirflow.Modes.ParameterStore
             $"The value for connection '{connectionId}' is {size} bytes, more than a Standard parameter holds ({max}); nothing was written.",
             "Use -Tier Advanced or IntelligentTiering (Advanced parameters cost money), or leave -Tier out to choose by size.")
         { TargetObject = connectionId };
+
+        public const string KmsKeyMismatchId = "ParameterStoreKmsKeyMismatch";
+
+        public static EcrAirflowException NotEncrypted(string connectionId, string name, string type, string givenKey) => new EcrAirflowException(KmsKeyMismatchId, FailureKind.InvalidOperation,
+            $"The parameter {name} for connection '{connectionId}' is a {type} parameter, not encrypted, and -KmsKeyId {givenKey} asks for a SecureString; a refresh never changes a parameter's type, so nothing was written.",
+            $"Leave out -KmsKeyId to keep the parameter as it is (Airflow's role reads it without kms:Decrypt), or delete it (aws ssm delete-parameter --name {name}) and run this again to create it as a SecureString with that key.")
+        { TargetObject = connectionId };
+
+        public static EcrAirflowException KmsKeyMismatch(string connectionId, string name, string storedKey, string givenKey) => new EcrAirflowException(KmsKeyMismatchId, FailureKind.InvalidOperation,
+            $"The parameter {name} for connection '{connectionId}' is encrypted with {storedKey}, not with the -KmsKeyId {givenKey}; a refresh never moves a parameter to another key, so nothing was written.",
+            $"Leave out -KmsKeyId to keep the parameter's key (or give it as the parameter names it, {storedKey}, if it is the same key); to use {givenKey}, make sure Airflow's role may decrypt with it, then overwrite the parameter with that key yourself or delete it and run this again.")
+        { TargetObject = connectionId };
     }
 }

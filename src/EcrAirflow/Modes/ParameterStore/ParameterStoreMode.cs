@@ -8,7 +8,7 @@ namespace EcrAirflow.Modes.ParameterStore
         public override SyncMode Mode => SyncMode.ParameterStore;
 
         public override string Summary =>
-            "SSM Parameter Store, where the amazon provider's SystemsManagerParameterStoreBackend reads /<prefix>/<conn id>: one SecureString PutParameter with Overwrite.";
+            "SSM Parameter Store, where the amazon provider's SystemsManagerParameterStoreBackend reads /<prefix>/<conn id>: GetParameter and DescribeParameters, then PutParameter with Overwrite keeping its type, key, description and tier; a new one is a SecureString.";
 
         public override string Writes => "parameter";
 

@@ -4,14 +4,17 @@ using System.Collections.Generic;
 using System.Text.Json;
 using EcrAirflow.Airflow;
 using EcrAirflow.AwsApi;
+using EcrAirflow.Internal;
+using EcrAirflow.Internal.Secrets;
 
 namespace EcrAirflow.Modes.SecretStores
 {
     /// <summary>
     /// What the Secrets Manager and Parameter Store modes share, used by both targets: a name per connection
-    /// (&lt;prefix&gt;&lt;separator&gt;&lt;conn id&gt;, as Airflow's backends build it) checked before any call; the value in the
-    /// -Format the backend reads; the sessions per region (<see cref="AwsSessions"/>); calls whose secrets are masked
-    /// in whatever AWS answers; and the result objects.
+    /// (&lt;prefix&gt;&lt;separator&gt;&lt;conn id&gt;, as Airflow's backends build it) checked before any call; the value to
+    /// write over what the name holds (<see cref="ValueOver"/>: merged, in its own form unless -Format was typed);
+    /// the refusal of what is not a Docker connection; the sessions per region (<see cref="AwsSessions"/>); calls
+    /// whose secrets are masked in whatever AWS answers; and the result objects.
     /// </summary>
     internal sealed class SecretStore
     {
@@ -19,7 +22,7 @@ namespace EcrAirflow.Modes.SecretStores
 
         /// <param name="checkName">The store's own name rule: (name, connection id) → throws its error.</param>
         public SecretStore(string mode, string scheme, AwsService service, AwsSessionRequest aws, string prefix, string separator,
-            ConnectionFormat format, string? kmsKeyId, Hashtable? tags, Action<string, string> checkName, IAwsBackend? backend)
+            ConnectionFormat format, bool formatGiven, string? kmsKeyId, Hashtable? tags, Action<string, string> checkName, IAwsBackend? backend)
         {
             Mode = mode;
             Scheme = scheme;
@@ -27,6 +30,7 @@ namespace EcrAirflow.Modes.SecretStores
             Prefix = prefix.TrimEnd('/');
             Separator = separator;
             Format = format;
+            FormatGiven = formatGiven;
             KmsKeyId = kmsKeyId;
             Tags = SecretStoreErrors.TagList(tags);
             Sessions = new AwsSessions(service, aws, backend);
@@ -45,6 +49,9 @@ namespace EcrAirflow.Modes.SecretStores
         public string Separator { get; }
 
         public ConnectionFormat Format { get; }
+
+        /// <summary>Whether the user typed -Format (else a stored value keeps its own form, JSON or URI).</summary>
+        public bool FormatGiven { get; }
 
         public string? KmsKeyId { get; }
 
@@ -67,8 +74,11 @@ namespace EcrAirflow.Modes.SecretStores
         /// <summary>Where a connection is, safe to print: secretsmanager:&lt;region&gt;:&lt;name&gt;.</summary>
         public string Location(IAwsSession session, string name) => $"{Scheme}:{session.Region}:{name}";
 
-        /// <summary>An AWS call; when it carries a connection's value, every form of the token is masked in what AWS answers.</summary>
-        public AwsCall Call(string operation, byte[] body, string permission, DockerConnection? connection = null, string? value = null)
+        /// <summary>
+        /// An AWS call; every form of the token it carries, and of the value and password the name held before, is
+        /// masked in what AWS answers (a message may quote a value; moto's DescribeParameters returns it).
+        /// </summary>
+        public AwsCall Call(string operation, byte[] body, string permission, DockerConnection? connection = null, string? value = null, StoredConnection? stored = null)
         {
             var call = new AwsCall(operation, body, permission);
             if (connection != null)
@@ -77,7 +87,49 @@ namespace EcrAirflow.Modes.SecretStores
             }
 
             call.Redactor.Add(value);
+            if (stored != null)
+            {
+                call.Redactor.Add(stored.Raw);
+                if (stored.Password != null)
+                {
+                    call.Redactor.Add(SecureText.Reveal(stored.Password));
+                }
+            }
+
             return call;
+        }
+
+        /// <summary>
+        /// The value to write for <paramref name="connection"/> over what the name holds: what a refresh owns (host,
+        /// login, password, the expiry note, -Email/-Reauth) merged into a stored Docker connection, everything else
+        /// kept; a new value when there is none, or when the user replaces what is not a Docker connection.
+        /// </summary>
+        /// <exception cref="EcrAirflowException">NotDockerConnection: the name holds something else and -ReplaceNonDocker was not given.</exception>
+        public string ValueOver(StoredConnection stored, DockerConnection connection, bool includeDescription, IOperationLog log)
+        {
+            if (!stored.MayBeReplacedBy(connection))
+            {
+                throw ModeErrors.NotDocker(stored);
+            }
+
+            if (stored.Kind == StoredKind.NotDocker)
+            {
+                log.Warning($"{stored.Location} holds {stored.Type ?? "something else"}, not a Docker connection; replacing it (-ReplaceNonDocker). Its earlier value stays in the store's version history.");
+            }
+
+            return ConnectionMerge.Value(stored, connection, Format, FormatGiven, includeDescription);
+        }
+
+        /// <summary>Tags as the AWS JSON APIs take them: "Tags": [{"Key", "Value"}, …].</summary>
+        public JsonText WriteTags(JsonText json)
+        {
+            json.Name("Tags").StartArray();
+            foreach (var tag in Tags)
+            {
+                json.StartObject().Member("Key", tag.Key).Member("Value", tag.Value).EndObject();
+            }
+
+            return json.EndArray();
         }
 
         public AirflowConnectionSyncResult Result(DockerConnection connection, IAwsSession session, string name, SyncAction action,
@@ -98,7 +150,7 @@ namespace EcrAirflow.Modes.SecretStores
         /// <summary>The permission text for an access-denied hint, with the KMS actions when a customer key is used.</summary>
         public string Permission(string actions) => string.IsNullOrEmpty(KmsKeyId)
             ? actions
-            : actions + " (and kms:Encrypt and kms:GenerateDataKey on the key " + KmsKeyId + ")";
+            : actions + " (and kms:Decrypt, kms:Encrypt and kms:GenerateDataKey on the key " + KmsKeyId + ")";
 
         /// <summary>A string member of a JSON reply, or null (a reply without it is not what the API promises).</summary>
         public static string? ReplyString(AwsReply reply, params string[] path)

@@ -17,5 +17,10 @@ namespace EcrAirflow.Modes.SecretsManager
             $"The value for connection '{connectionId}' is larger than the 64 KB Secrets Manager stores; nothing was written.",
             "Drop -Email or shorten -Description; an ECR token alone always fits.")
         { TargetObject = connectionId };
+
+        public static EcrAirflowException KmsKeyMismatch(string connectionId, string name, string storedKey, string givenKey) => new EcrAirflowException("SecretsManagerKmsKeyMismatch", FailureKind.InvalidOperation,
+            $"The secret {name} for connection '{connectionId}' is encrypted with {storedKey}, not with the -KmsKeyId {givenKey}; nothing was written.",
+            $"Leave out -KmsKeyId to keep the secret's key (or give it as the secret names it, if it is the same key), or move the secret to the key first: aws secretsmanager update-secret --secret-id {name} --kms-key-id {givenKey} (its new versions are then encrypted with it), then run this again.")
+        { TargetObject = connectionId };
     }
 }

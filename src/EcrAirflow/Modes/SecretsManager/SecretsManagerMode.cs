@@ -8,7 +8,7 @@ namespace EcrAirflow.Modes.SecretsManager
         public override SyncMode Mode => SyncMode.SecretsManager;
 
         public override string Summary =>
-            "AWS Secrets Manager, where the amazon provider's SecretsManagerBackend reads <prefix>/<conn id>: PutSecretValue (a new version), CreateSecret the first time.";
+            "AWS Secrets Manager, where the amazon provider's SecretsManagerBackend reads <prefix>/<conn id>: GetSecretValue, then PutSecretValue (a new version, merged), CreateSecret the first time.";
 
         public override string Writes => "secret";
 

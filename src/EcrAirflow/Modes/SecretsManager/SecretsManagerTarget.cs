@@ -13,18 +13,23 @@ namespace EcrAirflow.Modes.SecretsManager
 {
     /// <summary>
     /// -Mode SecretsManager: one secret per connection where the amazon provider's SecretsManagerBackend reads
-    /// it (&lt;connections_prefix&gt;&lt;sep&gt;&lt;conn_id&gt;, defaults airflow/connections and /). An upsert without a gap:
-    /// PutSecretValue on the existing secret (a new AWSCURRENT version; the previous one stays as AWSPREVIOUS),
-    /// CreateSecret when there is none, PutSecretValue again when another writer created it meanwhile. Never a delete.
+    /// it (&lt;connections_prefix&gt;&lt;sep&gt;&lt;conn_id&gt;, defaults airflow/connections and /). A refresh reads the
+    /// secret (GetSecretValue), then writes: PutSecretValue over a Docker connection, merged (a new AWSCURRENT
+    /// version; the previous one stays as AWSPREVIOUS), CreateSecret when there is none. What is not a Docker
+    /// connection is refused unchanged unless -ReplaceNonDocker. Never a delete.
     /// </summary>
     /// <remarks>
     /// For a JSON value the backend keeps only conn_type, host, login, password, schema, port and extra (and
-    /// their aliases), so no description is written into the value; the secret's own Description names the module.
+    /// their aliases), so no description is written into the value (one the user put there is kept as it is);
+    /// the secret's own Description, set on creation, names the module and is never changed afterwards.
     /// </remarks>
     internal sealed class SecretsManagerTarget : IConnectionTarget
     {
         /// <summary>Secrets Manager's limit for a SecretString.</summary>
         internal const int MaxValueBytes = 65536;
+
+        /// <summary>The key a secret created without a KmsKeyId is encrypted with (DescribeSecret then reports none).</summary>
+        internal const string DefaultKey = "alias/aws/secretsmanager";
 
         private static readonly Regex NamePattern = new Regex(@"\A[A-Za-z0-9/_+=.@-]{1,512}\z", RegexOptions.CultureInvariant);
 
@@ -38,7 +43,7 @@ namespace EcrAirflow.Modes.SecretsManager
             }
 
             _store = new SecretStore("SecretsManager", "secretsmanager", AwsService.SecretsManager, context.RequireAws(), parameters.ConnectionsPrefix,
-                parameters.Separator, parameters.Format, parameters.KmsKeyId, parameters.Tag, CheckName, backend);
+                parameters.Separator, parameters.Format, parameters.WasGiven(nameof(parameters.Format)), parameters.KmsKeyId, parameters.Tag, CheckName, backend);
         }
 
         public string Mode => _store.Mode;
@@ -46,6 +51,15 @@ namespace EcrAirflow.Modes.SecretsManager
         public string Target => _store.Target;
 
         private AwsService Service => _store.Service;
+
+        /// <summary>What reading a secret takes (a customer managed key also needs kms:Decrypt).</summary>
+        private static string ReadPermission => "secretsmanager:GetSecretValue (and kms:Decrypt on the secret's key, when it is a customer managed key)";
+
+        /// <summary>What a refresh takes: it reads the secret first, then writes it (or creates it).</summary>
+        private string RefreshPermission => _store.Permission(
+            "secretsmanager:GetSecretValue and secretsmanager:PutSecretValue (a refresh reads the secret before it writes), secretsmanager:CreateSecret for a new secret"
+            + (_store.Tags.Count > 0 ? " with secretsmanager:TagResource" : string.Empty)
+            + (string.IsNullOrEmpty(_store.KmsKeyId) ? string.Empty : ", and secretsmanager:DescribeSecret for -KmsKeyId"));
 
         public string Describe(DockerConnection connection)
         {
@@ -58,12 +72,11 @@ namespace EcrAirflow.Modes.SecretsManager
 
         /// <summary>GetSecretValue per id (the value AWSCURRENT holds): a connection, something else, or nothing.</summary>
         public Task<ReadOutcome> ReadAsync(IReadOnlyList<ConnectionRef> connections, IOperationLog log, CancellationToken cancellationToken) =>
-            OneByOne.ReadAsync(connections, "Reading Airflow connections from AWS Secrets Manager", c => ReadOneAsync(c, log, cancellationToken), log, cancellationToken);
-
-        /// <summary>The value Airflow's backend reads: JSON (Airflow 2.3+) or a connection URI. The backend keeps only known keys, so no description.</summary>
-        private string ValueOf(DockerConnection connection) => _store.Format == ConnectionFormat.Json
-            ? ConnectionJson.Object(connection, includeDescription: false)
-            : ConnectionUri.Build(connection);
+            OneByOne.ReadAsync(connections, "Reading Airflow connections from AWS Secrets Manager", c =>
+            {
+                var name = _store.NameOf(c.ConnectionId);
+                return ReadOneAsync(_store.Sessions.For(c.Region, log), name, c.ConnectionId, ReadPermission, log, cancellationToken);
+            }, log, cancellationToken);
 
         private static void CheckName(string name, string connectionId)
         {
@@ -73,94 +86,139 @@ namespace EcrAirflow.Modes.SecretsManager
             }
         }
 
-        private async Task<StoredConnection> ReadOneAsync(ConnectionRef connection, IOperationLog log, CancellationToken cancellationToken)
+        private async Task<StoredConnection> ReadOneAsync(IAwsSession session, string name, string connectionId, string permission, IOperationLog log, CancellationToken cancellationToken)
         {
-            var name = _store.NameOf(connection.ConnectionId);
-            var session = _store.Sessions.For(connection.Region, log);
             var location = _store.Location(session, name);
             log.Verbose($"Reading secret {name} in {session.Region}.");
             var body = new JsonText().StartObject().Member("SecretId", name).EndObject().ToUtf8();
-            var call = _store.Call("GetSecretValue", body, "secretsmanager:GetSecretValue" + (string.IsNullOrEmpty(_store.KmsKeyId) ? string.Empty : " (and kms:Decrypt on the key)"));
+            var call = _store.Call("GetSecretValue", body, permission);
             var reply = await session.SendAsync(call, log, cancellationToken).ConfigureAwait(false);
             if (!reply.IsSuccess)
             {
                 if (reply.ErrorCode == "ResourceNotFoundException")
                 {
-                    return StoredConnection.Missing(connection.ConnectionId, location);
+                    return StoredConnection.Missing(connectionId, location);
                 }
 
-                throw Failure(connection.ConnectionId, name, "GetSecretValue", reply, call);
+                throw Failure(connectionId, name, reply, call);
             }
 
             var text = SecretStore.ReplyString(reply, "SecretString");
             if (text != null)
             {
                 call.Redactor.Add(text);
-                return ConnectionDocument.Parse(connection.ConnectionId, text, location);
+                return ConnectionDocument.Parse(connectionId, text, location);
             }
 
             if (SecretStore.ReplyHas(reply, "SecretBinary"))
             {
-                return StoredConnection.NotDocker(connection.ConnectionId, location, "a SecretBinary");
+                return StoredConnection.NotDocker(connectionId, location, "a SecretBinary");
             }
 
-            throw AwsErrors.Malformed(Service, "GetSecretValue", $"the reply for connection '{connection.ConnectionId}' has neither SecretString nor SecretBinary");
+            throw AwsErrors.Malformed(Service, "GetSecretValue", $"the reply for connection '{connectionId}' has neither SecretString nor SecretBinary");
         }
 
+        /// <summary>
+        /// Reads, then writes over what is there. Another writer may delete or create the secret between two of our
+        /// requests: a PutSecretValue that finds no secret creates it, a CreateSecret that finds one reads it again
+        /// (it may not be a Docker connection, and what it holds is what to keep). Each turn is taken once; a secret
+        /// that keeps changing under us is reported, not chased.
+        /// </summary>
         private async Task<AirflowConnectionSyncResult> WriteOneAsync(DockerConnection connection, IOperationLog log, CancellationToken cancellationToken)
         {
             var name = _store.NameOf(connection.ConnectionId);
             var session = _store.Sessions.For(connection.Region, log);
-            var value = ValueOf(connection);
-            if (System.Text.Encoding.UTF8.GetByteCount(value) > MaxValueBytes)
+            var stored = await ReadOneAsync(session, name, connection.ConnectionId, RefreshPermission, log, cancellationToken).ConfigureAwait(false);
+            bool recreated = false, reread = false, keyChecked = false;
+            while (true)
             {
-                throw SecretsManagerErrors.ValueTooLarge(connection.ConnectionId);
-            }
+                var value = _store.ValueOver(stored, connection, includeDescription: false, log);
+                if (System.Text.Encoding.UTF8.GetByteCount(value) > MaxValueBytes)
+                {
+                    throw SecretsManagerErrors.ValueTooLarge(connection.ConnectionId);
+                }
 
-            log.Verbose($"Writing secret {name} in {session.Region} ({_store.Format}).");
-            var put = await PutAsync(session, connection, name, value, log, cancellationToken).ConfigureAwait(false);
-            if (put.IsSuccess)
-            {
-                return Written(connection, session, name, SyncAction.Updated, put);
-            }
+                if (stored.Kind == StoredKind.Missing)
+                {
+                    log.Verbose($"Secret {name} does not exist yet; creating it in {session.Region} ({_store.Format}).");
+                    var create = _store.Call("CreateSecret", CreateBody(connection, name, value), RefreshPermission, connection, value);
+                    var created = await session.SendAsync(create, log, cancellationToken).ConfigureAwait(false);
+                    if (created.IsSuccess)
+                    {
+                        return Written(connection, session, name, SyncAction.Created, created);
+                    }
 
-            if (put.ErrorCode != "ResourceNotFoundException")
-            {
-                throw Failure(connection, name, "PutSecretValue", put);
-            }
+                    if (created.ErrorCode != "ResourceExistsException" || reread)
+                    {
+                        throw Failure(connection.ConnectionId, name, created, create);
+                    }
 
-            log.Verbose($"Secret {name} does not exist yet; creating it.");
-            var create = _store.Call("CreateSecret", CreateBody(connection, name, value), _store.Permission("secretsmanager:CreateSecret" + (_store.Tags.Count > 0 ? " and secretsmanager:TagResource" : string.Empty)), connection, value);
-            var created = await session.SendAsync(create, log, cancellationToken).ConfigureAwait(false);
-            if (created.IsSuccess)
-            {
-                return Written(connection, session, name, SyncAction.Created, created);
-            }
+                    log.Verbose($"Secret {name} was created by someone else meanwhile; reading it again.");
+                    reread = true;
+                    stored = await ReadOneAsync(session, name, connection.ConnectionId, RefreshPermission, log, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
 
-            if (created.ErrorCode != "ResourceExistsException")
-            {
-                throw Failure(connection, name, "CreateSecret", created);
-            }
+                if (!keyChecked && !string.IsNullOrEmpty(_store.KmsKeyId))
+                {
+                    await CheckKeyAsync(session, name, connection.ConnectionId, stored, log, cancellationToken).ConfigureAwait(false);
+                    keyChecked = true;
+                }
 
-            // Another writer created it between our PutSecretValue and CreateSecret: it exists now.
-            log.Verbose($"Secret {name} was created by someone else meanwhile; writing a new version.");
-            var again = await PutAsync(session, connection, name, value, log, cancellationToken).ConfigureAwait(false);
-            if (again.IsSuccess)
-            {
-                return Written(connection, session, name, SyncAction.Updated, again);
-            }
+                log.Verbose($"Writing secret {name} in {session.Region} ({FormOf(value)}).");
+                var put = PutCall(connection, name, value, stored);
+                var reply = await session.SendAsync(put, log, cancellationToken).ConfigureAwait(false);
+                if (reply.IsSuccess)
+                {
+                    return Written(connection, session, name, SyncAction.Updated, reply);
+                }
 
-            throw Failure(connection, name, "PutSecretValue", again);
+                if (reply.ErrorCode != "ResourceNotFoundException" || recreated)
+                {
+                    throw Failure(connection.ConnectionId, name, reply, put);
+                }
+
+                log.Verbose($"Secret {name} was deleted meanwhile; creating it again.");
+                recreated = true;
+                stored = StoredConnection.Missing(connection.ConnectionId, _store.Location(session, name));
+            }
         }
 
-        private Task<AwsReply> PutAsync(IAwsSession session, DockerConnection connection, string name, string value, IOperationLog log, CancellationToken cancellationToken)
+        private static string FormOf(string value) => value.TrimStart().StartsWith("{", StringComparison.Ordinal) ? "Json" : "Uri";
+
+        /// <summary>
+        /// -KmsKeyId over an existing secret: the key it is encrypted with (DescribeSecret) must be the one asked for.
+        /// An error rather than a warning: -KmsKeyId says who may decrypt the token (the key's policy decides that), so
+        /// writing the token under another key would break what the user asked for, and a warning in a scheduled
+        /// job's log is read by nobody. Nothing is written; the hint says how to move the secret to the key.
+        /// </summary>
+        private async Task CheckKeyAsync(IAwsSession session, string name, string connectionId, StoredConnection stored, IOperationLog log, CancellationToken cancellationToken)
+        {
+            var body = new JsonText().StartObject().Member("SecretId", name).EndObject().ToUtf8();
+            var call = _store.Call("DescribeSecret", body, "secretsmanager:DescribeSecret (to compare -KmsKeyId with the secret's key)", stored: stored);
+            var reply = await session.SendAsync(call, log, cancellationToken).ConfigureAwait(false);
+            if (!reply.IsSuccess)
+            {
+                throw Failure(connectionId, name, reply, call);
+            }
+
+            var key = SecretStore.ReplyString(reply, "KmsKeyId");
+            if (!KmsKeys.Same(_store.KmsKeyId!, key, DefaultKey))
+            {
+                throw SecretsManagerErrors.KmsKeyMismatch(connectionId, name, key ?? DefaultKey + " (the account's default key)", _store.KmsKeyId!);
+            }
+
+            log.Verbose($"Secret {name} is encrypted with {key ?? DefaultKey}, the -KmsKeyId given.");
+        }
+
+        private AwsCall PutCall(DockerConnection connection, string name, string value, StoredConnection stored)
         {
             var body = new JsonText().StartObject()
                 .Member("SecretId", name)
                 .Member("SecretString", value)
                 .Member("ClientRequestToken", Guid.NewGuid().ToString("D"))
                 .EndObject().ToUtf8();
-            return session.SendAsync(_store.Call("PutSecretValue", body, _store.Permission("secretsmanager:PutSecretValue"), connection, value), log, cancellationToken);
+            return _store.Call("PutSecretValue", body, RefreshPermission, connection, value, stored);
         }
 
         private byte[] CreateBody(DockerConnection connection, string name, string value)
@@ -173,13 +231,7 @@ namespace EcrAirflow.Modes.SecretsManager
                 .OptionalMember("KmsKeyId", _store.KmsKeyId);
             if (_store.Tags.Count > 0)
             {
-                json.Name("Tags").StartArray();
-                foreach (var tag in _store.Tags)
-                {
-                    json.StartObject().Member("Key", tag.Key).Member("Value", tag.Value).EndObject();
-                }
-
-                json.EndArray();
+                _store.WriteTags(json);
             }
 
             return json.EndObject().ToUtf8();
@@ -211,27 +263,22 @@ namespace EcrAirflow.Modes.SecretsManager
             throw AwsErrors.Malformed(Service, "PutSecretValue", $"the reply for connection '{connection.ConnectionId}' has no VersionId, so whether the secret was written is unknown");
         }
 
-        private EcrAirflowException Failure(DockerConnection connection, string name, string operation, AwsReply reply)
-        {
-            var call = new AwsCall(operation, Array.Empty<byte>(), operation);
-            call.Redactor.AddPair(connection.Login, connection.RevealPassword());
-            return Failure(connection.ConnectionId, name, operation, reply, call);
-        }
-
-        private EcrAirflowException Failure(string connectionId, string name, string operation, AwsReply reply, AwsCall call)
+        /// <summary>What Secrets Manager answered, for one connection (the shared failures are mapped by the session).</summary>
+        private EcrAirflowException Failure(string connectionId, string name, AwsReply reply, AwsCall call)
         {
             EcrAirflowException error = reply.ErrorCode switch
             {
-                "InvalidRequestException" when (reply.ErrorMessage ?? string.Empty).IndexOf("deletion", StringComparison.OrdinalIgnoreCase) >= 0 =>
+                // AWS says "…marked for deletion", moto "…currently marked deleted", for every call on such a secret.
+                "InvalidRequestException" when (reply.ErrorMessage ?? string.Empty).IndexOf("delet", StringComparison.OrdinalIgnoreCase) >= 0 =>
                     AwsErrors.Error("SecretsManagerSecretPendingDeletion", FailureKind.InvalidOperation, Service, call, reply,
                         $"Restore it first (aws secretsmanager restore-secret --secret-id {name}), or choose another -ConnectionsPrefix; EcrAirflow never restores or deletes a secret.",
-                        $"The secret {name} for connection '{connectionId}' is scheduled for deletion, so no new value can be written to it ({reply.ErrorCode}{(reply.RequestId != null ? ", request id " + reply.RequestId : string.Empty)})."),
+                        $"The secret {name} for connection '{connectionId}' is scheduled for deletion, so it can be neither read nor written ({reply.ErrorCode}{(reply.RequestId != null ? ", request id " + reply.RequestId : string.Empty)})."),
                 "InvalidRequestException" or "InvalidParameterException" or "ValidationException" =>
                     AwsErrors.Error("SecretsManagerInvalidRequest", FailureKind.InvalidArgument, Service, call, reply,
                         "Check -ConnectionsPrefix, -KmsKeyId and -Tag; the message from Secrets Manager says what it refused."),
                 "EncryptionFailure" or "DecryptionFailure" or "KMSInvalidStateException" or "KMSAccessDeniedException" =>
                     AwsErrors.Error("SecretsManagerKmsFailure", FailureKind.PermissionDenied, Service, call, reply,
-                        "Check -KmsKeyId, that the key is enabled, and that this identity may use it (kms:Encrypt and kms:GenerateDataKey)."),
+                        "Check -KmsKeyId (or the secret's own key), that the key is enabled, and that this identity may use it (kms:Decrypt to read the secret, kms:Encrypt and kms:GenerateDataKey to write it)."),
                 "LimitExceededException" =>
                     AwsErrors.Error("SecretsManagerLimitExceeded", FailureKind.LimitsExceeded, Service, call, reply,
                         "Secrets Manager refused another version or secret (a quota of the account); see the message."),

@@ -1,4 +1,6 @@
-# Windows Task Scheduler: run Update-AirflowEcrConnection.ps1 every 6 hours as a service account.
+# Windows Task Scheduler: run Update-AirflowEcrConnection.ps1 every 15 minutes as a service account, with
+# -SkipIfValidFor 1h: a run writes only when the stored token has less than an hour left, so most runs cost one
+# read and no write, and each 12-hour token is renewed about an hour before it expires.
 # Run once, elevated, in pwsh or Windows PowerShell 5.1 (-Shell powershell makes the task run powershell.exe).
 # Save the Airflow credential first, as the task's user (DPAPI ties the file to that user on that machine):
 #   Get-Credential airflow-api | Export-Clixml C:\jobs\airflow.cred.xml
@@ -6,7 +8,7 @@
 # registering anything.
 param(
     [string] $Script = 'C:\jobs\Update-AirflowEcrConnection.ps1',
-    [string] $Arguments = '-Region eu-west-1 -AirflowUrl https://airflow.example.com -AirflowCredentialPath C:\jobs\airflow.cred.xml',
+    [string] $Arguments = '-Region eu-west-1 -AirflowUrl https://airflow.example.com -AirflowCredentialPath C:\jobs\airflow.cred.xml -SkipIfValidFor 1h',
     # Account the task runs as (it needs an AWS profile or role); asked for when not given.
     [pscredential] $RunAs,
     # pwsh (PowerShell 7) or powershell (Windows PowerShell 5.1, run with -ExecutionPolicy Bypass).
@@ -33,8 +35,9 @@ function Get-EcrAirflowTaskAction {
     @{ Execute = "$Shell.exe"; Argument = $argument }
 }
 
-# The parameters of each ScheduledTasks cmdlet, as data: every 6 hours (an ECR token lasts 12), a run
-# missed while the machine was off starts when it is back, at most 10 minutes, never two at once.
+# The parameters of each ScheduledTasks cmdlet, as data: every 15 minutes (the script's -SkipIfValidFor decides
+# whether a run writes), a run missed while the machine was off starts when it is back, at most 10 minutes (less
+# than the interval), never two at once.
 function Get-EcrAirflowTaskDefinition {
     param(
         [Parameter(Mandatory)] [string] $Script,
@@ -45,7 +48,7 @@ function Get-EcrAirflowTaskDefinition {
     )
     @{
         Action   = Get-EcrAirflowTaskAction -Script $Script -Arguments $Arguments -Shell $Shell
-        Trigger  = @{ Once = $true; At = $Start; RepetitionInterval = (New-TimeSpan -Hours 6) }
+        Trigger  = @{ Once = $true; At = $Start; RepetitionInterval = (New-TimeSpan -Minutes 15) }
         Settings = @{ StartWhenAvailable = $true; ExecutionTimeLimit = (New-TimeSpan -Minutes 10); MultipleInstances = 'IgnoreNew' }
         TaskName = $TaskName
     }

@@ -1,23 +1,35 @@
 <#
 .SYNOPSIS
-    Refreshes the Airflow Docker connection(s) for Amazon ECR. Meant for Windows Task Scheduler, cron or a
-    systemd timer, every 6 hours (an ECR token lasts 12).
+    Refreshes the Airflow Docker connection(s) for Amazon ECR. Meant for Windows Task Scheduler, cron, a systemd
+    timer or an Airflow task right before the DockerOperator task: with -SkipIfValidFor 1h it can run every 15
+    minutes, or before every pull, and write only when the stored token has less than an hour left.
 .DESCRIPTION
     Gets an ECR login with the AWS credentials of the account the job runs as (its profile, environment,
     instance or container role) and writes it into Airflow through the REST API (-Mode Rest), or, for an
     Airflow that reads connections from an AWS secrets backend, into AWS Secrets Manager (-Mode
     SecretsManager) or SSM Parameter Store (-Mode ParameterStore) with the same AWS identity; those two
-    need no Airflow URL or credential at all. Exits 0 when every
-    connection was written and 1 otherwise, so the scheduler records a failure. Prints one line per
-    connection, never a secret.
+    need no Airflow URL or credential at all.
+
+    With -SkipIfValidFor (a duration: 1h, 30m, 01:00:00) it reads what the target holds first and writes only the
+    connections whose stored token is for another registry or login, or stays valid for less than that; the others
+    are reported as Skipped and get no write request. Run it more often than the margin you give: every 15 minutes
+    with -SkipIfValidFor 1h rewrites each connection about once per 12-hour token.
+
+    Exits 0 when every connection was written or skipped and 1 otherwise, so the scheduler records a failure.
+    Prints one line per connection (Created, Updated, Upserted or Skipped), never a secret.
 
     Rest mode's Airflow credential comes from -AirflowCredentialPath (a file made once with
     Get-Credential | Export-Clixml, protected by DPAPI on Windows) or from the environment variables
     AIRFLOW_API_USER and AIRFLOW_API_PASSWORD (e.g. a systemd EnvironmentFile readable only by the job's user).
+    Test-AirflowEcrLogin.ps1 beside this script takes the same parameters and tells a monitor how fresh the
+    connections are.
 .EXAMPLE
-    pwsh -NoProfile -NonInteractive -File C:\jobs\Update-AirflowEcrConnection.ps1 -Region eu-west-1 -AirflowUrl https://airflow.example.com -AirflowCredentialPath C:\jobs\airflow.cred.xml
+    pwsh -NoProfile -NonInteractive -File C:\jobs\Update-AirflowEcrConnection.ps1 -Region eu-west-1 -AirflowUrl https://airflow.example.com -AirflowCredentialPath C:\jobs\airflow.cred.xml -SkipIfValidFor 1h
 .EXAMPLE
-    pwsh -NoProfile -NonInteractive -File /opt/ecrairflow/Update-AirflowEcrConnection.ps1 -Region eu-west-1 -Mode SecretsManager
+    pwsh -NoProfile -NonInteractive -File /opt/ecrairflow/Update-AirflowEcrConnection.ps1 -Region eu-west-1 -Mode SecretsManager -SkipIfValidFor 1h
+.EXAMPLE
+    pwsh -NoProfile -NonInteractive -File /opt/ecrairflow/Update-AirflowEcrConnection.ps1 -Region eu-west-1 -AirflowUrl https://airflow.example.com -RegistryId 111111111111,222222222222
+    One connection per registry: ecr_111111111111 and ecr_222222222222.
 #>
 [CmdletBinding()]
 param(
@@ -28,10 +40,13 @@ param(
     [string] $ConnectionsPrefix,
     [string] $Region,
     [string] $ConnectionId = 'ecr',
+    # One or many (a, b or "a,b": pwsh -File passes a comma list as one string).
     [string[]] $RegistryId,
     [string] $ProfileName,
     [string] $AirflowCredentialPath,
     [ValidateSet('Auto', 'V1', 'V2')] [string] $ApiVersion = 'Auto',
+    # Write only what is due: a connection whose stored token stays valid this long is Skipped. 1h, 30m, 01:00:00.
+    [string] $SkipIfValidFor,
     # For VPC endpoints (and the project's tests, which point it at a local AWS emulator).
     [string] $EndpointUrl,
     # Where EcrAirflow is, when it is not installed in a PSModulePath folder.
@@ -40,6 +55,7 @@ param(
 
 # The Airflow credential saved once with Get-Credential | Export-Clixml. On Windows the password in the file
 # is encrypted with DPAPI for the user who saved it, on that machine: no other account can read it.
+# (The same function is in Test-AirflowEcrLogin.ps1, so each script can be copied alone; a test keeps them equal.)
 function Import-AirflowCredential {
     param([Parameter(Mandatory)] [string] $Path)
     $make = "Make it once, as the user the job runs as: Get-Credential | Export-Clixml '$Path'"
@@ -57,6 +73,36 @@ function Import-AirflowCredential {
     $items[0]
 }
 
+# The -Mode parameters of Sync-/Test-AirflowEcrConnection for the job's target (also in Test-AirflowEcrLogin.ps1).
+function Get-AirflowTargetParameters {
+    param(
+        [string] $Mode, [string] $AirflowUrl, [string] $AirflowCredentialPath, [string] $ApiVersion,
+        [string] $Region, [string] $ProfileName, [string] $ConnectionsPrefix
+    )
+    $target = @{ Mode = $Mode }
+    if ($Mode -eq 'Rest') {
+        if (-not $AirflowUrl) { throw '-Mode Rest needs -AirflowUrl.' }
+        $target.AirflowCredential = if ($AirflowCredentialPath) {
+            Import-AirflowCredential -Path $AirflowCredentialPath
+        }
+        elseif ($env:AIRFLOW_API_USER -and $env:AIRFLOW_API_PASSWORD) {
+            New-Object System.Management.Automation.PSCredential($env:AIRFLOW_API_USER, (ConvertTo-SecureString $env:AIRFLOW_API_PASSWORD -AsPlainText -Force))
+        }
+        else {
+            throw 'No Airflow credential: give -AirflowCredentialPath or set AIRFLOW_API_USER and AIRFLOW_API_PASSWORD.'
+        }
+        $target.AirflowUrl = $AirflowUrl
+        $target.ApiVersion = $ApiVersion
+    }
+    else {
+        # The secret stores are read and written with the same AWS identity, in the same region, through the same endpoint rules.
+        if ($Region) { $target.Region = $Region }
+        if ($ProfileName) { $target.ProfileName = $ProfileName }
+        if ($ConnectionsPrefix) { $target.ConnectionsPrefix = $ConnectionsPrefix }
+    }
+    $target
+}
+
 # Dot-sourced (as the tests do), the script only defines its functions.
 if ($MyInvocation.InvocationName -eq '.') { return }
 
@@ -64,27 +110,11 @@ $ErrorActionPreference = 'Stop'
 try {
     Import-Module $ModulePath
 
-    $sync = @{ ConnectionId = $null; Mode = $Mode }
-    if ($Mode -eq 'Rest') {
-        if (-not $AirflowUrl) { throw '-Mode Rest needs -AirflowUrl.' }
-        $airflow = if ($AirflowCredentialPath) {
-            Import-AirflowCredential -Path $AirflowCredentialPath
-        }
-        elseif ($env:AIRFLOW_API_USER -and $env:AIRFLOW_API_PASSWORD) {
-            [pscredential]::new($env:AIRFLOW_API_USER, (ConvertTo-SecureString $env:AIRFLOW_API_PASSWORD -AsPlainText -Force))
-        }
-        else {
-            throw 'No Airflow credential: give -AirflowCredentialPath or set AIRFLOW_API_USER and AIRFLOW_API_PASSWORD.'
-        }
-        $sync += @{ AirflowUrl = $AirflowUrl; AirflowCredential = $airflow; ApiVersion = $ApiVersion }
-    }
-    else {
-        # The secret stores are written with the same AWS identity, in the same region, through the same endpoint rules.
-        if ($Region) { $sync.Region = $Region }
-        if ($ProfileName) { $sync.ProfileName = $ProfileName }
-        if ($ConnectionsPrefix) { $sync.ConnectionsPrefix = $ConnectionsPrefix }
-    }
+    $sync = Get-AirflowTargetParameters -Mode $Mode -AirflowUrl $AirflowUrl -AirflowCredentialPath $AirflowCredentialPath -ApiVersion $ApiVersion `
+        -Region $Region -ProfileName $ProfileName -ConnectionsPrefix $ConnectionsPrefix
+    if ($SkipIfValidFor) { $sync.SkipIfValidFor = $SkipIfValidFor }
 
+    $RegistryId = @($RegistryId -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ })
     $get = @{ Force = $true }
     if ($Region) { $get.Region = $Region }
     if ($RegistryId) { $get.RegistryId = $RegistryId }
@@ -92,12 +122,13 @@ try {
     if ($EndpointUrl) { $get.EndpointUrl = $EndpointUrl }
 
     # One connection per registry when several are asked for: ecr_<account id>.
-    $id = if ($RegistryId.Count -gt 1) { { "$($ConnectionId)_$($_.RegistryId)" } } else { $ConnectionId }
+    $sync.ConnectionId = if ($RegistryId.Count -gt 1) { { "$($ConnectionId)_$($_.RegistryId)" } } else { $ConnectionId }
 
-    $sync.ConnectionId = $id
     $results = Get-EcrDockerCredential @get | Sync-AirflowEcrConnection @sync
     foreach ($r in $results) {
-        '{0:u} {1} {2} {3} via {4} {5} {6}; token expires {7:u}' -f (Get-Date).ToUniversalTime(), $r.Action, $r.ConnectionId, $r.Registry, $r.Mode, $r.ApiVersion, $r.Target, $r.ExpiresAt
+        # A skipped connection was not written: it has no API version to name.
+        $via = @($r.Mode, $r.ApiVersion, $r.Target) | Where-Object { $_ }
+        '{0:u} {1} {2} {3} via {4}; token expires {5:u}' -f (Get-Date).ToUniversalTime(), $r.Action, $r.ConnectionId, $r.Registry, ($via -join ' '), $r.ExpiresAt
     }
     if (-not $results) { throw 'No connection was written.' }
     exit 0

@@ -9,12 +9,10 @@ BeforeDiscovery {
         ForEach-Object { @{ Path = $_.FullName; Name = $_.FullName.Substring($root.Length + 1) } })
 }
 
-Describe 'Scripts that Windows PowerShell 5.1 runs' {
-    It '<Name> uses no syntax newer than 5.1' -ForEach $Files {
-        $tokens = $null; $errors = $null
-        $ast = [System.Management.Automation.Language.Parser]::ParseFile($Path, [ref]$tokens, [ref]$errors)
-        $errors | Should -BeNullOrEmpty
-        $newer = $ast.FindAll({ param($n)
+BeforeAll {
+    # PowerShell 7's syntax in a parsed script: one line per use.
+    function Find-NewerSyntax([System.Management.Automation.Language.Ast] $Ast) {
+        $newer = $Ast.FindAll({ param($n)
                 $n -is [System.Management.Automation.Language.TernaryExpressionAst] -or
                 $n -is [System.Management.Automation.Language.PipelineChainAst] -or
                 ($n -is [System.Management.Automation.Language.BinaryExpressionAst] -and $n.Operator -eq 'QuestionQuestion') -or
@@ -22,6 +20,29 @@ Describe 'Scripts that Windows PowerShell 5.1 runs' {
                 ($n -is [System.Management.Automation.Language.MemberExpressionAst] -and $n.NullConditional) -or
                 ($n -is [System.Management.Automation.Language.IndexExpressionAst] -and $n.NullConditional)
             }, $true)
-        @($newer | ForEach-Object { "line $($_.Extent.StartLineNumber): $($_.Extent.Text)" }) | Should -BeNullOrEmpty
+        @($newer | ForEach-Object { "line $($_.Extent.StartLineNumber): $($_.Extent.Text)" })
+    }
+}
+
+Describe 'Scripts that Windows PowerShell 5.1 runs' {
+    It '<Name> uses no syntax newer than 5.1' -ForEach $Files {
+        $tokens = $null; $errors = $null
+        $ast = [System.Management.Automation.Language.Parser]::ParseFile($Path, [ref]$tokens, [ref]$errors)
+        $errors | Should -BeNullOrEmpty
+        Find-NewerSyntax $ast | Should -BeNullOrEmpty
+    }
+
+    It 'the steps of the Azure Pipelines example use no syntax newer than 5.1 (its AWS task runs powershell.exe)' {
+        . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+        . (Join-Path $PSScriptRoot 'Recipes.Common.ps1')
+        $yaml = Read-YamlFile (Join-Path $RecipesRoot 'examples/azure/refresh-airflow-ecr.yml')
+        $scripts = @(foreach ($s in $yaml.steps) { if ($s.powershell) { $s.powershell } elseif ($s.inputs.inlineScript) { $s.inputs.inlineScript } })
+        $scripts | Should -Not -BeNullOrEmpty
+        foreach ($script in $scripts) {
+            $tokens = $null; $errors = $null
+            $ast = [System.Management.Automation.Language.Parser]::ParseInput($script, [ref]$tokens, [ref]$errors)
+            $errors | Should -BeNullOrEmpty
+            Find-NewerSyntax $ast | Should -BeNullOrEmpty
+        }
     }
 }

@@ -22,7 +22,7 @@ Describe 'The Task Scheduler recipe (examples/Register-EcrAirflowTask.ps1)' {
         function New-ScheduledTaskSettingsSet { param([switch] $StartWhenAvailable, [timespan] $ExecutionTimeLimit, [string] $MultipleInstances) }
         function Register-ScheduledTask { param([string] $TaskName, $Action, $Trigger, $Settings, [string] $User, [string] $Password, [string] $RunLevel) }
         . $RegisterScript -RunAs $RunAs
-        $script:TaskArguments = '-Region eu-west-1 -AirflowUrl https://airflow.example.com -AirflowCredentialPath C:\jobs\airflow.cred.xml'
+        $script:TaskArguments = '-Region eu-west-1 -AirflowUrl https://airflow.example.com -AirflowCredentialPath C:\jobs\airflow.cred.xml -SkipIfValidFor 1h'
     }
 
     BeforeEach {
@@ -32,14 +32,14 @@ Describe 'The Task Scheduler recipe (examples/Register-EcrAirflowTask.ps1)' {
         Mock Register-ScheduledTask { }
     }
 
-    It 'registers pwsh.exe -File "<script>" with the arguments, every 6 hours, never two runs at once, as the account given' {
+    It 'registers pwsh.exe -File "<script>" with the arguments, every 15 minutes, never two runs at once, as the account given' {
         & $RegisterScript -Script 'C:\jobs\Update-AirflowEcrConnection.ps1' -Arguments $TaskArguments -RunAs $RunAs
 
         Should -Invoke New-ScheduledTaskAction -Times 1 -Exactly -ParameterFilter {
             $Execute -eq 'pwsh.exe' -and $Argument -eq "-NoProfile -NonInteractive -File `"C:\jobs\Update-AirflowEcrConnection.ps1`" $TaskArguments"
         }
         Should -Invoke New-ScheduledTaskTrigger -Times 1 -Exactly -ParameterFilter {
-            $Once -and $RepetitionInterval -eq [timespan]::FromHours(6) -and $At -gt (Get-Date) -and $At -lt (Get-Date).AddMinutes(2)
+            $Once -and $RepetitionInterval -eq [timespan]::FromMinutes(15) -and $At -gt (Get-Date) -and $At -lt (Get-Date).AddMinutes(2)
         }
         Should -Invoke New-ScheduledTaskSettingsSet -Times 1 -Exactly -ParameterFilter {
             $MultipleInstances -eq 'IgnoreNew' -and $StartWhenAvailable -and $ExecutionTimeLimit -eq [timespan]::FromMinutes(10)
@@ -48,6 +48,18 @@ Describe 'The Task Scheduler recipe (examples/Register-EcrAirflowTask.ps1)' {
             $TaskName -eq 'EcrAirflow refresh' -and $User -eq 'DOMAIN\svc-airflow' -and $Password -eq $RunAsPassword -and $RunLevel -eq 'Limited' -and
             $Action.Kind -eq 'action' -and $Trigger.Kind -eq 'trigger' -and $Settings.Kind -eq 'settings'
         }
+    }
+
+    It 'by default runs the refresh with -SkipIfValidFor 1h, every 15 minutes, each run stopped before the next is due' {
+        & $RegisterScript -RunAs $RunAs
+
+        Should -Invoke New-ScheduledTaskAction -Times 1 -Exactly -ParameterFilter {
+            $Execute -eq 'pwsh.exe' -and $Argument -match '^-NoProfile -NonInteractive -File "C:\\jobs\\Update-AirflowEcrConnection\.ps1" .* -SkipIfValidFor 1h$'
+        }
+        $d = Get-EcrAirflowTaskDefinition -Script 'C:\jobs\Update-AirflowEcrConnection.ps1'
+        # A run that writes is renewed well before the token drops under the margin, and never overlaps the next one.
+        $d.Trigger.RepetitionInterval | Should -BeLessThan ([timespan]::FromHours(1))
+        $d.Settings.ExecutionTimeLimit | Should -BeLessThan $d.Trigger.RepetitionInterval
     }
 
     It 'with -Shell powershell (Windows PowerShell 5.1) runs powershell.exe with -ExecutionPolicy Bypass' {
@@ -91,7 +103,7 @@ Describe 'The Task Scheduler recipe (examples/Register-EcrAirflowTask.ps1)' {
         $settings = ScheduledTasks\New-ScheduledTaskSettingsSet @s
         $action.Execute | Should -Be 'powershell.exe'
         $action.Arguments | Should -Be "-NoProfile -NonInteractive -ExecutionPolicy Bypass -File `"C:\jobs\Update-AirflowEcrConnection.ps1`" $TaskArguments"
-        $trigger.Repetition.Interval | Should -Be 'PT6H'
+        $trigger.Repetition.Interval | Should -Be 'PT15M'
         "$($settings.MultipleInstances)" | Should -Be 'IgnoreNew'
         $settings.ExecutionTimeLimit | Should -Be 'PT10M'
     }

@@ -142,6 +142,32 @@ Describe 'The scheduling recipe (examples/Update-AirflowEcrConnection.ps1)' {
         $r.Text.Contains((Get-IssuedToken $Moto.writer)) | Should -BeFalse
     }
 
+    It 'with -SkipIfValidFor 1h writes when due, then prints one Skipped line per connection and sends no write (exit 0)' {
+        $url = $Emulators[3].Url
+        $arguments = @('-Region', 'eu-west-1', '-AirflowUrl', $url, '-ConnectionId', 'ecr_skip', '-SkipIfValidFor', '1h', '-EndpointUrl', $Moto.endpoint, '-ModulePath', $env:ECRAIRFLOW_TEST_MODULE)
+        $first = Invoke-Example $arguments $ExampleEnv
+        $first.ExitCode | Should -Be 0 -Because $first.Text
+        $first.Text | Should -Match "(Created|Upserted) ecr_skip $([regex]::Escape($Registry)) via Rest V2 "
+
+        $null = Invoke-RestMethod -Method Delete -Uri "$url/_emulator/requests"
+        $second = Invoke-Example $arguments $ExampleEnv
+        $second.ExitCode | Should -Be 0 -Because $second.Text
+        @($second.Text -split "`r?`n" | Where-Object { $_ }) | Should -HaveCount 1
+        $second.Text | Should -Match "^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ Skipped ecr_skip $([regex]::Escape($Registry)) via Rest $([regex]::Escape($url)) \(connection ecr_skip\); token expires \d{4}-"
+        $second.Text | Should -Not -Match $Token
+        Get-EmulatorRequests -Url $url | Where-Object { $_.method -in 'POST', 'PATCH' -and $_.path -like '/api/v2/connections*' } | Should -BeNullOrEmpty
+    }
+
+    It 'takes -RegistryId as a comma list in one argument, as pwsh -File passes it: one connection per registry' {
+        $url = $Emulators[3].Url
+        $r = Invoke-Example @('-Region', 'eu-west-1', '-AirflowUrl', $url, '-RegistryId', '111111111111,222222222222', '-EndpointUrl', $Moto.endpoint, '-ModulePath', $env:ECRAIRFLOW_TEST_MODULE) $ExampleEnv
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        $r.Text | Should -Match ' ecr_111111111111 111111111111\.dkr\.ecr\.eu-west-1\.amazonaws\.com via '
+        $r.Text | Should -Match ' ecr_222222222222 222222222222\.dkr\.ecr\.eu-west-1\.amazonaws\.com via '
+        $stored = @(Get-EmulatorConnections -Url $url | Where-Object connection_id -in 'ecr_111111111111', 'ecr_222222222222')
+        $stored | Should -HaveCount 2
+    }
+
     It 'fails with exit code 1 and a one-line reason when Airflow refuses the credential' {
         $bad = $ExampleEnv.Clone(); $bad.AIRFLOW_API_PASSWORD = 'wrong-password-123'
         $r = Invoke-Example @('-Region', 'eu-west-1', '-AirflowUrl', $Emulators[2].Url, '-EndpointUrl', $Moto.endpoint, '-ModulePath', $env:ECRAIRFLOW_TEST_MODULE) $bad

@@ -140,6 +140,9 @@ function Invoke-Build {
     # MAML help generated from module/help-src and checked against the cmdlets' real parameters.
     $maml = Join-Path $ModuleDir 'en-US/EcrAirflow.dll-Help.xml'
     Build-MamlHelp -SourceDirectory (Join-Path $Root 'module/help-src') -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutputFile $maml -CodeDirectory (Join-Path $Root 'src/EcrAirflow')
+    # One help topic per mode (about_EcrAirflow_<Mode>), from the About entry of the mode's help source.
+    Build-ModeAboutTopics -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -CodeDirectory (Join-Path $Root 'src/EcrAirflow') `
+        -CmdletHelpSource (Join-Path $Root 'module/help-src/Sync-AirflowEcrConnection.psd1') -OutputDirectory (Join-Path $ModuleDir 'en-US')
     foreach ($tfm in @('net8.0', 'netstandard2.0') + @($ReadyToRunRids | ForEach-Object { "net8.0/$_" })) {
         $null = New-Item -ItemType Directory (Join-Path $ModuleDir "bin/$tfm/en-US") -Force
         Copy-Item $maml (Join-Path $ModuleDir "bin/$tfm/en-US")

@@ -17,7 +17,7 @@
                as ratios to bare pwsh and to a floor module making the same requests (built into
                out/bench-floor, never shipped), per-phase JIT and assembly figures, the ECR half vs the AWS
                CLI and boto3, warm per-iteration latency, requests per run, and scale; prints a table and
-               writes out/bench.md. Not part of Test.
+               writes out/bench.md and the "Latest run" section of docs/performance.md. Not part of Test.
       Clean  - removes out/ and every bin/ and obj/ folder.
     The version comes from EcrAirflow.psd1 and nowhere else. The staged manifest's ReleaseNotes are CHANGELOG.md's
     section for that version (the build fails without one); LICENSE and CHANGELOG.md ship beside the manifest.
@@ -256,6 +256,6 @@ foreach ($t in $Task) {
         'Package' { Invoke-Build; Invoke-Package }
         'Demo' { Invoke-Build; Invoke-Demo -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -WorkDirectory (Join-Path $Out 'demo') }
         'Test' { Invoke-Build; Invoke-Package; Invoke-Test }
-        'Bench' { Invoke-Build; Invoke-Bench -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutFile (Join-Path $Out 'bench.md') -Configuration $Configuration -Runs $BenchRuns }
+        'Bench' { Invoke-Build; Invoke-Bench -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutFile (Join-Path $Out 'bench.md') -DocsFile (Join-Path $Root 'docs/performance.md') -Configuration $Configuration -Runs $BenchRuns }
     }
 }

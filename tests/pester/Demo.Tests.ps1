@@ -112,12 +112,15 @@ Describe 'The demo (build.ps1 -Task Demo)' -Skip:$NotPwsh {
         }
     }
 
-    It 'shows what a user''s own command would show as the Cli target, and writes an owner-only dotenv file' {
+    It 'shows as the Cli target what a user''s own command would show' {
         $Lines | Where-Object { $_ -cmatch 'AIRFLOW_STANDIN' } | Should -BeNullOrEmpty -Because 'the stand-in''s plumbing is not part of a user''s command'
-        if (-not $IsWindows) {
-            @($Lines | Where-Object { $_ -match '^ecr_\d{12}\s+Upserted\s+Cli\s+airflow\s*$' }).Count | Should -Be 2
-            (Get-Item -LiteralPath (Join-Path $DemoFolder 'demo.env')).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
-        }
+        if ($IsWindows) { Set-ItResult -Skipped -Because 'the demo skips its Cli part on Windows (the stand-in CLI is a Python script)'; return }
+        @($Lines | Where-Object { $_ -match '^ecr_\d{12}\s+Upserted\s+Cli\s+airflow\s*$' }).Count | Should -Be 2
+    }
+
+    It 'leaves its dotenv file owner-only (0600)' {
+        if ($IsWindows -or $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0') { Set-ItResult -Skipped -Because 'Unix file modes are the net8.0 build''s (what PowerShell 7 loads on Linux and macOS); the netstandard2.0 build runs only in Windows PowerShell 5.1, on Windows'; return }
+        (Get-Item -LiteralPath (Join-Path $DemoFolder 'demo.env')).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
     }
 
     It 'ends with the command to run against your own Airflow' {

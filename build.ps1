@@ -11,8 +11,9 @@
                "N passed, N failed".
       Package- Build, then publishes the staged module with Publish-PSResource into the local file
                repository out/repo/ (out/repo/EcrAirflow.<version>.nupkg).
-      Demo   - Build, then runs Get-EcrDockerCredential | Sync-AirflowEcrConnection in every mode against moto
-               and the Airflow API emulator (Airflow 2 and 3) on loopback, and shows the results.
+      Demo   - Build, then runs Get-EcrDockerCredential | Sync-AirflowEcrConnection in every mode against moto,
+               the MWAA peer and the Airflow API emulator (Airflow 2 and 3) on loopback, printing each command
+               (secrets as variables) before its result, and ends with the command for your own Airflow.
       Bench  - Build, then benchmarks (build/Bench.ps1, build/BenchCold.ps1): cold import, Get and Get | Sync
                as ratios to bare pwsh and to a floor module making the same requests (built into
                out/bench-floor, never shipped), per-phase JIT and assembly figures, the ECR half vs the AWS

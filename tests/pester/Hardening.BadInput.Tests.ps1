@@ -1,5 +1,5 @@
 # Bad-input matrix: each row is one thing a user can get wrong. Each must give its documented
-# FullyQualifiedErrorId (first part) and category (about_EcrAirflow, ERRORS), show no .NET stack trace or
+# FullyQualifiedErrorId (first part) and category (the ERRORS sections of the about_EcrAirflow topics), show no .NET stack trace or
 # exception dump in any error view, and write nothing anywhere: no Airflow request (emulator log empty),
 # no file created or changed in the test folder, no import file left in the temp folder, no AIRFLOW_CONN_*
 # variable set, no connection stored by the stand-in CLI.

@@ -16,16 +16,12 @@ Describe 'The demo (build.ps1 -Task Demo)' -Skip:$NotPwsh {
         . (Join-Path $Root 'tests/pester/Hardening.Common.ps1')
         $script:Work = New-TestFolder 'demo'
         $script:Moto = Start-MotoPeer -WorkDirectory $Work
-        Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
-
         # What must never be printed: the AWS secret key the demo signs with, the emulators' Airflow password (and
-        # the Basic header made of it), and the ECR tokens moto hands out for the demo's registries and regions.
+        # the Basic header made of it), and the ECR passwords moto hands out, <registry id>-auth-token (as
+        # GetEcrDockerCredential.Tests.ps1 reads them), plain and as the base64 authorizationToken. (Not fetched
+        # here: AWSSDK.Core would then read the AWS config file before the suites that set AWS_CONFIG_FILE.)
         $identity = $Moto.Info.writer
-        $aws = [pscredential]::new($identity.accessKeyId, (ConvertTo-SecureString $identity.secretAccessKey -AsPlainText -Force))
-        $tokens = @(foreach ($region in 'eu-west-1', 'us-east-1') {
-                Get-EcrDockerCredential -Region $region -EndpointUrl $Moto.Endpoint -Credential $aws -RegistryId 123456789012, 210987654321 -Force |
-                    ForEach-Object { $_.GetNetworkCredentialPassword() }
-            })
+        $tokens = @($Moto.Info.accountId, '123456789012', '210987654321' | Sort-Object -Unique | ForEach-Object { "$_-auth-token" })
         $script:Secrets = @($identity.secretAccessKey, 'demo-airflow-pw', [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes('admin:demo-airflow-pw'))) + $tokens +
             @($tokens | ForEach-Object { [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("AWS:$_")) })
 

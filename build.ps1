@@ -11,13 +11,14 @@
                "N passed, N failed".
       Package- Build, then publishes the staged module with Publish-PSResource into the local file
                repository out/repo/ (out/repo/EcrAirflow.<version>.nupkg).
-      Demo   - Build, then runs Get-EcrDockerCredential | Sync-AirflowEcrConnection in every mode against moto
-               and the Airflow API emulator (Airflow 2 and 3) on loopback, and shows the results.
+      Demo   - Build, then runs Get-EcrDockerCredential | Sync-AirflowEcrConnection in every mode against moto,
+               the MWAA peer and the Airflow API emulator (Airflow 2 and 3) on loopback, printing each command
+               (secrets as variables) before its result, and ends with the command for your own Airflow.
       Bench  - Build, then benchmarks (build/Bench.ps1, build/BenchCold.ps1): cold import, Get and Get | Sync
                as ratios to bare pwsh and to a floor module making the same requests (built into
                out/bench-floor, never shipped), per-phase JIT and assembly figures, the ECR half vs the AWS
                CLI and boto3, warm per-iteration latency, requests per run, and scale; prints a table and
-               writes out/bench.md. Not part of Test.
+               writes out/bench.md and the "Latest run" section of docs/performance.md. Not part of Test.
       Peers  - Build, then starts the local peers on 127.0.0.1 for trying the module by hand (moto with 12-hour
                ECR tokens, the Airflow 2 and 3 emulators, the MWAA peer), prints the environment variables and
                parameters to use, and stops them on Ctrl+C (build/Peers.ps1).
@@ -144,6 +145,9 @@ function Invoke-Build {
     # MAML help generated from module/help-src and checked against the cmdlets' real parameters.
     $maml = Join-Path $ModuleDir 'en-US/EcrAirflow.dll-Help.xml'
     Build-MamlHelp -SourceDirectory (Join-Path $Root 'module/help-src') -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutputFile $maml -CodeDirectory (Join-Path $Root 'src/EcrAirflow')
+    # One help topic per mode (about_EcrAirflow_<Mode>), from the About entry of the mode's help source.
+    Build-ModeAboutTopics -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -CodeDirectory (Join-Path $Root 'src/EcrAirflow') `
+        -CmdletHelpSource (Join-Path $Root 'module/help-src/Sync-AirflowEcrConnection.psd1') -OutputDirectory (Join-Path $ModuleDir 'en-US')
     foreach ($tfm in @('net8.0', 'netstandard2.0') + @($ReadyToRunRids | ForEach-Object { "net8.0/$_" })) {
         $null = New-Item -ItemType Directory (Join-Path $ModuleDir "bin/$tfm/en-US") -Force
         Copy-Item $maml (Join-Path $ModuleDir "bin/$tfm/en-US")
@@ -272,6 +276,6 @@ foreach ($t in $Task) {
         'Peers' { Invoke-Build; Invoke-Peers -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -WorkDirectory (Join-Path $Out 'peers') }
         'Demo' { Invoke-Build; Invoke-Demo -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -WorkDirectory (Join-Path $Out 'demo') }
         'Test' { Invoke-Build; Invoke-Package; Invoke-Test }
-        'Bench' { Invoke-Build; Invoke-Bench -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutFile (Join-Path $Out 'bench.md') -Configuration $Configuration -Runs $BenchRuns }
+        'Bench' { Invoke-Build; Invoke-Bench -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutFile (Join-Path $Out 'bench.md') -DocsFile (Join-Path $Root 'docs/performance.md') -Configuration $Configuration -Runs $BenchRuns }
     }
 }

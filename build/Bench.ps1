@@ -1,9 +1,11 @@
 # Benchmarks for build.ps1 -Task Bench (not part of -Task Test: timings are printed as ratios measured in
 # one run on one machine, never asserted). Starts moto and the Airflow API emulators (2 and 3) on
-# loopback, runs every row of issue 6, prints Markdown tables and writes them to out/bench.md.
+# loopback, runs every row of issue 6, prints Markdown tables and writes them to out/bench.md and, after a full
+# run, to the generated section of docs/performance.md ("Latest run").
 # Dot-sourced by build.ps1 after tests/peers/Peers.ps1; every timed command runs in a child process.
 # The cold rows (the floor module, the fast local responder, per-phase figures) are in build/BenchCold.ps1.
 . (Join-Path $PSScriptRoot 'BenchCold.ps1')
+. (Join-Path $PSScriptRoot 'Docs.ps1')
 
 # ---- statistics and formatting ----
 
@@ -342,6 +344,8 @@ function Invoke-Bench {
     param(
         [Parameter(Mandatory)] [string] $ModuleManifest,
         [Parameter(Mandatory)] [string] $OutFile,
+        # The page whose generated section "bench" gets the tables of a full run (docs/performance.md).
+        [string] $DocsFile,
         [string] $Configuration = 'Release',
         [int] $Runs = 10,
         [int] $WarmIterations = 200,
@@ -600,4 +604,10 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
     $md | ForEach-Object { Write-Host $_ }
     Write-Host ''
     Write-Host "Wrote $OutFile"
+    # A -ColdOnly run has only some of the tables: the page keeps the last full run's.
+    if ($DocsFile -and -not $ColdOnly) {
+        # The page has its own heading for the section; the tables start after the report's title line.
+        Set-GeneratedSection -Path $DocsFile -Name 'bench' -Lines @($md | Select-Object -Skip 2)
+        Write-Host "Wrote the tables into $DocsFile (Latest run)"
+    }
 }

@@ -251,3 +251,91 @@ function Build-MamlHelp {
         Remove-Module $module.Name -Force -ErrorAction SilentlyContinue
     }
 }
+
+# Greedy word wrap of one paragraph to lines of at most $Width characters, each prefixed with $Indent.
+function Format-HelpText([string] $Text, [int] $Width, [string] $Indent) {
+    $lines = [System.Collections.Generic.List[string]]::new()
+    $line = ''
+    foreach ($word in ($Text -split '\s+' | Where-Object { $_ })) {
+        if ($line -and ($Indent.Length + $line.Length + 1 + $word.Length) -gt $Width) { $lines.Add($Indent + $line); $line = $word }
+        elseif ($line) { $line += " $word" }
+        else { $line = $word }
+    }
+    if ($line) { $lines.Add($Indent + $line) }
+    $lines
+}
+
+function Build-ModeAboutTopics {
+    <#
+    .SYNOPSIS
+        Writes en-US/about_EcrAirflow_<Mode>.help.txt for every mode, so Get-Help about_EcrAirflow_<Mode> works
+        offline: from the About entry of the mode's help source (src/EcrAirflow/Modes/<Folder>/<Mode>.help.psd1:
+        Synopsis, Description, Errors), the mode's paragraph and parameters from the mode table in the code, and
+        the parameters' descriptions from the help sources (the mode's own, AwsModeParameters.help.psd1, then the
+        cmdlet's). A mode without a complete About entry fails the build.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $ModuleManifest,
+        [Parameter(Mandatory)] [string] $CodeDirectory,
+        # The cmdlet help source whose Parameters describe the parameters every mode shares.
+        [Parameter(Mandatory)] [string] $CmdletHelpSource,
+        [Parameter(Mandatory)] [string] $OutputDirectory
+    )
+    $module = Import-Module $ModuleManifest -Force -PassThru
+    try {
+        $command = Get-Command Sync-AirflowEcrConnection -Module $module.Name
+        $table = Get-ModeTableHelp -Command $command -TypeName 'EcrAirflow.Commands.ModeHelp' -CodeDirectory $CodeDirectory
+        $type = $command.ImplementingType.Assembly.GetType('EcrAirflow.Commands.ModeHelp', $true)
+        $flags = [System.Reflection.BindingFlags]'NonPublic, Public, Static'
+        $cmdletParameters = (Import-PowerShellDataFile $CmdletHelpSource).Parameters
+        $inherited = Join-Path $CodeDirectory 'Modes/AwsModeParameters.help.psd1'
+        $shared = if (Test-Path $inherited) { (Import-PowerShellDataFile $inherited).Parameters } else { @{} }
+        $modes = @($table.Modes.Keys)
+        $problems = [System.Collections.Generic.List[string]]::new()
+        $null = New-Item -ItemType Directory -Path $OutputDirectory -Force
+        foreach ($mode in $modes) {
+            $folder = $type.GetMethod('FolderOf', $flags).Invoke($null, @([string]$mode))
+            $source = Join-Path $CodeDirectory "$folder/$mode.help.psd1"
+            $help = if (Test-Path $source) { Import-PowerShellDataFile $source } else { @{} }
+            $about = $help['About']
+            $missing = @('Synopsis', 'Description', 'Errors' | Where-Object { -not $about -or -not "$($about[$_])".Trim() })
+            if ($missing) { $problems.Add("${mode}: $source has no About.$($missing -join ', About.')"); continue }
+            foreach ($line in ($about.Description -split '\r?\n')) {
+                if ($line.Length -gt 106) { $problems.Add("${mode}: a line of About.Description is longer than 106 characters: $line") }
+            }
+            $own = if ($help['Parameters']) { $help.Parameters } else { @{} }
+            $text = [System.Collections.Generic.List[string]]::new()
+            $text.Add('TOPIC'); $text.Add("    about_EcrAirflow_$mode"); $text.Add('')
+            $text.Add('SHORT DESCRIPTION'); Format-HelpText $about.Synopsis 110 '    ' | ForEach-Object { $text.Add($_) }; $text.Add('')
+            $text.Add('LONG DESCRIPTION')
+            foreach ($line in ($about.Description.Trim() -split '\r?\n')) { $text.Add($(if ($line) { "    $line" } else { '' })) }
+            $text.Add('')
+            $text.Add('PARAMETERS')
+            $section = $table.Sections | Where-Object { $_ -like "-Mode ${mode}:*" } | Select-Object -First 1
+            Format-HelpText $section 110 '    ' | ForEach-Object { $text.Add($_) }
+            foreach ($name in $table.Modes[$mode]) {
+                $description = if ($own.ContainsKey($name)) { $own[$name] } elseif ($shared.ContainsKey($name)) { $shared[$name] } else { $cmdletParameters[$name] }
+                if (-not $description) { $problems.Add("${mode}: -$name has no description in any help source"); continue }
+                $text.Add(''); $text.Add("    -$name")
+                Format-HelpText $description 110 '        ' | ForEach-Object { $text.Add($_) }
+            }
+            $text.Add('')
+            $text.Add('ERRORS')
+            Format-HelpText ('The ids this mode adds to those every mode shares (about_EcrAirflow, ERRORS). Each row: the id an ' +
+                'ErrorRecord''s FullyQualifiedErrorId starts with; "T" for a terminating error, "N" for a non-terminating one, "T/N" for one ' +
+                'that is terminating when nothing was written yet and otherwise reported for each connection not written; the category; ' +
+                'when it happens.') 110 '    ' | ForEach-Object { $text.Add($_) }
+            $text.Add('')
+            foreach ($line in ($about.Errors.Trim() -split '\r?\n')) { $text.Add($(if ($line) { "    $line" } else { '' })) }
+            $text.Add('')
+            $text.Add('SEE ALSO')
+            foreach ($link in @('about_EcrAirflow') + @($modes | Where-Object { $_ -ne $mode } | ForEach-Object { "about_EcrAirflow_$_" }) + @('Sync-AirflowEcrConnection', 'Get-EcrDockerCredential')) { $text.Add("    $link") }
+            # With a BOM, so that every PowerShell reads it as UTF-8 whatever the system's code page.
+            [IO.File]::WriteAllText((Join-Path $OutputDirectory "about_EcrAirflow_$mode.help.txt"), (($text -join "`n") + "`n"), [Text.UTF8Encoding]::new($true))
+        }
+        if ($problems.Count) { throw "Mode help topics are incomplete:`n  " + ($problems -join "`n  ") }
+    }
+    finally {
+        Remove-Module $module.Name -Force -ErrorAction SilentlyContinue
+    }
+}

@@ -34,10 +34,14 @@ Credentials are collected from the pipeline and written together when the pipeli
         @{ Type = 'System.Management.Automation.PSObject'; Description = 'Any object with Registry or ProxyEndpoint, UserName and Password (e.g. Get-ECRLoginCommand''s output).' }
     )
     Outputs     = @(
-        @{ Type = 'EcrAirflow.AirflowConnectionSyncResult'; Description = 'One per connection written: ConnectionId, Mode, Target, ApiVersion, Action, Registry, ExpiresAt, VariableName. Never the password.' }
+        @{ Type = 'EcrAirflow.AirflowConnectionSyncResult'; Description = @'
+One per connection: ConnectionId, Mode, Target (where it was written: a URL without credentials, the CLI command, the variable's scope or file, the secret or parameter, the MWAA environment), ApiVersion, Action, Registry, ExpiresAt, VariableName (EnvironmentVariable), VersionId (SecretsManager), Version and Tier (ParameterStore). Never the password.
+
+Action is Created (it did not exist and was written), Updated (it existed and was replaced in place), Upserted (written with overwrite semantics where the target does not say whether it existed: Airflow 3's bulk API, directly or through MWAA, and the Airflow CLI's import --overwrite), Unchanged (it already held exactly this value, so nothing was written: EnvironmentVariable mode), or Skipped (written nowhere because the stored token stays valid long enough: -SkipIfValidFor). A connection that could not be written gets an error instead of a result.
+'@ }
     )
     Notes       = @'
-Errors carry specific ids, for example InvalidConnectionId, ParameterNotValidForMode, AirflowUrlRequired; see about_EcrAirflow for every id per mode.
+Errors carry specific ids, for example InvalidConnectionId, ParameterNotValidForMode, AirflowUrlRequired: about_EcrAirflow lists the ids every mode shares, and each mode's topic (about_EcrAirflow_Rest, about_EcrAirflow_Cli, about_EcrAirflow_EnvironmentVariable, about_EcrAirflow_SecretsManager, about_EcrAirflow_ParameterStore, about_EcrAirflow_Mwaa) its parameters and its own ids.
 
 No secret (ECR password, Airflow password or token) is written to any output, error, verbose or debug stream, command line or leftover file.
 '@
@@ -56,7 +60,8 @@ PS> Get-EcrDockerCredential -Region eu-west-1 |
             Code    = @'
 PS> $action = New-ScheduledTaskAction -Execute pwsh.exe -Argument '-NoProfile -NonInteractive -File C:\jobs\Update-AirflowEcrConnection.ps1'
 PS> $trigger = New-ScheduledTaskTrigger -Once -At (Get-Date) -RepetitionInterval (New-TimeSpan -Hours 6)
-PS> Register-ScheduledTask -TaskName 'Refresh Airflow ECR login' -Action $action -Trigger $trigger -User svc-airflow -Password $pw
+PS> $account = Get-Credential svc-airflow    # the account the task runs as
+PS> Register-ScheduledTask -TaskName 'Refresh Airflow ECR login' -Action $action -Trigger $trigger -User $account.UserName -Password $account.GetNetworkCredential().Password
 '@
             Remarks = 'The script runs Get-EcrDockerCredential | Sync-AirflowEcrConnection with -ErrorAction Stop; see examples/ in the project.'
         }
@@ -82,9 +87,9 @@ PS> Get-EcrDockerCredential -Region eu-west-1 |
             Title   = 'docker compose: the Airflow CLI inside the scheduler container'
             Code    = @'
 PS> Get-EcrDockerCredential -Region eu-west-1 |
-        Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand docker, compose, exec, airflow-scheduler, airflow -WorkingDirectory ./shared
+        Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand docker, compose, exec, -T, airflow-scheduler, airflow -WorkingDirectory /var/lib/ecrairflow
 '@
-            Remarks = 'One "connections import --overwrite" call; ./shared must be bind-mounted at the same path in the container.'
+            Remarks = 'One "connections import --overwrite" call through docker compose exec (-T: no terminal, as a scheduled job has none). /var/lib/ecrairflow must be bind-mounted at the same path in the container, and the container''s Airflow user needs the uid of the user running PowerShell (AIRFLOW_UID).'
         }
         @{
             Title   = 'Airflow with the Secrets Manager backend: no Airflow password at all'
@@ -104,9 +109,12 @@ PS> Get-EcrDockerCredential -Region eu-west-1 |
         }
         @{
             Title   = 'See what would change'
-            Code    = 'PS> Get-EcrDockerCredential -Region eu-west-1 | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl https://airflow.example.com -AirflowCredential $airflow -WhatIf'
+            Code    = @'
+PS> $airflow = Get-Credential admin
+PS> Get-EcrDockerCredential -Region eu-west-1 | Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl https://airflow.example.com -AirflowCredential $airflow -WhatIf
+'@
             Remarks = 'Writes nothing, and never shows the password.'
         }
     )
-    Links       = @('Get-EcrDockerCredential', 'about_EcrAirflow', 'https://airflow.apache.org/docs/apache-airflow/stable/howto/connection.html')
+    Links       = @('Get-EcrDockerCredential', 'about_EcrAirflow', 'about_EcrAirflow_Rest', 'about_EcrAirflow_Cli', 'about_EcrAirflow_EnvironmentVariable', 'about_EcrAirflow_SecretsManager', 'about_EcrAirflow_ParameterStore', 'about_EcrAirflow_Mwaa', 'https://airflow.apache.org/docs/apache-airflow/stable/howto/connection.html')
 }

@@ -1,5 +1,5 @@
 # Bad-input matrix: each row is one thing a user can get wrong. Each must give its documented
-# FullyQualifiedErrorId (first part) and category (about_EcrAirflow, ERRORS), show no .NET stack trace or
+# FullyQualifiedErrorId (first part) and category (the ERRORS sections of the about_EcrAirflow topics), show no .NET stack trace or
 # exception dump in any error view, and write nothing anywhere: no Airflow request (emulator log empty),
 # no file created or changed in the test folder, no import file left in the temp folder, no AIRFLOW_CONN_*
 # variable set, no connection stored by the stand-in CLI.
@@ -394,28 +394,42 @@ Describe 'Ids that Airflow would read as one variable' {
 }
 
 Describe 'Error ids are documented' {
-    It 'every id the code raises is in the ERRORS section of about_EcrAirflow' {
-        $root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
-        $code = Get-ChildItem (Join-Path $root 'src') -Recurse -Filter *.cs | Where-Object FullName -notmatch '[\\/](bin|obj)[\\/]' | Get-Content -Raw
-        $ids = [Collections.Generic.HashSet[string]]::new()
+    BeforeAll {
+        $script:DocRoot = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
+        $code = Get-ChildItem (Join-Path $DocRoot 'src') -Recurse -Filter *.cs | Where-Object FullName -notmatch '[\\/](bin|obj)[\\/]' | Get-Content -Raw
+        $script:Ids = [Collections.Generic.HashSet[string]]::new()
         foreach ($pattern in '(?:new EcrAirflowException\(|NewError\()\s*"(\w+)"', '\bid = "(\w+)"', '=> \("(\w+)"', 'public const string \w+ = "((?:Airflow|Mwaa)\w+)"', 'new ModeConflict\(\s*"\w+",\s*"\w+",\s*"(\w+)"', 'AwsErrors\.Error\(\s*"(\w+)"') {
-            foreach ($m in [regex]::Matches(($code -join "`n"), $pattern)) { $null = $ids.Add($m.Groups[1].Value) }
+            foreach ($m in [regex]::Matches(($code -join "`n"), $pattern)) { $null = $Ids.Add($m.Groups[1].Value) }
         }
-        foreach ($prefix in 'Ecr', 'Airflow', 'Registry') { foreach ($suffix in 'Timeout', 'TlsFailure', 'ConnectionFailed', 'ResponseTooLarge') { $null = $ids.Add("$prefix$suffix") } }
-        # The ids every AWS service's errors share (Aws/AwsErrors.cs, prefixed with the service's ErrorPrefix) are
-        # documented once with <P>; check that the ERRORS section has a <P> row for each shared suffix.
-        $sharedSuffixes = 'AccessDenied', 'InvalidSignature', 'UnrecognizedClient', 'ExpiredCredentials', 'Throttled', 'ServiceUnavailable', 'ConnectionFailed', 'Timeout', 'TlsFailure', 'EndpointNotFound', 'MalformedResponse', 'RequestFailed', 'ResponseTooLarge'
-        foreach ($m in [regex]::Matches(($code -join "`n"), '"(SecretsManager|ParameterStore)(\w+)"')) { $null = $ids.Add($m.Groups[1].Value + $m.Groups[2].Value) }
-        # Mwaa mode's AWS failures: AwsErrors and HttpRetry build them from AwsService.Mwaa's ErrorPrefix.
-        foreach ($suffix in 'AccessDenied', 'UnrecognizedClient', 'InvalidSignature', 'ExpiredCredentials', 'Throttled', 'ServiceUnavailable',
-            'EndpointNotFound', 'RequestFailed', 'MalformedResponse', 'Timeout', 'TlsFailure', 'ConnectionFailed', 'ResponseTooLarge') { $null = $ids.Add("Mwaa$suffix") }
-        $null = $ids.Add('MwaaEnvironmentNameRequired')   # <parameter>Required, from the mode table
-        $ids.Remove('MinimumVersion') | Out-Null
-        $ids.Count | Should -BeGreaterThan 60
-        $about = Get-Content (Join-Path $root 'module/en-US/about_EcrAirflow.help.txt') -Raw
-        $errors = $about.Substring($about.IndexOf("`nERRORS"))
-        $missing = @($ids | Where-Object { $errors -notmatch "\b$_\b" } | Sort-Object)
-        $missing | Should -BeNullOrEmpty -Because 'each id needs its category and "when" in about_EcrAirflow'
-        foreach ($suffix in $sharedSuffixes) { $errors | Should -Match "<P>$suffix\b" -Because "the shared AWS failure $suffix is documented for every service" }
+        foreach ($prefix in 'Ecr', 'Airflow', 'Registry') { foreach ($suffix in 'Timeout', 'TlsFailure', 'ConnectionFailed', 'ResponseTooLarge') { $null = $Ids.Add("$prefix$suffix") } }
+        foreach ($m in [regex]::Matches(($code -join "`n"), '"(SecretsManager|ParameterStore)(\w+)"')) { $null = $Ids.Add($m.Groups[1].Value + $m.Groups[2].Value) }
+        # What every AWS service's errors share (AwsApi/AwsErrors.cs and HttpRetry, prefixed with the service's
+        # ErrorPrefix): each AWS-backed mode documents them under its own prefix.
+        foreach ($prefix in 'SecretsManager', 'ParameterStore', 'Mwaa') {
+            foreach ($suffix in 'AccessDenied', 'UnrecognizedClient', 'InvalidSignature', 'ExpiredCredentials', 'Throttled', 'ServiceUnavailable',
+                'EndpointNotFound', 'RequestFailed', 'MalformedResponse', 'Timeout', 'TlsFailure', 'ConnectionFailed', 'ResponseTooLarge') { $null = $Ids.Add("$prefix$suffix") }
+        }
+        $null = $Ids.Add('MwaaEnvironmentNameRequired')   # <parameter>Required, from the mode table
+        $Ids.Remove('MinimumVersion') | Out-Null
+    }
+
+    It 'every id the code raises is in the ERRORS section of an about_EcrAirflow topic of the staged module' {
+        $Ids.Count | Should -BeGreaterThan 60
+        # about_EcrAirflow (the ids every mode shares) and about_EcrAirflow_<Mode> (each mode's own), as installed.
+        $topics = @(Get-ChildItem (Join-Path (Split-Path $env:ECRAIRFLOW_TEST_MODULE) 'en-US') -Filter 'about_EcrAirflow*.help.txt')
+        $topics.Count | Should -Be (1 + [Enum]::GetNames([EcrAirflow.SyncMode]).Count)
+        $errors = foreach ($topic in $topics) {
+            $about = Get-Content -LiteralPath $topic.FullName -Raw
+            $about.IndexOf("`nERRORS") | Should -BeGreaterThan 0 -Because "$($topic.Name) has an ERRORS section"
+            $about.Substring($about.IndexOf("`nERRORS"))
+        }
+        $missing = @($Ids | Where-Object { ($errors -join "`n") -notmatch "\b$_\b" } | Sort-Object)
+        $missing | Should -BeNullOrEmpty -Because 'each id needs its category and "when" in about_EcrAirflow or its mode''s topic'
+    }
+
+    It 'every id the code raises has an entry in docs/troubleshooting.md' {
+        $page = Get-Content -LiteralPath (Join-Path $DocRoot 'docs/troubleshooting.md') -Raw
+        $missing = @($Ids | Where-Object { $page -notmatch "``$_``" } | Sort-Object)
+        $missing | Should -BeNullOrEmpty -Because 'each id says what to do about it in the troubleshooting page'
     }
 }

@@ -1,4 +1,10 @@
 # Offline help, tab completion and the loader's choice of build, as a user meets them.
+BeforeDiscovery {
+    # Every mode the module registers: each must have its own offline help topic.
+    Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
+    $script:Modes = @([Enum]::GetNames([EcrAirflow.SyncMode]))
+}
+
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
@@ -35,6 +41,41 @@ Describe 'Get-Help' {
         $about | Should -Match 'SecretsManager'
         $about | Should -Match 'ParameterStore'
         $about | Should -Match 'SECURITY MODEL'
+    }
+
+    It 'Get-Help about_EcrAirflow_<_> shows the mode''s own topic, with its parameters and its error ids' -ForEach $Modes {
+        $mode = $_
+        $topic = Get-Help "about_EcrAirflow_$mode"
+        $topic | Should -Not -BeNullOrEmpty -Because "the offline help topic of -Mode $mode is installed with the module"
+        $text = $topic | Out-String
+        $text | Should -Match "(?m)^TOPIC\s+about_EcrAirflow_$mode\s*$"
+        foreach ($section in 'SHORT DESCRIPTION', 'LONG DESCRIPTION', 'PARAMETERS', 'ERRORS', 'SEE ALSO') { $text | Should -Match "(?m)^$section\s*$" }
+        # Every parameter this mode takes, as Get-Help Sync-AirflowEcrConnection lists them for it, is described.
+        $paragraph = @((Get-Help Sync-AirflowEcrConnection -Full).description.Text | Where-Object { $_ -like "-Mode ${mode}:*" })[0]
+        $parameters = @([regex]::Matches($paragraph, '(?<=Parameters: .*\s)-(\w+)') | ForEach-Object { $_.Groups[1].Value })
+        $parameters | Should -Not -BeNullOrEmpty
+        foreach ($parameter in $parameters) { $text | Should -Match "(?m)^\s+-$parameter\s*$" -Because "-$parameter is a parameter of -Mode $mode" }
+        # Its own error ids, under ERRORS: at least one row "  <Id>   T|N|T/N   <Category>".
+        $text.Substring($text.IndexOf("`nERRORS")) | Should -Match '(?m)^\s+\w+\s+(T|N|T/N)\s+[A-Z]\w+\s'
+        $text | Should -Match '(?m)^\s+about_EcrAirflow\s*$'
+    }
+
+    It 'about_EcrAirflow and Sync-AirflowEcrConnection''s related links name every mode''s topic' {
+        $about = Get-Help about_EcrAirflow | Out-String
+        $links = (Get-Help Sync-AirflowEcrConnection -Full).relatedLinks.navigationLink.linkText
+        foreach ($mode in [Enum]::GetNames([EcrAirflow.SyncMode])) {
+            $about | Should -Match "\babout_EcrAirflow_$mode\b"
+            $links | Should -Contain "about_EcrAirflow_$mode"
+        }
+    }
+
+    It 'documents every Action a result can carry, in the help''s Outputs and in about_EcrAirflow' {
+        $outputs = ((Get-Help Sync-AirflowEcrConnection -Full).returnValues.returnValue.description.Text) -join ' '
+        $about = Get-Help about_EcrAirflow | Out-String
+        foreach ($action in [Enum]::GetNames([EcrAirflow.SyncAction])) {
+            $outputs | Should -Match "\b$action \(" -Because "the help's Outputs says what Action $action means"
+            $about | Should -Match "(?m)^\s+$action\s{2,}\S" -Because "about_EcrAirflow's RESULTS says what Action $action means"
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 # The release metadata as it ships: the staged manifest (what Publish-PSResource packs) passes
 # Test-ModuleManifest, carries the source manifest's version, the gallery tags and CHANGELOG.md's section of
 # that version as ReleaseNotes, names no project or icon URL that does not exist; LICENSE, CHANGELOG.md and
-# SECURITY.md are in the repository, and the nupkg holds the licence and the changelog.
+# SECURITY.md are in the repository, and the nupkg holds the licence, the changelog and the help topics.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Root = $env:ECRAIRFLOW_TEST_ROOT
@@ -102,20 +102,22 @@ Describe 'The release documents' {
         foreach ($mode in 'SecretsManager', 'ParameterStore', 'Mwaa') { $text | Should -Match "-Mode $mode" }
     }
 
-    It 'SECURITY.md says how to report privately and links the README''s security model' {
+    It 'SECURITY.md says how to report privately and links the security model' {
         $text = Get-Content -LiteralPath (Join-Path $Root 'SECURITY.md') -Raw
-        $text | Should -Match 'README\.md#security-model'
+        $text | Should -Match '\(docs/security\.md\)'
         $supported = ([version]$Version).ToString(2) + '.x'
         $text | Should -Match ([regex]::Escape($supported)) -Because "it names the supported line of the manifest's version ($supported)"
-        Get-Content -LiteralPath (Join-Path $Root 'README.md') | Should -Contain '## Security model'
+        Get-Content -LiteralPath (Join-Path $Root 'docs/security.md') | Should -Contain '# Security model'
     }
 }
 
 Describe 'The nupkg' {
-    It 'is built for the manifest version and holds the manifest, the licence and the changelog' {
+    It 'is built for the manifest version and holds the manifest, the licence, the changelog and every help topic' {
         Test-Path -LiteralPath $Nupkg | Should -BeTrue
         $names = Get-ZipEntryNames $Nupkg
-        foreach ($file in 'EcrAirflow.psd1', 'LICENSE', 'CHANGELOG.md', 'EcrAirflow.psm1', 'en-US/about_EcrAirflow.help.txt') {
+        Import-Module $Staged -Force   # for the modes it registers: each ships its help topic
+        $topics = @('en-US/about_EcrAirflow.help.txt') + @([Enum]::GetNames([EcrAirflow.SyncMode]) | ForEach-Object { "en-US/about_EcrAirflow_$_.help.txt" })
+        foreach ($file in @('EcrAirflow.psd1', 'LICENSE', 'CHANGELOG.md', 'EcrAirflow.psm1') + $topics) {
             $names | Should -Contain $file
         }
         $names | Where-Object { $_ -match '\.(cs|pdb)$' -or $_ -match 'Tests\.ps1$' } | Should -BeNullOrEmpty

@@ -83,12 +83,12 @@ function Invoke-Demo {
             $env:AWS_REGION = $saved.AWS_REGION
             $env:AWS_ENDPOINT_URL_MWAA = $saved.AWS_ENDPOINT_URL_MWAA
 
-            Write-Host "`n== Cli: one 'airflow connections import --overwrite' (the stand-in airflow CLI) ==" -ForegroundColor Cyan
+            Write-Host "`n== Cli: 'airflow connections get' per connection, then one 'airflow connections import --overwrite' (the stand-in airflow CLI) ==" -ForegroundColor Cyan
             $null = New-Item -ItemType Directory $standInHome -Force
             $standIn = Join-Path $Root 'tests/peers/airflow/airflow'
             $ecr | Sync-AirflowEcrConnection -ConnectionId { "ecr_$($_.RegistryId)" } -Mode Cli -AirflowCommand env, "AIRFLOW_STANDIN_HOME=$standInHome", $standIn |
                 Format-Table | Out-Host
-            $call = Get-Content (Join-Path $standInHome 'calls.jsonl') | Select-Object -First 1 | ConvertFrom-Json
+            $call = Get-Content (Join-Path $standInHome 'calls.jsonl') | ForEach-Object { $_ | ConvertFrom-Json } | Where-Object { $_.argv -contains 'import' } | Select-Object -First 1
             Write-Host "The CLI's command line (no token on it): airflow $($call.argv -join ' ')"
 
             Write-Host "`n== EnvironmentVariable: AIRFLOW_CONN_* for this process and a .env file ==" -ForegroundColor Cyan

@@ -3,6 +3,6 @@
     Parameters = @{
         AirflowCommand   = 'The command that reaches the Airflow CLI, as an array, e.g. docker,exec,airflow-scheduler,airflow.'
         WorkingDirectory = 'Where the temporary import file is written; it must be visible to the CLI, e.g. a folder bind-mounted into the container.'
-        TimeoutSec       = 'How long the Airflow CLI may run before it is stopped, in seconds, so a hung docker exec cannot block a scheduled job.'
+        TimeoutSec       = 'How long each Airflow CLI run (each ''connections get'' that reads a connection first, and the one import) may take before it is stopped, in seconds, so a hung docker exec cannot block a scheduled job.'
     }
 }

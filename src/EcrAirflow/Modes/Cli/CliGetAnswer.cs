@@ -33,16 +33,15 @@ namespace EcrAirflow.Modes.Cli
                 throw Failure(run, connectionId, prefix);
             }
 
-            var start = run.StandardOutput.IndexOf('[');
-            var end = run.StandardOutput.LastIndexOf(']');
-            if (start < 0 || end < start)
+            var list = JsonList(run.StandardOutput);
+            if (list == null)
             {
                 throw CliErrors.GetUnreadable(prefix, connectionId).StoppingBatch();
             }
 
             try
             {
-                using var doc = JsonDocument.Parse(run.StandardOutput.Substring(start, end - start + 1));
+                using var doc = JsonDocument.Parse(list);
                 if (doc.RootElement.ValueKind != JsonValueKind.Array || doc.RootElement.GetArrayLength() != 1 || doc.RootElement[0].ValueKind != JsonValueKind.Object)
                 {
                     throw CliErrors.GetUnreadable(prefix, connectionId).StoppingBatch();
@@ -96,6 +95,39 @@ namespace EcrAirflow.Modes.Cli
 
             var detail = ConnectionInput.Printable(CliImportAnswer.Summary(run.StandardError, string.Empty), 300);
             return CliErrors.GetFailed(prefix, connectionId, run.ExitCode, detail).StoppingBatch();
+        }
+
+        /// <summary>
+        /// The JSON list in what the CLI printed: the last line that starts one and parses (a wrapper or a warning may
+        /// print lines of its own before it, some with brackets); null when there is none.
+        /// </summary>
+        private static string? JsonList(string stdout)
+        {
+            var end = stdout.LastIndexOf(']');
+            for (var start = stdout.LastIndexOf('[', Math.Max(0, end)); start >= 0 && end > start; start = start == 0 ? -1 : stdout.LastIndexOf('[', start - 1))
+            {
+                var lineStart = start == 0 ? 0 : stdout.LastIndexOf('\n', start - 1) + 1;
+                if (stdout.Substring(lineStart, start - lineStart).Trim().Length > 0)
+                {
+                    continue;
+                }
+
+                var text = stdout.Substring(start, end - start + 1);
+                try
+                {
+                    using var doc = JsonDocument.Parse(text);
+                    if (doc.RootElement.ValueKind == JsonValueKind.Array)
+                    {
+                        return text;
+                    }
+                }
+                catch (JsonException)
+                {
+                    // Not the list: an earlier line may start it.
+                }
+            }
+
+            return null;
         }
 
         /// <summary>The port as the CLI prints it: a string of digits (a number from other tools).</summary>

@@ -9,27 +9,11 @@ namespace EcrAirflow.Airflow
     /// its hostname, port, username and password; unquote; and parse_qsl. Only what Airflow's reading needs, so that
     /// a stored value is read here exactly as Airflow reads it (a value Airflow cannot read is not a connection).
     /// </summary>
-    internal sealed class PythonUrl
+    /// <param name="Scheme">Lower-cased, as urlsplit returns it; empty when the text has none.</param>
+    internal sealed record PythonUrl(string Scheme, string Netloc, string Path, string Query, string Fragment)
     {
-        private PythonUrl(string scheme, string netloc, string path, string query, string fragment)
-        {
-            Scheme = scheme;
-            Netloc = netloc;
-            Path = path;
-            Query = query;
-            Fragment = fragment;
-        }
-
-        /// <summary>Lower-cased, as urlsplit returns it; empty when the text has none.</summary>
-        public string Scheme { get; }
-
-        public string Netloc { get; }
-
-        public string Path { get; }
-
-        public string Query { get; }
-
-        public string Fragment { get; }
+        /// <summary>Never the parts: the netloc may hold a password.</summary>
+        public override string ToString() => Scheme.Length > 0 ? Scheme + " URL" : "URL";
 
         /// <summary>
         /// urlsplit: the tab and line breaks Python removes anywhere are removed; a scheme is letters, digits, '+', '-'

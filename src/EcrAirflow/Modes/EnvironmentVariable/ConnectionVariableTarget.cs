@@ -61,7 +61,9 @@ namespace EcrAirflow.Modes.EnvironmentVariable
         public string Describe(DockerConnection connection)
         {
             var place = _path != null ? $"file {_path}" : $"{_options.Scope} scope";
-            return $": {VariableName(connection.ConnectionId)} ({_options.Format}) in {place}" + (_ci == CiSystem.None ? string.Empty : $" and {_ci}");
+            // Without -Format a stored value keeps its own form: only a new one is known to be this format.
+            var form = _options.WasGiven(nameof(EnvironmentVariableParameters.Format)) ? _options.Format.ToString() : $"its own form, {_options.Format} when new";
+            return $": {VariableName(connection.ConnectionId)} ({form}) in {place}" + (_ci == CiSystem.None ? string.Empty : $" and {_ci}");
         }
 
         /// <summary>

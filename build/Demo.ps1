@@ -113,7 +113,7 @@ function Invoke-Demo {
             "  $($_.operation)$inner (HTTP $($_.status))"
         } | Out-Host
 
-        Write-Host "`n== Cli: one 'airflow connections import --overwrite' ==" -ForegroundColor Cyan
+        Write-Host "`n== Cli: 'airflow connections get' per connection, then one 'airflow connections import --overwrite' ==" -ForegroundColor Cyan
         if ($IsWindows) {
             Write-DemoNote 'Skipped on Windows: the project''s stand-in airflow CLI is a Python script that Windows cannot run by name.'
         }
@@ -124,7 +124,7 @@ function Invoke-Demo {
             $env:PATH = (Join-Path $PSScriptRoot '../tests/peers/airflow') + [IO.Path]::PathSeparator + $env:PATH
             Write-DemoNote 'airflow is the project''s stand-in CLI here, first on PATH; yours might be docker, compose, exec, -T, airflow-scheduler, airflow.'
             Invoke-DemoCommand '$ecr | Sync-AirflowEcrConnection -ConnectionId { "ecr_$($_.RegistryId)" } -Mode Cli -AirflowCommand airflow'
-            $call = Get-Content (Join-Path $standInHome 'calls.jsonl') | Select-Object -First 1 | ConvertFrom-Json
+            $call = Get-Content (Join-Path $standInHome 'calls.jsonl') | ForEach-Object { $_ | ConvertFrom-Json } | Where-Object { $_.argv -contains 'import' } | Select-Object -First 1
             Write-DemoNote "The CLI's command line (no token on it): airflow $($call.argv -join ' ')"
         }
 

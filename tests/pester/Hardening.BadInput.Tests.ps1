@@ -219,8 +219,13 @@ Describe 'Bad input: <Name>' -ForEach @(
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn, 'connections' @Row } }
     @{ Name = 'a CLI too old for --overwrite'; Id = 'AirflowCliTooOld'; Category = 'NotImplemented'; CliRuns = $true
         Run = { $env:AIRFLOW_STANDIN_VERSION = '2.5.3'; New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn @Row } }
-    @{ Name = 'a CLI that says nothing'; Id = 'AirflowCliNotConfirmed'; Category = 'InvalidData'; CliRuns = $true
+    @{ Name = 'a CLI that says nothing (not even to connections get)'; Id = 'AirflowCliUnexpectedOutput'; Category = 'InvalidData'; CliRuns = $true
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand 'true' @Row } }
+    @{ Name = 'a CLI that reads but says nothing on import'; Id = 'AirflowCliNotConfirmed'; Category = 'InvalidData'; CliRuns = $true; NotOnWindows = $true
+        Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand 'sh', '-c', 'if [ "$2" = get ]; then exec "$0" "$@"; fi', $StandIn @Row } }
+    @{ Name = 'a connection of another type at the id (Cli)'; Id = 'NotDockerConnection'; Category = 'InvalidOperation'; CliRuns = $true
+        Run = { Set-StandInStore '{"ecr": {"conn_type": "postgres", "host": "db", "login": "app", "password": "pg-pass"}}'
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn @Row } }
     @{ Name = 'an -AirflowCommand with an empty element'; Id = 'ParameterArgumentValidationError'; Category = 'InvalidData'
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn, '' @Row } }
     @{ Name = 'a -WorkingDirectory that does not exist'; Id = 'WorkingDirectoryNotFound'; Category = 'ObjectNotFound'
@@ -292,6 +297,12 @@ Describe 'Bad input: <Name>' -ForEach @(
         Run = { New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem GitHubActions @Row } }
     @{ Name = 'a value Azure Pipelines would decode'; Id = 'AzurePipelinesValueNotRepresentable'; Category = 'InvalidData'
         Run = { New-FakeCredential -Token 'a%0Db' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem AzurePipelines @Row } }
+    @{ Name = 'a dotenv variable that holds a connection of another type'; Id = 'NotDockerConnection'; Category = 'InvalidOperation'
+        Run = { $f = Join-Path $Work '.env'; [IO.File]::WriteAllText($f, "AIRFLOW_CONN_ECR='postgresql://app:pg-pass@db/app'`n"); Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f @Row } }
+    @{ Name = 'a dotenv variable that holds something that is not a connection'; Id = 'NotDockerConnection'; Category = 'InvalidOperation'
+        Run = { $f = Join-Path $Work '.env'; [IO.File]::WriteAllText($f, "AIRFLOW_CONN_ECR='{`"db_password`": `"x`"}'`n"); Set-Seeded
+            New-FakeCredential -Token 't' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $f -Format Json @Row } }
 ) {
     BeforeEach {
         foreach ($n in $EnvNames) { Set-TestEnv $n $null }
@@ -306,6 +317,16 @@ Describe 'Bad input: <Name>' -ForEach @(
         # for rows whose error is non-terminating and must land in the row's -ErrorVariable).
         function script:Sync-Seeded([scriptblock] $Command) { $script:FolderBefore = Get-FolderState $Work; . $Command }
         function script:Set-Seeded { $script:FolderBefore = Get-FolderState $Work }
+        # A row about what the CLI's store already holds: seeded through the stand-in's own import, then forgotten.
+        $script:StoreBefore = $null
+        function script:Set-StandInStore([string] $Json) {
+            $null = New-Item -ItemType Directory -Force $env:AIRFLOW_STANDIN_HOME
+            $seed = Join-Path $env:AIRFLOW_STANDIN_HOME 'seed.json'
+            [IO.File]::WriteAllText($seed, $Json)
+            $null = & $StandIn connections import $seed --overwrite
+            Remove-Item -LiteralPath $seed, (Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl'), (Join-Path $env:AIRFLOW_STANDIN_HOME 'imports.jsonl')
+            $script:StoreBefore = Get-Content -LiteralPath (Join-Path $env:AIRFLOW_STANDIN_HOME 'connections.json') -Raw
+        }
     }
 
     AfterEach {
@@ -347,7 +368,9 @@ Describe 'Bad input: <Name>' -ForEach @(
         Get-ConnVariables | Should -Be $varsBefore -Because 'no AIRFLOW_CONN_* variable is set'
         @(Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'ecrairflow-*.json' -File -ErrorAction SilentlyContinue).Name | Should -Be $tempBefore
         $calls = Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl'
-        if ($CliRuns) { Test-Path (Join-Path $env:AIRFLOW_STANDIN_HOME 'connections.json') | Should -BeFalse -Because 'the CLI stored nothing' }
+        $store = Join-Path $env:AIRFLOW_STANDIN_HOME 'connections.json'
+        if ($CliRuns -and $script:StoreBefore) { Get-Content -LiteralPath $store -Raw | Should -BeExactly $script:StoreBefore -Because 'what the CLI stored is unchanged' }
+        elseif ($CliRuns) { Test-Path $store | Should -BeFalse -Because 'the CLI stored nothing' }
         else { Test-Path $calls | Should -BeFalse -Because 'the CLI is not run for rejected input' }
     }
 }
@@ -358,7 +381,7 @@ Describe 'Inputs that look odd but are fine' {
 
     It 'a CRLF dotenv file is edited in place and keeps CRLF endings' {
         $path = Join-Path $Work '.env'
-        [IO.File]::WriteAllText($path, "A=1`r`nAIRFLOW_CONN_ECR='old'`r`nB=2`r`n")
+        [IO.File]::WriteAllText($path, "A=1`r`nAIRFLOW_CONN_ECR='docker://AWS:old@old.example.com'`r`nB=2`r`n")
         $result = New-FakeCredential -Token 'crlf+/=' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path
         $result.Action | Should -Be 'Updated'
         [IO.File]::ReadAllText($path) | Should -BeExactly "A=1`r`nAIRFLOW_CONN_ECR='docker://AWS:crlf%2B%2F%3D@123456789012.dkr.ecr.eu-west-1.amazonaws.com'`r`nB=2`r`n"

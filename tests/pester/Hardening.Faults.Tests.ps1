@@ -402,3 +402,64 @@ Describe 'The secret stores (moto behind a TCP peer) when the reply to the creat
         else { @($read.versions).Count | Should -Be 1 -Because 'the retried CreateSecret carries the same ClientRequestToken, so it is the same version' }
     }
 }
+
+Describe 'Faults in Cli mode (the stand-in CLI): the read before the import' {
+    BeforeAll {
+        $script:StandIn = Join-Path $(if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }) 'tests/peers/airflow/airflow'
+        $script:CliEnv = 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_GET_FAIL', 'AIRFLOW_STANDIN_SLEEP', 'AIRFLOW_STANDIN_SLEEP_COMMAND'
+        $script:SavedCliEnv = @{}
+        foreach ($n in $CliEnv) { $SavedCliEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
+        function Get-StandInStore([string] $Id) { (Get-Content -LiteralPath (Join-Path $env:AIRFLOW_STANDIN_HOME 'connections.json') -Raw | ConvertFrom-Json).$Id }
+        function Get-StandInCommands { @(Get-Content -LiteralPath (Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl') | ForEach-Object { ($_ | ConvertFrom-Json).argv[1] }) }
+    }
+    AfterAll { foreach ($n in $CliEnv) { Set-TestEnv $n $SavedCliEnv[$n] } }
+
+    BeforeEach {
+        foreach ($n in $CliEnv) { Set-TestEnv $n $null }
+        $script:Work = New-TestFolder 'faults-cli'
+        $env:AIRFLOW_STANDIN_HOME = Join-Path $Work 'standin'
+        # The connections as they were before the run: a failed refresh must leave them exactly so.
+        $null = (New-FakeCredential -Account 111111111111 -Token 'before-a'), (New-FakeCredential -Account 222222222222 -Token 'before-b') |
+            Sync-AirflowEcrConnection -ConnectionId { if ($_.Registry -like '*1111*') { 'ecr_a' } else { 'ecr_b' } } -Mode Cli -AirflowCommand $StandIn -WorkingDirectory $Work
+        Remove-Item -LiteralPath (Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl')
+    }
+    AfterEach { Remove-TestFolder $script:Work }
+
+    It 'the database fails for every read: AirflowCliReadFailed (terminating), no import, old values kept' {
+        $env:AIRFLOW_STANDIN_GET_FAIL = '1'
+        $r = Invoke-Sync { (New-FakeCredential -Account 111111111111 -Token 'after-a'), (New-FakeCredential -Account 222222222222 -Token 'after-b') |
+                Sync-AirflowEcrConnection -ConnectionId { if ($_.Registry -like '*1111*') { 'ecr_a' } else { 'ecr_b' } } -Mode Cli -AirflowCommand $StandIn -WorkingDirectory $Work @args }
+        $r.Output | Should -BeNullOrEmpty
+        $r.Errors.Count | Should -Be 1
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowCliReadFailed,*'
+        "$($r.Errors[0].CategoryInfo.Category)" | Should -Be 'InvalidOperation'
+        $r.Errors[0].Exception.Message | Should -BeLike '*OperationalError*database is locked*'
+        Get-StandInCommands | Should -Be @('get') -Because 'the second read would meet the same, and nothing is imported'
+        (Get-StandInStore ecr_a).password | Should -Be 'before-a'
+        (Get-StandInStore ecr_b).password | Should -Be 'before-b'
+    }
+
+    It 'the database fails for the second read only: the first is imported, the second reported with its error' {
+        $env:AIRFLOW_STANDIN_GET_FAIL = 'ecr_b'
+        $r = Invoke-Sync { (New-FakeCredential -Account 111111111111 -Token 'after-a'), (New-FakeCredential -Account 222222222222 -Token 'after-b') |
+                Sync-AirflowEcrConnection -ConnectionId { if ($_.Registry -like '*1111*') { 'ecr_a' } else { 'ecr_b' } } -Mode Cli -AirflowCommand $StandIn -WorkingDirectory $Work @args }
+        $r.Output.ConnectionId | Should -Be 'ecr_a'
+        $r.Errors.Count | Should -Be 1
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowCliReadFailed,*'
+        $r.Errors[0].TargetObject | Should -Be 'ecr_b'
+        $r.Errors[0].ErrorDetails.Message | Should -BeLike "Connection 'ecr_b' was not written: *Written: ecr_a."
+        Get-StandInCommands | Should -Be @('get', 'get', 'import')
+        (Get-StandInStore ecr_a).password | Should -Be 'after-a'
+        (Get-StandInStore ecr_b).password | Should -Be 'before-b'
+    }
+
+    It 'a read that hangs beyond -TimeoutSec: AirflowCliTimeout, the CLI stopped, nothing imported' {
+        $env:AIRFLOW_STANDIN_SLEEP = '60'
+        $env:AIRFLOW_STANDIN_SLEEP_COMMAND = 'get'
+        $r = Invoke-Sync { New-FakeCredential -Account 111111111111 -Token 'after-a' | Sync-AirflowEcrConnection -ConnectionId ecr_a -Mode Cli -AirflowCommand $StandIn -WorkingDirectory $Work -TimeoutSec 2 @args }
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeLike 'AirflowCliTimeout,*'
+        $r.Errors[0].Exception.Message | Should -BeLike '*no connection was written*'
+        Get-StandInCommands | Should -Be @('get')
+        (Get-StandInStore ecr_a).password | Should -Be 'before-a'
+    }
+}

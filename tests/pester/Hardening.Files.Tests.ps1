@@ -41,7 +41,8 @@ Describe 'Cli: the file the CLI reads is the file EcrAirflow wrote' -Skip:(-not 
         # What a watcher with write access to the folder did: rename our file away and put its own in its place.
         $evil = Join-Path $Work 'evil.json'
         '{"ecr_swap": {"conn_type": "docker", "host": "evil.example.com", "login": "AWS", "password": "attacker"}}' | Set-Content -LiteralPath $evil
-        $swap = 'mv "$3" "$3.moved" && cp "$EVIL" "$3" && exec "$STANDIN" "$@"'
+        # Only the import's file is swapped; the read before it (connections get) goes through as it is.
+        $swap = 'if [ "$2" = import ]; then mv "$3" "$3.moved" && cp "$EVIL" "$3" || exit 9; fi; exec "$STANDIN" "$@"'
         $command = 'env', "AIRFLOW_STANDIN_HOME=$StandinHome", "EVIL=$evil", "STANDIN=$StandIn", 'sh', '-c', $swap, 'sh'
         $errs = $null
         $warnings = $null
@@ -214,7 +215,7 @@ Describe 'Cli: SIGTERM and SIGHUP clean up as Ctrl+C does' -Skip:(-not $UnixRule
         @"
 Import-Module '$env:ECRAIRFLOW_TEST_MODULE'
 [pscustomobject]@{ Registry = 'r.example.com'; UserName = 'AWS'; Password = 'signal-token' } |
-    Sync-AirflowEcrConnection -ConnectionId ecr_sig -Mode Cli -AirflowCommand env, 'AIRFLOW_STANDIN_HOME=$StandinHome', 'AIRFLOW_STANDIN_SLEEP=60', '$StandIn' -WorkingDirectory '$Work'
+    Sync-AirflowEcrConnection -ConnectionId ecr_sig -Mode Cli -AirflowCommand env, 'AIRFLOW_STANDIN_HOME=$StandinHome', 'AIRFLOW_STANDIN_SLEEP=60', 'AIRFLOW_STANDIN_SLEEP_COMMAND=import', '$StandIn' -WorkingDirectory '$Work'
 "@ | Set-Content -LiteralPath $script
         # The pwsh process itself (dotnet + pwsh.dll, no launcher in between), so the signal reaches it.
         $psi = [Diagnostics.ProcessStartInfo]::new($Pwsh[0])
@@ -225,12 +226,17 @@ Import-Module '$env:ECRAIRFLOW_TEST_MODULE'
         $script:Child = [Diagnostics.Process]::Start($psi)
         $null = $Child.StandardOutput.ReadToEndAsync(); $null = $Child.StandardError.ReadToEndAsync()
 
-        # Wait until the CLI runs (it records its pid) with the import file in place.
+        # Wait until the CLI's import runs (it records its pid) with the import file in place; the read before it
+        # (connections get) has answered by then.
         $calls = Join-Path $StandinHome 'calls.jsonl'
+        $import = $null
         $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while (-not (Test-Path $calls) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-        Test-Path $calls | Should -BeTrue -Because 'the CLI started'
-        $script:CliPid = (Get-Content -LiteralPath $calls -Raw | ConvertFrom-Json).pid
+        while (-not $import -and [DateTime]::UtcNow -lt $deadline) {
+            Start-Sleep -Milliseconds 100
+            if (Test-Path $calls) { $import = Get-Content -LiteralPath $calls | ForEach-Object { $_ | ConvertFrom-Json } | Where-Object { $_.argv -contains 'import' } }
+        }
+        $import | Should -Not -BeNullOrEmpty -Because 'the CLI import started'
+        $script:CliPid = $import.pid
         @(Get-ChildItem -LiteralPath $Work -Filter 'ecrairflow-*.json').Count | Should -Be 1
 
         kill "-$Signal" $Child.Id

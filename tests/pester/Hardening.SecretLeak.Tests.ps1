@@ -28,6 +28,8 @@ BeforeAll {
     # moto issues a new ECR token on every call: the ones issued during a run are secrets of that run.
     function Get-MotoTokenCount { @(Get-MotoEcrToken -Endpoint $MotoEndpoint).Count }
     function Get-MotoPasswordsSince([int] $Count) { @(Get-MotoEcrToken -Endpoint $MotoEndpoint | Select-Object -Skip $Count | ForEach-Object { $_.password }) }
+    # The token a target already holds: a refresh reads it back (the CLI prints it) and must never show it.
+    $script:StoredEcrPassword = 'StoredPw+/=Leak:3Kx'
     $script:SessionToken = 'IQoJSessTok+/=Leak:EXPIRED'
     $script:AccessTokenText = 'eyJBearer+/=Leak.tok3n'
     $script:CredentialProcessSecret = 'CredProcSecret+/=Leak:1x'
@@ -35,7 +37,7 @@ BeforeAll {
     # An ECR-sized token (ECR's are about 2,000 characters): SQLAlchemy quotes only its first and last 149.
     $script:LongEcrPassword = 'LongEcr+/=' + (-join (1..190 | ForEach-Object { 'Tok' + ('{0:x4}' -f ($_ * 7919 % 65536)) + '+/=' }))
     $script:Basic = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("admin:$AirflowPassword"))
-    $script:AllSecrets = @($AirflowPassword, $WrongAirflowPassword, $EcrPassword, $SessionToken, $AccessTokenText, $CredentialProcessSecret, $StsUrlPassword, $LongEcrPassword,
+    $script:AllSecrets = @($AirflowPassword, $WrongAirflowPassword, $EcrPassword, $StoredEcrPassword, $SessionToken, $AccessTokenText, $CredentialProcessSecret, $StsUrlPassword, $LongEcrPassword,
         $Moto.allowed.secretAccessKey, $Moto.denied.secretAccessKey, $Moto.admin.secretAccessKey)
 
     $script:Emulators = @{
@@ -57,7 +59,7 @@ BeforeAll {
 
     $script:EnvNames = 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
         'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_MWAA', 'AWS_EC2_METADATA_DISABLED',
-        'AWS_ENDPOINT_URL_STS', 'GITHUB_ENV', 'TF_BUILD', 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_CONN_ECR_AUDIT', 'AIRFLOW_CONN_ECR_AUDIT_ENV'
+        'AWS_ENDPOINT_URL_STS', 'GITHUB_ENV', 'TF_BUILD', 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_STANDIN_GET_FAIL', 'AIRFLOW_CONN_ECR_AUDIT', 'AIRFLOW_CONN_ECR_AUDIT_ENV'
     $script:SavedEnv = @{}
     foreach ($n in $EnvNames) { $SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
 }
@@ -183,6 +185,18 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
             foreach ($fragment in $LongEcrPassword.Substring(0, 149), $LongEcrPassword.Substring($LongEcrPassword.Length - 149), $LongEcrPassword.Substring(600, 40)) {
                 foreach ($place in $run.Text, $run.Transcript) { $place.Contains($fragment) | Should -BeFalse -Because 'a fragment of a token is a secret too' }
             } } }
+    @{ Name = 'Cli refresh over a stored connection (connections get prints its password)'; Cli = $true; ExpectedError = $null
+        Script = { Set-StandInConnection
+            New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Cli -AirflowCommand $StandIn -Email 'ops@example.com' @Audit }
+        Check = { $stored = ((& $StandIn connections get ecr_audit -o json) | ConvertFrom-Json)[0]
+            $stored.password | Should -BeExactly $EcrPassword
+            $stored.port | Should -Be '5000' } }
+    @{ Name = 'Cli refresh whose read fails (the CLI prints a traceback)'; Cli = $true; ExpectedError = 'AirflowCliReadFailed'
+        Script = { Set-StandInConnection; $env:AIRFLOW_STANDIN_GET_FAIL = '1'
+            New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Cli -AirflowCommand $StandIn @Audit } }
+    @{ Name = 'Cli refresh over a connection of another type'; Cli = $true; ExpectedError = 'NotDockerConnection'
+        Script = { Set-StandInConnection -Type postgres
+            New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Cli -AirflowCommand $StandIn @Audit } }
     @{ Name = 'Cli with -WhatIf'; Cli = $true; ExpectedError = $null
         Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Cli -AirflowCommand $StandIn -WhatIf @Audit }
         Check = { Test-Path (Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl') | Should -BeFalse } }
@@ -197,6 +211,20 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
             $run.Output[0].Value | Should -BeLike "*$($EcrPassword | ConvertTo-Json)*"
             Get-Content -LiteralPath (Join-Path $Work '.env') -Raw | Should -BeLike "*AIRFLOW_CONN_ECR_AUDIT=*$($EcrPassword | ConvertTo-Json)*"
             $env:AIRFLOW_CONN_ECR_AUDIT | Should -BeNullOrEmpty } }
+    @{ Name = 'EnvironmentVariable refresh of a stored JSON value in a dotenv file, in GitHub Actions'; ExpectedError = $null
+        Script = { $env:GITHUB_ENV = Join-Path $Work 'github_env'
+            [IO.File]::WriteAllText((Join-Path $Work '.env'), "AIRFLOW_CONN_ECR_AUDIT='{`"conn_type`": `"docker`", `"host`": `"h`", `"login`": `"AWS`", `"password`": `"$StoredEcrPassword`", `"port`": 5000}'`n")
+            New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode EnvironmentVariable -Path (Join-Path $Work '.env') @Audit }
+        Check = {
+            $value = Get-Content -LiteralPath (Join-Path $Work '.env') -Raw
+            $value | Should -BeLike "*$($EcrPassword | ConvertTo-Json)*"
+            $value | Should -BeLike '*"port":5000*'
+            Get-Content -LiteralPath (Join-Path $Work 'github_env') -Raw | Should -BeLike "*$($EcrPassword | ConvertTo-Json)*"
+            $run.Console | Should -Match ('(?m)^::add-mask::' + [regex]::Escape($EcrPassword) + '$') } }
+    @{ Name = 'EnvironmentVariable over a variable that holds something else (a secret)'; ExpectedError = 'NotDockerConnection'; KeepsProcess = $true
+        Script = { $env:AIRFLOW_CONN_ECR_AUDIT = $StoredEcrPassword
+            New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode EnvironmentVariable -CiSystem None @Audit }
+        Check = { $env:AIRFLOW_CONN_ECR_AUDIT | Should -BeExactly $StoredEcrPassword } }
     @{ Name = 'EnvironmentVariable dotenv file with -WhatIf'; ExpectedError = $null
         Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode EnvironmentVariable -Path (Join-Path $Work '.env') -WhatIf @Audit }
         Check = { Test-Path (Join-Path $Work '.env') | Should -BeFalse } }
@@ -225,6 +253,14 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
         Check = { $env:AIRFLOW_CONN_ECR_AUDIT | Should -BeNullOrEmpty } }
 ) {
     BeforeAll {
+        # What the CLI's store holds before a Cli refresh: a connection with the token the target already has.
+        function script:Set-StandInConnection([string] $Type = 'docker') {
+            $null = New-Item -ItemType Directory -Force $env:AIRFLOW_STANDIN_HOME
+            $seed = Join-Path $env:AIRFLOW_STANDIN_HOME 'seed.json'
+            [IO.File]::WriteAllText($seed, (@{ ecr_audit = @{ conn_type = $Type; host = 'old.example.com'; login = 'AWS'; password = $StoredEcrPassword; port = 5000; extra = @{ timeout = 30 } } } | ConvertTo-Json -Depth 4))
+            $null = & $StandIn connections import $seed --overwrite
+            Remove-Item -LiteralPath $seed
+        }
         if ($Version) {
             $script:Emu = $Emulators[$Version]
             $script:Api = $(if ($Version -eq 2) { 'V1' } else { 'V2' })
@@ -296,7 +332,7 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
         }
         # No variable was set by a run that failed or only said what it would do (a GITHUB_ENV failure is
         # reported after the process variable was set: its message says so).
-        if (($ExpectedError -and -not $WritesProcess) -or $Name -like '*WhatIf*') { $env:AIRFLOW_CONN_ECR_AUDIT | Should -BeNullOrEmpty }
+        if ((($ExpectedError -and -not $WritesProcess) -or $Name -like '*WhatIf*') -and -not $KeepsProcess) { $env:AIRFLOW_CONN_ECR_AUDIT | Should -BeNullOrEmpty }
     }
 }
 

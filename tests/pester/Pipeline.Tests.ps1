@@ -94,7 +94,8 @@ Describe 'The other modes, fed by moto' {
             $r = Get-EcrDockerCredential @Get | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand env, "AIRFLOW_STANDIN_HOME=$dir", $standIn
             $r.Mode | Should -Be 'Cli'
             $calls = @(Get-Content (Join-Path $dir 'calls.jsonl') | ForEach-Object { $_ | ConvertFrom-Json })
-            $calls | Should -HaveCount 1
+            $calls | Should -HaveCount 2   # the read (connections get), then the one import
+            $calls[1].argv[1] | Should -Be 'import'
             ($calls.argv -join ' ').Contains((Get-IssuedToken)) | Should -BeFalse
             $stored = (& env "AIRFLOW_STANDIN_HOME=$dir" $standIn connections get ecr -o json | ConvertFrom-Json)[0]
             $stored.password | Should -BeExactly (Get-IssuedToken)

@@ -17,6 +17,38 @@ BeforeAll {
 
     function Get-ImportCall { @(Get-StandInCall | Where-Object { $_.argv -contains 'import' }) }
 
+    # EcrAirflow's reads (this suite's own Get-StoredConnection reads with -o, not --output).
+    function Get-GetCall { @(Get-StandInCall | Where-Object { $_.argv -contains 'get' -and $_.argv -contains '--output' }) }
+
+    # What Airflow's database holds, as the stand-in stored it (extra parsed from its JSON text).
+    function Get-StoreEntry([string] $Id) {
+        $store = Join-Path $env:AIRFLOW_STANDIN_HOME 'connections.json'
+        if (-not (Test-Path $store)) { return $null }
+        $entry = (Get-Content -LiteralPath $store -Raw | ConvertFrom-Json).$Id
+        if ($entry -and $entry.extra) { $entry | Add-Member -NotePropertyName extraObject -NotePropertyValue ($entry.extra | ConvertFrom-Json) }
+        $entry
+    }
+
+    # The entity the last import carried for an id, as the stand-in read the file.
+    function Get-ImportedEntity([string] $Id) {
+        $log = Join-Path $env:AIRFLOW_STANDIN_HOME 'imports.jsonl'
+        ((Get-Content -LiteralPath $log | Select-Object -Last 1) | ConvertFrom-Json).content.$Id
+    }
+
+    # Stores connections through the stand-in's own import (as a user's earlier `airflow connections import`
+    # would), then forgets that call so the test sees only what EcrAirflow asked.
+    function Set-StoredConnections([string] $Json) {
+        $file = Join-Path $env:AIRFLOW_STANDIN_HOME 'seed.json'
+        [IO.File]::WriteAllText($file, $Json)
+        $null = & $script:StandIn connections import $file --overwrite
+        $LASTEXITCODE | Should -Be 0
+        Remove-Item -LiteralPath $file, (Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl'), (Join-Path $env:AIRFLOW_STANDIN_HOME 'imports.jsonl')
+    }
+
+    $script:Existing = '{"ecr": {"conn_type": "docker", "host": "old.example.com", "login": "old", "password": "old-token", "port": 5000, "schema": "team", ' +
+        '"description": "Team registry; token expires 2020-01-01 00:00:00 UTC", "extra": {"reauth": false, "timeout": 30, "email": "old@example.com"}}, ' +
+        '"pg": {"conn_type": "postgres", "host": "db.example.com", "login": "app", "password": "pg-secret", "schema": "app"}}'
+
     function Get-StoredConnection([string] $Id) {
         $json = & $script:StandIn connections get $Id -o json 2>$null
         if ($LASTEXITCODE -ne 0) { return $null }
@@ -25,7 +57,7 @@ BeforeAll {
 
 
     $script:SavedEnv = @{}
-    $script:EnvNames = 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_VERSION', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_STANDIN_SLEEP'
+    $script:EnvNames = 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_VERSION', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_STANDIN_SLEEP', 'AIRFLOW_STANDIN_GET_FAIL', 'AIRFLOW_CONN_ECR'
 }
 
 Describe 'Sync-AirflowEcrConnection -Mode Cli' {
@@ -33,7 +65,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
         foreach ($name in $script:EnvNames) { $script:SavedEnv[$name] = [Environment]::GetEnvironmentVariable($name) }
         $script:StandInHome = New-TestFolder 'cli'
         $env:AIRFLOW_STANDIN_HOME = $script:StandInHome
-        Remove-Item Env:AIRFLOW_STANDIN_VERSION, Env:AIRFLOW_STANDIN_FAIL, Env:AIRFLOW_STANDIN_SLEEP -ErrorAction SilentlyContinue
+        Remove-Item Env:AIRFLOW_STANDIN_VERSION, Env:AIRFLOW_STANDIN_FAIL, Env:AIRFLOW_STANDIN_SLEEP, Env:AIRFLOW_STANDIN_GET_FAIL, Env:AIRFLOW_CONN_ECR -ErrorAction SilentlyContinue
     }
 
     AfterEach {
@@ -81,11 +113,13 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
         $results = $creds | Sync-AirflowEcrConnection -ConnectionId { "ecr_$($_.Registry.Substring(8, 12))" } -Mode Cli -AirflowCommand $StandIn
         $results.Count | Should -Be 3
         (Get-ImportCall).Count | Should -Be 1
+        (Get-GetCall).Count | Should -Be 3   # a refresh of N connections: N reads, then one import
         (Get-StoredConnection ecr_222222222222).host | Should -Be '222222222222.dkr.ecr.eu-west-1.amazonaws.com'
 
         $fresh = '111111111111', '222222222222', '333333333333' | ForEach-Object { New-FakeCredential -Account $_ -Token 'fresh/token==' }
         $null = $fresh | Sync-AirflowEcrConnection -ConnectionId { "ecr_$($_.Registry.Substring(8, 12))" } -Mode Cli -AirflowCommand $StandIn
         (Get-ImportCall).Count | Should -Be 2
+        (Get-GetCall).Count | Should -Be 6
         (Get-StoredConnection ecr_333333333333).password | Should -BeExactly 'fresh/token=='
         (Get-StoredConnection ecr_333333333333).id | Should -Be (Get-StoredConnection ecr_333333333333).id
     }
@@ -189,5 +223,97 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
         try { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WorkingDirectory (Join-Path $script:StandInHome 'missing') -ErrorAction Stop } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'WorkingDirectoryNotFound,*'
         Get-ImportCall | Should -BeNullOrEmpty
+    }
+
+    Context 'a refresh over an existing connection' {
+        It 'keeps port, schema and extra keys, renews only the note in the description, and -Email changes only email' {
+            Set-StoredConnections $Existing
+            $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -Email 'new@example.com'
+            $result.Action | Should -Be 'Upserted'
+
+            $stored = Get-StoreEntry ecr
+            $stored.host | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
+            $stored.login | Should -Be 'AWS'
+            $stored.password | Should -BeExactly $Token
+            $stored.port | Should -Be 5000
+            $stored.schema | Should -Be 'team'
+            $stored.description | Should -BeLike 'Team registry; token expires * UTC'
+            $stored.description | Should -Not -BeLike '*2020-01-01*'
+            $stored.extraObject.reauth | Should -BeOfType [bool]
+            $stored.extraObject.reauth | Should -BeFalse
+            $stored.extraObject.timeout | Should -Be 30
+            $stored.extraObject.email | Should -Be 'new@example.com'
+            @($stored.extraObject.PSObject.Properties.Name) | Should -Be @('reauth', 'timeout', 'email')
+        }
+
+        It 'imports each connection as a complete entity, after one read per id: N + 1 CLI starts' {
+            Set-StoredConnections $Existing
+            $creds = (New-TestCredential -Account 111111111111), (New-TestCredential -Account 222222222222)
+            $null = $creds | Sync-AirflowEcrConnection -ConnectionId { if ($_.Registry -like '*1111*') { 'ecr' } else { 'ecr_new' } } -Mode Cli -AirflowCommand $StandIn
+
+            $calls = @(Get-StandInCall)
+            $calls.Count | Should -Be 3
+            ($calls | ForEach-Object { $_.argv[1] }) -join ',' | Should -Be 'get,get,import'
+            $calls[0].argv -join ' ' | Should -Be 'connections get ecr --output json'
+
+            $entity = Get-ImportedEntity ecr
+            @($entity.PSObject.Properties.Name) | Should -Be @('conn_type', 'host', 'login', 'password', 'description', 'port', 'schema', 'extra')
+            $entity.port | Should -Be 5000
+            $entity.schema | Should -Be 'team'
+            $entity.extra.reauth | Should -BeFalse
+            $entity.extra.timeout | Should -Be 30
+            $entity.extra.email | Should -Be 'old@example.com'
+            $entity.password | Should -BeExactly $Token
+            # A connection that did not exist is written with what the refresh owns only.
+            @((Get-ImportedEntity ecr_new).PSObject.Properties.Name) | Should -Be @('conn_type', 'host', 'login', 'password', 'description')
+        }
+
+        It 'refuses a connection of another type per id, leaves it as it was and writes the others' {
+            Set-StoredConnections $Existing
+            $err = $null
+            $out = (New-TestCredential -Account 111111111111), (New-TestCredential -Account 222222222222) |
+                Sync-AirflowEcrConnection -ConnectionId { if ($_.Registry -like '*1111*') { 'pg' } else { 'ecr' } } -Mode Cli -AirflowCommand $StandIn -ErrorVariable err -ErrorAction SilentlyContinue
+            @($out).ConnectionId | Should -Be 'ecr'
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'NotDockerConnection,*'
+            $err[0].TargetObject | Should -Be 'pg'
+            $err[0].Exception.Message | Should -BeLike '*a postgres connection*'
+            $err[0].Exception.Message | Should -Not -BeLike '*pg-secret*'
+            $pg = Get-StoreEntry pg
+            $pg.conn_type | Should -Be 'postgres'
+            $pg.password | Should -Be 'pg-secret'
+            (Get-ImportedEntity pg) | Should -BeNullOrEmpty
+
+            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId pg -Mode Cli -AirflowCommand $StandIn -ReplaceNonDocker
+            (Get-StoreEntry pg).conn_type | Should -Be 'docker'
+            (Get-StoreEntry pg).schema | Should -BeNullOrEmpty
+        }
+
+        It 'stops before the import when the CLI cannot read a connection, and changes nothing' {
+            Set-StoredConnections $Existing
+            $env:AIRFLOW_STANDIN_GET_FAIL = '1'
+            $err = $null
+            try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'AirflowCliReadFailed,*'
+            $err.Exception.Message | Should -BeLike '*database is locked*'
+            Get-ImportCall | Should -BeNullOrEmpty
+            (Get-StoreEntry ecr).password | Should -Be 'old-token'
+        }
+
+        It 'warns when Airflow finds the connection outside its database (AIRFLOW_CONN_ECR), which it reads first' {
+            $env:AIRFLOW_CONN_ECR = 'docker://AWS:env-token@env.example.com:5001'
+            $warnings = $null
+            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WarningVariable warnings -WarningAction SilentlyContinue
+            ($warnings -join ' ') | Should -BeLike '*outside its database*AIRFLOW_CONN_ECR*'
+            ($warnings -join ' ') | Should -Not -BeLike '*env-token*'
+            (Get-StoreEntry ecr).port | Should -Be 5001   # what Airflow read is what the refresh kept
+        }
+
+        It 'keeps what it printed out of every stream: the stored password never shows' {
+            Set-StoredConnections $Existing
+            $streams = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -Verbose -Debug 4>&1 5>&1 | Out-String
+            $streams | Should -Not -BeLike '*old-token*'
+            $streams | Should -Not -BeLike "*$Token*"
+        }
     }
 }

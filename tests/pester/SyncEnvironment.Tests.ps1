@@ -154,7 +154,8 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
                 $read.raw | Should -BeExactly $result.Value
                 $read.connection.password | Should -BeExactly $Token
                 $read.connection.host | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
-                if ($format -eq 'Json') { $read.connection.description | Should -BeExactly "it's `$HOME and `"quoted`"" }
+                # -Description is the user's text; EcrAirflow adds its note of the token's expiry after it.
+                if ($format -eq 'Json') { $read.connection.description | Should -BeLike "it's `$HOME and `"quoted`"; token expires * UTC" }
             }
         }
     }
@@ -216,6 +217,103 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
             $err = $null
             try { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -IncludeValue -ErrorAction Stop } catch { $err = $_ }
             $err.FullyQualifiedErrorId | Should -BeLike 'ParameterNotValidForMode,*'
+        }
+    }
+
+    Context 'a refresh over a stored value' {
+        BeforeAll {
+            $script:StoredUri = 'docker://old:old-token@old.example.com:5000/team?timeout=30&email=old%40example.com'
+            $script:StoredJson = '{"conn_type": "docker", "host": "old.example.com", "login": "old", "password": "old-token", "port": 5000, "schema": "team", "description": "Team registry", "extra": {"reauth": false, "timeout": 30, "email": "old@example.com"}}'
+            # What Airflow reads from a value (read_conn_env.py parses it as Airflow does).
+            function Read-AsAirflow([string] $Value) {
+                $env:AIRFLOW_CONN_ECR_B = $Value
+                try { (& $script:Python $script:Reader AIRFLOW_CONN_ECR_B | ConvertFrom-Json).connection }
+                finally { Remove-Item Env:AIRFLOW_CONN_ECR_B }
+            }
+        }
+
+        It 'keeps port, schema and extra keys of a stored <Form> value in the process, in its own form' -Skip:(-not $Python) -ForEach @(@{ Form = 'URI' }, @{ Form = 'JSON' }) {
+            $env:AIRFLOW_CONN_ECR = $(if ($Form -eq 'URI') { $StoredUri } else { $StoredJson })
+            $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem None
+            $result.Action | Should -Be 'Updated'
+            $env:AIRFLOW_CONN_ECR.StartsWith('{') | Should -Be ($Form -eq 'JSON')
+
+            $read = Read-AsAirflow $env:AIRFLOW_CONN_ECR
+            $read.host | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
+            $read.login | Should -Be 'AWS'
+            $read.password | Should -BeExactly $Token
+            $read.port | Should -Be 5000
+            $read.schema | Should -Be 'team'
+            $read.extra.timeout | Should -Be 30
+            $read.extra.email | Should -Be 'old@example.com'
+            if ($Form -eq 'JSON') {
+                $read.extra.reauth | Should -BeFalse
+                $read.description | Should -BeLike 'Team registry; token expires * UTC'
+            }
+        }
+
+        It '-Email changes only email, in both forms and in a dotenv file' -Skip:(-not $Python) -ForEach @(@{ Form = 'URI' }, @{ Form = 'JSON' }) {
+            $path = Join-Path $script:Work '.env'
+            $stored = $(if ($Form -eq 'URI') { $StoredUri } else { $StoredJson })
+            [IO.File]::WriteAllText($path, "OTHER=1`nAIRFLOW_CONN_ECR='$stored'`n")
+            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path -Email 'new@example.com'
+            $lines = Get-Content -LiteralPath $path
+            $lines[0] | Should -Be 'OTHER=1'
+            $value = $lines[1].Substring('AIRFLOW_CONN_ECR='.Length).Trim("'")
+            $read = Read-AsAirflow $value
+            $read.extra.email | Should -Be 'new@example.com'
+            $read.extra.timeout | Should -Be 30
+            $read.port | Should -Be 5000
+            $read.schema | Should -Be 'team'
+            if ($Form -eq 'URI') { $value | Should -BeLike '*?timeout=30&email=new%40example.com' }
+            else { $read.extra.reauth | Should -BeFalse; @($read.extra.PSObject.Properties.Name) | Should -Be @('reauth', 'timeout', 'email') }
+        }
+
+        It '-Format Json over a stored URI converts it and keeps what it had' -Skip:(-not $Python) {
+            $env:AIRFLOW_CONN_ECR = $StoredUri
+            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem None -Format Json
+            $env:AIRFLOW_CONN_ECR | Should -BeLike '{"conn_type":"docker",*'
+            $read = Read-AsAirflow $env:AIRFLOW_CONN_ECR
+            $read.port | Should -Be 5000
+            $read.schema | Should -Be 'team'
+            $read.extra.timeout | Should -Be '30'
+            $read.extra.email | Should -Be 'old@example.com'
+            $read.description | Should -BeLike 'Managed by EcrAirflow; token expires * UTC'
+            $read.password | Should -BeExactly $Token
+        }
+
+        It 'sends the merged value to GitHub Actions, masking every form of the token in it' {
+            $env:GITHUB_ENV = Join-Path $script:Work 'github_env'
+            $env:AIRFLOW_CONN_ECR = $StoredJson
+            $run = Invoke-WithConsole { New-TestCredential -Token 'tok"+/=en' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable }
+            $run.Output.Action | Should -Be 'Updated'
+            $content = [IO.File]::ReadAllText($env:GITHUB_ENV)
+            $content -match "^AIRFLOW_CONN_ECR<<(ghadelimiter_[0-9a-f-]{36})`n(?<value>.*)`n\1`n$" | Should -BeTrue
+            $Matches.value | Should -BeExactly $env:AIRFLOW_CONN_ECR
+            $Matches.value | Should -BeLike '*"port":5000*'
+            # The token as it is, and as it is written inside the JSON value (its quote escaped).
+            $run.Console | Should -BeExactly "::add-mask::tok`"+/=en`n::add-mask::tok\`"+/=en`n"
+        }
+
+        It 'leaves a variable that is not a Docker connection alone: NotDockerConnection, by its kind; -ReplaceNonDocker replaces it' {
+            $env:AIRFLOW_CONN_ECR = 'mysql://app:db-secret@db.example.com/app'
+            $err = $null
+            $out = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem None -ErrorVariable err -ErrorAction SilentlyContinue
+            $out | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'NotDockerConnection,*'
+            $err[0].Exception.Message | Should -BeLike '*AIRFLOW_CONN_ECR (Process scope) holds a mysql connection*'
+            $err[0].Exception.Message | Should -Not -BeLike '*db-secret*'
+            $env:AIRFLOW_CONN_ECR | Should -BeExactly 'mysql://app:db-secret@db.example.com/app'
+
+            $path = Join-Path $script:Work '.env'
+            [IO.File]::WriteAllText($path, "AIRFLOW_CONN_ECR=just a note`n")
+            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].Exception.Message | Should -BeLike '*holds text that is not a connection URI*'
+            [IO.File]::ReadAllText($path) | Should -BeExactly "AIRFLOW_CONN_ECR=just a note`n"
+
+            $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem None -ReplaceNonDocker
+            $result.Action | Should -Be 'Updated'
+            $env:AIRFLOW_CONN_ECR | Should -BeExactly 'docker://AWS:tok%2B%2F%3Den@123456789012.dkr.ecr.eu-west-1.amazonaws.com'
         }
     }
 }

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using EcrAirflow.Internal;
 using EcrAirflow.Internal.Secrets;
 
@@ -17,11 +17,15 @@ namespace EcrAirflow.Airflow
     /// </summary>
     internal static class ConnectionDocument
     {
-        // The aliases the amazon provider's secrets backends accept for the standard fields of a JSON secret.
-        private static readonly string[] LoginKeys = { "login", "user", "username", "user_name" };
-        private static readonly string[] PasswordKeys = { "password", "pass", "key" };
-        private static readonly string[] HostKeys = { "host", "remote_host", "server" };
-        private static readonly string[] TypeKeys = { "conn_type", "conn_id_type", "engine" };
+        /// <summary>
+        /// The keys the amazon provider's SecretsManagerBackend takes for each field of a JSON secret
+        /// (_standardize_secret_keys): the first key of the secret, in the secret's own order, that is one of them.
+        /// </summary>
+        internal static readonly string[] LoginKeys = { "login", "user", "username", "user_name" };
+        internal static readonly string[] PasswordKeys = { "password", "pass", "key" };
+        internal static readonly string[] HostKeys = { "host", "remote_host", "server" };
+        internal static readonly string[] SchemaKeys = { "database", "schema" };
+        internal static readonly string[] TypeKeys = { "conn_type", "conn_id", "connection_type", "engine" };
 
         public static StoredConnection Parse(string connectionId, string value, string location)
         {
@@ -33,6 +37,22 @@ namespace EcrAirflow.Airflow
 
             return text[0] == '{' ? FromJson(connectionId, text, value, location) : FromUri(connectionId, text, value, location);
         }
+
+        /// <summary>
+        /// What a NotDocker message may say of a stored type: the type itself only when it looks like one of Airflow's
+        /// type names (lower-case letters, digits, '_'), never text that could be something else (a value, a secret).
+        /// </summary>
+        internal static string OtherType(string type)
+        {
+            if (string.Equals(type, DockerConnection.ConnType, StringComparison.OrdinalIgnoreCase))
+            {
+                return "a connection whose conn_type is not spelled 'docker' (Airflow's types are lower case)";
+            }
+
+            return TypeWord.IsMatch(type) ? "a " + type + " connection" : "a connection of another type";
+        }
+
+        private static readonly Regex TypeWord = new Regex(@"\A[a-z][a-z0-9_]{0,39}\z", RegexOptions.CultureInvariant);
 
         private static StoredConnection FromJson(string connectionId, string text, string raw, string location)
         {
@@ -54,25 +74,26 @@ namespace EcrAirflow.Airflow
                     return StoredConnection.NotDocker(connectionId, location, "a JSON value that is not an object");
                 }
 
-                var type = Normalize(First(root, TypeKeys));
-                if (type == null)
+                var typeValue = First(root, TypeKeys);
+                var type = typeValue.HasValue && typeValue.Value.ValueKind == JsonValueKind.String ? Normalize(typeValue.Value.GetString()!) : null;
+                if (string.IsNullOrEmpty(type))
                 {
                     return StoredConnection.NotDocker(connectionId, location, "a JSON object without conn_type");
                 }
 
                 if (!string.Equals(type, DockerConnection.ConnType, StringComparison.Ordinal))
                 {
-                    return StoredConnection.NotDocker(connectionId, location, "a " + type + " connection");
+                    return StoredConnection.NotDocker(connectionId, location, OtherType(type!));
                 }
 
-                var password = First(root, PasswordKeys);
+                var password = Text(First(root, PasswordKeys));
                 return new StoredConnection(connectionId, StoredKind.Docker, location)
                 {
                     Type = type,
-                    Host = First(root, HostKeys),
-                    Login = First(root, LoginKeys),
-                    Schema = First(root, new[] { "schema" }),
-                    Description = First(root, new[] { "description" }),
+                    Host = Text(First(root, HostKeys)),
+                    Login = Text(First(root, LoginKeys)),
+                    Schema = Text(First(root, SchemaKeys)),
+                    Description = root.TryGetProperty("description", out var description) ? Text(description) : null,
                     Port = Port(root),
                     Extra = Extra(root),
                     Password = string.IsNullOrEmpty(password) ? null : SecureText.ToSecure(password!),
@@ -84,109 +105,117 @@ namespace EcrAirflow.Airflow
 
         private static StoredConnection FromUri(string connectionId, string text, string raw, string location)
         {
-            var separator = text.IndexOf("://", StringComparison.Ordinal);
-            if (separator <= 0)
+            var schemes = Count(text, "://");
+            var colon = text.IndexOf(':');
+            var scheme = colon > 0 && PythonUrl.IsScheme(text.Substring(0, colon)) ? text.Substring(0, colon).ToLowerInvariant() : string.Empty;
+            if (scheme.Length == 0 || schemes == 0)
             {
                 return StoredConnection.NotDocker(connectionId, location, "text that is not a connection URI");
             }
 
-            var type = Normalize(text.Substring(0, separator));
-            if (!string.Equals(type, DockerConnection.ConnType, StringComparison.Ordinal))
+            var type = Normalize(scheme);
+            if (type != DockerConnection.ConnType)
             {
-                return StoredConnection.NotDocker(connectionId, location, "a " + type + " connection");
+                return StoredConnection.NotDocker(connectionId, location, OtherType(type));
             }
 
-            var rest = text.Substring(separator + 3);
-            var fragment = rest.IndexOf('#');
-            if (fragment >= 0)
+            // _parse_from_uri: more than two "://" is refused; two means a host with its own protocol (docker://https://h).
+            var cantRead = StoredConnection.NotDocker(connectionId, location, "a docker connection URI that Airflow cannot read");
+            if (schemes > 2 || PythonUrl.Split(text) == null)
             {
-                rest = rest.Substring(0, fragment);
+                return cantRead;
             }
 
-            var queryAt = rest.IndexOf('?');
-            var query = queryAt >= 0 ? rest.Substring(queryAt + 1) : string.Empty;
-            rest = queryAt >= 0 ? rest.Substring(0, queryAt) : rest;
-            var pathAt = rest.IndexOf('/');
-            var path = pathAt >= 0 ? rest.Substring(pathAt) : string.Empty;
-            var netloc = pathAt >= 0 ? rest.Substring(0, pathAt) : rest;
-
-            string? login = null;
-            string? password = null;
-            var at = netloc.LastIndexOf('@');
-            if (at >= 0)
+            // Airflow replaces every "<scheme>://" of the text (it takes the scheme as urlsplit returned it, lower case).
+            var withProtocol = schemes == 2;
+            var rest = ReplaceOrdinal(text, scheme + "://", withProtocol ? string.Empty : "//");
+            if (withProtocol)
             {
-                var userInfo = netloc.Substring(0, at);
-                netloc = netloc.Substring(at + 1);
-                var colon = userInfo.IndexOf(':');
-                login = colon >= 0 ? userInfo.Substring(0, colon) : userInfo;
-                password = colon >= 0 ? userInfo.Substring(colon + 1) : null;
+                var head = rest.Split(new[] { "://" }, 2, StringSplitOptions.None)[0];
+                if (head.IndexOf('@') >= 0 || head.IndexOf(':') >= 0)
+                {
+                    return cantRead;
+                }
             }
 
-            // urlsplit's hostname: a [v6] literal, else up to the first ':'; lower-cased. Then unquote.
-            string host;
-            string portText;
-            if (netloc.StartsWith("[", StringComparison.Ordinal) && netloc.IndexOf(']') > 0)
+            var parts = PythonUrl.Split(rest);
+            if (parts == null)
             {
-                var close = netloc.IndexOf(']');
-                host = netloc.Substring(1, close - 1);
-                portText = netloc.Length > close + 1 && netloc[close + 1] == ':' ? netloc.Substring(close + 2) : string.Empty;
-            }
-            else
-            {
-                var colon = netloc.IndexOf(':');
-                host = colon >= 0 ? netloc.Substring(0, colon) : netloc;
-                portText = colon >= 0 ? netloc.Substring(colon + 1) : string.Empty;
+                return cantRead;
             }
 
-            var schema = path.Length > 1 ? Unquote(path.Substring(1)) : null;
-            login = string.IsNullOrEmpty(login) ? null : Unquote(login!);
-            password = string.IsNullOrEmpty(password) ? null : Unquote(password!);
+            var port = parts.Port(out var portValid);
+            if (!portValid)
+            {
+                return StoredConnection.NotDocker(connectionId, location, "a docker connection URI whose port Airflow cannot read");
+            }
+
+            var host = HostOf(parts);
+            if (withProtocol && !string.IsNullOrEmpty(host))
+            {
+                host = parts.Scheme + "://" + host;
+            }
+
+            var schema = parts.Path.Length > 1 ? PythonUrl.Unquote(parts.Path.Substring(1)) : null;
+            var login = string.IsNullOrEmpty(parts.Username) ? null : PythonUrl.Unquote(parts.Username!);
+            var password = string.IsNullOrEmpty(parts.Password) ? null : PythonUrl.Unquote(parts.Password!);
             return new StoredConnection(connectionId, StoredKind.Docker, location)
             {
                 Type = type,
-                Host = host.Length == 0 ? null : Unquote(host.ToLowerInvariant()),
+                Host = string.IsNullOrEmpty(host) ? null : host,
                 Login = login,
                 Schema = schema,
-                Port = int.TryParse(portText, out var port) ? port : (int?)null,
-                Extra = QueryExtra(query),
+                Port = port,
+                Extra = QueryExtra(parts.Query),
                 Password = password == null ? null : SecureText.ToSecure(password),
                 PasswordVisibility = password == null ? PasswordVisibility.Absent : PasswordVisibility.Readable,
                 Raw = raw,
             };
         }
 
-        /// <summary>Connection._normalize_conn_type: "-" becomes "_", postgresql is postgres.</summary>
-        private static string? Normalize(string? type)
+        /// <summary>
+        /// _parse_netloc_to_hostname: urlsplit's hostname unquoted; when that holds a '/', the netloc after its last
+        /// '@' and before its first ':', unquoted (Airflow's way to keep a path-like host).
+        /// </summary>
+        private static string HostOf(PythonUrl parts)
         {
-            if (type == null)
+            var host = PythonUrl.Unquote(parts.Hostname ?? string.Empty);
+            if (host.IndexOf('/') < 0)
             {
-                return null;
+                return host;
             }
 
-            var normalized = type.Replace('-', '_');
-            return normalized == "postgresql" ? "postgres" : normalized;
+            var raw = parts.Netloc;
+            var at = raw.LastIndexOf('@');
+            raw = at >= 0 ? raw.Substring(at + 1) : raw;
+            var colon = raw.IndexOf(':');
+            return PythonUrl.Unquote(colon >= 0 ? raw.Substring(0, colon) : raw);
         }
 
-        private static string? First(JsonElement root, string[] names)
-        {
-            foreach (var name in names)
-            {
-                if (root.TryGetProperty(name, out var value))
-                {
-                    if (value.ValueKind == JsonValueKind.String)
-                    {
-                        return value.GetString();
-                    }
+        /// <summary>Connection._normalize_conn_type: postgresql is postgres, "-" becomes "_".</summary>
+        private static string Normalize(string type) => type == "postgresql" ? "postgres" : type.Replace('-', '_');
 
-                    if (value.ValueKind == JsonValueKind.Number)
-                    {
-                        return value.GetRawText();
-                    }
+        /// <summary>The value of the first member, in the object's own order, whose name is one of <paramref name="names"/>.</summary>
+        private static JsonElement? First(JsonElement root, string[] names)
+        {
+            foreach (var property in root.EnumerateObject())
+            {
+                if (Array.IndexOf(names, property.Name) >= 0)
+                {
+                    return property.Value;
                 }
             }
 
             return null;
         }
+
+        /// <summary>A string as it is, a number as its text (Airflow takes either); anything else is none.</summary>
+        private static string? Text(JsonElement? value) => value?.ValueKind switch
+        {
+            JsonValueKind.String => value.Value.GetString(),
+            JsonValueKind.Number => value.Value.GetRawText(),
+            _ => null,
+        };
 
         private static int? Port(JsonElement root)
         {
@@ -200,7 +229,7 @@ namespace EcrAirflow.Airflow
                 return number;
             }
 
-            return port.ValueKind == JsonValueKind.String && int.TryParse(port.GetString(), out number) ? number : (int?)null;
+            return port.ValueKind == JsonValueKind.String && int.TryParse(port.GetString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out number) ? number : (int?)null;
         }
 
         /// <summary>extra as an object's JSON text (Airflow also takes it as a JSON string).</summary>
@@ -219,8 +248,11 @@ namespace EcrAirflow.Airflow
             return extra.ValueKind == JsonValueKind.String && !string.IsNullOrEmpty(extra.GetString()) ? extra.GetString() : null;
         }
 
-        /// <summary>The query as Airflow makes it the extra: parse_qsl (plus as space), or the __extra__ value itself.</summary>
-        private static string? QueryExtra(string query)
+        /// <summary>
+        /// The query as Airflow makes it the extra: dict(parse_qsl(query, keep_blank_values=True)) as JSON, or, when
+        /// that dict has __extra__, its value itself.
+        /// </summary>
+        internal static string? QueryExtra(string query)
         {
             if (query.Length == 0)
             {
@@ -228,23 +260,29 @@ namespace EcrAirflow.Airflow
             }
 
             var pairs = new List<KeyValuePair<string, string>>();
-            foreach (var part in query.Split('&', ';'))
+            foreach (var pair in PythonUrl.ParseQsl(query))
             {
-                if (part.Length == 0)
+                // dict(): a repeated name keeps its first place and its last value.
+                var at = pairs.FindIndex(p => p.Key == pair.Key);
+                if (at >= 0)
                 {
-                    continue;
+                    pairs[at] = pair;
                 }
-
-                var equals = part.IndexOf('=');
-                var key = Unquote((equals >= 0 ? part.Substring(0, equals) : part).Replace('+', ' '));
-                var value = equals >= 0 ? Unquote(part.Substring(equals + 1).Replace('+', ' ')) : string.Empty;
-                if (key == "__extra__")
+                else
                 {
-                    return value;
+                    pairs.Add(pair);
                 }
+            }
 
-                pairs.RemoveAll(p => p.Key == key); // dict(): the last one wins
-                pairs.Add(new KeyValuePair<string, string>(key, value));
+            var extra = pairs.FindIndex(p => p.Key == "__extra__");
+            if (extra >= 0)
+            {
+                return pairs[extra].Value;
+            }
+
+            if (pairs.Count == 0)
+            {
+                return null;
             }
 
             var json = new JsonText().StartObject();
@@ -256,31 +294,31 @@ namespace EcrAirflow.Airflow
             return json.EndObject().ToString();
         }
 
-        /// <summary>Python's unquote: %XX sequences as UTF-8 bytes; invalid sequences are left as they are.</summary>
-        internal static string Unquote(string value)
+        /// <summary>Python's unquote (see <see cref="PythonUrl.Unquote"/>).</summary>
+        internal static string Unquote(string value) => PythonUrl.Unquote(value);
+
+        private static int Count(string text, string what)
         {
-            if (value.IndexOf('%') < 0)
+            var count = 0;
+            for (var at = text.IndexOf(what, StringComparison.Ordinal); at >= 0; at = text.IndexOf(what, at + what.Length, StringComparison.Ordinal))
             {
-                return value;
+                count++;
             }
 
-            var bytes = new List<byte>(value.Length);
-            for (var i = 0; i < value.Length; i++)
-            {
-                if (value[i] == '%' && i + 2 < value.Length && IsHex(value[i + 1]) && IsHex(value[i + 2]))
-                {
-                    bytes.Add(Convert.ToByte(value.Substring(i + 1, 2), 16));
-                    i += 2;
-                }
-                else
-                {
-                    bytes.AddRange(Encoding.UTF8.GetBytes(value[i].ToString()));
-                }
-            }
-
-            return Encoding.UTF8.GetString(bytes.ToArray());
+            return count;
         }
 
-        private static bool IsHex(char c) => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        private static string ReplaceOrdinal(string text, string what, string with)
+        {
+            var sb = new System.Text.StringBuilder(text.Length);
+            var from = 0;
+            for (var at = text.IndexOf(what, StringComparison.Ordinal); at >= 0; at = text.IndexOf(what, from, StringComparison.Ordinal))
+            {
+                sb.Append(text, from, at - from).Append(with);
+                from = at + what.Length;
+            }
+
+            return sb.Append(text, from, text.Length - from).ToString();
+        }
     }
 }

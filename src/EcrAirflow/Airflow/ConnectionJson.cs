@@ -111,16 +111,21 @@ namespace EcrAirflow.Airflow
 
             if (kept != null && kept.Kind == StoredKind.Docker)
             {
-                if (kept.Port.HasValue)
+                if (kept.Port.HasValue && !ConnectionMerge.HostNamesPort(c.Host))
                 {
                     json.Name("port").Number(kept.Port.Value);
                 }
 
                 json.OptionalMember("schema", kept.Schema);
                 var extra = ConnectionMerge.Extra(kept.Extra, c);
-                if (extra != null)
+                if (extra != null && ConnectionMerge.IsJsonObject(extra))
                 {
                     json.Name("extra").Raw(extra);
+                }
+                else if (extra != null)
+                {
+                    // Text Airflow stored as extra but cannot read as an object: kept as it was, as a string.
+                    json.Member("extra", extra);
                 }
             }
             else if (c.HasExtra)

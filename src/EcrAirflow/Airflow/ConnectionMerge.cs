@@ -16,9 +16,9 @@ namespace EcrAirflow.Airflow
     /// <remarks>The values returned hold the password: they go to the one request or file that carries them.</remarks>
     internal static class ConnectionMerge
     {
-        private static readonly string[] HostKeys = { "host", "remote_host", "server" };
-        private static readonly string[] LoginKeys = { "login", "user", "username", "user_name" };
-        private static readonly string[] PasswordKeys = { "password", "pass", "key" };
+        private static readonly string[] HostKeys = ConnectionDocument.HostKeys;
+        private static readonly string[] LoginKeys = ConnectionDocument.LoginKeys;
+        private static readonly string[] PasswordKeys = ConnectionDocument.PasswordKeys;
 
         /// <summary>
         /// The value to store for <paramref name="connection"/>: a new one in <paramref name="format"/> when nothing
@@ -40,7 +40,7 @@ namespace EcrAirflow.Airflow
             var form = formatGiven ? format : storedForm;
             if (form == storedForm)
             {
-                return form == ConnectionFormat.Json ? MergeJson(raw, connection, includeDescription) : MergeUri(raw, connection);
+                return form == ConnectionFormat.Json ? MergeJson(raw, connection, includeDescription) : MergeUri(raw, connection, stored);
             }
 
             // The user asked for the other form: the same connection, with what was kept, written anew.
@@ -65,15 +65,59 @@ namespace EcrAirflow.Airflow
             return json.EndObject().ToString();
         }
 
+        /// <summary>
+        /// Whether a registry host names its own port ("localhost:5000", "[::1]:5000"). Docker's hook logs in to
+        /// host:port when the connection has a port, so a stored port is kept only when our host has none.
+        /// </summary>
+        internal static bool HostNamesPort(string host)
+        {
+            var colon = host.LastIndexOf(':');
+            if (colon < 0 || colon <= host.LastIndexOf(']') || colon == host.Length - 1)
+            {
+                return false;
+            }
+
+            for (var i = colon + 1; i < host.Length; i++)
+            {
+                if (host[i] < '0' || host[i] > '9')
+                {
+                    return false;
+                }
+            }
+
+            return host.IndexOf(':') == colon || host.StartsWith("[", StringComparison.Ordinal);
+        }
+
+        /// <summary>Whether the text is one JSON object (what may be written as extra's value as it is).</summary>
+        internal static bool IsJsonObject(string text)
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(text);
+                return doc.RootElement.ValueKind == JsonValueKind.Object;
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+
         private static string MergeJson(string raw, DockerConnection connection, bool includeDescription)
         {
             using var doc = JsonDocument.Parse(raw);
             var root = doc.RootElement;
             var json = new JsonText(raw.Length + 256).StartObject();
             bool host = false, login = false, password = false, description = false, extra = false;
+            var dropPort = HostNamesPort(connection.Host);
             foreach (var property in root.EnumerateObject())
             {
                 var name = property.Name;
+                if (name == "port" && dropPort)
+                {
+                    // Our host names its port: a stored one would make the hook log in to host:port:port.
+                    continue;
+                }
+
                 if (!host && HostKeys.Contains(name))
                 {
                     json.Member(name, connection.Host);
@@ -206,49 +250,82 @@ namespace EcrAirflow.Airflow
         }
 
         /// <summary>
-        /// The stored URI with our login, password and host; its port (when the stored host had one of its own),
-        /// path (the schema), fragment and other query parameters kept as they were.
+        /// The stored URI with our login, password and host; its port (when our host names none), path (the schema),
+        /// fragment and other query parameters kept as they were, in their order. -Email and -Reauth replace their own
+        /// parameter in place (or are added); when the extra is a JSON __extra__ parameter they go inside it, since
+        /// Airflow then reads nothing else of the query.
         /// </summary>
-        private static string MergeUri(string raw, DockerConnection connection)
+        private static string MergeUri(string raw, DockerConnection connection, StoredConnection stored)
         {
             var separator = raw.IndexOf("://", StringComparison.Ordinal);
             var scheme = raw.Substring(0, separator);
             var rest = raw.Substring(separator + 3);
-            var fragmentAt = rest.IndexOf('#');
-            var fragment = fragmentAt >= 0 ? rest.Substring(fragmentAt) : string.Empty;
-            rest = fragmentAt >= 0 ? rest.Substring(0, fragmentAt) : rest;
-            var queryAt = rest.IndexOf('?');
-            var query = queryAt >= 0 ? rest.Substring(queryAt + 1) : string.Empty;
-            rest = queryAt >= 0 ? rest.Substring(0, queryAt) : rest;
-            var pathAt = rest.IndexOf('/');
-            var path = pathAt >= 0 ? rest.Substring(pathAt) : string.Empty;
-            var netloc = pathAt >= 0 ? rest.Substring(0, pathAt) : rest;
-            var at = netloc.LastIndexOf('@');
-            var hostPort = at >= 0 ? netloc.Substring(at + 1) : netloc;
-
-            // A port the stored URI kept apart from its host (docker://…@host:5000) stays, unless ours names one.
-            var port = string.Empty;
-            var colon = hostPort.StartsWith("[", StringComparison.Ordinal) ? hostPort.IndexOf("]:", StringComparison.Ordinal) + 1 : hostPort.IndexOf(':');
-            if (colon > 0 && connection.Host.IndexOf(':') < 0)
+            var parts = rest.IndexOf("://", StringComparison.Ordinal) < 0 ? PythonUrl.Split("//" + rest) : null;
+            if (parts == null)
             {
-                port = hostPort.Substring(colon);
+                // A host with its own protocol (docker://https://…): written anew, with what it kept.
+                return ConnectionUri.Build(connection, stored);
             }
 
+            var port = parts.PortText.Length > 0 && !HostNamesPort(connection.Host) ? ":" + parts.PortText : string.Empty;
+            var query = MergeQuery(parts.Query, connection);
+            return scheme + "://" + ConnectionUri.Encode(connection.Login) + ":" + ConnectionUri.Encode(connection.RevealPassword()) + "@"
+                + ConnectionUri.Encode(connection.Host) + port + parts.Path
+                + (query.Length > 0 ? "?" + query : string.Empty)
+                + (parts.Fragment.Length > 0 || rest.IndexOf('#') >= 0 ? "#" + parts.Fragment : string.Empty);
+        }
+
+        private static string MergeQuery(string query, DockerConnection connection)
+        {
             var parts = query.Split('&').Where(p => p.Length > 0).ToList();
+            if (!connection.HasExtra)
+            {
+                return string.Join("&", parts);
+            }
+
+            var names = parts.Select(p => PythonUrl.UnquotePlus(p.IndexOf('=') >= 0 ? p.Substring(0, p.IndexOf('=')) : p)).ToList();
+            var extraAt = names.LastIndexOf("__extra__");
+            if (extraAt >= 0)
+            {
+                var part = parts[extraAt];
+                var value = part.IndexOf('=') >= 0 ? PythonUrl.UnquotePlus(part.Substring(part.IndexOf('=') + 1)) : string.Empty;
+                parts[extraAt] = "__extra__=" + ConnectionUri.Encode(Extra(value, connection)!);
+                return string.Join("&", parts);
+            }
+
             if (connection.Email != null)
             {
-                parts.RemoveAll(p => p.StartsWith("email=", StringComparison.Ordinal) || p == "email");
-                parts.Add("email=" + ConnectionUri.Encode(connection.Email));
+                SetParameter(parts, names, "email", ConnectionUri.Encode(connection.Email));
             }
 
             if (connection.Reauth.HasValue)
             {
-                parts.RemoveAll(p => p.StartsWith("reauth=", StringComparison.Ordinal) || p == "reauth");
-                parts.Add("reauth=" + (connection.Reauth.Value ? "true" : "false"));
+                SetParameter(parts, names, "reauth", connection.Reauth.Value ? "true" : "false");
             }
 
-            return scheme + "://" + ConnectionUri.Encode(connection.Login) + ":" + ConnectionUri.Encode(connection.RevealPassword()) + "@"
-                + ConnectionUri.Encode(connection.Host) + port + path + (parts.Count > 0 ? "?" + string.Join("&", parts) : string.Empty) + fragment;
+            return string.Join("&", parts);
+        }
+
+        /// <summary>The first parameter of that name gets the value in its place; later ones go (a dict keeps only one).</summary>
+        private static void SetParameter(List<string> parts, List<string> names, string name, string encodedValue)
+        {
+            var first = names.IndexOf(name);
+            if (first < 0)
+            {
+                parts.Add(name + "=" + encodedValue);
+                names.Add(name);
+                return;
+            }
+
+            parts[first] = name + "=" + encodedValue;
+            for (var i = parts.Count - 1; i > first; i--)
+            {
+                if (names[i] == name)
+                {
+                    parts.RemoveAt(i);
+                    names.RemoveAt(i);
+                }
+            }
         }
     }
 }

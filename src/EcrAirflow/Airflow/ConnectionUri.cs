@@ -38,7 +38,7 @@ namespace EcrAirflow.Airflow
             var query = new List<string>();
             if (kept != null && kept.Kind == StoredKind.Docker)
             {
-                if (kept.Port.HasValue && connection.Host.IndexOf(':') < 0)
+                if (kept.Port.HasValue && !ConnectionMerge.HostNamesPort(connection.Host))
                 {
                     sb.Append(':').Append(kept.Port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
@@ -48,19 +48,18 @@ namespace EcrAirflow.Airflow
                     sb.Append('/').Append(Encode(kept.Schema!));
                 }
 
-                query.AddRange(ExtraQuery(ConnectionMerge.Extra(kept.Extra, connection)));
+                if (!string.IsNullOrEmpty(kept.Extra))
+                {
+                    query.AddRange(ExtraQuery(ConnectionMerge.Extra(kept.Extra, connection)));
+                }
+                else
+                {
+                    query.AddRange(OwnExtra(connection));
+                }
             }
             else
             {
-                if (connection.Email != null)
-                {
-                    query.Add("email=" + Encode(connection.Email));
-                }
-
-                if (connection.Reauth.HasValue)
-                {
-                    query.Add("reauth=" + (connection.Reauth.Value ? "true" : "false"));
-                }
+                query.AddRange(OwnExtra(connection));
             }
 
             if (query.Count > 0)
@@ -71,9 +70,23 @@ namespace EcrAirflow.Airflow
             return sb.ToString();
         }
 
+        /// <summary>-Email and -Reauth as query parameters (the hook reads "true"/"false" text as booleans).</summary>
+        private static IEnumerable<string> OwnExtra(DockerConnection connection)
+        {
+            if (connection.Email != null)
+            {
+                yield return "email=" + Encode(connection.Email);
+            }
+
+            if (connection.Reauth.HasValue)
+            {
+                yield return "reauth=" + (connection.Reauth.Value ? "true" : "false");
+            }
+        }
+
         /// <summary>
-        /// An extra object as Airflow's get_uri writes it in a query: key=value for flat string, number and boolean
-        /// values, else the whole object as __extra__=&lt;JSON&gt;.
+        /// An extra object as Airflow's get_uri writes it in a query: key=value when every value is a string (read back
+        /// unchanged), else the whole object as __extra__=&lt;JSON&gt;, so numbers, booleans and nested values keep their type.
         /// </summary>
         private static IEnumerable<string> ExtraQuery(string? extra)
         {
@@ -82,34 +95,38 @@ namespace EcrAirflow.Airflow
                 return new string[0];
             }
 
-            using var doc = System.Text.Json.JsonDocument.Parse(extra!);
-            var root = doc.RootElement;
-            if (root.ValueKind != System.Text.Json.JsonValueKind.Object)
+            var whole = new[] { "__extra__=" + Encode(extra!) };
+            System.Text.Json.JsonDocument doc;
+            try
             {
-                return new[] { "__extra__=" + Encode(extra!) };
+                doc = System.Text.Json.JsonDocument.Parse(extra!);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return whole;
             }
 
-            var pairs = new List<string>();
-            foreach (var property in root.EnumerateObject())
+            using (doc)
             {
-                switch (property.Value.ValueKind)
+                var root = doc.RootElement;
+                if (root.ValueKind != System.Text.Json.JsonValueKind.Object)
                 {
-                    case System.Text.Json.JsonValueKind.String:
-                        pairs.Add(Encode(property.Name) + "=" + Encode(property.Value.GetString()!));
-                        break;
-                    case System.Text.Json.JsonValueKind.Number:
-                        pairs.Add(Encode(property.Name) + "=" + Encode(property.Value.GetRawText()));
-                        break;
-                    case System.Text.Json.JsonValueKind.True:
-                    case System.Text.Json.JsonValueKind.False:
-                        pairs.Add(Encode(property.Name) + "=" + (property.Value.GetBoolean() ? "true" : "false"));
-                        break;
-                    default:
-                        return new[] { "__extra__=" + Encode(extra!) };
+                    return whole;
                 }
-            }
 
-            return pairs;
+                var pairs = new List<string>();
+                foreach (var property in root.EnumerateObject())
+                {
+                    if (property.Value.ValueKind != System.Text.Json.JsonValueKind.String)
+                    {
+                        return whole;
+                    }
+
+                    pairs.Add(Encode(property.Name) + "=" + Encode(property.Value.GetString()!));
+                }
+
+                return pairs;
+            }
         }
 
         /// <summary>Percent-encodes every UTF-8 byte outside the RFC 3986 unreserved set (upper-case hex).</summary>

@@ -1,14 +1,16 @@
 using System;
 using System.Globalization;
 using System.Management.Automation;
+using System.Text.RegularExpressions;
 
 namespace EcrAirflow.Airflow
 {
     /// <summary>
     /// A piped ExpiresAt in every form it arrives in: a DateTimeOffset or a DateTime of any Kind, one that went
-    /// through Export-Clixml, a job or remoting (Deserialized.System.DateTimeOffset), an ISO 8601 string, or epoch
-    /// seconds or milliseconds (a number or a string of digits). Anything else is refused: the expiry guard must
-    /// never be skipped because the value was in a form it did not know.
+    /// through Export-Clixml, a job or remoting (Deserialized.System.DateTimeOffset), an ISO 8601 string (or RFC 1123,
+    /// as HTTP dates are written), or epoch seconds or milliseconds (a number or a string of digits). Anything else is
+    /// refused: the expiry guard must never be skipped, nor misread, because the value was in a form it did not know.
+    /// Text in a culture's own form ("02/01/2030 …") is refused rather than guessed: its day and month could be either.
     /// </summary>
     internal static class ExpiryInput
     {
@@ -17,6 +19,14 @@ namespace EcrAirflow.Airflow
 
         private static readonly DateTimeOffset Earliest = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
         private static readonly DateTimeOffset Latest = new DateTimeOffset(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        /// <summary>DateTimeOffset.MaxValue in Unix milliseconds: beyond it FromUnixTimeMilliseconds throws.</summary>
+        private const double MaxMilliseconds = 253402300799999;
+
+        /// <summary>ISO 8601 date, or date and time ('T' or a space), with optional fractions and an optional Z or ±hh[:]mm offset.</summary>
+        private static readonly Regex Iso8601 = new Regex(
+            @"\A\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,]\d{1,9})?)?)?(?<zone>Z|[+-]\d\d(?::?\d\d)?)?\z",
+            RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
         /// <summary>The expiry in UTC; null when none was given; InvalidExpiresAt when it cannot be read.</summary>
         public static DateTimeOffset? Read(object? value, string registry)
@@ -43,6 +53,9 @@ namespace EcrAirflow.Airflow
                     return Checked(time.Kind == DateTimeKind.Utc ? new DateTimeOffset(time, TimeSpan.Zero) : new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero), value, registry);
                 case string text:
                     return Checked(FromText(text.Trim()) ?? throw Unreadable(text, registry), value, registry);
+                case byte _:
+                case sbyte _:
+                case ushort _:
                 case int _:
                 case long _:
                 case uint _:
@@ -69,9 +82,23 @@ namespace EcrAirflow.Airflow
                 return FromEpoch(number);
             }
 
-            // ISO 8601 with an offset or Z; without one it is read as UTC (never as this machine's time).
-            return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var parsed)
-                ? parsed
+            if (Iso8601.IsMatch(text))
+            {
+                // An offset of ±hhmm is written ±hh:mm for .NET; without an offset the time is read as UTC (never as
+                // this machine's time: the text may come from anywhere).
+                var zone = Iso8601.Match(text).Groups["zone"];
+                if (zone.Success && zone.Length == 5)
+                {
+                    text = text.Substring(0, zone.Index + 3) + ":" + text.Substring(zone.Index + 3);
+                }
+
+                return DateTimeOffset.TryParse(text.Replace(',', '.'), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+                    ? parsed
+                    : (DateTimeOffset?)null;
+            }
+
+            return DateTimeOffset.TryParseExact(text, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var rfc1123)
+                ? rfc1123
                 : (DateTimeOffset?)null;
         }
 
@@ -83,7 +110,7 @@ namespace EcrAirflow.Airflow
             }
 
             var milliseconds = number >= MillisecondsFrom ? number : number * 1000;
-            return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(milliseconds));
+            return milliseconds > MaxMilliseconds ? null : DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(milliseconds));
         }
 
         /// <summary>A DateTimeOffset or DateTime that was serialized (Export-Clixml, jobs, remoting) arrives as a property bag.</summary>
@@ -93,12 +120,12 @@ namespace EcrAirflow.Airflow
             {
                 if (string.Equals(name, "Deserialized.System.DateTimeOffset", StringComparison.Ordinal))
                 {
-                    if (wrapped.Properties["UtcTicks"]?.Value is long ticks)
+                    if (Unwrap(wrapped.Properties["UtcTicks"]?.Value) is long ticks && ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks)
                     {
                         return new DateTimeOffset(ticks, TimeSpan.Zero);
                     }
 
-                    if (wrapped.Properties["UtcDateTime"]?.Value is DateTime utc)
+                    if (Unwrap(wrapped.Properties["UtcDateTime"]?.Value) is DateTime utc)
                     {
                         return new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc), TimeSpan.Zero);
                     }
@@ -107,6 +134,8 @@ namespace EcrAirflow.Airflow
 
             return null;
         }
+
+        private static object? Unwrap(object? value) => value is PSObject p ? p.BaseObject : value;
 
         private static DateTimeOffset Checked(DateTimeOffset value, object original, string registry)
         {

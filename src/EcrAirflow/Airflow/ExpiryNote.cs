@@ -16,18 +16,23 @@ namespace EcrAirflow.Airflow
 
         private const string Format = "yyyy-MM-dd HH:mm:ss";
 
-        private static readonly Regex Note = new Regex(@";? ?token expires (?<at>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC\s*\z", RegexOptions.CultureInvariant);
+        private static readonly Regex Note = new Regex(@"(?:\A|;[ ]?)token expires (?<at>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC\s*\z", RegexOptions.CultureInvariant);
 
         /// <summary>
         /// The description to write: <paramref name="given"/> (-Description) or the user's own text from
         /// <paramref name="existing"/>, else "Managed by EcrAirflow"; with the note when the expiry is known.
         /// </summary>
+        /// <remarks>An empty -Description is the user's choice of no text: the description is then the note alone.</remarks>
         public static string Compose(string? existing, string? given, DateTimeOffset? expiresAt)
         {
-            var text = given ?? UsersText(existing) ?? Managed;
-            return expiresAt.HasValue
-                ? $"{text}; token expires {expiresAt.Value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture)} UTC"
-                : text;
+            var text = given == null ? UsersText(existing) ?? Managed : given.Trim().Length == 0 ? string.Empty : given;
+            if (!expiresAt.HasValue)
+            {
+                return text;
+            }
+
+            var note = $"token expires {expiresAt.Value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture)} UTC";
+            return text.Length == 0 ? note : text + "; " + note;
         }
 
         /// <summary>The expiry EcrAirflow noted in a description; null when there is no note.</summary>
@@ -48,8 +53,9 @@ namespace EcrAirflow.Airflow
                 return null;
             }
 
+            // Only EcrAirflow's own text is rewritten whole: "Managed by EcrAirflow for team X" is the user's.
             var text = Note.Replace(existing!, string.Empty).TrimEnd();
-            return text.Length == 0 || text.StartsWith(Managed, StringComparison.Ordinal) ? null : text;
+            return text.Trim().Length == 0 || string.Equals(text.Trim(), Managed, StringComparison.Ordinal) ? null : text;
         }
     }
 }

@@ -4,7 +4,7 @@
     Parameters = @{
         AirflowCommand   = 'The command that reaches the Airflow CLI, as an array, e.g. docker,exec,airflow-scheduler,airflow.'
         WorkingDirectory = 'Where the temporary import file is written; it must be visible to the CLI, e.g. a folder bind-mounted into the container.'
-        TimeoutSec       = 'How long the Airflow CLI may run before it is stopped, in seconds, so a hung docker exec cannot block a scheduled job.'
+        TimeoutSec       = 'How long each Airflow CLI run (each ''connections get'' that reads a connection first, and the one import) may take before it is stopped, in seconds, so a hung docker exec cannot block a scheduled job.'
     }
     About      = @{
         Synopsis    = '-Mode Cli: the connection in Airflow''s database, through one ''airflow connections import FILE --overwrite'' (Airflow 2.6 or later).'
@@ -23,6 +23,17 @@ connection (unlike "connections delete" followed by "connections add").
 The CLI reads the import file by its path, so where it runs in a container, bind-mount a host folder at
 the same absolute path and give it as -WorkingDirectory (the file belongs to the user running PowerShell:
 give the container's Airflow user the same uid, as the official compose file's AIRFLOW_UID does).
+
+A REFRESH
+    The import replaces a whole connection, so each one is read first with "airflow connections get <id>
+    --output json" and imported complete: host, login, password and the description's expiry note are the
+    refresh's; port, schema, extra keys and the description's own text stay as they were. A connection of
+    another type is left alone (NotDockerConnection) unless -ReplaceNonDocker. N connections cost N + 1 CLI
+    starts. A failure of a read stops the reads: terminating when nothing was read yet, else each
+    connection not read gets it, and the ones read are still imported. A connection Airflow finds outside
+    its database (a secrets backend, AIRFLOW_CONN_<ID>) is written with a warning: Airflow keeps reading
+    the other one. Nothing "connections get" prints (it prints the stored password) reaches a message or a
+    log.
 
 THE IMPORT FILE
     ecrairflow-<random>.json in -WorkingDirectory (default: the temp folder), owner-only (0600, or an
@@ -64,9 +75,10 @@ Sync-AirflowEcrConnection -Mode Cli
                                                                      import file removed before the process ended
   ImportFileReplaced                          T   SecurityError      after the CLI ran, the import file was not the one
                                                                      EcrAirflow wrote (another inode, or gone): never a success
-  AirflowCliReadFailed                        N   InvalidOperation   reading: 'connections get <id>' failed otherwise than
-                                                                     "Connection not found." (its first stderr line is quoted)
-  AirflowCliUnexpectedOutput                  N   InvalidData        reading: 'connections get <id> --output json' printed
+  AirflowCliReadFailed                        T/N InvalidOperation   reading: 'connections get <id>' failed otherwise than
+                                                                     "Connection not found." (the exception line of its
+                                                                     stderr is quoted, never its output); nothing imported
+  AirflowCliUnexpectedOutput                  T/N InvalidData        reading: 'connections get <id> --output json' printed
                                                                      no JSON list holding that one connection
 '@
     }

@@ -59,7 +59,7 @@ namespace EcrAirflow.Modes.Cli
             "AirflowCliUsageError",
             FailureKind.InvalidArgument,
             $"The Airflow CLI ({prefix}) rejected the command line: {detail}",
-            "Check that -AirflowCommand ends with the airflow executable itself (EcrAirflow adds 'connections import FILE --overwrite').");
+            "Check that -AirflowCommand ends with the airflow executable itself (EcrAirflow adds 'connections get ID --output json' and 'connections import FILE --overwrite').");
 
         public static EcrAirflowException Failed(string prefix, int exitCode, string detail) => new EcrAirflowException(
             "AirflowCliFailed",

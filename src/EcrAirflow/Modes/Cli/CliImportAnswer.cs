@@ -67,7 +67,8 @@ namespace EcrAirflow.Modes.Cli
             return answer;
         }
 
-        private static EcrAirflowException BatchFailure(CliRunResult run, string prefix)
+        /// <summary>What a non-zero exit of the whole CLI means (argparse, not executable, not found, or a failure).</summary>
+        internal static EcrAirflowException BatchFailure(CliRunResult run, string prefix)
         {
             var stderr = run.StandardError;
             switch (run.ExitCode)

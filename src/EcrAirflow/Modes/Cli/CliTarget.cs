@@ -15,10 +15,13 @@ using EcrAirflow.Internal.Secrets;
 namespace EcrAirflow.Modes.Cli
 {
     /// <summary>
-    /// Writes the whole batch with one `&lt;prefix&gt; connections import FILE --overwrite` (Airflow ≥ 2.6):
-    /// an upsert, so there is no moment without the connection, and one CLI start-up instead of a
-    /// delete and an add per connection. The tokens travel in an owner-only JSON file, never on a
-    /// command line; the file is deleted whatever happens, Ctrl+C, SIGTERM, SIGHUP and a closed console included.
+    /// Reads each connection with `&lt;prefix&gt; connections get ID --output json`, then writes the whole batch with one
+    /// `&lt;prefix&gt; connections import FILE --overwrite` (Airflow ≥ 2.6): an upsert, so there is no moment without the
+    /// connection, instead of a delete and an add per connection. The import replaces the whole connection, so each
+    /// entity in the file is complete: what the refresh owns (host, login, password, the description's expiry note)
+    /// over what the connection had (port, schema, extra keys, the user's description). A refresh of N connections is
+    /// N + 1 CLI starts. The tokens travel in an owner-only JSON file, never on a command line; the file is deleted
+    /// whatever happens, Ctrl+C, SIGTERM, SIGHUP and a closed console included.
     /// </summary>
     internal sealed class CliTarget : IConnectionTarget
     {
@@ -57,6 +60,57 @@ namespace EcrAirflow.Modes.Cli
             }
 
             CheckDirectory();
+
+            // What each connection is now: the import replaces it whole, so what the refresh does not own comes from here.
+            var found = new Dictionary<string, CliStoredConnection>(StringComparer.Ordinal);
+            var read = await OneByOne.ReadAsync(connections.Select(ConnectionRef.Of).ToList(), ReadActivity,
+                async c => (found[c.ConnectionId] = await ReadOneAsync(c.ConnectionId, log, cancellationToken).ConfigureAwait(false)).Stored,
+                log, cancellationToken).ConfigureAwait(false);
+            var kept = new Dictionary<string, StoredConnection>(StringComparer.Ordinal);
+            var toImport = new List<DockerConnection>();
+            foreach (var connection in connections)
+            {
+                var failure = read.Failed.FirstOrDefault(f => f.ConnectionId == connection.ConnectionId);
+                if (failure != null)
+                {
+                    outcome.Failed.Add(new ConnectionFailure(connection, failure.Error));
+                    continue;
+                }
+
+                var stored = found[connection.ConnectionId];
+                if (!stored.Stored.MayBeReplacedBy(connection))
+                {
+                    outcome.Failed.Add(new ConnectionFailure(connection, ModeErrors.NotDocker(stored.Stored)));
+                    continue;
+                }
+
+                if (stored.Stored.Kind != StoredKind.Missing && !stored.InDatabase)
+                {
+                    log.Warning($"Airflow finds connection '{connection.ConnectionId}' outside its database (in its secrets backend or AIRFLOW_CONN_{connection.ConnectionId.ToUpperInvariant()}), which it reads first: the import writes the database, so Airflow keeps using the other definition until it is removed.");
+                }
+
+                if (stored.Stored.Kind == StoredKind.Docker)
+                {
+                    kept[connection.ConnectionId] = stored.Stored;
+                }
+
+                toImport.Add(connection);
+            }
+
+            if (toImport.Count == 0)
+            {
+                return outcome;
+            }
+
+            await ImportAsync(toImport, kept, outcome, log, cancellationToken).ConfigureAwait(false);
+            return outcome;
+        }
+
+        private const string ReadActivity = "Reading Airflow connections (airflow connections get)";
+
+        /// <summary>One import of the complete, merged entities; its results go into <paramref name="outcome"/>.</summary>
+        private async Task ImportAsync(IReadOnlyList<DockerConnection> connections, IReadOnlyDictionary<string, StoredConnection> kept, SyncOutcome outcome, IOperationLog log, CancellationToken cancellationToken)
+        {
             var redactor = new SecretRedactor();
             foreach (var connection in connections)
             {
@@ -75,7 +129,7 @@ namespace EcrAirflow.Modes.Cli
             using var guard = TerminationGuard.Register(stop);
             try
             {
-                written = WriteImportFile(file, connections, () => created = true);
+                written = WriteImportFile(file, connections, kept, () => created = true);
                 _seams.ImportFileCreated?.Invoke(file);
                 if (OwnerOnlyFile.ProtectionNote != null)
                 {
@@ -137,7 +191,7 @@ namespace EcrAirflow.Modes.Cli
             }
 
             var answer = CliImportAnswer.Parse(run, connections.Select(c => c.ConnectionId).ToList(), Target);
-            if (answer.BatchError != null && answer.Imported.Count == 0)
+            if (answer.BatchError != null && answer.Imported.Count == 0 && outcome.Failed.Count == 0)
             {
                 throw answer.BatchError;
             }
@@ -162,8 +216,6 @@ namespace EcrAirflow.Modes.Cli
                     outcome.Failed.Add(new ConnectionFailure(connection, answer.Failures[connection.ConnectionId]));
                 }
             }
-
-            return outcome;
         }
 
         /// <summary>
@@ -172,9 +224,10 @@ namespace EcrAirflow.Modes.Cli
         /// It finds the connection wherever Airflow would (secrets backend, AIRFLOW_CONN_*, the database).
         /// </summary>
         public Task<ReadOutcome> ReadAsync(IReadOnlyList<ConnectionRef> connections, IOperationLog log, CancellationToken cancellationToken) =>
-            OneByOne.ReadAsync(connections, "Reading Airflow connections (airflow connections get)", c => ReadOneAsync(c.ConnectionId, log, cancellationToken), log, cancellationToken);
+            OneByOne.ReadAsync(connections, ReadActivity, async c => (await ReadOneAsync(c.ConnectionId, log, cancellationToken).ConfigureAwait(false)).Stored, log, cancellationToken);
 
-        private async Task<StoredConnection> ReadOneAsync(string connectionId, IOperationLog log, CancellationToken cancellationToken)
+        /// <remarks>Nothing the CLI printed is logged: its answer holds the stored password.</remarks>
+        private async Task<CliStoredConnection> ReadOneAsync(string connectionId, IOperationLog log, CancellationToken cancellationToken)
         {
             var argv = _prefix.Concat(new[] { "connections", "get", connectionId, "--output", "json" }).ToList();
             log.Verbose($"Running: {CliCommandLine.Display(argv)}");
@@ -188,7 +241,12 @@ namespace EcrAirflow.Modes.Cli
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    throw CliErrors.Timeout(Target, _timeout, "nothing was read");
+                    throw CliErrors.Timeout(Target, _timeout, "no connection was written").StoppingBatch();
+                }
+                catch (EcrAirflowException ex)
+                {
+                    // The command could not be started: every later read would meet the same.
+                    throw ex.StoppingBatch();
                 }
             }
 
@@ -232,9 +290,9 @@ namespace EcrAirflow.Modes.Cli
         }
 
         /// <summary>Writes the owner-only import file and returns its identity (device and inode) on Unix.</summary>
-        private static UnixFileStatus? WriteImportFile(string path, IReadOnlyList<DockerConnection> connections, Action created)
+        private static UnixFileStatus? WriteImportFile(string path, IReadOnlyList<DockerConnection> connections, IReadOnlyDictionary<string, StoredConnection> kept, Action created)
         {
-            var bytes = new UTF8Encoding(false).GetBytes(ConnectionJson.ImportFile(connections));
+            var bytes = new UTF8Encoding(false).GetBytes(ConnectionJson.ImportFile(connections, kept));
             try
             {
                 using var stream = OwnerOnlyFile.CreateNew(path);

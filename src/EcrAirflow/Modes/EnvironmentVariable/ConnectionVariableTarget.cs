@@ -15,7 +15,10 @@ namespace EcrAirflow.Modes.EnvironmentVariable
     /// <summary>
     /// Writes each connection as an AIRFLOW_CONN_&lt;ID&gt; variable: into a scope (this process, or the
     /// Windows user/machine environment) or a dotenv file, and in addition, when a CI system is in
-    /// use, as that system's secret for the job's later steps.
+    /// use, as that system's secret for the job's later steps. It reads the variable first (the dotenv file once for
+    /// every id) and writes the stored value merged (<see cref="ConnectionMerge.Value"/>): host, login, password and
+    /// the description's expiry note are the refresh's, everything else stays, in the value's own form unless -Format
+    /// was typed. A variable that holds something other than a Docker connection is left alone unless -ReplaceNonDocker.
     /// </summary>
     /// <remarks>
     /// How the targets combine: -Path replaces -Scope (the file is the target; the cmdlet refuses both
@@ -58,7 +61,9 @@ namespace EcrAirflow.Modes.EnvironmentVariable
         public string Describe(DockerConnection connection)
         {
             var place = _path != null ? $"file {_path}" : $"{_options.Scope} scope";
-            return $": {VariableName(connection.ConnectionId)} ({_options.Format}) in {place}" + (_ci == CiSystem.None ? string.Empty : $" and {_ci}");
+            // Without -Format a stored value keeps its own form: only a new one is known to be this format.
+            var form = _options.WasGiven(nameof(EnvironmentVariableParameters.Format)) ? _options.Format.ToString() : $"its own form, {_options.Format} when new";
+            return $": {VariableName(connection.ConnectionId)} ({form}) in {place}" + (_ci == CiSystem.None ? string.Empty : $" and {_ci}");
         }
 
         /// <summary>
@@ -83,10 +88,6 @@ namespace EcrAirflow.Modes.EnvironmentVariable
 
             return Prefix + connectionId.ToUpperInvariant();
         }
-
-        public static string Value(DockerConnection connection, ConnectionFormat format) => format == ConnectionFormat.Json
-            ? ConnectionJson.Object(connection, includeDescription: true)
-            : ConnectionUri.Build(connection);
 
         /// <summary>User and Machine variables exist only on Windows (.NET ignores them elsewhere, silently).</summary>
         public static void CheckScope(VariableScope scope) => CheckScope(scope, () => OwnerOnlyFile.IsWindows);
@@ -134,7 +135,11 @@ namespace EcrAirflow.Modes.EnvironmentVariable
         /// read for every id). The CI system's copy (GitHub Actions' $GITHUB_ENV, an Azure Pipelines variable) is
         /// for the job's later steps and cannot be read back here.
         /// </summary>
-        public Task<ReadOutcome> ReadAsync(IReadOnlyList<ConnectionRef> connections, IOperationLog log, CancellationToken cancellationToken)
+        public Task<ReadOutcome> ReadAsync(IReadOnlyList<ConnectionRef> connections, IOperationLog log, CancellationToken cancellationToken) =>
+            Task.FromResult(Read(connections, log, forEdit: false, cancellationToken));
+
+        /// <param name="forEdit">A refresh's read: the dotenv file must also be one the write may edit (else its error now).</param>
+        private ReadOutcome Read(IReadOnlyList<ConnectionRef> connections, IOperationLog log, bool forEdit, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var outcome = new ReadOutcome();
@@ -143,7 +148,7 @@ namespace EcrAirflow.Modes.EnvironmentVariable
             {
                 try
                 {
-                    file = DotEnvFile.Read(_path) ?? new Dictionary<string, string>(StringComparer.Ordinal);
+                    file = DotEnvFile.Read(_path, forEdit) ?? new Dictionary<string, string>(StringComparer.Ordinal);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
@@ -184,7 +189,7 @@ namespace EcrAirflow.Modes.EnvironmentVariable
                     : ConnectionDocument.Parse(connection.ConnectionId, value!, location));
             }
 
-            return Task.FromResult(outcome);
+            return outcome;
         }
 
         public Task<SyncOutcome> WriteAsync(IReadOnlyList<DockerConnection> connections, IOperationLog log, CancellationToken cancellationToken)
@@ -209,7 +214,25 @@ namespace EcrAirflow.Modes.EnvironmentVariable
                 }
 
                 names[name] = c.ConnectionId;
-                items.Add(new Item(c, name, Value(c, _options.Format)));
+                items.Add(new Item(c, name));
+            }
+
+            // What each variable holds now; the value written is that merged with what the refresh owns.
+            var read = Read(items.Select(i => ConnectionRef.Of(i.Connection)).ToList(), log, forEdit: true, cancellationToken);
+            var formatGiven = _options.WasGiven(nameof(EnvironmentVariableParameters.Format));
+            foreach (var item in items.ToList())
+            {
+                var failure = read.Failed.FirstOrDefault(f => f.ConnectionId == item.Connection.ConnectionId);
+                var stored = read.Found.FirstOrDefault(f => f.ConnectionId == item.Connection.ConnectionId);
+                var refusal = failure?.Error ?? (stored != null && !stored.MayBeReplacedBy(item.Connection) ? ModeErrors.NotDocker(stored) : null);
+                if (refusal != null)
+                {
+                    outcome.Failed.Add(new ConnectionFailure(item.Connection, refusal));
+                    items.Remove(item);
+                    continue;
+                }
+
+                item.Value = ConnectionMerge.Value(stored, item.Connection, _options.Format, formatGiven, includeDescription: true);
             }
 
             // Everything that could refuse a value is checked before anything is written.
@@ -405,8 +428,11 @@ namespace EcrAirflow.Modes.EnvironmentVariable
             }
         }
 
-        private sealed record Item(DockerConnection Connection, string Name, string Value)
+        private sealed record Item(DockerConnection Connection, string Name)
         {
+            /// <summary>The value to write (it holds the token).</summary>
+            public string Value { get; set; } = string.Empty;
+
             public SyncAction Action { get; set; }
 
             public EcrAirflowException? Failure { get; set; }

@@ -139,12 +139,19 @@ namespace EcrAirflow.Modes.EnvironmentVariable
         }
 
         /// <summary>
-        /// The variables the file defines (<see cref="DotEnvSyntax.ReadValues"/>), read under the same rules as an
-        /// edit (a regular file this user owns, a link only where no other user controls it); null when there is no file.
+        /// The variables the file defines (<see cref="DotEnvSyntax.ReadValues"/>); null when there is no file. What is
+        /// never read: a FIFO, device or folder (a read would hang or never end) and a link another user controls. With
+        /// <paramref name="forEdit"/> (a refresh, which writes next) the edit's rules apply too: a file of another user
+        /// or a read-only one is refused here, before anything is merged, with the error the write would give.
         /// </summary>
-        public static Dictionary<string, string>? Read(string path)
+        public static Dictionary<string, string>? Read(string path, bool forEdit = true)
         {
-            var target = Checked(FileTrust.ResolveFileToEdit(path));
+            var target = FileTrust.ResolveFileToEdit(path);
+            if (forEdit || (target.Rule != "ReadOnly" && target.Rule != "NotOwned"))
+            {
+                target = Checked(target);
+            }
+
             if (!target.Exists)
             {
                 return null;

@@ -2,7 +2,7 @@
 # and About, from which build/Help.ps1 writes the help topic about_EcrAirflow_EnvironmentVariable (en-US/about_EcrAirflow_EnvironmentVariable.help.txt).
 @{
     Parameters = @{
-        Format       = 'Uri (docker://login:password@host, read by every Airflow) or Json (Airflow 2.3+).'
+        Format       = 'Uri (docker://login:password@host, read by every Airflow) or Json (Airflow 2.3+). An existing value keeps its own form unless -Format is given; given, the value is converted, keeping its port, schema and extra.'
         Scope        = 'Process, or User / Machine (Windows only) to persist the variable.'
         Path         = 'A dotenv file (docker compose .env) whose AIRFLOW_CONN_<ID> line is added or replaced atomically, keeping every other line, comment and line ending. A new file is created owner-only. Cannot be combined with -Scope.'
         IncludeValue = 'Adds the variable''s value, in plain text, as a Value property of each result. Without it the value (which holds the ECR password) is never output.'
@@ -27,6 +27,13 @@ THE VALUE
     The value is never output unless -IncludeValue adds it, in plain text, as a Value property.
     An id outside ASCII is refused (Python upper-cases it differently from .NET), and so are two ids that
     differ only in letter case (they would be one variable).
+
+A REFRESH
+    An existing value is read first (a dotenv file once for all ids) and merged: host, login, password and
+    the description's expiry note are the refresh's; port, schema (the URI's path), extra keys (query
+    parameters) and other JSON keys stay, and the value keeps its form (URI or JSON) unless -Format is
+    typed. The same merged value goes to the CI system, with every form of the token in it masked. A value
+    that is not a Docker connection is left alone (NotDockerConnection) unless -ReplaceNonDocker.
 
 A DOTENV FILE (-Path)
     The AIRFLOW_CONN_<ID>= line is replaced in place or appended; every other byte stays (comments, CRLF).
@@ -71,12 +78,14 @@ Sync-AirflowEcrConnection -Mode EnvironmentVariable
                                                                      (nothing is created elsewhere), a link in a folder other
                                                                      users can write to, or a link of another user
   DotEnvTooLarge                              T   InvalidData        the dotenv file is larger than 16 MB
+  DotEnvReadFailed                            T   ReadError          the dotenv file exists but cannot be read (it is read
+                                                                     before the write, to keep what it holds)
   DotEnvWriteFailed                           T   WriteError         the dotenv file cannot be read or replaced (e.g. a
                                                                      folder, no rights on its folder)
   DotEnvLocked                                T   ResourceUnavailable another run held the file's lock for 20 s
   DotEnvValueNotRepresentable                 T   InvalidData        a value docker compose and python-dotenv would read
                                                                      differently
-  EnvironmentScopeAccessDenied                N   PermissionDenied   (Windows) the User/Machine variable cannot be set
+  EnvironmentScopeAccessDenied                N   PermissionDenied   (Windows) the User/Machine variable cannot be read or set
   GitHubEnvWriteFailed                        N   WriteError         GITHUB_ENV cannot be appended to (the process
                                                                      variable was set; the message says so)
 '@

@@ -12,8 +12,7 @@ BeforeDiscovery {
 Describe 'The demo (build.ps1 -Task Demo)' -Skip:$NotPwsh {
     BeforeAll {
         $script:Root = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
-        . (Join-Path $Root 'tests/peers/Peers.ps1')
-        . (Join-Path $Root 'tests/pester/Hardening.Common.ps1')
+        . (Join-Path $Root 'tests/pester/Common.ps1')
         $script:Work = New-TestFolder 'demo'
         $script:Moto = Start-MotoPeer -WorkDirectory $Work
         # What must never be printed: the AWS secret key the demo signs with, the emulators' Airflow password (and

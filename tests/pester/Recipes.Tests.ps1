@@ -9,8 +9,7 @@
 # The CI files themselves are linted in Workflow.Tests.ps1, the Task Scheduler recipe in Examples.Windows.Tests.ps1.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
-    . (Join-Path $PSScriptRoot 'Hardening.Common.ps1')
+    . (Join-Path $PSScriptRoot 'Common.ps1')
     . (Join-Path $PSScriptRoot 'Recipes.Common.ps1')
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
     $script:Moto = Get-Content $env:ECRAIRFLOW_TEST_MOTO -Raw | ConvertFrom-Json

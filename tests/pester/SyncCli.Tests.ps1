@@ -228,7 +228,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
     Context 'a refresh over an existing connection' {
         It 'keeps port, schema and extra keys, renews only the note in the description, and -Email changes only email' {
             Set-StoredConnections $Existing
-            $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -Email 'new@example.com'
+            $result = New-FakeCredential -Token $Token | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -Email 'new@example.com'
             $result.Action | Should -Be 'Upserted'
 
             $stored = Get-StoreEntry ecr
@@ -248,7 +248,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
 
         It 'imports each connection as a complete entity, after one read per id: N + 1 CLI starts' {
             Set-StoredConnections $Existing
-            $creds = (New-TestCredential -Account 111111111111), (New-TestCredential -Account 222222222222)
+            $creds = (New-FakeCredential -Token $Token -Account 111111111111), (New-FakeCredential -Token $Token -Account 222222222222)
             $null = $creds | Sync-AirflowEcrConnection -ConnectionId { if ($_.Registry -like '*1111*') { 'ecr' } else { 'ecr_new' } } -Mode Cli -AirflowCommand $StandIn
 
             $calls = @(Get-StandInCall)
@@ -271,7 +271,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
         It 'refuses a connection of another type per id, leaves it as it was and writes the others' {
             Set-StoredConnections $Existing
             $err = $null
-            $out = (New-TestCredential -Account 111111111111), (New-TestCredential -Account 222222222222) |
+            $out = (New-FakeCredential -Token $Token -Account 111111111111), (New-FakeCredential -Token $Token -Account 222222222222) |
                 Sync-AirflowEcrConnection -ConnectionId { if ($_.Registry -like '*1111*') { 'pg' } else { 'ecr' } } -Mode Cli -AirflowCommand $StandIn -ErrorVariable err -ErrorAction SilentlyContinue
             @($out).ConnectionId | Should -Be 'ecr'
             $err.Count | Should -Be 1
@@ -284,7 +284,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
             $pg.password | Should -Be 'pg-secret'
             (Get-ImportedEntity pg) | Should -BeNullOrEmpty
 
-            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId pg -Mode Cli -AirflowCommand $StandIn -ReplaceNonDocker
+            $null = New-FakeCredential -Token $Token | Sync-AirflowEcrConnection -ConnectionId pg -Mode Cli -AirflowCommand $StandIn -ReplaceNonDocker
             (Get-StoreEntry pg).conn_type | Should -Be 'docker'
             (Get-StoreEntry pg).schema | Should -BeNullOrEmpty
         }
@@ -293,7 +293,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
             Set-StoredConnections $Existing
             $env:AIRFLOW_STANDIN_GET_FAIL = '1'
             $err = $null
-            try { New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -ErrorAction Stop } catch { $err = $_ }
+            try { New-FakeCredential -Token $Token | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -ErrorAction Stop } catch { $err = $_ }
             $err.FullyQualifiedErrorId | Should -BeLike 'AirflowCliReadFailed,*'
             $err.Exception.Message | Should -BeLike '*database is locked*'
             Get-ImportCall | Should -BeNullOrEmpty
@@ -303,7 +303,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
         It 'warns when Airflow finds the connection outside its database (AIRFLOW_CONN_ECR), which it reads first' {
             $env:AIRFLOW_CONN_ECR = 'docker://AWS:env-token@env.example.com:5001'
             $warnings = $null
-            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WarningVariable warnings -WarningAction SilentlyContinue
+            $null = New-FakeCredential -Token $Token | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -WarningVariable warnings -WarningAction SilentlyContinue
             ($warnings -join ' ') | Should -BeLike '*outside its database*AIRFLOW_CONN_ECR*'
             ($warnings -join ' ') | Should -Not -BeLike '*env-token*'
             (Get-StoreEntry ecr).port | Should -Be 5001   # what Airflow read is what the refresh kept
@@ -311,7 +311,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
 
         It 'keeps what it printed out of every stream: the stored password never shows' {
             Set-StoredConnections $Existing
-            $streams = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -Verbose -Debug 4>&1 5>&1 | Out-String
+            $streams = New-FakeCredential -Token $Token | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -Verbose -Debug 4>&1 5>&1 | Out-String
             $streams | Should -Not -BeLike '*old-token*'
             $streams | Should -Not -BeLike "*$Token*"
         }

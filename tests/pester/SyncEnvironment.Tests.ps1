@@ -234,7 +234,7 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
 
         It 'keeps port, schema and extra keys of a stored <Form> value in the process, in its own form' -Skip:(-not $Python) -ForEach @(@{ Form = 'URI' }, @{ Form = 'JSON' }) {
             $env:AIRFLOW_CONN_ECR = $(if ($Form -eq 'URI') { $StoredUri } else { $StoredJson })
-            $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem None
+            $result = New-FakeCredential -Token $Token | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem None
             $result.Action | Should -Be 'Updated'
             $env:AIRFLOW_CONN_ECR.StartsWith('{') | Should -Be ($Form -eq 'JSON')
 
@@ -256,7 +256,7 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
             $path = Join-Path $script:Work '.env'
             $stored = $(if ($Form -eq 'URI') { $StoredUri } else { $StoredJson })
             [IO.File]::WriteAllText($path, "OTHER=1`nAIRFLOW_CONN_ECR='$stored'`n")
-            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path -Email 'new@example.com'
+            $null = New-FakeCredential -Token $Token | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path -Email 'new@example.com'
             $lines = Get-Content -LiteralPath $path
             $lines[0] | Should -Be 'OTHER=1'
             $value = $lines[1].Substring('AIRFLOW_CONN_ECR='.Length).Trim("'")
@@ -271,7 +271,7 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
 
         It '-Format Json over a stored URI converts it and keeps what it had' -Skip:(-not $Python) {
             $env:AIRFLOW_CONN_ECR = $StoredUri
-            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem None -Format Json
+            $null = New-FakeCredential -Token $Token | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem None -Format Json
             $env:AIRFLOW_CONN_ECR | Should -BeLike '{"conn_type":"docker",*'
             $read = Read-AsAirflow $env:AIRFLOW_CONN_ECR
             $read.port | Should -Be 5000
@@ -285,7 +285,7 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
         It 'sends the merged value to GitHub Actions, masking every form of the token in it' {
             $env:GITHUB_ENV = Join-Path $script:Work 'github_env'
             $env:AIRFLOW_CONN_ECR = $StoredJson
-            $run = Invoke-WithConsole { New-TestCredential -Token 'tok"+/=en' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable }
+            $run = Invoke-WithConsole { New-FakeCredential -Token $Token -Token 'tok"+/=en' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable }
             $run.Output.Action | Should -Be 'Updated'
             $content = [IO.File]::ReadAllText($env:GITHUB_ENV)
             $content -match "^AIRFLOW_CONN_ECR<<(ghadelimiter_[0-9a-f-]{36})`n(?<value>.*)`n\1`n$" | Should -BeTrue
@@ -298,7 +298,7 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
         It 'leaves a variable that is not a Docker connection alone: NotDockerConnection, by its kind; -ReplaceNonDocker replaces it' {
             $env:AIRFLOW_CONN_ECR = 'mysql://app:db-secret@db.example.com/app'
             $err = $null
-            $out = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem None -ErrorVariable err -ErrorAction SilentlyContinue
+            $out = New-FakeCredential -Token $Token | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem None -ErrorVariable err -ErrorAction SilentlyContinue
             $out | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -BeLike 'NotDockerConnection,*'
             $err[0].Exception.Message | Should -BeLike '*AIRFLOW_CONN_ECR (Process scope) holds a mysql connection*'
@@ -307,11 +307,11 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
 
             $path = Join-Path $script:Work '.env'
             [IO.File]::WriteAllText($path, "AIRFLOW_CONN_ECR=just a note`n")
-            $null = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path -ErrorVariable err -ErrorAction SilentlyContinue
+            $null = New-FakeCredential -Token $Token | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -Path $path -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].Exception.Message | Should -BeLike '*holds text that is not a connection URI*'
             [IO.File]::ReadAllText($path) | Should -BeExactly "AIRFLOW_CONN_ECR=just a note`n"
 
-            $result = New-TestCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem None -ReplaceNonDocker
+            $result = New-FakeCredential -Token $Token | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -CiSystem None -ReplaceNonDocker
             $result.Action | Should -Be 'Updated'
             $env:AIRFLOW_CONN_ECR | Should -BeExactly 'docker://AWS:tok%2B%2F%3Den@123456789012.dkr.ecr.eu-west-1.amazonaws.com'
         }

@@ -130,7 +130,7 @@ Describe 'Links in <Name>' -ForEach $Pages {
 
 Describe 'The performance page' {
     BeforeAll {
-        . (Join-Path $DocsRoot 'tests/pester/Hardening.Common.ps1')
+        . (Join-Path $DocsRoot 'tests/pester/Common.ps1')
         . (Join-Path $DocsRoot 'build/Docs.ps1')
     }
 

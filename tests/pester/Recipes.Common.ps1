@@ -2,7 +2,7 @@
 # own command lines and pipeline steps run as their scheduler would run them, in a child process whose
 # environment holds only what the recipe's set-up promises (AWS credentials, the Airflow user and password, the
 # installed module), pointed at the local peers.
-# Needs Peers.ps1 and Hardening.Common.ps1 dot-sourced first.
+# Needs Common.ps1 dot-sourced first.
 
 $script:RecipesRoot = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }
 

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using EcrAirflow.Airflow;
 using EcrAirflow.Ecr;
 using EcrAirflow.Modes;
+using EcrAirflow.Registry;
 
 namespace EcrAirflow.Commands
 {
@@ -92,9 +93,23 @@ namespace EcrAirflow.Commands
             }
 
             ReadOutcome outcome;
+            var logins = new Dictionary<string, RegistryLoginResult>(StringComparer.Ordinal);
             try
             {
-                outcome = RunAsync((log, ct) => _target.ReadAsync(_ids, log, ct));
+                outcome = RunAsync(async (log, ct) =>
+                {
+                    var read = await _target.ReadAsync(_ids, log, ct).ConfigureAwait(false);
+                    if (Login)
+                    {
+                        var options = new RegistryLoginOptions(_binding.Context.Http, TimeSpan.FromSeconds(Internal.Http.HttpDefaults.TimeoutSec), Internal.Http.HttpDefaults.MaximumRetryCount);
+                        foreach (var stored in read.Found.Where(s => s.Kind == StoredKind.Docker && s.PasswordVisibility == PasswordVisibility.Readable))
+                        {
+                            logins[stored.ConnectionId] = await RegistryLogin.CheckAsync(stored.Host, stored.Login, stored.Password, options, log, ct).ConfigureAwait(false);
+                        }
+                    }
+
+                    return read;
+                });
             }
             catch (EcrAirflowException ex)
             {
@@ -114,6 +129,7 @@ namespace EcrAirflow.Commands
             foreach (var stored in outcome.Found)
             {
                 var assessment = Freshness.Assess(stored, MinimumRemaining, now, EcrPassword.ReadExpiry);
+                var (login, loginReason) = LoginOf(stored, logins);
                 statuses.Add(new AirflowConnectionStatus
                 {
                     ConnectionId = stored.ConnectionId,
@@ -124,8 +140,8 @@ namespace EcrAirflow.Commands
                     ExpiresAt = assessment.ExpiresAt,
                     Remaining = assessment.ExpiresAt.HasValue ? assessment.ExpiresAt.Value - now : (TimeSpan?)null,
                     ExpirySource = assessment.Source,
-                    Login = LoginResult.NotTested,
-                    Reason = assessment.Reason,
+                    Login = login,
+                    Reason = assessment.Reason == null ? loginReason : loginReason == null ? assessment.Reason : assessment.Reason + " " + loginReason,
                 });
             }
 
@@ -138,7 +154,7 @@ namespace EcrAirflow.Commands
                     Mode = _binding.Mode.Name,
                     Target = _target.Target,
                     Status = ConnectionStatus.Unknown,
-                    Login = LoginResult.NotTested,
+                    Login = Login ? LoginResult.Unavailable : LoginResult.NotTested,
                     Reason = $"It could not be read: {failure.Error.Message}",
                 });
             }
@@ -156,6 +172,35 @@ namespace EcrAirflow.Commands
             {
                 WriteObject(status);
             }
+        }
+
+        /// <summary>What -Login found, or why it could not try: the password is not readable there, or there is no login to try.</summary>
+        private (LoginResult Login, string? Reason) LoginOf(StoredConnection stored, Dictionary<string, RegistryLoginResult> logins)
+        {
+            if (!Login)
+            {
+                return (LoginResult.NotTested, null);
+            }
+
+            if (logins.TryGetValue(stored.ConnectionId, out var result))
+            {
+                return result.Outcome switch
+                {
+                    RegistryLoginOutcome.Succeeded => (LoginResult.Succeeded, null),
+                    RegistryLoginOutcome.Failed => (LoginResult.Failed, "The registry refused the stored login" + (result.Realm != null ? $" (realm \"{result.Realm}\")" : string.Empty) + ": " + result.Reason),
+                    _ => (LoginResult.Unavailable, "The stored login could not be tried: " + result.Reason),
+                };
+            }
+
+            var why = stored.Kind != StoredKind.Docker
+                ? "there is no Docker connection to log in with."
+                : stored.PasswordVisibility switch
+                {
+                    PasswordVisibility.NotReturned => $"{_binding.Mode.Name} mode reads through Airflow 2's REST API, which never returns the password. Try it where the password can be read (Cli, EnvironmentVariable, SecretsManager, ParameterStore), or with docker login on an Airflow worker.",
+                    PasswordVisibility.Redacted => $"{_binding.Mode.Name} mode reads through Airflow 3's REST API, which returns the password masked. Try it where the password can be read (Cli, EnvironmentVariable, SecretsManager, ParameterStore), or with docker login on an Airflow worker.",
+                    _ => "the connection has no password.",
+                };
+            return (LoginResult.Unavailable, "The stored login could not be tried: " + why);
         }
     }
 }

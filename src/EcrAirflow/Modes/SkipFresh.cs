@@ -21,7 +21,19 @@ namespace EcrAirflow.Modes
         public static async Task<(List<DockerConnection> Due, List<AirflowConnectionSyncResult> Skipped)> PartitionAsync(
             IConnectionTarget target, IReadOnlyList<DockerConnection> connections, TimeSpan validFor, IOperationLog log, CancellationToken cancellationToken)
         {
-            var read = await target.ReadAsync(connections.Select(ConnectionRef.Of).ToList(), log, cancellationToken).ConfigureAwait(false);
+            ReadOutcome read;
+            try
+            {
+                read = await target.ReadAsync(connections.Select(ConnectionRef.Of).ToList(), log, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EcrAirflowException ex)
+            {
+                // The read only spares writes: when it fails, every connection is written (and the write, if it
+                // fails the same way, reports it with its own error).
+                log.Verbose($"What the target holds could not be read ({ex.ErrorId}); writing every connection.");
+                return (connections.ToList(), new List<AirflowConnectionSyncResult>());
+            }
+
             var stored = read.Found.ToDictionary(s => s.ConnectionId, StringComparer.Ordinal);
             var due = new List<DockerConnection>();
             var skipped = new List<AirflowConnectionSyncResult>();

@@ -23,7 +23,7 @@ function Get-ModeTableHelp {
     # What the code's mode table says (internal, so read through reflection): one paragraph per mode, per
     # parameter the line "Modes: Rest (default 30), Cli (default 300)." and its default, the parameters of each
     # mode (for one syntax per mode), and each mode's own parameter descriptions from the help source in its
-    # folder (<Mode>.help.psd1, and AwsModeParameters.help.psd1 for what every AWS-backed mode inherits).
+    # folder (<Mode>.help.psd1, and HttpModeParameters.help.psd1 for what the modes that talk HTTP inherit).
     param([Parameter(Mandatory)] $Command, [Parameter(Mandatory)] [string] $TypeName, [Parameter(Mandatory)] [string] $CodeDirectory)
     $type = $Command.ImplementingType.Assembly.GetType($TypeName, $true)
     $flags = [System.Reflection.BindingFlags]'NonPublic, Public, Static'
@@ -38,7 +38,7 @@ function Get-ModeTableHelp {
     }
     $modes = [ordered]@{}
     $descriptions = @{}
-    $inherited = Join-Path $CodeDirectory 'Modes/AwsModeParameters.help.psd1'
+    $inherited = Join-Path $CodeDirectory 'Modes/HttpModeParameters.help.psd1'
     $shared = if (Test-Path $inherited) { (Import-PowerShellDataFile $inherited).Parameters } else { @{} }
     foreach ($mode in (& $call 'Modes' @())) {
         $modes[$mode] = @(& $call 'ParametersOf' @([string]$mode))
@@ -271,7 +271,7 @@ function Build-ModeAboutTopics {
         Writes en-US/about_EcrAirflow_<Mode>.help.txt for every mode, so Get-Help about_EcrAirflow_<Mode> works
         offline: from the About entry of the mode's help source (src/EcrAirflow/Modes/<Folder>/<Mode>.help.psd1:
         Synopsis, Description, Errors), the mode's paragraph and parameters from the mode table in the code, and
-        the parameters' descriptions from the help sources (the mode's own, AwsModeParameters.help.psd1, then the
+        the parameters' descriptions from the help sources (the mode's own, HttpModeParameters.help.psd1, then the
         cmdlet's). A mode without a complete About entry fails the build.
     #>
     param(
@@ -287,8 +287,14 @@ function Build-ModeAboutTopics {
         $table = Get-ModeTableHelp -Command $command -TypeName 'EcrAirflow.Commands.ModeHelp' -CodeDirectory $CodeDirectory
         $type = $command.ImplementingType.Assembly.GetType('EcrAirflow.Commands.ModeHelp', $true)
         $flags = [System.Reflection.BindingFlags]'NonPublic, Public, Static'
-        $cmdletParameters = (Import-PowerShellDataFile $CmdletHelpSource).Parameters
-        $inherited = Join-Path $CodeDirectory 'Modes/AwsModeParameters.help.psd1'
+        $cmdletSource = Import-PowerShellDataFile $CmdletHelpSource
+        $cmdletParameters = @{} + $cmdletSource.Parameters
+        if ($cmdletSource.ContainsKey('SharedParameters')) {
+            # The parameters every cmdlet that takes -Mode shares (-Region, -Proxy, ...) are described in one file.
+            $sharedFile = (Import-PowerShellDataFile (Join-Path (Split-Path $CmdletHelpSource) $cmdletSource.SharedParameters)).Parameters
+            foreach ($name in $sharedFile.Keys) { $cmdletParameters[$name] = $sharedFile[$name] }
+        }
+        $inherited = Join-Path $CodeDirectory 'Modes/HttpModeParameters.help.psd1'
         $shared = if (Test-Path $inherited) { (Import-PowerShellDataFile $inherited).Parameters } else { @{} }
         $modes = @($table.Modes.Keys)
         $problems = [System.Collections.Generic.List[string]]::new()

@@ -11,12 +11,12 @@ namespace EcrAirflow
     /// </summary>
     public enum SyncMode
     {
-        [Mode(typeof(Modes.Rest.RestMode))] Rest,
-        [Mode(typeof(Modes.Cli.CliMode))] Cli,
-        [Mode(typeof(Modes.EnvironmentVariable.EnvironmentVariableMode))] EnvironmentVariable,
-        [Mode(typeof(Modes.SecretsManager.SecretsManagerMode))] SecretsManager,
-        [Mode(typeof(Modes.ParameterStore.ParameterStoreMode))] ParameterStore,
-        [Mode(typeof(Modes.Mwaa.MwaaMode))] Mwaa,
+        [Mode(typeof(Modes.Rest.RestParameters))] Rest,
+        [Mode(typeof(Modes.Cli.CliParameters))] Cli,
+        [Mode(typeof(Modes.EnvironmentVariable.EnvironmentVariableParameters))] EnvironmentVariable,
+        [Mode(typeof(Modes.SecretsManager.SecretsManagerParameters))] SecretsManager,
+        [Mode(typeof(Modes.ParameterStore.ParameterStoreParameters))] ParameterStore,
+        [Mode(typeof(Modes.Mwaa.MwaaParameters))] Mwaa,
     }
 
     /// <summary>SSM Parameter Store tiers (Advanced and IntelligentTiering parameters above 4 KB are charged by AWS).</summary>

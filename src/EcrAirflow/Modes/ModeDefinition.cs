@@ -2,27 +2,40 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
-using EcrAirflow.Modes.Rest;
 
 namespace EcrAirflow.Modes
 {
     /// <summary>
-    /// One value of -Mode: what it is called and says in help and -WhatIf, its parameter class, and how it makes
-    /// its target. Each mode's folder has one (RestMode, CliMode, …); <see cref="SyncMode"/> registers it.
+    /// One value of -Mode, as the rest of the module sees it: its name, its parameter class (which also says what it
+    /// is and makes its target, see <see cref="ModeParameters"/>), and what follows from them.
     /// </summary>
-    internal abstract class ModeDefinition
+    internal sealed class ModeDefinition
     {
-        public abstract SyncMode Mode { get; }
+        private readonly ModeParameters _defaults;
 
-        /// <summary>One sentence for help: where this mode keeps connections.</summary>
-        public abstract string Summary { get; }
+        public ModeDefinition(SyncMode mode, Type parametersType)
+        {
+            if (!typeof(ModeParameters).IsAssignableFrom(parametersType) || parametersType.GetConstructor(Type.EmptyTypes) == null)
+            {
+                throw new InvalidOperationException($"SyncMode.{mode} registers {parametersType.Name}, which is not a ModeParameters class with a parameterless constructor.");
+            }
 
-        /// <summary>What one write is, for -WhatIf/-Confirm ("Airflow connection", "secret").</summary>
-        public abstract string Writes { get; }
+            Mode = mode;
+            ParametersType = parametersType;
+            _defaults = NewParameters();
+        }
 
-        public abstract Type ParametersType { get; }
+        public SyncMode Mode { get; }
+
+        public Type ParametersType { get; }
 
         public string Name => Mode.ToString();
+
+        /// <summary>One sentence for help: where this mode keeps connections.</summary>
+        public string Summary => _defaults.Summary;
+
+        /// <summary>What one write is, for -WhatIf/-Confirm ("Airflow connection", "secret").</summary>
+        public string Writes => _defaults.Writes;
 
         /// <summary>A mode that takes the shared proxy parameters and -AllowUnencryptedAuthentication.</summary>
         public bool UsesHttp => typeof(IHttpModeParameters).IsAssignableFrom(ParametersType);
@@ -31,38 +44,20 @@ namespace EcrAirflow.Modes
         public bool UsesAws => typeof(IAwsModeParameters).IsAssignableFrom(ParametersType);
 
         /// <summary>A parameter object holding this mode's defaults.</summary>
-        public abstract ModeParameters NewParameters();
+        public ModeParameters NewParameters() => (ModeParameters)Activator.CreateInstance(ParametersType, nonPublic: true)!;
 
-        /// <summary>
-        /// The target for what the user gave. It checks everything it can without a request (URL, folder, names)
-        /// and throws <see cref="EcrAirflowException"/> for what is wrong; it does no I/O until it writes or reads.
-        /// </summary>
-        public abstract IConnectionTarget CreateTarget(ModeParameters parameters, ModeContext context);
+        public IConnectionTarget CreateTarget(ModeParameters parameters, ModeContext context) => parameters.CreateTarget(context);
 
         public override string ToString() => Name;
     }
 
-    /// <summary>A mode whose parameters are <typeparamref name="TParameters"/>.</summary>
-    internal abstract class ModeDefinition<TParameters> : ModeDefinition
-        where TParameters : ModeParameters, new()
-    {
-        public sealed override Type ParametersType => typeof(TParameters);
-
-        public sealed override ModeParameters NewParameters() => new TParameters();
-
-        public sealed override IConnectionTarget CreateTarget(ModeParameters parameters, ModeContext context) =>
-            CreateTarget((TParameters)parameters, context);
-
-        protected abstract IConnectionTarget CreateTarget(TParameters parameters, ModeContext context);
-    }
-
-    /// <summary>Registers a mode: on a <see cref="SyncMode"/> value, the <see cref="ModeDefinition"/> class that implements it.</summary>
+    /// <summary>Registers a mode: on a <see cref="SyncMode"/> value, the parameter class in the mode's folder.</summary>
     [AttributeUsage(AttributeTargets.Field)]
     internal sealed class ModeAttribute : Attribute
     {
-        public ModeAttribute(Type definition) => Definition = definition;
+        public ModeAttribute(Type parameters) => Parameters = parameters;
 
-        public Type Definition { get; }
+        public Type Parameters { get; }
     }
 
     /// <summary>Every mode, in <see cref="SyncMode"/>'s order, from the <see cref="ModeAttribute"/> on each value.</summary>
@@ -75,23 +70,10 @@ namespace EcrAirflow.Modes
         public static ModeDefinition Get(SyncMode mode) => All.FirstOrDefault(m => m.Mode == mode)
             ?? throw new ArgumentOutOfRangeException(nameof(mode), mode, "Not a registered mode.");
 
-        private static IReadOnlyList<ModeDefinition> Load()
-        {
-            var modes = new List<ModeDefinition>();
-            foreach (var field in typeof(SyncMode).GetFields(BindingFlags.Public | BindingFlags.Static))
-            {
-                var attribute = field.GetCustomAttribute<ModeAttribute>()
-                    ?? throw new InvalidOperationException($"SyncMode.{field.Name} has no [Mode(typeof(...))] registration.");
-                var definition = (ModeDefinition)Activator.CreateInstance(attribute.Definition, nonPublic: true)!;
-                if (definition.Mode != (SyncMode)field.GetValue(null)!)
-                {
-                    throw new InvalidOperationException($"SyncMode.{field.Name} registers {attribute.Definition.Name}, which says it is {definition.Mode}.");
-                }
-
-                modes.Add(definition);
-            }
-
-            return modes;
-        }
+        private static IReadOnlyList<ModeDefinition> Load() => typeof(SyncMode)
+            .GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(field => new ModeDefinition((SyncMode)field.GetValue(null)!,
+                (field.GetCustomAttribute<ModeAttribute>() ?? throw new InvalidOperationException($"SyncMode.{field.Name} has no [Mode(typeof(...))] registration.")).Parameters))
+            .ToList();
     }
 }

@@ -16,42 +16,25 @@ namespace EcrAirflow.Modes
     /// </summary>
     internal static class OneByOne
     {
-        public static async Task<SyncOutcome> WriteAsync(
-            IReadOnlyList<DockerConnection> connections,
-            string activity,
-            Func<DockerConnection, Task<AirflowConnectionSyncResult>> write,
-            IOperationLog log,
-            CancellationToken cancellationToken)
-        {
-            var outcome = new SyncOutcome();
-            await RunAsync(connections, c => c.ConnectionId, activity,
-                async c => outcome.Written.Add(await write(c).ConfigureAwait(false)),
-                (c, ex) => outcome.Failed.Add(new ConnectionFailure(c, ex)),
-                log, cancellationToken).ConfigureAwait(false);
-            return outcome;
-        }
+        public static Task<SyncOutcome> WriteAsync(IReadOnlyList<DockerConnection> connections, string activity,
+            Func<DockerConnection, Task<AirflowConnectionSyncResult>> write, IOperationLog log, CancellationToken cancellationToken) =>
+            RunAsync(connections, c => c.ConnectionId, activity, new SyncOutcome(),
+                async (c, outcome) => outcome.Written.Add(await write(c).ConfigureAwait(false)),
+                (c, ex, outcome) => outcome.Failed.Add(new ConnectionFailure(c, ex)), log, cancellationToken);
 
-        public static async Task<ReadOutcome> ReadAsync(
-            IReadOnlyList<ConnectionRef> connections,
-            string activity,
-            Func<ConnectionRef, Task<StoredConnection>> read,
-            IOperationLog log,
-            CancellationToken cancellationToken)
-        {
-            var outcome = new ReadOutcome();
-            await RunAsync(connections, c => c.ConnectionId, activity,
-                async c => outcome.Found.Add(await read(c).ConfigureAwait(false)),
-                (c, ex) => outcome.Failed.Add(new ReadFailure(c.ConnectionId, ex)),
-                log, cancellationToken).ConfigureAwait(false);
-            return outcome;
-        }
+        public static Task<ReadOutcome> ReadAsync(IReadOnlyList<ConnectionRef> connections, string activity,
+            Func<ConnectionRef, Task<StoredConnection>> read, IOperationLog log, CancellationToken cancellationToken) =>
+            RunAsync(connections, c => c.ConnectionId, activity, new ReadOutcome(),
+                async (c, outcome) => outcome.Found.Add(await read(c).ConfigureAwait(false)),
+                (c, ex, outcome) => outcome.Failed.Add(new ReadFailure(c.ConnectionId, ex)), log, cancellationToken);
 
-        private static async Task RunAsync<T>(
+        private static async Task<TOutcome> RunAsync<T, TOutcome>(
             IReadOnlyList<T> items,
             Func<T, string> idOf,
             string activity,
-            Func<T, Task> each,
-            Action<T, EcrAirflowException> failed,
+            TOutcome outcome,
+            Func<T, TOutcome, Task> each,
+            Action<T, EcrAirflowException, TOutcome> failed,
             IOperationLog log,
             CancellationToken cancellationToken)
         {
@@ -64,7 +47,7 @@ namespace EcrAirflow.Modes
                 var item = items[i];
                 if (stopped != null)
                 {
-                    failed(item, stopped);
+                    failed(item, stopped, outcome);
                     continue;
                 }
 
@@ -75,7 +58,7 @@ namespace EcrAirflow.Modes
 
                 try
                 {
-                    await each(item).ConfigureAwait(false);
+                    await each(item, outcome).ConfigureAwait(false);
                 }
                 catch (EcrAirflowException ex) when (ex.StopsBatch)
                 {
@@ -85,11 +68,11 @@ namespace EcrAirflow.Modes
                     }
 
                     stopped = ex;
-                    failed(item, ex);
+                    failed(item, ex, outcome);
                 }
                 catch (EcrAirflowException ex)
                 {
-                    failed(item, ex);
+                    failed(item, ex, outcome);
                 }
 
                 done++;
@@ -99,6 +82,8 @@ namespace EcrAirflow.Modes
             {
                 log.Progress(activity, "Done", 100, completed: true);
             }
+
+            return outcome;
         }
     }
 }

@@ -19,30 +19,14 @@ namespace EcrAirflow.Registry
     /// The answer of one login check. Reason is a sentence a person can act on whenever the login did not succeed;
     /// it and every other member are safe to print (never the password, the Basic header or user info).
     /// </summary>
-    internal sealed class RegistryLoginResult
+    /// <param name="Registry">The URL that was (or would have been) asked, e.g. https://123456789012.dkr.ecr.eu-west-1.amazonaws.com/v2/.</param>
+    /// <param name="Realm">The realm of the registry's Basic challenge, when it sent one.</param>
+    /// <param name="Problem">
+    /// Why the login did not succeed, as the module's errors say it: a specific ErrorId (documented in about_EcrAirflow),
+    /// a FailureKind and a hint. Null when it succeeded. A caller may also write it as an error.
+    /// </param>
+    internal sealed record RegistryLoginResult(RegistryLoginOutcome Outcome, string Registry, string? Realm, EcrAirflowException? Problem)
     {
-        private RegistryLoginResult(RegistryLoginOutcome outcome, string registry, string? realm, EcrAirflowException? problem)
-        {
-            Outcome = outcome;
-            Registry = registry;
-            Realm = realm;
-            Problem = problem;
-        }
-
-        public RegistryLoginOutcome Outcome { get; }
-
-        /// <summary>The URL that was (or would have been) asked, e.g. https://123456789012.dkr.ecr.eu-west-1.amazonaws.com/v2/.</summary>
-        public string Registry { get; }
-
-        /// <summary>The realm of the registry's Basic challenge, when it sent one.</summary>
-        public string? Realm { get; }
-
-        /// <summary>
-        /// Why the login did not succeed, as the module's errors say it: a specific ErrorId (documented in
-        /// about_EcrAirflow), a FailureKind and a hint. Null when it succeeded. A caller may also write it as an error.
-        /// </summary>
-        public EcrAirflowException? Problem { get; }
-
         /// <summary>The problem's message and what to do about it, as one text; null when the login succeeded.</summary>
         public string? Reason => Problem == null ? null : Problem.Hint == null ? Problem.Message : Problem.Message + " " + Problem.Hint;
 

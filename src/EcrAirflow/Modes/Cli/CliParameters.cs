@@ -22,5 +22,12 @@ namespace EcrAirflow.Modes.Cli
         [Parameter]
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; } = 300;
+
+        internal override string Summary =>
+            "Airflow's database through one 'airflow connections import FILE --overwrite' (Airflow 2.6 or later).";
+
+        internal override string Writes => "Airflow connection";
+
+        internal override IConnectionTarget CreateTarget(ModeContext context) => new CliTarget(this, context);
     }
 }

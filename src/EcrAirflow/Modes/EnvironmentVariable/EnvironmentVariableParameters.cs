@@ -26,5 +26,12 @@ namespace EcrAirflow.Modes.EnvironmentVariable
 
         internal override EcrAirflowException? CheckCombination() =>
             WasGiven(nameof(Path)) && WasGiven(nameof(Scope)) ? EnvironmentVariableErrors.PathAndScopeTogether() : null;
+
+        internal override string Summary =>
+            "AIRFLOW_CONN_<ID> variables: this process, the Windows user or machine, a dotenv file, and the CI system's job environment.";
+
+        internal override string Writes => "Airflow connection variable";
+
+        internal override IConnectionTarget CreateTarget(ModeContext context) => new ConnectionVariableTarget(this);
     }
 }

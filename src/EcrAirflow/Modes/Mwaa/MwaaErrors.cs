@@ -82,20 +82,14 @@ namespace EcrAirflow.Modes.Mwaa
         { TargetObject = environment };
 
         /// <summary>AccessDeniedException on InvokeRestApi: the IAM action, the role resource, and the Airflow role that may edit connections.</summary>
-        public static EcrAirflowException InvokeDenied(EcrAirflowException denied, string environment, string region) => new EcrAirflowException(
-            denied.ErrorId, denied.Kind, denied.Message,
+        public static EcrAirflowException InvokeDenied(EcrAirflowException denied, string environment, string region) => WithHint(denied,
             $"Allow the calling identity airflow:InvokeRestApi on arn:aws:airflow:{region}:<account>:role/{environment}/<Airflow role> (an IAM policy), "
-            + "where the Airflow role is one that may edit connections, such as Op or Admin (Viewer and User may not); or use another profile or role.",
-            denied.InnerException)
-        { RequestId = denied.RequestId, TargetObject = denied.TargetObject };
+            + "where the Airflow role is one that may edit connections, such as Op or Admin (Viewer and User may not); or use another profile or role.");
 
         /// <summary>AccessDeniedException on GetEnvironment (-ApiVersion Auto): the permission, or the way around it.</summary>
-        public static EcrAirflowException GetEnvironmentDenied(EcrAirflowException denied, string environment, string region) => new EcrAirflowException(
-            denied.ErrorId, denied.Kind, denied.Message,
+        public static EcrAirflowException GetEnvironmentDenied(EcrAirflowException denied, string environment, string region) => WithHint(denied,
             $"Allow the calling identity airflow:GetEnvironment on arn:aws:airflow:{region}:<account>:environment/{environment}, "
-            + "or skip the version lookup: -ApiVersion V1 for an Airflow 2 environment, -ApiVersion V2 for Airflow 3.",
-            denied.InnerException)
-        { RequestId = denied.RequestId, TargetObject = denied.TargetObject };
+            + "or skip the version lookup: -ApiVersion V1 for an Airflow 2 environment, -ApiVersion V2 for Airflow 3.");
 
         /// <summary>The Airflow errors whose Rest-mode hint (-AirflowUrl, -AirflowCredential) does not fit MWAA, with MWAA's.</summary>
         public static EcrAirflowException ForMwaa(EcrAirflowException ex)
@@ -109,10 +103,12 @@ namespace EcrAirflow.Modes.Mwaa
                 AirflowErrors.UnexpectedResponse => "MWAA passed on an answer that is not what the Airflow API returns: check -ApiVersion (V2 is for Airflow 3 environments, V1 for Airflow 2) and run the command again; it is safe to repeat.",
                 _ => null,
             };
-            return hint == null
-                ? ex
-                : new EcrAirflowException(ex.ErrorId, ex.Kind, ex.Message, hint, ex.InnerException) { RequestId = ex.RequestId, TargetObject = ex.TargetObject };
+            return hint == null ? ex : WithHint(ex, hint);
         }
+
+        /// <summary>The same error with MWAA's hint in place of the generic one.</summary>
+        private static EcrAirflowException WithHint(EcrAirflowException ex, string hint) =>
+            new EcrAirflowException(ex.ErrorId, ex.Kind, ex.Message, hint, ex.InnerException) { RequestId = ex.RequestId, TargetObject = ex.TargetObject, StopsBatch = ex.StopsBatch };
 
         private static string RequestId(AwsReply reply) => string.IsNullOrEmpty(reply.RequestId) ? string.Empty : ", request id " + reply.RequestId;
 

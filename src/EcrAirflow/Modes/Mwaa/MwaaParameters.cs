@@ -13,5 +13,12 @@ namespace EcrAirflow.Modes.Mwaa
 
         [Parameter]
         public AirflowApiVersion ApiVersion { get; set; } = AirflowApiVersion.Auto;
+
+        internal override string Summary =>
+            "Amazon MWAA's Airflow database through InvokeRestApi, signed with AWS credentials (environments on Airflow 2.4.3 or later): API v1 on Airflow 2, one bulk request on Airflow 3.";
+
+        internal override string Writes => "Airflow connection";
+
+        internal override IConnectionTarget CreateTarget(ModeContext context) => new MwaaTarget(this, context);
     }
 }

@@ -58,13 +58,8 @@ namespace EcrAirflow.Modes.Mwaa
         /// <paramref name="authorization"/> is not used: MWAA signs the IAM principal into Airflow itself (the
         /// Airflow role of its airflow:InvokeRestApi resource).
         /// </summary>
-        public async Task<AirflowReply> SendAsync(
-            HttpMethod method,
-            string apiPath,
-            byte[]? jsonBody,
-            AuthenticationHeaderValue? authorization,
-            IOperationLog log,
-            CancellationToken cancellationToken)
+        public async Task<AirflowReply> SendAsync(HttpMethod method, string apiPath, byte[]? jsonBody, AuthenticationHeaderValue? authorization,
+            IOperationLog log, CancellationToken cancellationToken)
         {
             var query = apiPath.IndexOf('?');
             var path = RelativePath(query < 0 ? apiPath : apiPath.Substring(0, query));

@@ -27,11 +27,11 @@ THE PARAMETER
     SecureString, the user's Description and tags stay, and the tier rises to Advanced only when the size
     needs it. In the value, host, login and password are renewed and everything else is kept (port,
     schema, extra keys, the description's own text, the JSON or URI form unless -Format is given). SSM
-    keeps the versions. A new parameter is a SecureString, encrypted with -KmsKeyId (default: the account's
-    alias/aws/ssm), created without Overwrite with its -Tag values in the same request; a create that
-    finds the parameter already there (a lost reply, another writer) reads it again and tags it by name. A
-    parameter that is not a Docker connection is left as it is (NotDockerConnection; -ReplaceNonDocker
-    replaces it). Steady state: three requests per connection. Nothing is ever deleted.
+    keeps the versions. A new parameter is a SecureString, encrypted with -KmsKeyId (default: the
+    account's alias/aws/ssm), created without Overwrite with its -Tag values in the same request; a create
+    that finds the parameter already there (a lost reply, another writer) reads it again and tags it by
+    name. A parameter that is not a Docker connection is left as it is (NotDockerConnection;
+    -ReplaceNonDocker replaces it). Steady state: three requests per connection. Nothing is ever deleted.
 
 THE TIER
     Without -Tier, the tier follows the size: the account's default up to 4 KB, Advanced above (AWS

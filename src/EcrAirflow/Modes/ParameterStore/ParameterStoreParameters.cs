@@ -29,5 +29,12 @@ namespace EcrAirflow.Modes.ParameterStore
         [Parameter]
         [ValidateNotNull]
         public Hashtable? Tag { get; set; }
+
+        internal override string Summary =>
+            "SSM Parameter Store, where the amazon provider's SystemsManagerParameterStoreBackend reads /<prefix>/<conn id>: GetParameter and DescribeParameters, then PutParameter with Overwrite keeping its type, key, description and tier; a new one is a SecureString.";
+
+        internal override string Writes => "parameter";
+
+        internal override IConnectionTarget CreateTarget(ModeContext context) => new ParameterStoreTarget(this, context);
     }
 }

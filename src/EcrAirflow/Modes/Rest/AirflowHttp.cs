@@ -48,13 +48,8 @@ namespace EcrAirflow.Modes.Rest
 
         public int MaximumRetryCount => _call.MaximumRetryCount;
 
-        public async Task<AirflowReply> SendAsync(
-            HttpMethod method,
-            string apiPath,
-            byte[]? jsonBody,
-            AuthenticationHeaderValue? authorization,
-            IOperationLog log,
-            CancellationToken cancellationToken)
+        public async Task<AirflowReply> SendAsync(HttpMethod method, string apiPath, byte[]? jsonBody, AuthenticationHeaderValue? authorization,
+            IOperationLog log, CancellationToken cancellationToken)
         {
             var uri = Endpoint.Resolve(apiPath);
             var shown = method.Method + " " + SafeUrl.Describe(uri);

@@ -5,7 +5,7 @@ using System.Security;
 namespace EcrAirflow.Modes.Rest
 {
     /// <summary>-Mode Rest's parameters: where Airflow's REST API is, how to sign in, and the HTTP limits.</summary>
-    internal sealed class RestParameters : ModeParameters, IHttpModeParameters
+    internal sealed class RestParameters : HttpModeParameters
     {
         [Parameter]
         [ValidateNotNull]
@@ -25,17 +25,16 @@ namespace EcrAirflow.Modes.Rest
         public AirflowApiVersion ApiVersion { get; set; } = AirflowApiVersion.Auto;
 
         [Parameter]
-        [ValidateRange(1, 3600)]
-        public int TimeoutSec { get; set; } = Internal.Http.HttpDefaults.TimeoutSec;
-
-        [Parameter]
-        [ValidateRange(0, 10)]
-        public int MaximumRetryCount { get; set; } = Internal.Http.HttpDefaults.MaximumRetryCount;
-
-        [Parameter]
         public SwitchParameter SkipCertificateCheck { get; set; }
 
         internal override EcrAirflowException? CheckCombination() =>
             AirflowCredential != null && AccessToken != null ? RestErrors.CredentialAndAccessToken() : null;
+
+        internal override string Summary =>
+            "Airflow's database through the REST API: API v1 on Airflow 2, one bulk request to API v2 on Airflow 3.";
+
+        internal override string Writes => "Airflow connection";
+
+        internal override IConnectionTarget CreateTarget(ModeContext context) => new RestTarget(this, context);
     }
 }

@@ -30,5 +30,12 @@ namespace EcrAirflow.Modes.SecretsManager
         [Parameter]
         [ValidateNotNull]
         public Hashtable? Tag { get; set; }
+
+        internal override string Summary =>
+            "AWS Secrets Manager, where the amazon provider's SecretsManagerBackend reads <prefix>/<conn id>: GetSecretValue, then PutSecretValue (a new version, merged), CreateSecret the first time.";
+
+        internal override string Writes => "secret";
+
+        internal override IConnectionTarget CreateTarget(ModeContext context) => new SecretsManagerTarget(this, context);
     }
 }

@@ -1,34 +1,9 @@
 namespace EcrAirflow.Internal.Files.Native
 {
     /// <summary>What lstat/stat/fstat say about a file: type, permission bits, owner, identity (device + inode).</summary>
-    internal readonly struct UnixFileStatus
+    /// <param name="Mode">st_mode: file type (S_IFMT) and permission bits.</param>
+    internal readonly record struct UnixFileStatus(int Mode, uint Uid, uint Gid, ulong Device, ulong Inode, long Size, uint Links)
     {
-        public UnixFileStatus(int mode, uint uid, uint gid, ulong device, ulong inode, long size, uint links)
-        {
-            Mode = mode;
-            Uid = uid;
-            Gid = gid;
-            Device = device;
-            Inode = inode;
-            Size = size;
-            Links = links;
-        }
-
-        /// <summary>st_mode: file type (S_IFMT) and permission bits.</summary>
-        public int Mode { get; }
-
-        public uint Uid { get; }
-
-        public uint Gid { get; }
-
-        public ulong Device { get; }
-
-        public ulong Inode { get; }
-
-        public long Size { get; }
-
-        public uint Links { get; }
-
         /// <summary>The permission bits, sticky/setuid/setgid included (07777).</summary>
         public int Permissions => Mode & 0xFFF;
 

@@ -1,4 +1,4 @@
-# What every AWS-backed mode takes besides the shared AWS parameters (AwsModeParameters.cs): its descriptions.
+# What every mode that talks HTTP declares in common (HttpModeParameters.cs): the descriptions a mode's own help source does not override.
 @{
     Parameters = @{
         TimeoutSec        = 'How long one HTTP attempt may take, in seconds.'

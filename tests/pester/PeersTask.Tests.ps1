@@ -48,7 +48,9 @@ AfterAll {
 
 Describe 'build.ps1 -Task Peers' {
     It 'starts the peers and prints what to paste, naming every endpoint on loopback' {
-        ($Printed -join "`n") | Should -Match 'PEERS READY' -Because "the task must get ready; it said: $($Printed -join ' | ') $($ChildErrors.Result)"
+        # (Its error stream is read only once it has ended: reading it earlier would wait for the task to end.)
+        $errors = if ($ChildErrors.IsCompleted) { $ChildErrors.Result } else { '' }
+        ($Printed -join "`n") | Should -Match 'PEERS READY' -Because "the task must get ready; it said: $($Printed -join ' | ') $errors"
         $Pasted.Keys | Should -Contain 'AWS_ACCESS_KEY_ID'
         $Pasted.Keys | Should -Contain 'AWS_REGION'
         foreach ($name in 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_ENDPOINT_URL_SSM', 'AWS_ENDPOINT_URL_MWAA') {
@@ -73,7 +75,8 @@ Describe 'build.ps1 -Task Peers' {
         $ports = foreach ($url in @($Pasted['AWS_ENDPOINT_URL_ECR'], $Pasted['AWS_ENDPOINT_URL_MWAA'], $Airflow3)) { ([uri]$url).Port }
         $Child.StandardInput.Close()
         $Child.WaitForExit(60000) | Should -BeTrue -Because 'closing the task ends it'
-        ($Rest.Result + $Printed) -join "`n" | Should -Match 'Stopping the peers'
+        $tail = if ($Rest.Wait(30000)) { $Rest.Result } else { '' }
+        (@($Printed) + $tail) -join "`n" | Should -Match 'Stopping the peers'
         foreach ($port in $ports) {
             $client = [System.Net.Sockets.TcpClient]::new()
             try {

@@ -5,8 +5,8 @@ BeforeAll {
 }
 
 Describe 'The built module' {
-    It 'exports exactly the two cmdlets' {
-        (Get-Module EcrAirflow).ExportedCmdlets.Keys | Sort-Object | Should -Be @('Get-EcrDockerCredential', 'Sync-AirflowEcrConnection')
+    It 'exports exactly the three cmdlets' {
+        (Get-Module EcrAirflow).ExportedCmdlets.Keys | Sort-Object | Should -Be @('Get-EcrDockerCredential', 'Sync-AirflowEcrConnection', 'Test-AirflowEcrConnection')
     }
 
     It 'runs the build this leg of the test task asked for (ECRAIRFLOW_FRAMEWORK), net8.0 otherwise' {

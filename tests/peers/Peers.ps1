@@ -183,7 +183,9 @@ function Start-AirflowEmulator {
         # Lifetime of the JWTs an Airflow 3 emulator issues (Airflow's default: 86400 s).
         [int] $TokenLifetimeSeconds = 0,
         # Mount the API under a path, as behind a reverse proxy (e.g. /airflow).
-        [string] $PathPrefix = ''
+        [string] $PathPrefix = '',
+        # Airflow 3 only: play a 3.0 release whose bulk update ignores the action's update_mask.
+        [switch] $BulkUpdateIgnoresMask
     )
     $root = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
     $dll = Join-Path $root "tests/AirflowEmulator/bin/$Configuration/net10.0/AirflowEmulator.dll"
@@ -200,6 +202,7 @@ function Start-AirflowEmulator {
     }
     if ($TokenLifetimeSeconds -gt 0) { Add-ProcessArgument $psi '--token-lifetime-seconds'; Add-ProcessArgument $psi "$TokenLifetimeSeconds" }
     if ($PathPrefix) { Add-ProcessArgument $psi '--path-prefix'; Add-ProcessArgument $psi $PathPrefix }
+    if ($BulkUpdateIgnoresMask) { Add-ProcessArgument $psi '--bulk-update-ignores-mask' }
     $psi.RedirectStandardInput = $true   # the emulator stops when this pipe closes, even if we die
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true

@@ -14,15 +14,26 @@ namespace EcrAirflow.Airflow.Api
         public const string Mask = "***";
 
         /// <summary>
-        /// A 404 that says "no such connection" (a problem document on Airflow 2, FastAPI's {"detail": …} on Airflow 3),
-        /// as opposed to a 404 from something that is not Airflow's API at all.
+        /// A 404 that says "no such connection" about this id: Airflow 2's problem document and Airflow 3's
+        /// {"detail": …} both read "The Connection with connection_id: `&lt;id&gt;` was not found". Any other 404 (a
+        /// route the server does not have, Airflow 3 asked for API v1, a proxy's page) is not an answer about the
+        /// connection: it means no API is there.
         /// </summary>
-        public static bool IsNotFoundProblem(AirflowReply reply)
+        public static bool IsNotFoundProblem(AirflowReply reply, string connectionId)
         {
+            if (reply.Code != 404)
+            {
+                return false;
+            }
+
             try
             {
                 using var doc = JsonDocument.Parse(reply.Body);
-                return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("detail", out _);
+                return doc.RootElement.ValueKind == JsonValueKind.Object
+                    && doc.RootElement.TryGetProperty("detail", out var detail)
+                    && detail.ValueKind == JsonValueKind.String
+                    && detail.GetString()!.IndexOf("`" + connectionId + "`", StringComparison.Ordinal) >= 0
+                    && detail.GetString()!.IndexOf("not found", StringComparison.OrdinalIgnoreCase) >= 0;
             }
             catch (JsonException)
             {

@@ -239,7 +239,8 @@ function Resolve-EmulatorUrl($Url, $Emulator) {
 }
 
 function Get-EmulatorRequests {
-    # Every Airflow API request the emulator received: method, path, query, status, auth, connectionIds.
+    # Every Airflow API request the emulator received: method, path, query, status, auth, connectionIds, bodyFields,
+    # bulkActions (see tests/AirflowEmulator/README.md).
     [CmdletBinding(DefaultParameterSetName = 'Url')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'Url', Position = 0)] [string] $Url,

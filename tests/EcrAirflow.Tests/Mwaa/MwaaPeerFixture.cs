@@ -35,7 +35,7 @@ namespace EcrAirflow.Tests.Mwaa
         {
             Airflow2 = new Airflow2Emulator();
             Airflow3 = new Airflow3IgnoringBulkMaskEmulator();
-            _info = Path.Combine(Path.GetTempPath(), "ecrairflow-mwaa-" + Guid.NewGuid().ToString("n") + ".json");
+            _info = Path.Combine(Path.GetTempPath(), "ecrairflow-mwaa-" + Guid.NewGuid().ToString("n") + ".info"); // not *.json: the suites watch ecrairflow-*.json in the temp folder
             var psi = new ProcessStartInfo("python3")
             {
                 RedirectStandardInput = true,   // the peer stops when this pipe closes

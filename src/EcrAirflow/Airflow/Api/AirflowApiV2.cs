@@ -254,6 +254,7 @@ namespace EcrAirflow.Airflow.Api
             }
             catch (JsonException)
             {
+                throw ApiConnection.Unexpected(reply, "a list of connections", ApiConnection.NotJson(reply));
             }
 
             throw ApiConnection.Unexpected(reply, "a list of connections");

@@ -58,6 +58,7 @@ namespace EcrAirflow.Airflow.Api
             }
             catch (JsonException)
             {
+                throw Unexpected(reply, $"the connection '{connectionId}'", NotJson(reply));
             }
 
             throw Unexpected(reply, $"the connection '{connectionId}'");
@@ -94,10 +95,14 @@ namespace EcrAirflow.Airflow.Api
             };
         }
 
-        public static EcrAirflowException Unexpected(AirflowReply reply, string what) =>
+        public static EcrAirflowException Unexpected(AirflowReply reply, string what, string? why = null) =>
             new EcrAirflowException(AirflowErrors.UnexpectedResponse, FailureKind.InvalidData,
-                $"Airflow answered {reply.Request} with {reply.Code}, but the reply is not {what} that the REST API returns.",
+                $"Airflow answered {reply.Request} with {reply.Code}, but the reply is not {what} that the REST API returns{(why == null ? "" : " (" + why + ")")}.",
                 "Check that the URL points at Airflow's API itself, not at a login page or a proxy in front of it.");
+
+        /// <summary>Why a reply that does not parse is not JSON, in a word (a proxy's page, or text).</summary>
+        public static string NotJson(AirflowReply reply) =>
+            reply.Body.TrimStart().StartsWith("<", StringComparison.Ordinal) ? "it is an HTML page" : "it is not JSON";
 
         private static string? Text(JsonElement item, string name) =>
             item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

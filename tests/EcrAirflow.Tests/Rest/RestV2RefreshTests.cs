@@ -150,7 +150,7 @@ namespace EcrAirflow.Tests.Rest
             }
 
             await Kit.Read(Kit.Options(_airflow, AirflowApiVersion.V2), new RecordingLog(), a); // token
-            _airflow.Fault("PATCH", "/api/v2/connections", 200, body: new JsonObject
+            _airflow.Fault("PATCH", "/api/v2/connections", 200, times: 2, body: new JsonObject // twice: e is tried once more
             {
                 // c created; e neither created nor an error: someone created it between our read and our write (skip).
                 ["create"] = new JsonObject { ["success"] = new JsonArray(c), ["errors"] = new JsonArray() },
@@ -171,6 +171,31 @@ namespace EcrAirflow.Tests.Rest
             Assert.Contains("bad extra", outcome.Failed[0].Error.Message);
             Assert.Contains("an error about another connection", outcome.Failed[1].Error.Message);
             Assert.Contains("exists now", outcome.Failed[2].Error.Message);
+            Assert.Equal(new[] { "GET /api/v2/connections 200", "PATCH /api/v2/connections 200", "GET /api/v2/connections 200", "PATCH /api/v2/connections 200" }, ApiLines().Skip(1)); // after the warm-up read
+        }
+
+        [Fact]
+        public async Task An_id_another_writer_created_between_the_read_and_the_write_is_read_and_written_once_more()
+        {
+            var id = Kit.Id("race");
+            await Kit.Read(Kit.Options(_airflow, AirflowApiVersion.V2), new RecordingLog(), id); // token
+            _airflow.ClearRequests();
+            // The create was skipped: Airflow found the id there (another writer's), as action_on_existence skip says.
+            _airflow.Fault("PATCH", "/api/v2/connections", 200, body: new JsonObject
+            {
+                ["create"] = new JsonObject { ["success"] = new JsonArray(), ["errors"] = new JsonArray() },
+                ["update"] = null,
+                ["delete"] = null,
+            });
+            var fresh = Kit.Secret("race");
+            var log = new RecordingLog();
+
+            var outcome = await Kit.Write(Kit.Options(_airflow, AirflowApiVersion.V2), log, Kit.Connection(id, fresh));
+
+            Assert.Equal(SyncAction.Created, Assert.Single(outcome.Written).Action); // the second round found it missing still and created it
+            Assert.Equal(fresh, (string?)_airflow.StoredConnection(id)!["password"]);
+            Assert.Equal(new[] { "GET /api/v2/connections 200", "PATCH /api/v2/connections 200", "GET /api/v2/connections 200", "PATCH /api/v2/connections 200" }, ApiLines());
+            Assert.Contains(log.Lines, l => l.Contains("reading and writing them again", StringComparison.Ordinal));
         }
     }
 

@@ -45,19 +45,62 @@ namespace EcrAirflow.Airflow.Api
         /// <summary>
         /// One read of every id (the list), then one bulk request: update what exists, create what does not,
         /// replace what -ReplaceNonDocker may replace; each id is judged by its action's part of the reply. A
-        /// Docker connection whose extra cannot be sent back gets a PATCH of its own (<see cref="BulkPlan"/>).
+        /// Docker connection whose extra cannot be sent back gets a PATCH of its own (<see cref="BulkPlan"/>). An id
+        /// another writer created or deleted between our read and our write is skipped by Airflow (skip): those are
+        /// read and written once more (two more requests, only in that race).
         /// </summary>
         public async Task<SyncOutcome> WriteAsync(IReadOnlyList<DockerConnection> connections, IOperationLog log, CancellationToken cancellationToken)
         {
-            var outcome = new SyncOutcome();
-            if (connections.Count == 0)
+            var verdicts = new Dictionary<string, object>(StringComparer.Ordinal);
+            IReadOnlyList<DockerConnection> pending = connections;
+            for (var round = 0; round < 2 && pending.Count > 0; round++)
             {
-                return outcome;
+                if (round > 0)
+                {
+                    log.Verbose($"Another writer created or deleted {string.Join(", ", pending.Select(c => "'" + c.ConnectionId + "'"))} between the read and the write; reading and writing them again.");
+                }
+
+                try
+                {
+                    await WriteRoundAsync(pending, verdicts, log, cancellationToken).ConfigureAwait(false);
+                }
+                catch (EcrAirflowException ex) when (round > 0)
+                {
+                    // The first round wrote others already: this failure is the second round's ids' only.
+                    foreach (var connection in pending)
+                    {
+                        verdicts[connection.ConnectionId] = ex;
+                    }
+                }
+
+                pending = pending.Where(c => verdicts[c.ConnectionId] is BulkReply.Skipped).ToList();
             }
 
+            var outcome = new SyncOutcome();
+            foreach (var connection in connections)
+            {
+                switch (verdicts[connection.ConnectionId])
+                {
+                    case EcrAirflowException error:
+                        outcome.Failed.Add(new ConnectionFailure(connection, error));
+                        break;
+                    case BulkReply.Skipped skipped:
+                        outcome.Failed.Add(new ConnectionFailure(connection, skipped.Error));
+                        break;
+                    case SyncAction action:
+                        outcome.Written.Add(ApiResults.For(connection, Mode, Target, AirflowApiVersion.V2, action));
+                        break;
+                }
+            }
+
+            return outcome;
+        }
+
+        /// <summary>One read and one bulk write (plus the rare own PATCHes) for <paramref name="connections"/>; a verdict for each.</summary>
+        private async Task WriteRoundAsync(IReadOnlyList<DockerConnection> connections, Dictionary<string, object> verdicts, IOperationLog log, CancellationToken cancellationToken)
+        {
             var stored = await ReadStoredAsync(connections.Select(c => c.ConnectionId).ToList(), log, cancellationToken).ConfigureAwait(false);
             var plan = BulkPlan.For(connections, stored);
-            var verdicts = new Dictionary<string, object>(StringComparer.Ordinal);
             foreach (var refused in plan.Refused)
             {
                 verdicts[refused.Connection.ConnectionId] = refused.Error;
@@ -69,7 +112,7 @@ namespace EcrAirflow.Airflow.Api
                 {
                     await WriteBulkAsync(plan, verdicts, log, cancellationToken).ConfigureAwait(false);
                 }
-                catch (EcrAirflowException ex) when (verdicts.Count > 0 || plan.Single.Count > 0)
+                catch (EcrAirflowException ex) when (plan.Refused.Count > 0 || plan.Single.Count > 0)
                 {
                     // Others of the batch were refused or are still to write: this failure is the bulk part's.
                     foreach (var connection in plan.Update.Select(u => u.Connection).Concat(plan.Create).Concat(plan.Replace))
@@ -90,20 +133,6 @@ namespace EcrAirflow.Airflow.Api
                     verdicts[connection.ConnectionId] = ex;
                 }
             }
-
-            foreach (var connection in connections)
-            {
-                if (verdicts[connection.ConnectionId] is EcrAirflowException error)
-                {
-                    outcome.Failed.Add(new ConnectionFailure(connection, error));
-                }
-                else
-                {
-                    outcome.Written.Add(ApiResults.For(connection, Mode, Target, AirflowApiVersion.V2, (SyncAction)verdicts[connection.ConnectionId]));
-                }
-            }
-
-            return outcome;
         }
 
         /// <summary>The one bulk PATCH /api/v2/connections; each connection's verdict (a SyncAction or an error) from its action's results.</summary>

@@ -20,6 +20,18 @@ namespace EcrAirflow.Airflow.Api
         {
         }
 
+        /// <summary>An id Airflow skipped because another writer created or deleted it after our read: worth one more read and write.</summary>
+        internal sealed class Skipped
+        {
+            public Skipped(EcrAirflowException error)
+            {
+                Error = error;
+            }
+
+            /// <summary>What to report when it is skipped again.</summary>
+            public EcrAirflowException Error { get; }
+        }
+
         /// <summary>The reply's action results; UnexpectedResponse when it has none (not a bulk response: a proxy page, another endpoint).</summary>
         public static BulkReply Read(AirflowReply reply, SecretRedactor redactor)
         {
@@ -55,8 +67,8 @@ namespace EcrAirflow.Airflow.Api
         /// <paramref name="done"/> when the action lists the id as a success. Else the errors that name it, or those
         /// that name no id of the action (Airflow's text does not always say which). Else, when only other ids' errors
         /// are there, Airflow stopped the action at one of them (handle_bulk_update's loop ends at its first error).
-        /// Else it was skipped: with skip, an id created or deleted by someone else between our read and our write is
-        /// neither a success nor an error.
+        /// Else it was <see cref="Skipped"/>: with skip, an id created or deleted by someone else between our read and our
+        /// write is neither a success nor an error.
         /// </summary>
         public object Verdict(DockerConnection connection, string action, SyncAction done, AirflowReply reply, IReadOnlyCollection<string> actionIds)
         {
@@ -91,10 +103,10 @@ namespace EcrAirflow.Airflow.Api
             if (mine.Count == 0)
             {
                 var what = action == "update" ? "no longer exists (it was deleted after it was read)" : "exists now (it was created by someone else after it was read)";
-                return new EcrAirflowException(AirflowErrors.Conflict, FailureKind.InvalidOperation,
+                return new Skipped(new EcrAirflowException(AirflowErrors.Conflict, FailureKind.InvalidOperation,
                     $"Airflow 3 skipped connection '{id}' in the bulk request {reply.Request}: it {what}, so it was not written.",
                     "Another writer changed the connection at the same time; run the command again.")
-                { TargetObject = id };
+                { TargetObject = id });
             }
 
             var status = mine[0].Status;

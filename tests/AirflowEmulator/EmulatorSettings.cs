@@ -23,6 +23,15 @@ internal sealed class EmulatorSettings
     /// </summary>
     public string PathPrefix { get; private init; } = "";
 
+    /// <summary>
+    /// Plays an Airflow 3.0 release whose BulkConnectionService.handle_bulk_update calls
+    /// update_orm_from_pydantic(old, entity) without the action's update_mask (airflow-core
+    /// services/public/connections.py before the mask was passed on): every field the entity sets is written,
+    /// and password and extra are always assigned, None when the entity leaves them out. Off: the action's
+    /// update_mask is honoured, as in the code that passes action.update_mask.
+    /// </summary>
+    public bool BulkUpdateIgnoresMask { get; private init; }
+
     public string AirflowRelease => AirflowVersion == 2 ? "2.10.5" : "3.1.0";
 
     public static EmulatorSettings Parse(IReadOnlyList<string> args)
@@ -32,6 +41,7 @@ internal sealed class EmulatorSettings
         var lifetime = TimeSpan.FromSeconds(86400);
         bool watch = true;
         string prefix = "";
+        bool ignoreMask = false;
         for (int i = 0; i < args.Count; i++)
         {
             string a = args[i];
@@ -52,12 +62,13 @@ internal sealed class EmulatorSettings
                     prefix = "/" + Next().Trim('/');
                     if (prefix == "/") prefix = "";
                     break;
+                case "--bulk-update-ignores-mask": ignoreMask = true; break;
                 case "--urls": i++; break; // ASP.NET's own option; it reads it from the command line itself.
                 default:
                     if (a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal)) break;
                     throw new ArgumentException($"Unknown argument '{a}'.");
             }
         }
-        return new EmulatorSettings { AirflowVersion = version, UserName = user, Password = password, TokenLifetime = lifetime, WatchStdin = watch, PathPrefix = prefix };
+        return new EmulatorSettings { AirflowVersion = version, UserName = user, Password = password, TokenLifetime = lifetime, WatchStdin = watch, PathPrefix = prefix, BulkUpdateIgnoresMask = ignoreMask };
     }
 }

@@ -78,7 +78,7 @@ namespace EcrAirflow.Tests
             Assert.Empty(errors);
             var results = output.Select(o => Assert.IsType<AirflowConnectionSyncResult>(o.BaseObject)).ToList();
             Assert.Equal(regions.Select(r => $"ecr_{r}_{suffix}"), results.Select(r => r.ConnectionId));
-            Assert.All(results, r => Assert.Equal(SyncAction.Upserted, r.Action));
+            Assert.All(results, r => Assert.Equal(SyncAction.Created, r.Action));
             Assert.Equal("123456789012.dkr.ecr.us-east-1.amazonaws.com", results[1].Registry);
             // The emulator logs a request after its answer is sent: give the log a moment to catch up.
             var lines = _airflow.RequestLines();

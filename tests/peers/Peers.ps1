@@ -217,7 +217,9 @@ function Start-AirflowEmulator {
         # Lifetime of the JWTs an Airflow 3 emulator issues (Airflow's default: 86400 s).
         [int] $TokenLifetimeSeconds = 0,
         # Mount the API under a path, as behind a reverse proxy (e.g. /airflow).
-        [string] $PathPrefix = ''
+        [string] $PathPrefix = '',
+        # Airflow 3 only: play a 3.0 release whose bulk update ignores the action's update_mask.
+        [switch] $BulkUpdateIgnoresMask
     )
     $root = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
     $dll = Join-Path $root "tests/AirflowEmulator/bin/$Configuration/net10.0/AirflowEmulator.dll"
@@ -234,6 +236,7 @@ function Start-AirflowEmulator {
     }
     if ($TokenLifetimeSeconds -gt 0) { Add-ProcessArgument $psi '--token-lifetime-seconds'; Add-ProcessArgument $psi "$TokenLifetimeSeconds" }
     if ($PathPrefix) { Add-ProcessArgument $psi '--path-prefix'; Add-ProcessArgument $psi $PathPrefix }
+    if ($BulkUpdateIgnoresMask) { Add-ProcessArgument $psi '--bulk-update-ignores-mask' }
     $psi.RedirectStandardInput = $true   # the emulator stops when this pipe closes, even if we die
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
@@ -270,7 +273,8 @@ function Resolve-EmulatorUrl($Url, $Emulator) {
 }
 
 function Get-EmulatorRequests {
-    # Every Airflow API request the emulator received: method, path, query, status, auth, connectionIds.
+    # Every Airflow API request the emulator received: method, path, query, status, auth, connectionIds, bodyFields,
+    # bulkActions (see tests/AirflowEmulator/README.md).
     [CmdletBinding(DefaultParameterSetName = 'Url')]
     param(
         [Parameter(Mandatory, ParameterSetName = 'Url', Position = 0)] [string] $Url,

@@ -321,6 +321,86 @@ Describe 'Airflow emulator as Airflow 3 (API v2, JWT)' {
     }
 }
 
+Describe 'Airflow emulator bulk update: update_mask honoured, or ignored as by the Airflow 3.0 releases' -ForEach @(
+    @{ Release = 'honouring the mask (default)'; Ignores = $false }
+    @{ Release = '3.0 (--bulk-update-ignores-mask)'; Ignores = $true }
+) {
+    BeforeAll {
+        $script:Emu = if ($Ignores) { Start-AirflowEmulator -AirflowVersion 3 -BulkUpdateIgnoresMask } else { Start-AirflowEmulator -AirflowVersion 3 }
+        $script:V2 = "$($Emu.Url)/api/v2"
+        $token = (Invoke-Emu -Method POST -Uri "$($Emu.Url)/auth/token" -Body @{ username = 'admin'; password = 'admin' }).Json.access_token
+        $script:Bearer = @{ Authorization = "Bearer $token" }
+    }
+    AfterAll { Stop-Peer $Emu }
+    BeforeEach {
+        Clear-EmulatorState -Url $Emu.Url
+        Set-EmulatorConnection -Url $Emu.Url -ConnectionId 'ecr' -Connection @{ conn_type = 'docker'; host = 'old.example'; login = 'old'; password = 'old-pw'; port = 5000; extra = '{"timeout": 30}'; description = 'mine' } | Out-Null
+    }
+
+    It 'says which it plays in /_emulator/health' {
+        (Invoke-RestMethod "$($Emu.Url)/_emulator/health").bulkUpdateIgnoresMask | Should -Be $Ignores
+    }
+
+    It 'an update whose entity sets more than its mask: <Release>' {
+        # The entity sets host, login and port, and leaves password and extra out; the mask names host only.
+        $body = @{ actions = @(@{ action = 'update'; update_mask = @('host'); action_on_non_existence = 'skip'
+                    entities = @(@{ connection_id = 'ecr'; conn_type = 'docker'; host = 'new.example'; login = 'new'; port = 6000 }) }) }
+        $r = Invoke-Emu -Method PATCH -Uri "$V2/connections" -Headers $Bearer -Body $body
+        $r.Status | Should -Be 200
+        @($r.Json.update.success) | Should -Be @('ecr')
+        $stored = Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq 'ecr'
+        $stored.host | Should -Be 'new.example'
+        if ($Ignores) {
+            # update_orm_from_pydantic(old, entity): every field set is written, password and extra always are.
+            $stored.login | Should -Be 'new'
+            $stored.port | Should -Be 6000
+            $stored.password | Should -BeNullOrEmpty
+            $stored.extra | Should -BeNullOrEmpty
+        }
+        else {
+            $stored.login | Should -Be 'old'
+            $stored.port | Should -Be 5000
+            $stored.password | Should -Be 'old-pw'
+            $stored.extra | Should -Be '{"timeout": 30}'
+        }
+        $stored.description | Should -Be 'mine' -Because 'a field the entity does not set is never written'
+    }
+
+    It 'skips a missing id with action_on_non_existence skip (neither success nor error)' {
+        $body = @{ actions = @(@{ action = 'update'; update_mask = @('host'); action_on_non_existence = 'skip'; entities = @(@{ connection_id = 'nope'; conn_type = 'docker'; host = 'x' }) }) }
+        $r = Invoke-Emu -Method PATCH -Uri "$V2/connections" -Headers $Bearer -Body $body
+        $r.Status | Should -Be 200
+        @($r.Json.update.success).Count | Should -Be 0
+        @($r.Json.update.errors).Count | Should -Be 0
+        (Get-EmulatorConnections -Url $Emu.Url).connection_id | Should -Not -Contain 'nope'
+    }
+
+    It 'logs each action of a bulk body and each one-connection body by field names, never values' {
+        $null = Invoke-Emu -Method PATCH -Uri "$V2/connections" -Headers $Bearer -Body @{ actions = @(
+                @{ action = 'update'; update_mask = @('host', 'password'); action_on_non_existence = 'skip'; entities = @(@{ connection_id = 'ecr'; conn_type = 'docker'; host = 'h'; password = 'log-secret-pw' }) },
+                @{ action = 'create'; action_on_existence = 'skip'; entities = @(@{ connection_id = 'ecr2'; conn_type = 'docker'; password = 'log-secret-pw' }) }) }
+        $null = Invoke-Emu -Method PATCH -Uri "$V2/connections/ecr?update_mask=host" -Headers $Bearer -Body @{ connection_id = 'ecr'; conn_type = 'docker'; host = 'h2'; password = 'log-secret-pw' }
+        $log = Get-EmulatorRequests -Url $Emu.Url
+        $log[0].bulkActions[0].action | Should -Be 'update'
+        @($log[0].bulkActions[0].updateMask) | Should -Be @('host', 'password')
+        $log[0].bulkActions[0].actionOnNonExistence | Should -Be 'skip'
+        @($log[0].bulkActions[0].ids) | Should -Be @('ecr')
+        # (PowerShell hashtables send their keys in hash order: compared sorted.)
+        @($log[0].bulkActions[0].entityFields | Sort-Object) | Should -Be @('conn_type', 'connection_id', 'host', 'password')
+        $log[0].bulkActions[1].actionOnExistence | Should -Be 'skip'
+        @($log[1].bodyFields | Sort-Object) | Should -Be @('conn_type', 'connection_id', 'host', 'password')
+        $log[1].query | Should -Be 'update_mask=host'
+        (Invoke-WebRequest -Uri "$($Emu.Url)/_emulator/requests").Content | Should -Not -Match 'log-secret-pw'
+    }
+
+    It 'answers a bodyText fault with that page as text/html' {
+        Set-EmulatorFault -Url $Emu.Url @{ method = 'GET'; path = '/api/v2/connections'; status = 200; bodyText = '<html>Sign in</html>' }
+        $r = Invoke-Emu -Uri "$V2/connections" -Headers $Bearer
+        $r.Text | Should -Be '<html>Sign in</html>'
+        Get-Header $r 'Content-Type' | Should -BeLike 'text/html*'
+    }
+}
+
 Describe 'Airflow emulator process' {
     BeforeAll {
         function Invoke-Token($Emulator) {

@@ -34,10 +34,13 @@ BeforeAll {
     $script:AccessTokenText = 'eyJBearer+/=Leak.tok3n'
     $script:CredentialProcessSecret = 'CredProcSecret+/=Leak:1x'
     $script:StsUrlPassword = 'StsUrlPw+Leak9'
+    # What a user keeps in Airflow that is not EcrAirflow's: another connection's password, a secret in a Docker extra.
+    $script:OtherConnPassword = 'PgPw+/=Leak:3k'
+    $script:ExtraSecret = 'XtraTok+/=Leak:8m'
     # An ECR-sized token (ECR's are about 2,000 characters): SQLAlchemy quotes only its first and last 149.
     $script:LongEcrPassword = 'LongEcr+/=' + (-join (1..190 | ForEach-Object { 'Tok' + ('{0:x4}' -f ($_ * 7919 % 65536)) + '+/=' }))
     $script:Basic = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("admin:$AirflowPassword"))
-    $script:AllSecrets = @($AirflowPassword, $WrongAirflowPassword, $EcrPassword, $StoredEcrPassword, $SessionToken, $AccessTokenText, $CredentialProcessSecret, $StsUrlPassword, $LongEcrPassword,
+    $script:AllSecrets = @($AirflowPassword, $WrongAirflowPassword, $EcrPassword, $StoredEcrPassword, $SessionToken, $AccessTokenText, $CredentialProcessSecret, $StsUrlPassword, $LongEcrPassword, $OtherConnPassword, $ExtraSecret,
         $Moto.allowed.secretAccessKey, $Moto.denied.secretAccessKey, $Moto.admin.secretAccessKey)
 
     $script:Emulators = @{
@@ -62,6 +65,16 @@ BeforeAll {
         'AWS_ENDPOINT_URL_STS', 'GITHUB_ENV', 'TF_BUILD', 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_STANDIN_GET_FAIL', 'AIRFLOW_CONN_ECR_AUDIT', 'AIRFLOW_CONN_ECR_AUDIT_ENV'
     $script:SavedEnv = @{}
     foreach ($n in $EnvNames) { $SavedEnv[$n] = [Environment]::GetEnvironmentVariable($n) }
+
+    # Seeds ecr_audit as something the refresh must not overwrite or show: a postgres connection with its password.
+    function Set-OtherConnection($Emulator) {
+        $null = Set-EmulatorConnection -Url $Emulator.Url -ConnectionId ecr_audit -Connection @{ connection_id = 'ecr_audit'; conn_type = 'postgres'; host = 'db.example.com'; login = 'app'; password = $OtherConnPassword }
+    }
+    # Seeds ecr_audit as a Docker connection whose extra holds a secret (Airflow's API returns it masked).
+    function Set-DockerWithExtraSecret($Emulator) {
+        $null = Set-EmulatorConnection -Url $Emulator.Url -ConnectionId ecr_audit -Connection @{ connection_id = 'ecr_audit'; conn_type = 'docker'; host = 'old.example.com'; login = 'AWS'; password = 'old'
+            extra = (@{ email = 'a@example.com'; registry_token = $ExtraSecret } | ConvertTo-Json -Compress) }
+    }
 }
 
 AfterAll {
@@ -116,14 +129,28 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
         @{ Name = "Rest Airflow $v with a wrong access token"; Version = $v; ExpectedError = 'AirflowAuthenticationFailed'
             Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit -Mode Rest -AirflowUrl $Emu.Url -AccessToken (ConvertTo-SecureString $AccessTokenText -AsPlainText -Force) -ApiVersion $Api @Audit } }
         @{ Name = "Rest Airflow $v answering 500"; Version = $v; ExpectedError = 'AirflowUnavailable'
-            Script = { Set-EmulatorFault -Url $Emu.Url @{ status = 500; times = 10; method = 'PATCH' }
+            Script = { Set-EmulatorFault -Url $Emu.Url @{ status = 500; times = 10; method = $(if ($Api -eq 'V1') { 'POST' } else { 'PATCH' }) }
                 New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @Rest -MaximumRetryCount 1 @Audit } }
         @{ Name = "Rest Airflow $v echoing the password in a validation error"; Version = $v; ExpectedError = 'AirflowRejectedConnection'
             Script = {
                 $body = if ($Api -eq 'V1') { @{ detail = "bad password '$EcrPassword' for admin:$AirflowPassword"; status = 400; title = 'Bad Request'; type = 'about:blank' } }
                 else { @{ detail = @(@{ type = 'string_type'; loc = @('body', 'password'); msg = "bad $EcrPassword"; input = @{ password = $EcrPassword; login = 'AWS' } }) } }
-                Set-EmulatorFault -Url $Emu.Url @{ status = ($(if ($Api -eq 'V1') { 400 } else { 422 })); times = 1; method = 'PATCH'; body = $body }
+                Set-EmulatorFault -Url $Emu.Url @{ status = ($(if ($Api -eq 'V1') { 400 } else { 422 })); times = 1; method = $(if ($Api -eq 'V1') { 'POST' } else { 'PATCH' }); body = $body }
                 New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @Rest @Audit } }
+        @{ Name = "Rest Airflow $v with a connection of another type at the id"; Version = $v; ExpectedError = 'NotDockerConnection'
+            Script = { Set-OtherConnection $Emu
+                New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @Rest @Audit }
+            Check = { (Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq 'ecr_audit').password | Should -BeExactly $OtherConnPassword } }
+        @{ Name = "Rest Airflow $v refreshing a connection with a secret in its extra"; Version = $v; ExpectedError = $null
+            Script = { Set-DockerWithExtraSecret $Emu
+                New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @Rest @Audit }
+            Check = { $stored = Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq 'ecr_audit'
+                $stored.password | Should -BeExactly $EcrPassword
+                ($stored.extra | ConvertFrom-Json).registry_token | Should -BeExactly $ExtraSecret } }
+        @{ Name = "Rest Airflow $v with -Email over an extra Airflow returns masked"; Version = $v; ExpectedError = 'AirflowExtraMasked'
+            Script = { Set-DockerWithExtraSecret $Emu
+                New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @Rest -Email 'ops@example.com' @Audit }
+            Check = { ((Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq 'ecr_audit').extra | ConvertFrom-Json).registry_token | Should -BeExactly $ExtraSecret } }
         @{ Name = "Rest Airflow $v with -WhatIf"; Version = $v; ExpectedError = $null
             Script = { New-FakeCredential -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @Rest -WhatIf @Audit }
             Check = { Get-EmulatorRequests -Url $Emu.Url | Should -BeNullOrEmpty } }
@@ -141,15 +168,27 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
         @{ Name = "Mwaa Airflow $v with a key that may not call InvokeRestApi"; MwaaVersion = $v; ExpectedError = 'MwaaAccessDenied'
             Script = { New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $DeniedAws @Audit } }
         @{ Name = "Mwaa Airflow $v answering 500"; MwaaVersion = $v; ExpectedError = 'AirflowUnavailable'
-            Script = { Set-EmulatorFault -Url $Emu.Url @{ status = 500; times = 10; method = 'PATCH' }
+            Script = { Set-EmulatorFault -Url $Emu.Url @{ status = 500; times = 10; method = $(if ($Api -eq 'V1') { 'POST' } else { 'PATCH' }) }
                 New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws -MaximumRetryCount 1 @Audit } }
         # (Only the ECR password: in Mwaa mode the module never knows an Airflow password, MWAA signs the principal in.)
         @{ Name = "Mwaa Airflow $v echoing the password in a validation error"; MwaaVersion = $v; ExpectedError = 'AirflowRejectedConnection'
             Script = {
                 $body = if ($Api -eq 'V1') { @{ detail = "bad password '$EcrPassword' for AWS"; status = 400; title = 'Bad Request'; type = 'about:blank' } }
                 else { @{ detail = @(@{ type = 'string_type'; loc = @('body', 'password'); msg = "bad $EcrPassword"; input = @{ password = $EcrPassword; login = 'AWS' } }) } }
-                Set-EmulatorFault -Url $Emu.Url @{ status = ($(if ($Api -eq 'V1') { 400 } else { 422 })); times = 1; method = 'PATCH'; body = $body }
+                Set-EmulatorFault -Url $Emu.Url @{ status = ($(if ($Api -eq 'V1') { 400 } else { 422 })); times = 1; method = $(if ($Api -eq 'V1') { 'POST' } else { 'PATCH' }); body = $body }
                 New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws @Audit } }
+        @{ Name = "Mwaa Airflow $v with a connection of another type at the id"; MwaaVersion = $v; ExpectedError = 'NotDockerConnection'
+            Script = { Set-OtherConnection $Emu
+                New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws @Audit }
+            Check = { (Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq 'ecr_audit').password | Should -BeExactly $OtherConnPassword } }
+        @{ Name = "Mwaa Airflow $v refreshing a connection with a secret in its extra"; MwaaVersion = $v; ExpectedError = $null
+            Script = { Set-DockerWithExtraSecret $Emu
+                New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws @Audit }
+            Check = { ((Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq 'ecr_audit').extra | ConvertFrom-Json).registry_token | Should -BeExactly $ExtraSecret } }
+        @{ Name = "Mwaa Airflow $v with -Reauth over an extra Airflow returns masked"; MwaaVersion = $v; ExpectedError = 'AirflowExtraMasked'
+            Script = { Set-DockerWithExtraSecret $Emu
+                New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws -Reauth @Audit }
+            Check = { ((Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq 'ecr_audit').extra | ConvertFrom-Json).registry_token | Should -BeExactly $ExtraSecret } }
         @{ Name = "Mwaa Airflow $v with -WhatIf"; MwaaVersion = $v; ExpectedError = $null
             Script = { New-FakeCredential -Region us-east-1 -Token $EcrPassword | Sync-AirflowEcrConnection -ConnectionId ecr_audit @MwaaArgs -AwsCredential $AllowedAws -WhatIf @Audit }
             Check = { Get-MwaaRequests -Peer $Mwaa | Should -BeNullOrEmpty; Get-EmulatorRequests -Url $Emu.Url | Should -BeNullOrEmpty } }

@@ -54,7 +54,7 @@ Describe 'Through an authenticating proxy (squid)' -Skip:(-not $Can) {
 
     It 'Get-EcrDockerCredential -Proxy -ProxyCredential | Sync-AirflowEcrConnection -Proxy …: every request went through squid as the proxy user' {
         $out = Get-EcrDockerCredential @Get @ViaProxy | Sync-AirflowEcrConnection -ConnectionId ecr_proxy -AirflowUrl $Emulator.Url -AirflowCredential $Airflow -ApiVersion V2 @ViaProxy
-        $out.Action | Should -Be 'Upserted'
+        $out.Action | Should -Be 'Created'
         (Get-EmulatorConnections -Emulator $Emulator | Where-Object connection_id -eq 'ecr_proxy').password | Should -BeExactly (Get-MotoEcrPassword -Endpoint $Moto.endpoint -AccessKeyId $Moto.allowed.accessKeyId)
         $log = @(Get-ProxyAccessLog -Proxy $Squid -Count 3)
         $motoPort = ([uri]$Moto.endpoint).Port
@@ -70,7 +70,7 @@ Describe 'Through an authenticating proxy (squid)' -Skip:(-not $Can) {
         # session: the sync runs in a fresh pwsh, whose exit closes the tunnel.
         $script = "Import-Module '$env:ECRAIRFLOW_TEST_MODULE'; `$p = [pscredential]::new('ecrjob', (ConvertTo-SecureString `$env:TEST_PROXY_PASSWORD -AsPlainText -Force)); `$a = [pscredential]::new('admin', (ConvertTo-SecureString `$env:TEST_AIRFLOW_PASSWORD -AsPlainText -Force)); `$aws = [pscredential]::new('$($Moto.allowed.accessKeyId)', (ConvertTo-SecureString '$($Moto.allowed.secretAccessKey)' -AsPlainText -Force)); (Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $($Moto.endpoint) -Credential `$aws -Force -Proxy '$($Squid.Url)' -ProxyCredential `$p | Sync-AirflowEcrConnection -ConnectionId ecr_tunnel -AirflowUrl '$HttpsAirflow' -AirflowCredential `$a -ApiVersion V2 -SkipCertificateCheck -Proxy '$($Squid.Url)' -ProxyCredential `$p).Action"
         $text = (Invoke-ChildPwsh $script @{ TEST_PROXY_PASSWORD = $ProxyPassword; TEST_AIRFLOW_PASSWORD = 'proxy-airflow-Pa55' }).Text
-        $text | Should -Match 'Upserted'
+        $text | Should -Match 'Created'
         (Get-EmulatorConnections -Emulator $Emulator | Where-Object connection_id -eq 'ecr_tunnel').password | Should -BeExactly (Get-MotoEcrPassword -Endpoint $Moto.endpoint -AccessKeyId $Moto.allowed.accessKeyId)
         $port = ([uri]$HttpsAirflow).Port
         $log = @(Get-ProxyAccessLog -Proxy $Squid -Count 2)

@@ -16,9 +16,11 @@ BeforeAll {
     $script:AirflowPassword = 'recipes-Pa55 $HOME %s "x"'
     $script:Emu = Start-AirflowEmulator -AirflowVersion 3 -Password $AirflowPassword
     $script:Airflow = New-Object System.Management.Automation.PSCredential('admin', (ConvertTo-SecureString $AirflowPassword -AsPlainText -Force))
-    $script:Token = "$($Moto.accountId)-auth-token"
     $script:Registry = "$($Moto.accountId).dkr.ecr.eu-west-1.amazonaws.com"
-    $script:Secrets = @($AirflowPassword, $Token, $Moto.allowed.secretAccessKey)
+    # The newest ECR password moto issued to the recipes' AWS user, and every secret a log must not show (each
+    # ECR password moto issued so far, read when asked: every token is new).
+    function Get-IssuedToken { Get-MotoEcrPassword -Endpoint $Moto.endpoint -AccessKeyId $Moto.allowed.accessKeyId }
+    function Get-RecipeSecrets { @($AirflowPassword, $Moto.allowed.secretAccessKey) + @(Get-MotoEcrToken -Endpoint $Moto.endpoint | ForEach-Object password) }
     $script:Examples = Join-Path $RecipesRoot 'examples'
     $script:Dir = New-TestFolder 'recipes'
     $script:OnUnix = -not $IsWindows
@@ -43,7 +45,7 @@ Describe 'The monitoring script (examples/Test-AirflowEcrLogin.ps1)' {
             $pwsh = @(Get-PwshCommandLine)
             $all = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $Monitor, '-AirflowUrl', $Emu.Url) + $Arguments
             $r = Invoke-RecipeProcess -FileName $pwsh[0] -Arguments $all -Environment (New-RecipeEnvironment -Moto $Moto -AirflowPassword $Password)
-            Assert-NoSecret -Text $r.Text -Secrets $Secrets -Where "the monitor's output"
+            Assert-NoSecret -Text $r.Text -Secrets (Get-RecipeSecrets) -Where "the monitor's output"
             $r | Add-Member -NotePropertyName Lines -NotePropertyValue @($r.Out -split "`r?`n" | Where-Object { $_ }) -PassThru
         }
         Clear-EmulatorState -Url $Emu.Url
@@ -163,7 +165,7 @@ Describe 'The Airflow DAG (examples/airflow/ecr_refresh_then_pull.py)' {
         $first = Invoke-RecipeProcess -FileName bash -Arguments @('-c', $command) -Environment $environment
         $first.ExitCode | Should -Be 0 -Because $first.Text
         $first.Out | Should -Match "(Created|Upserted) $id $([regex]::Escape($Registry)) via Rest V2 "
-        (Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq $id).password | Should -Be $Token
+        (Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq $id).password | Should -BeExactly (Get-IssuedToken)
         Get-EmulatorWrites -Url $Emu.Url | Should -HaveCount 1
 
         $null = Invoke-RestMethod -Method Delete -Uri "$($Emu.Url)/_emulator/requests"
@@ -172,7 +174,7 @@ Describe 'The Airflow DAG (examples/airflow/ecr_refresh_then_pull.py)' {
         $second.Out | Should -Match "Skipped $id $([regex]::Escape($Registry)) via Rest "
         Get-EmulatorWrites -Url $Emu.Url | Should -BeNullOrEmpty
         @(Get-EmulatorRequests -Url $Emu.Url | Where-Object { $_.path -like '/api/v2/connections*' }) | Should -Not -BeNullOrEmpty -Because 'the skip comes from reading what Airflow holds'
-        Assert-NoSecret -Text ($first.Text + $second.Text) -Secrets $Secrets -Where "the refresh task's log"
+        Assert-NoSecret -Text ($first.Text + $second.Text) -Secrets (Get-RecipeSecrets) -Where "the refresh task's log"
     }
 }
 
@@ -227,7 +229,7 @@ Describe 'The <Name> example: its refresh and check steps as the CI runs them' -
             $s = $Steps[$Kind]
             $environment = New-RecipeEnvironment -Moto $Moto -AirflowPassword $null -Extra $s.Environment
             $r = Invoke-PipelineScript -Script $s.Script -Environment $environment
-            Assert-NoSecret -Text $r.Text -Secrets $Secrets -Where "the $Name log of the $Kind step"
+            Assert-NoSecret -Text $r.Text -Secrets (Get-RecipeSecrets) -Where "the $Name log of the $Kind step"
             $r
         }
         $script:ConnectionId = 'ecr'
@@ -243,7 +245,7 @@ Describe 'The <Name> example: its refresh and check steps as the CI runs them' -
         $refresh = Invoke-Step Refresh
         $refresh.ExitCode | Should -Be 0 -Because $refresh.Text
         $refresh.Out | Should -Match "$ConnectionId\s+(Created|Upserted)\s+$([regex]::Escape($Registry))"
-        (Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq $ConnectionId).password | Should -Be $Token
+        (Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq $ConnectionId).password | Should -BeExactly (Get-IssuedToken)
         $check = Invoke-Step Check
         $check.ExitCode | Should -Be 0 -Because $check.Text
         $check.Out | Should -Match "connection $ConnectionId is fresh"
@@ -347,7 +349,7 @@ Describe 'The cron and systemd recipes (examples/ecrairflow-refresh.cron, .servi
         $cron.ExitCode | Should -Be 0 -Because ($cron.Text + (Get-Content -LiteralPath $LogFile -Raw -ErrorAction SilentlyContinue))
         $log = Get-Content -LiteralPath $LogFile -Raw
         $log | Should -Match "(Created|Upserted) ecr $([regex]::Escape($Registry)) via Rest"
-        (Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq 'ecr').password | Should -Be $Token
+        (Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq 'ecr').password | Should -BeExactly (Get-IssuedToken)
 
         # systemd: the EnvironmentFile's assignments (quotes removed, as systemd does), then ExecStart's words.
         $null = Invoke-RestMethod -Method Delete -Uri "$($Emu.Url)/_emulator/requests"
@@ -358,6 +360,6 @@ Describe 'The cron and systemd recipes (examples/ecrairflow-refresh.cron, .servi
         $systemd.ExitCode | Should -Be 0 -Because $systemd.Text
         $systemd.Out | Should -Match "Skipped ecr $([regex]::Escape($Registry)) via Rest"
         Get-EmulatorWrites -Url $Emu.Url | Should -BeNullOrEmpty
-        Assert-NoSecret -Text ($log + $systemd.Text) -Secrets $Secrets -Where 'the refresh log'
+        Assert-NoSecret -Text ($log + $systemd.Text) -Secrets (Get-RecipeSecrets) -Where 'the refresh log'
     }
 }

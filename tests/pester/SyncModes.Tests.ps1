@@ -112,7 +112,7 @@ Describe 'An expired token never replaces a working connection' {
         $warnings = $null
         $out = New-FakeCredential -ExpiresAt ([DateTimeOffset]::UtcNow.AddMinutes(-5)) -Token 'forced-token' |
             Sync-AirflowEcrConnection -ConnectionId ecr_expiry -AirflowUrl $Emulator.Url -AirflowCredential $Airflow -ApiVersion V2 -Force -WarningVariable warnings -WarningAction SilentlyContinue
-        $out.Action | Should -Be 'Upserted'
+        $out.Action | Should -Be 'Created'
         ($warnings -join ' ') | Should -Match 'expired .* anyway \(-Force\)'
         (Get-EmulatorConnections -Emulator $Emulator | Where-Object connection_id -eq 'ecr_expiry').password | Should -Be 'forced-token'
     }

@@ -18,7 +18,8 @@ BeforeAll {
     $script:AirflowPassword = 'mwaa-Airflow-Pa55'
     $script:Emulators = @{
         2 = Start-AirflowEmulator -AirflowVersion 2 -Password $AirflowPassword
-        3 = Start-AirflowEmulator -AirflowVersion 3 -Password $AirflowPassword
+        # The MWAA environments below run 3.0.6: the emulator plays a 3.0 release, whose bulk update ignores update_mask.
+        3 = Start-AirflowEmulator -AirflowVersion 3 -Password $AirflowPassword -BulkUpdateIgnoresMask
     }
     $script:Mwaa = Start-MwaaPeer -WorkDirectory $Work
     # The key of the refresh job: moto's 'allowed' user (ECR) is allowed MWAA's two actions too.
@@ -94,7 +95,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Mwaa on an Airflow <_> environment' -F
         $first.Mode | Should -Be 'Mwaa'
         $first.Target | Should -Be "mwaa:us-east-1:$EnvName"
         $first.ApiVersion | Should -Be $Api
-        $first.Action | Should -Be ($(if ($Version -eq 2) { 'Created' } else { 'Upserted' }))
+        $first.Action | Should -Be 'Created'
         $first.Registry | Should -Be '123456789012.dkr.ecr.us-east-1.amazonaws.com'
         $stored = Get-StoredConnection $Version $id
         $stored.conn_type | Should -Be 'docker'
@@ -104,7 +105,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Mwaa on an Airflow <_> environment' -F
 
         $token = New-Token second
         $second = New-FakeCredential -Region us-east-1 -Token $token | Sync-AirflowEcrConnection -ConnectionId $id -Mode Mwaa -MwaaEnvironmentName $EnvName
-        $second.Action | Should -Be ($(if ($Version -eq 2) { 'Updated' } else { 'Upserted' }))
+        $second.Action | Should -Be 'Updated'
         (Get-StoredConnection $Version $id).password | Should -BeExactly $token
 
         # Every call was signed with the job's key and accepted by botocore's check; Airflow saw no DELETE.
@@ -114,7 +115,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Mwaa on an Airflow <_> environment' -F
         Get-EmulatorRequests -Url $Emulators[$Version].Url | Where-Object method -eq 'DELETE' | Should -BeNullOrEmpty
     }
 
-    It 'writes three connections in one InvokeRestApi call on Airflow 3, one per connection on Airflow 2' {
+    It 'writes three connections with two InvokeRestApi calls on Airflow 3, two per connection on Airflow 2' {
         $suffix = [guid]::NewGuid().ToString('n').Substring(0, 6)
         $regions = 'us-east-1', 'eu-west-1', 'ap-southeast-2'
         $creds = { $regions | ForEach-Object { New-FakeCredential -Region $_ -Token "tok+/=$_-$suffix" } }
@@ -126,17 +127,17 @@ Describe 'Sync-AirflowEcrConnection -Mode Mwaa on an Airflow <_> environment' -F
         $results.Target | Select-Object -Unique | Should -Be "mwaa:us-east-1:$EnvName"
         foreach ($region in $regions) { (Get-StoredConnection $Version "ecr_${region}_$suffix").password | Should -BeExactly "tok+/=$region-$suffix" }
         if ($Version -eq 3) {
-            Get-MwaaLine | Should -Be @('InvokeRestApi PATCH /connections -> 200')
+            Get-MwaaLine | Should -Be @('InvokeRestApi GET /connections -> 200', 'InvokeRestApi PATCH /connections -> 200')
         }
         else {
             $lines = Get-MwaaLine
-            @($lines -match '^InvokeRestApi PATCH /connections/ecr_.* -> 404$').Count | Should -Be 3
+            @($lines -match '^InvokeRestApi GET /connections/ecr_.* -> 404$').Count | Should -Be 3
             @($lines -match '^InvokeRestApi POST /connections -> 200$').Count | Should -Be 3
         }
 
         Clear-MwaaRequests -Peer $Mwaa
         $null = & $creds | Sync-AirflowEcrConnection @sync
-        @(Get-MwaaLine).Count | Should -Be ($(if ($Version -eq 3) { 1 } else { 3 })) -Because 'the steady state is one call per Airflow 3 environment, one per connection on Airflow 2'
+        @(Get-MwaaLine).Count | Should -Be ($(if ($Version -eq 3) { 2 } else { 6 })) -Because 'the steady state is one read and one write per Airflow 3 environment, a GET and a PATCH per connection on Airflow 2'
     }
 
     It 'keeps a 500 from Airflow as an error, retried, with the old connection intact' {
@@ -153,9 +154,58 @@ Describe 'Sync-AirflowEcrConnection -Mode Mwaa on an Airflow <_> environment' -F
         $err.Exception.Message | Should -Match "mwaa://us-east-1/$EnvName/api/v[12]/connections"
         $err.ErrorDetails.RecommendedAction | Should -Match 'web server'
         (Get-StoredConnection $Version $id).password | Should -BeExactly 'still-working'
-        $calls = @(Get-MwaaRequests -Peer $Mwaa | Where-Object operation -eq 'InvokeRestApi')
+        $calls = @(Get-MwaaRequests -Peer $Mwaa | Where-Object { $_.operation -eq 'InvokeRestApi' -and $_.restApiMethod -eq 'PATCH' })
         $calls.Count | Should -Be 2 -Because 'one retry'
         $calls.errorType | Select-Object -Unique | Should -Be 'RestApiServerException'
+    }
+
+    It 'keeps port, schema, the extra keys (reauth false, email, timeout) and the description''s own text' {
+        $id = New-TestId 'keep'
+        $emu = $Emulators[$Version]
+        Set-EmulatorConnection -Url $emu.Url -ConnectionId $id -Connection @{ connection_id = $id; conn_type = 'docker'; host = 'old.example.com'; login = 'olduser'; password = 'users-old-Pa55'
+            port = 5000; schema = 'v2'; extra = '{"reauth": false, "email": "ops@example.com", "timeout": 30}'; description = 'Team registry' } | Out-Null
+        $token = New-Token keep
+        $result = New-FakeCredential -Region us-east-1 -Token $token | Sync-AirflowEcrConnection -ConnectionId $id -Mode Mwaa -MwaaEnvironmentName $EnvName
+
+        $result.Action | Should -Be 'Updated'
+        $stored = Get-StoredConnection $Version $id
+        $stored.password | Should -BeExactly $token
+        $stored.host | Should -Be '123456789012.dkr.ecr.us-east-1.amazonaws.com'
+        $stored.port | Should -Be 5000
+        $stored.schema | Should -Be 'v2'
+        $extra = $stored.extra | ConvertFrom-Json
+        $extra.reauth | Should -BeFalse
+        $extra.email | Should -Be 'ops@example.com'
+        $extra.timeout | Should -Be 30
+        $stored.description | Should -Match '^Team registry; token expires '
+        if ($Version -eq 3) { Get-MwaaLine | Should -Be @('InvokeRestApi GET /connections -> 200', 'InvokeRestApi PATCH /connections -> 200') }
+        else { Get-MwaaLine | Should -Be @("InvokeRestApi GET /connections/$id -> 200", "InvokeRestApi PATCH /connections/$id -> 200") }
+
+        # -Email changes only its own key.
+        $null = New-FakeCredential -Region us-east-1 -Token (New-Token email) | Sync-AirflowEcrConnection -ConnectionId $id -Mode Mwaa -MwaaEnvironmentName $EnvName -Email 'new@example.com'
+        $extra = (Get-StoredConnection $Version $id).extra | ConvertFrom-Json
+        $extra.email | Should -Be 'new@example.com'
+        $extra.reauth | Should -BeFalse
+        $extra.timeout | Should -Be 30
+        (Get-StoredConnection $Version $id).port | Should -Be 5000
+    }
+
+    It 'refuses a connection of another type, unchanged, unless -ReplaceNonDocker' {
+        $id = New-TestId 'pg'
+        Set-EmulatorConnection -Url $Emulators[$Version].Url -ConnectionId $id -Connection @{ connection_id = $id; conn_type = 'postgres'; host = 'db.example.com'; password = 'pg-Pa55-secret' } | Out-Null
+        $err = $null
+        $out = New-FakeCredential -Region us-east-1 -Token (New-Token pg) | Sync-AirflowEcrConnection -ConnectionId $id -Mode Mwaa -MwaaEnvironmentName $EnvName -ErrorVariable err -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'NotDockerConnection,*'
+        $err[0].Exception.Message | Should -Match 'a postgres connection'
+        $err[0].Exception.Message | Should -Match "mwaa:us-east-1:$EnvName"
+        (Get-StoredConnection $Version $id).password | Should -BeExactly 'pg-Pa55-secret'
+        Get-MwaaLine | Where-Object { $_ -match ' (PATCH|POST) ' } | Should -BeNullOrEmpty
+
+        $token = New-Token replaced
+        (New-FakeCredential -Region us-east-1 -Token $token | Sync-AirflowEcrConnection -ConnectionId $id -Mode Mwaa -MwaaEnvironmentName $EnvName -ReplaceNonDocker).Action | Should -Be 'Updated'
+        (Get-StoredConnection $Version $id).conn_type | Should -Be 'docker'
+        (Get-StoredConnection $Version $id).password | Should -BeExactly $token
     }
 }
 
@@ -166,7 +216,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Mwaa' {
         foreach ($version in 2, 3) {
             foreach ($run in 1, 2) {
                 $result = Get-EcrDockerCredential -EndpointUrl $Moto.endpoint -Force | Sync-AirflowEcrConnection -Mode Mwaa -MwaaEnvironmentName $Environments[$version] -ConnectionId ecr
-                $result.Action | Should -Be ($(if ($version -eq 3) { 'Upserted' } else { ($(if ($run -eq 1) { 'Created' } else { 'Updated' })) }))
+                $result.Action | Should -Be ($(if ($run -eq 1) { 'Created' } else { 'Updated' }))
                 $result.Target | Should -Be "mwaa:us-east-1:$($Environments[$version])"
                 (Get-StoredConnection $version ecr).password | Should -BeExactly (Get-MotoEcrPassword -Endpoint $Moto.endpoint -AccessKeyId $Key.accessKeyId)
                 (Get-StoredConnection $version ecr).host | Should -Be "$($Moto.accountId).dkr.ecr.us-east-1.amazonaws.com"
@@ -249,25 +299,25 @@ Describe 'Sync-AirflowEcrConnection -Mode Mwaa' {
         $fits = $long.Substring(0, 51)
         (New-FakeCredential -Region us-east-1 -Token (New-Token fits) | Sync-AirflowEcrConnection -ConnectionId $fits -Mode Mwaa -MwaaEnvironmentName af2 -ApiVersion V1).Action | Should -Be 'Created'
         # On Airflow 3 the id is in the bulk body, not the path: no limit but Airflow's own.
-        (New-FakeCredential -Region us-east-1 -Token (New-Token long3) | Sync-AirflowEcrConnection -ConnectionId $long -Mode Mwaa -MwaaEnvironmentName af3).Action | Should -Be 'Upserted'
+        (New-FakeCredential -Region us-east-1 -Token (New-Token long3) | Sync-AirflowEcrConnection -ConnectionId $long -Mode Mwaa -MwaaEnvironmentName af3).Action | Should -Be 'Created'
     }
 
-    It 'takes the 404 -> POST path on Airflow 2: PATCH /connections/<id>, POST /connections, nothing deleted' {
+    It 'takes the 404 -> POST path on Airflow 2: GET /connections/<id>, POST /connections, nothing deleted' {
         $id = New-TestId 'post'
         $null = New-FakeCredential -Region us-east-1 -Token (New-Token post) | Sync-AirflowEcrConnection -ConnectionId $id -Mode Mwaa -MwaaEnvironmentName af2 -ApiVersion V1
-        Get-MwaaLine | Should -Be @("InvokeRestApi PATCH /connections/$id -> 404", 'InvokeRestApi POST /connections -> 200')
+        Get-MwaaLine | Should -Be @("InvokeRestApi GET /connections/$id -> 404", 'InvokeRestApi POST /connections -> 200')
         $seen = @(Get-EmulatorRequests -Url $Emulators[2].Url | ForEach-Object { '{0} {1} {2} {3}' -f $_.method, $_.path, $_.auth, $_.status })
-        $seen | Should -Be @("PATCH /api/v1/connections/$id Basic 404", 'POST /api/v1/connections Basic 200')
+        $seen | Should -Be @("GET /api/v1/connections/$id Basic 404", 'POST /api/v1/connections Basic 200')
     }
 
     It 'reads the version with GetEnvironment once per session (Auto); V1 and V2 never call it' {
         foreach ($run in 1..3) { $null = New-FakeCredential -Region us-east-1 -Token (New-Token "auto$run") | Sync-AirflowEcrConnection -ConnectionId ecr_cached -Mode Mwaa -MwaaEnvironmentName cached }
         @(Get-MwaaRequests -Peer $Mwaa | Where-Object operation -eq 'GetEnvironment').Count | Should -Be 1
-        @(Get-MwaaRequests -Peer $Mwaa | Where-Object operation -eq 'InvokeRestApi').Count | Should -Be 4 -Because 'create (404 + POST), then one PATCH per run'
+        @(Get-MwaaRequests -Peer $Mwaa | Where-Object operation -eq 'InvokeRestApi').Count | Should -Be 6 -Because 'create (GET 404 + POST), then a GET and a PATCH per run'
 
         Clear-MwaaRequests -Peer $Mwaa
         $null = New-FakeCredential -Region us-east-1 -Token (New-Token v2) | Sync-AirflowEcrConnection -ConnectionId ecr_v2 -Mode Mwaa -MwaaEnvironmentName af3 -ApiVersion V2
-        Get-MwaaLine | Should -Be @('InvokeRestApi PATCH /connections -> 200')
+        Get-MwaaLine | Should -Be @('InvokeRestApi GET /connections -> 200', 'InvokeRestApi PATCH /connections -> 200')
     }
 
     It 'refuses an environment on Airflow before 2.4.3, naming the version, and writes nothing' {

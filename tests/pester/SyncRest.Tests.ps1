@@ -25,6 +25,13 @@ BeforeAll {
         Get-EmulatorConnections -Url $Emulator.Url | Where-Object connection_id -eq $Id
     }
 
+    # What a user left before EcrAirflow's first refresh: port, schema, extra keys and a description of their own.
+    function Set-UsersDocker($Emulator, [string] $Id, [string] $Extra = '{"reauth": false, "email": "ops@example.com", "timeout": 30}') {
+        $null = Set-EmulatorConnection -Url $Emulator.Url -ConnectionId $Id -Connection @{
+            connection_id = $Id; conn_type = 'docker'; host = 'old.example.com'; login = 'olduser'; password = 'users-old-Pa55'
+            port = 5000; schema = 'v2'; extra = $Extra; description = 'Team registry'
+        }
+    }
 }
 
 AfterAll {
@@ -51,7 +58,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
         $first.ApiVersion | Should -Be $Api
         $first.Target | Should -Be $Url.ToString().TrimEnd('/')
         $first.Registry | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
-        $first.Action | Should -Be ($(if ($Api -eq 'V1') { 'Created' } else { 'Upserted' }))
+        $first.Action | Should -Be 'Created'
         $stored = Get-StoredConnection $Emu $id
         $stored.conn_type | Should -Be 'docker'
         $stored.host | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
@@ -60,7 +67,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
 
         $second = New-FakeCredential -Token 'tok+/=en-second' | Sync-AirflowEcrConnection -ConnectionId $id @Rest
 
-        $second.Action | Should -Be ($(if ($Api -eq 'V1') { 'Updated' } else { 'Upserted' }))
+        $second.Action | Should -Be 'Updated'
         (Get-StoredConnection $Emu $id).password | Should -Be 'tok+/=en-second'
         Get-EmulatorRequestLines $Emu | Should -Not -Match '^DELETE'
         # .NET Framework's HttpClient sends Expect: 100-continue with every body and waits for an answer
@@ -88,15 +95,16 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
         }
         $lines = Get-EmulatorRequestLines $Emu
         if ($Api -eq 'V2') {
-            $lines | Should -Be @('PATCH /api/v2/connections 200') # exactly one bulk request
+            $lines | Should -Be @('GET /api/v2/connections 200', 'PATCH /api/v2/connections 200') # one read, one bulk write
         }
         else {
-            @($lines -match '^PATCH /api/v1/connections/.* 404$').Count | Should -Be 3
+            @($lines -match '^GET /api/v1/connections/.* 404$').Count | Should -Be 3
             @($lines -match '^POST /api/v1/connections 200$').Count | Should -Be 3
+            $lines.Count | Should -Be 6
         }
     }
 
-    It 'sends one request per run in the steady state' {
+    It 'sends two requests per run on Airflow 3, two per connection on Airflow 2, in the steady state' {
         $suffix = [guid]::NewGuid().ToString('n').Substring(0, 6)
         $regions = 'eu-west-1', 'us-east-1'
         $regions | ForEach-Object { New-FakeCredential -Region $_ } |
@@ -108,10 +116,10 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
 
         $results.Count | Should -Be 2
         if ($Api -eq 'V2') {
-            Get-EmulatorRequestLines $Emu | Should -Be @('PATCH /api/v2/connections 200')
+            Get-EmulatorRequestLines $Emu | Should -Be @('GET /api/v2/connections 200', 'PATCH /api/v2/connections 200')
         }
         else {
-            Get-EmulatorRequestLines $Emu | Should -Be ($regions | ForEach-Object { "PATCH /api/v1/connections/ecr_${_}_$suffix 200" })
+            Get-EmulatorRequestLines $Emu | Should -Be ($regions | ForEach-Object { "GET /api/v1/connections/ecr_${_}_$suffix 200"; "PATCH /api/v1/connections/ecr_${_}_$suffix 200" })
         }
     }
 
@@ -181,7 +189,8 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
 
         $result.ConnectionId | Should -Be $id
         $clock.Elapsed.TotalMilliseconds | Should -BeGreaterOrEqual 950
-        Get-EmulatorRequestLines $Emu | Should -Be @("PATCH $path 503", "PATCH $path 200")
+        $read = $(if ($Api -eq 'V1') { "/api/v1/connections/$id" } else { '/api/v2/connections' })
+        Get-EmulatorRequestLines $Emu | Should -Be @("GET $read 200", "PATCH $path 503", "PATCH $path 200")
         (Get-StoredConnection $Emu $id).password | Should -Be 'tok+/=en-retried'
     }
 
@@ -199,9 +208,128 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
         $verbose = New-FakeCredential -Token 'tok+/=en-verbose' | Sync-AirflowEcrConnection -ConnectionId $id @Rest -Verbose 4>&1 |
             Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
 
-        $verbose | Should -Match 'PATCH http://127\.0\.0\.1:\d+/api/v\d/connections'
+        $verbose | Should -Match 'GET http://127\.0\.0\.1:\d+/api/v\d/connections'
+        $verbose | Should -Match '(PATCH|POST) http://127\.0\.0\.1:\d+/api/v\d/connections'
         $verbose | Should -Not -Match ([regex]::Escape('tok+/=en-verbose'))
         $verbose | Should -Not -Match 'airflow-Pa55'
+    }
+
+    It 'keeps port, schema, the extra keys (reauth false, email, timeout) and the description''s own text' {
+        $id = New-TestId 'keep'
+        Set-UsersDocker $Emu $id
+        $result = New-FakeCredential -Token 'tok+/=en-kept' | Sync-AirflowEcrConnection -ConnectionId $id @Rest
+
+        $result.Action | Should -Be 'Updated'
+        $stored = Get-StoredConnection $Emu $id
+        $stored.password | Should -BeExactly 'tok+/=en-kept'
+        $stored.host | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
+        $stored.login | Should -Be 'AWS'
+        $stored.port | Should -Be 5000
+        $stored.schema | Should -Be 'v2'
+        $extra = $stored.extra | ConvertFrom-Json
+        $extra.reauth | Should -BeFalse
+        $extra.email | Should -Be 'ops@example.com'
+        $extra.timeout | Should -Be 30
+        $stored.description | Should -Match '^Team registry; token expires \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$'
+        # What Airflow was sent: the fields a refresh owns, after one read.
+        $write = @(Get-EmulatorRequests -Emulator $Emu | Where-Object method -eq 'PATCH')
+        $write.Count | Should -Be 1
+        if ($Api -eq 'V1') {
+            $write[0].query | Should -Be 'update_mask=host,login,password,description'
+            $write[0].bodyFields | Should -Be @('host', 'login', 'password', 'description')
+            Get-EmulatorRequestLines $Emu | Should -Be @("GET /api/v1/connections/$id 200", "PATCH /api/v1/connections/$id 200")
+        }
+        else {
+            $write[0].bulkActions[0].action | Should -Be 'update'
+            $write[0].bulkActions[0].updateMask | Should -Be @('host', 'login', 'password', 'description')
+            Get-EmulatorRequestLines $Emu | Where-Object { $_ -notlike 'POST /auth/token*' } | Should -Be @('GET /api/v2/connections 200', 'PATCH /api/v2/connections 200')
+        }
+    }
+
+    It '-Email changes only the email key of the stored extra' {
+        $id = New-TestId 'email'
+        Set-UsersDocker $Emu $id
+        $null = New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId $id @Rest -Email 'new@example.com'
+
+        $stored = Get-StoredConnection $Emu $id
+        $extra = $stored.extra | ConvertFrom-Json
+        $extra.email | Should -Be 'new@example.com'
+        $extra.reauth | Should -BeFalse
+        $extra.timeout | Should -Be 30
+        @($extra.PSObject.Properties).Count | Should -Be 3
+        $stored.port | Should -Be 5000
+    }
+
+    It 'refuses a connection of another type, unchanged and named by its type, unless -ReplaceNonDocker' {
+        $id = New-TestId 'pg'
+        Set-EmulatorConnection -Emulator $Emu -ConnectionId $id -Connection @{ connection_id = $id; conn_type = 'postgres'; host = 'db.example.com'; login = 'app'; password = 'pg-Pa55-secret'; port = 5432 } | Out-Null
+        $err = $null
+        $out = New-FakeCredential -Token 'tok+/=en-pg' | Sync-AirflowEcrConnection -ConnectionId $id @Rest -ErrorVariable err -ErrorAction SilentlyContinue
+
+        $out | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'NotDockerConnection,EcrAirflow.Commands.SyncAirflowEcrConnectionCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err[0].Exception.Message | Should -Match 'a postgres connection'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match '-ReplaceNonDocker'
+        ($err[0] | Out-String) + $err[0].Exception.Message | Should -Not -Match 'pg-Pa55-secret'
+        $stored = Get-StoredConnection $Emu $id
+        $stored.conn_type | Should -Be 'postgres'
+        $stored.password | Should -BeExactly 'pg-Pa55-secret'
+        Get-EmulatorRequestLines $Emu | Where-Object { $_ -match '^(PATCH|POST) /api/v\d/connections' } | Should -BeNullOrEmpty
+
+        $replaced = New-FakeCredential -Token 'tok+/=en-replaced' | Sync-AirflowEcrConnection -ConnectionId $id @Rest -ReplaceNonDocker
+        $replaced.Action | Should -Be 'Updated'
+        $stored = Get-StoredConnection $Emu $id
+        $stored.conn_type | Should -Be 'docker'
+        $stored.password | Should -BeExactly 'tok+/=en-replaced'
+        $stored.port | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Sync-AirflowEcrConnection -Mode Rest on an Airflow 3.0 release whose bulk update ignores update_mask' {
+    BeforeAll {
+        $script:Old3 = Start-AirflowEmulator -AirflowVersion 3 -Password 'airflow-Pa55' -BulkUpdateIgnoresMask
+        $script:Rest30 = @{ Mode = 'Rest'; AirflowUrl = $Old3.Url; AirflowCredential = $AirflowCredential; ApiVersion = 'V2' }
+    }
+    AfterAll { Stop-Peer $Old3 }
+    BeforeEach { Clear-EmulatorState -Url $Old3.Url }
+
+    It 'plays that release (the emulator says so)' {
+        (Invoke-RestMethod "$($Old3.Url)/_emulator/health").bulkUpdateIgnoresMask | Should -BeTrue
+    }
+
+    It 'keeps port, schema and extra: the update entities are complete' {
+        $id = New-TestId 'old3'
+        Set-UsersDocker $Old3 $id
+        $result = New-FakeCredential -Token 'tok+/=en-30' | Sync-AirflowEcrConnection -ConnectionId $id @Rest30 -Reauth
+
+        $result.Action | Should -Be 'Updated'
+        $stored = Get-StoredConnection $Old3 $id
+        $stored.password | Should -BeExactly 'tok+/=en-30'
+        $stored.port | Should -Be 5000
+        $stored.schema | Should -Be 'v2'
+        $extra = $stored.extra | ConvertFrom-Json
+        $extra.reauth | Should -BeTrue
+        $extra.email | Should -Be 'ops@example.com'
+        $extra.timeout | Should -Be 30
+        $stored.description | Should -Match '^Team registry; token expires '
+    }
+
+    It 'never writes a value Airflow returned masked back over the real one' {
+        $id = New-TestId 'masked'
+        Set-UsersDocker $Old3 $id -Extra '{"email": "a@example.com", "registry_token": "real-extra-secret"}'
+        $result = New-FakeCredential -Token 'tok+/=en-m' | Sync-AirflowEcrConnection -ConnectionId $id @Rest30
+        $result.Action | Should -Be 'Updated'
+        ((Get-StoredConnection $Old3 $id).extra | ConvertFrom-Json).registry_token | Should -BeExactly 'real-extra-secret'
+
+        $err = $null
+        $null = New-FakeCredential -Token 'tok+/=en-m2' | Sync-AirflowEcrConnection -ConnectionId $id @Rest30 -Email 'b@example.com' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'AirflowExtraMasked,*'
+        $err[0].Exception.Message | Should -Match "'registry_token'"
+        $err[0].Exception.Message | Should -Not -Match 'real-extra-secret'
+        $stored = Get-StoredConnection $Old3 $id
+        $stored.password | Should -BeExactly 'tok+/=en-m'
+        ($stored.extra | ConvertFrom-Json).registry_token | Should -BeExactly 'real-extra-secret'
     }
 }
 

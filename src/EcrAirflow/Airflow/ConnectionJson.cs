@@ -6,8 +6,8 @@ namespace EcrAirflow.Airflow
     /// <summary>
     /// Every JSON form of a <see cref="DockerConnection"/>, from one writer (<see cref="JsonText"/>):
     /// <list type="bullet">
-    /// <item>REST API v1 body and API v2 bulk entity: only the fields both specs document (v2's
-    /// ConnectionBody rejects anything else); <c>extra</c> is a JSON <em>string</em> there.</item>
+    /// <item>REST API v1 POST body: only the fields the spec documents; <c>extra</c> is a JSON <em>string</em>
+    /// there (the refresh's PATCH and bulk bodies, built over what was read, are in Airflow/Api/ApiBodies).</item>
     /// <item>The file <c>airflow connections import</c> reads, <c>AIRFLOW_CONN_*</c> JSON values (Airflow ≥ 2.3)
     /// and the secret-store values (Secrets Manager, Parameter Store): a connection object whose
     /// <c>extra</c> is an object, read by <c>Connection.from_json</c> / <c>Connection(**value)</c>.</item>
@@ -16,27 +16,11 @@ namespace EcrAirflow.Airflow
     /// </summary>
     internal static class ConnectionJson
     {
-        /// <summary>API v1 PATCH/POST body.</summary>
+        /// <summary>API v1 POST body: a new Docker connection.</summary>
         public static byte[] RestV1(DockerConnection connection)
         {
             var json = new JsonText();
             WriteRestEntity(json, connection);
-            return json.ToUtf8();
-        }
-
-        /// <summary>API v2 bulk upsert: one create action with action_on_existence overwrite for the whole batch.</summary>
-        public static byte[] BulkUpsert(IReadOnlyList<DockerConnection> connections)
-        {
-            var json = new JsonText(512 * connections.Count);
-            json.StartObject().Name("actions").StartArray().StartObject()
-                .Member("action", "create")
-                .Name("entities").StartArray();
-            foreach (var connection in connections)
-            {
-                WriteRestEntity(json, connection);
-            }
-
-            json.EndArray().Member("action_on_existence", "overwrite").EndObject().EndArray().EndObject();
             return json.ToUtf8();
         }
 

@@ -29,7 +29,7 @@ internal static class BulkConnectionService
         };
     }
 
-    public static Outcome Handle(ConnectionStore store, List<BulkActionBody> actions)
+    public static Outcome Handle(ConnectionStore store, List<BulkActionBody> actions, bool updateIgnoresMask = false)
     {
         return store.InTransaction(tx =>
         {
@@ -44,7 +44,7 @@ internal static class BulkConnectionService
                 bool ok = action switch
                 {
                     BulkCreateAction c => Create(tx, c, result),
-                    BulkUpdateAction u => Update(tx, u, result),
+                    BulkUpdateAction u => Update(tx, u, result, updateIgnoresMask),
                     BulkDeleteAction d => Delete(tx, d, result),
                     _ => true,
                 };
@@ -93,7 +93,7 @@ internal static class BulkConnectionService
         return true;
     }
 
-    private static bool Update(ConnectionStore.Transaction tx, BulkUpdateAction action, ActionResult result)
+    private static bool Update(ConnectionStore.Transaction tx, BulkUpdateAction action, ActionResult result, bool ignoresMask)
     {
         var ids = new HashSet<string>(action.Entities.Select(e => e.ConnectionId), StringComparer.Ordinal);
         var notFound = new HashSet<string>(ids.Where(id => tx.Find(id) is null), StringComparer.Ordinal);
@@ -106,8 +106,9 @@ internal static class BulkConnectionService
         {
             StoredConnection? row = tx.Find(entity.ConnectionId);
             if (row is null) continue; // skipped (action_on_non_existence=skip)
-            // Airflow applies update_orm_from_pydantic without the action's update_mask here.
-            ConnectionMapping.UpdateFromBody(row, entity, null);
+            // handle_bulk_update: update_orm_from_pydantic(old, entity, action.update_mask); the 3.0 releases
+            // leave the mask out, so every field the entity sets is written and password and extra always are.
+            ConnectionMapping.UpdateFromBody(row, entity, ignoresMask ? null : action.UpdateMask);
             result.Success.Add(entity.ConnectionId);
         }
         return true;

@@ -349,7 +349,7 @@ internal sealed class V2Api : IAirflowApi
         object? body = BodyForValidation(parsed, errors, out bool present);
         List<BulkActionBody>? actions = present ? BulkBody.Validate(body, errors) : null;
         if (errors.Count > 0 || actions is null) { await Unprocessable(r, errors).ConfigureAwait(false); return; }
-        BulkConnectionService.Outcome outcome = BulkConnectionService.Handle(_store, actions);
+        BulkConnectionService.Outcome outcome = BulkConnectionService.Handle(_store, actions, _settings.BulkUpdateIgnoresMask);
         if (outcome.UniqueViolation) { await UniqueViolation(r).ConfigureAwait(false); return; }
         await Responses.FastApiJson(r.Http, 200, outcome.Response).ConfigureAwait(false);
     }

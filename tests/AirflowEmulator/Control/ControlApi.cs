@@ -31,6 +31,7 @@ internal static class ControlApi
             ["status"] = "ok",
             ["airflowVersion"] = settings.AirflowVersion,
             ["airflowRelease"] = settings.AirflowRelease,
+            ["bulkUpdateIgnoresMask"] = settings.BulkUpdateIgnoresMask,
         }));
 
         g.MapGet("/requests", () => Json(JsonSerializer.SerializeToNode(log.Snapshot(), Responses.Compact)));

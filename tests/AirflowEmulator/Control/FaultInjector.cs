@@ -25,6 +25,9 @@ internal sealed class FaultRule
     [JsonPropertyName("drop")] public bool Drop { get; set; }
     /// <summary>Exact JSON body to send with the injected status instead of the Airflow-like default.</summary>
     [JsonPropertyName("body")] public JsonNode? Body { get; set; }
+    /// <summary>Exact text to send instead (a proxy's HTML page), with <see cref="ContentType"/> (default text/html).</summary>
+    [JsonPropertyName("bodyText")] public string? BodyText { get; set; }
+    [JsonPropertyName("contentType")] public string? ContentType { get; set; }
 
     public bool Matches(string method, string path) =>
         (string.IsNullOrEmpty(Method) || string.Equals(Method, method, StringComparison.OrdinalIgnoreCase)) &&

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using AirflowEmulator.Airflow2;
@@ -65,7 +66,7 @@ internal sealed class AirflowPipeline
             Auth = BasicCredentials.Scheme(ctx.Request.Headers.Authorization.Count > 0 ? ctx.Request.Headers.Authorization.ToString() : null),
             Expect = ctx.Request.Headers.Expect.Count > 0 ? ctx.Request.Headers.Expect.ToString() : null,
         };
-        entry.ConnectionIds.AddRange(ConnectionIdsOf(ctx.Request.Method, path, body));
+        DescribeWrite(entry, ctx.Request.Method, path, body);
         var request = new ApiRequest
         {
             Http = ctx,
@@ -143,7 +144,11 @@ internal sealed class AirflowPipeline
         r.Log.Fault = "status";
         r.Log.Status = status;
         if (fault.RetryAfter is int retry) ctx.Response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (fault.Body is not null)
+        if (fault.BodyText is not null)
+        {
+            await Responses.Text(ctx, status, fault.BodyText, fault.ContentType ?? "text/html; charset=utf-8").ConfigureAwait(false);
+        }
+        else if (fault.Body is not null)
         {
             await Responses.Text(ctx, status, fault.Body.ToJsonString(Responses.Compact), "application/json").ConfigureAwait(false);
         }
@@ -158,33 +163,53 @@ internal sealed class AirflowPipeline
         return true;
     }
 
-    /// <summary>Ids a connection write names: top-level connection_id, bulk entities, or a DELETE's path id.</summary>
-    private static IEnumerable<string> ConnectionIdsOf(string method, string path, byte[] body)
+    /// <summary>
+    /// What a connection write names, for the log: top-level connection_id, bulk entity ids, or a DELETE's path
+    /// id; the member names of a one-connection body; each bulk action's kind, options and ids. Never a value.
+    /// </summary>
+    private static void DescribeWrite(LoggedRequest entry, string method, string path, byte[] body)
     {
-        var ids = new List<string>();
         bool isConnections = path.Contains("/connections", StringComparison.Ordinal);
-        if (!isConnections) return ids;
+        if (!isConnections) return;
         if (method == "DELETE")
         {
             int slash = path.LastIndexOf('/');
-            if (slash >= 0 && path[..slash].EndsWith("/connections", StringComparison.Ordinal)) ids.Add(path[(slash + 1)..]);
-            return ids;
+            if (slash >= 0 && path[..slash].EndsWith("/connections", StringComparison.Ordinal)) entry.ConnectionIds.Add(path[(slash + 1)..]);
+            return;
         }
-        if (method is not ("POST" or "PATCH" or "PUT") || body.Length == 0) return ids;
-        if (!PyValue.TryLoads(body, out object? value, out _) || value is not PyDict d) return ids;
-        if (d.TryGet("connection_id", out object? id) && id is string s) ids.Add(s);
-        if (d.TryGet("actions", out object? actions) && actions is List<object?> list)
+        if (method is not ("POST" or "PATCH" or "PUT") || body.Length == 0) return;
+        if (!PyValue.TryLoads(body, out object? value, out _) || value is not PyDict d) return;
+        if (d.TryGet("connection_id", out object? id) && id is string s) entry.ConnectionIds.Add(s);
+        if (!d.TryGet("actions", out object? actions) || actions is not List<object?> list)
         {
-            foreach (object? action in list)
+            entry.BodyFields.AddRange(d.Keys);
+            return;
+        }
+        foreach (object? action in list)
+        {
+            if (action is not PyDict a) continue;
+            var logged = new LoggedBulkAction
             {
-                if (action is not PyDict a || !a.TryGet("entities", out object? entities) || entities is not List<object?> el) continue;
+                Action = a.TryGet("action", out object? kind) ? kind as string : null,
+                ActionOnExistence = a.TryGet("action_on_existence", out object? onExistence) ? onExistence as string : null,
+                ActionOnNonExistence = a.TryGet("action_on_non_existence", out object? onMissing) ? onMissing as string : null,
+                UpdateMask = a.TryGet("update_mask", out object? mask) && mask is List<object?> m ? m.OfType<string>().ToList() : null,
+            };
+            if (a.TryGet("entities", out object? entities) && entities is List<object?> el)
+            {
                 foreach (object? e in el)
                 {
-                    if (e is string es) ids.Add(es);
-                    else if (e is PyDict ed && ed.TryGet("connection_id", out object? eid) && eid is string eids) ids.Add(eids);
+                    string? eid = e as string ?? (e is PyDict ed && ed.TryGet("connection_id", out object? x) ? x as string : null);
+                    if (eid is null) continue;
+                    entry.ConnectionIds.Add(eid);
+                    logged.Ids.Add(eid);
+                    if (e is PyDict fields)
+                    {
+                        foreach (string key in fields.Keys.Where(k => !logged.EntityFields.Contains(k, StringComparer.Ordinal))) logged.EntityFields.Add(key);
+                    }
                 }
             }
+            entry.BulkActions.Add(logged);
         }
-        return ids;
     }
 }

@@ -19,11 +19,11 @@ namespace EcrAirflow.Tests.Mwaa
             mwaa);
 
         [Fact]
-        public async Task Airflow_2_PATCH_404_then_POST_creates_the_connection_and_says_so()
+        public async Task Airflow_2_GET_404_then_POST_creates_the_connection_and_says_so()
         {
             var secret = Kit.Secret("create");
-            var mwaa = new ScriptedMwaa((call, body) => body.Contains("\"PATCH\"")
-                ? ScriptedMwaa.Wrapped("RestApiClientException", 404, "{\"title\":\"Connection not found\"}")
+            var mwaa = new ScriptedMwaa((call, body) => body.Contains("\"GET\"")
+                ? ScriptedMwaa.Wrapped("RestApiClientException", 404, "{\"detail\":\"The Connection with connection_id: `ecr` was not found\",\"title\":\"Connection not found\"}")
                 : ScriptedMwaa.Ok(200, "{\"connection_id\":\"ecr\"}"));
             var log = new RecordingLog();
             var target = Target(AirflowApiVersion.V1, mwaa);
@@ -47,17 +47,26 @@ namespace EcrAirflow.Tests.Mwaa
             MwaaVersionLookup.ClearForTests();
             var mwaa = new ScriptedMwaa((call, body) => call.Operation == "GetEnvironment"
                 ? ScriptedMwaa.Environment("3.0.6")
-                : ScriptedMwaa.Ok(200, "{\"create\":{\"success\":[\"a\",\"b\",\"c\"],\"errors\":[]}}"));
+                : body.Contains("\"GET\"")
+                    ? ScriptedMwaa.Ok(200, "{\"connections\":[],\"total_entries\":0}")
+                    : ScriptedMwaa.Ok(200, "{\"create\":{\"success\":[\"a\",\"b\",\"c\"],\"errors\":[]},\"update\":null}"));
             var connections = new[] { Kit.Connection("a", Kit.Secret("a")), Kit.Connection("b", Kit.Secret("b")), Kit.Connection("c", Kit.Secret("c")) };
 
             for (var run = 0; run < 2; run++)
             {
                 var outcome = await Target(AirflowApiVersion.Auto, mwaa).WriteAsync(connections, new RecordingLog(), CancellationToken.None);
                 Assert.Equal(new[] { "a", "b", "c" }, outcome.Written.Select(r => r.ConnectionId).ToArray());
-                Assert.All(outcome.Written, r => Assert.Equal(SyncAction.Upserted, r.Action));
+                Assert.All(outcome.Written, r => Assert.Equal(SyncAction.Created, r.Action));
             }
 
-            Assert.Equal(new[] { "GetEnvironment", "InvokeRestApi", "InvokeRestApi" }, mwaa.Calls.Select(c => c.Call.Operation).ToArray());
+            // GetEnvironment once; then per run one list read and one bulk write, whatever the number of connections.
+            Assert.Equal(new[] { "GetEnvironment", "InvokeRestApi", "InvokeRestApi", "InvokeRestApi", "InvokeRestApi" }, mwaa.Calls.Select(c => c.Call.Operation).ToArray());
+            using (var read = JsonDocument.Parse(mwaa.Calls[1].Body))
+            {
+                Assert.Equal(("GET", "/connections"), (read.RootElement.GetProperty("Method").GetString(), read.RootElement.GetProperty("Path").GetString()));
+                Assert.Equal("100", read.RootElement.GetProperty("QueryParameters").GetProperty("limit").GetString());
+            }
+
             var get = mwaa.Calls[0].Call;
             Assert.Equal(("GET", "/environments/demo", "api."), (get.Method, get.Path, get.HostPrefix));
         }
@@ -65,8 +74,8 @@ namespace EcrAirflow.Tests.Mwaa
         [Fact]
         public async Task A_52_character_id_is_refused_on_Airflow_2_before_any_call_and_the_others_are_written()
         {
-            // Only ecr_ok may reach MWAA, so the one reply there is is its connection.
-            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Ok(200, "{\"connection_id\":\"ecr_ok\"}"));
+            // Only ecr_ok may reach MWAA, so every reply there is is about its connection.
+            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Ok(200, "{\"connection_id\":\"ecr_ok\",\"conn_type\":\"docker\"}"));
             var target = Target(AirflowApiVersion.V1, mwaa);
             var longId = new string('x', 52);
 
@@ -77,6 +86,13 @@ namespace EcrAirflow.Tests.Mwaa
             var outcome = await target.WriteAsync(new[] { Kit.Connection(longId, "pw-long"), Kit.Connection("ecr_ok", "pw-ok") }, new RecordingLog(), CancellationToken.None);
             Assert.Equal("MwaaPathTooLong", Assert.Single(outcome.Failed).Error.ErrorId);
             Assert.Equal("ecr_ok", Assert.Single(outcome.Written).ConnectionId);
+            Assert.Equal(2, mwaa.Calls.Count); // GET and PATCH of ecr_ok only
+
+            // The read side refuses the long id the same way, before any call.
+            mwaa.Calls.Clear();
+            var read = await target.ReadAsync(new[] { new ConnectionRef(longId), new ConnectionRef("ecr_ok") }, new RecordingLog(), CancellationToken.None);
+            Assert.Equal((longId, "MwaaPathTooLong"), (Assert.Single(read.Failed).ConnectionId, read.Failed[0].Error.ErrorId));
+            Assert.Equal("ecr_ok", Assert.Single(read.Found).ConnectionId);
             Assert.Single(mwaa.Calls);
         }
 
@@ -94,7 +110,9 @@ namespace EcrAirflow.Tests.Mwaa
         [Fact]
         public async Task A_reply_that_is_not_a_bulk_response_is_unknown_not_a_success_and_points_at_ApiVersion()
         {
-            var mwaa = new ScriptedMwaa((call, body) => ScriptedMwaa.Ok(200, "{\"connection_id\":\"ecr\"}"));
+            var mwaa = new ScriptedMwaa((call, body) => body.Contains("\"GET\"")
+                ? ScriptedMwaa.Ok(200, "{\"connections\":[],\"total_entries\":0}")
+                : ScriptedMwaa.Ok(200, "{\"connection_id\":\"ecr\"}"));
             var target = Target(AirflowApiVersion.V2, mwaa);
             var failure = await Assert.ThrowsAsync<EcrAirflowException>(() => target.WriteAsync(new[] { Kit.Connection("ecr", "pw-odd") }, new RecordingLog(), CancellationToken.None));
             Assert.Equal("AirflowUnexpectedResponse", failure.ErrorId);

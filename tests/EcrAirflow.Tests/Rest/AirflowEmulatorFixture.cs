@@ -23,7 +23,7 @@ namespace EcrAirflow.Tests.Rest
         private readonly Process _process;
         private readonly HttpClient _control = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 
-        protected AirflowEmulatorFixture(int airflowVersion)
+        protected AirflowEmulatorFixture(int airflowVersion, params string[] options)
         {
             AirflowVersion = airflowVersion;
             var dll = EmulatorDll();
@@ -34,7 +34,7 @@ namespace EcrAirflow.Tests.Rest
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var a in new[] { dll, "--urls", "http://127.0.0.1:0", "--airflow-version", airflowVersion.ToString(), "--user", User, "--password", Password })
+            foreach (var a in new[] { dll, "--urls", "http://127.0.0.1:0", "--airflow-version", airflowVersion.ToString(), "--user", User, "--password", Password }.Concat(options))
             {
                 psi.ArgumentList.Add(a);
             }
@@ -126,6 +126,20 @@ namespace EcrAirflow.Tests.Rest
             Send(HttpMethod.Put, "/_emulator/connections/" + Uri.EscapeDataString(id),
                 new JsonObject { ["connection_id"] = id, ["conn_type"] = "docker", ["host"] = host, ["login"] = login, ["password"] = password });
 
+        /// <summary>Seeds a connection as a user left it: any conn_type, port, schema, extra (JSON text) and description.</summary>
+        public void Seed(string id, JsonObject connection)
+        {
+            connection["connection_id"] = id;
+            Send(HttpMethod.Put, "/_emulator/connections/" + Uri.EscapeDataString(id), connection);
+        }
+
+        /// <summary>The stored connection's extra, parsed (it is stored as JSON text).</summary>
+        public JsonObject? StoredExtra(string id) =>
+            StoredConnection(id)?["extra"] is JsonNode extra ? JsonNode.Parse((string)extra!) as JsonObject : null;
+
+        /// <summary>The logged requests of one method, newest last.</summary>
+        public List<JsonObject> Requests(string method) => Requests().OfType<JsonObject>().Where(r => (string?)r["method"] == method).ToList();
+
         public void Fault(string method, string path, int status, int times = 1, int? retryAfter = null, JsonNode? body = null)
         {
             var rule = new JsonObject { ["method"] = method, ["path"] = path, ["status"] = status, ["times"] = times };
@@ -141,6 +155,10 @@ namespace EcrAirflow.Tests.Rest
 
             Send(HttpMethod.Post, "/_emulator/faults", rule);
         }
+
+        /// <summary>A fault answering with a page of text (a proxy's HTML page) instead of Airflow's JSON.</summary>
+        public void FaultPage(string method, string path, int status, string text, int times = 1) =>
+            Send(HttpMethod.Post, "/_emulator/faults", new JsonObject { ["method"] = method, ["path"] = path, ["status"] = status, ["times"] = times, ["bodyText"] = text });
 
         /// <summary>A fault that delays or drops instead of answering with a status.</summary>
         public void Fault(JsonObject rule) => Send(HttpMethod.Post, "/_emulator/faults", rule);
@@ -213,5 +231,11 @@ namespace EcrAirflow.Tests.Rest
     public sealed class Airflow3Emulator : AirflowEmulatorFixture
     {
         public Airflow3Emulator() : base(3) { }
+    }
+
+    /// <summary>Airflow 3 as the 3.0 releases whose bulk update ignores the action's update_mask.</summary>
+    public sealed class Airflow3IgnoringBulkMaskEmulator : AirflowEmulatorFixture
+    {
+        public Airflow3IgnoringBulkMaskEmulator() : base(3, "--bulk-update-ignores-mask") { }
     }
 }

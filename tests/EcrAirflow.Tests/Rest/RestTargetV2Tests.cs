@@ -22,7 +22,7 @@ namespace EcrAirflow.Tests.Rest
         }
 
         [Fact]
-        public async Task Creates_then_updates_with_one_bulk_request_after_the_token()
+        public async Task Creates_then_updates_with_one_list_read_and_one_bulk_request_after_the_token()
         {
             var id = Kit.Id("v2");
             var first = Kit.Secret("one");
@@ -33,7 +33,7 @@ namespace EcrAirflow.Tests.Rest
 
             var result = Assert.Single(created.Written);
             Assert.Empty(created.Failed);
-            Assert.Equal(SyncAction.Upserted, result.Action);
+            Assert.Equal(SyncAction.Created, result.Action);
             Assert.Equal("V2", result.ApiVersion);
             Assert.Equal("Rest", result.Mode);
             var stored = _airflow.StoredConnection(id)!;
@@ -41,16 +41,17 @@ namespace EcrAirflow.Tests.Rest
             Assert.Equal("AWS", (string?)stored["login"]);
             Assert.Equal("docker", (string?)stored["conn_type"]);
             Assert.Equal(first, (string?)stored["password"]);
-            Assert.Equal(new[] { "POST /auth/token 201", "PATCH /api/v2/connections 200" }, _airflow.RequestLines());
+            Assert.Equal(new[] { "POST /auth/token 201", "GET /api/v2/connections 200", "PATCH /api/v2/connections 200" }, _airflow.RequestLines());
             Assert.Equal("Bearer", (string?)_airflow.Requests()[1]!["auth"]);
+            Assert.Equal("Bearer", (string?)_airflow.Requests()[2]!["auth"]);
 
             _airflow.ClearRequests();
             var second = Kit.Secret("two");
             var updated = await Kit.Write(Kit.Options(_airflow, AirflowApiVersion.V2), log, Kit.Connection(id, second));
 
-            Assert.Equal(SyncAction.Upserted, Assert.Single(updated.Written).Action);
+            Assert.Equal(SyncAction.Updated, Assert.Single(updated.Written).Action);
             Assert.Equal(second, (string?)_airflow.StoredConnection(id)!["password"]);
-            Assert.Equal(new[] { "PATCH /api/v2/connections 200" }, _airflow.RequestLines()); // token from the session cache
+            Assert.Equal(new[] { "GET /api/v2/connections 200", "PATCH /api/v2/connections 200" }, _airflow.RequestLines()); // token from the session cache
             Kit.NoSecretIn(log.All, first, second, AirflowEmulatorFixture.Password);
         }
 
@@ -65,6 +66,7 @@ namespace EcrAirflow.Tests.Rest
 
             Assert.Equal(ids, outcome.Written.Select(r => r.ConnectionId));
             Assert.Single(_airflow.RequestLines(), l => l.StartsWith("PATCH /api/v2/connections", StringComparison.Ordinal));
+            Assert.Single(_airflow.RequestLines(), l => l.StartsWith("GET /api/v2/connections", StringComparison.Ordinal));
             Assert.Equal(ids, _airflow.Requests().Single(r => (string?)r!["method"] == "PATCH")!["connectionIds"]!.AsArray().Select(n => (string?)n));
             Assert.Equal(Kit.Host, (string?)_airflow.StoredConnection(ids[0])!["host"]);
         }
@@ -81,7 +83,7 @@ namespace EcrAirflow.Tests.Rest
             var outcome = await Kit.Write(options, new RecordingLog(), Kit.Connection(id, Kit.Secret("b")));
 
             Assert.Single(outcome.Written);
-            Assert.Equal(new[] { "PATCH /api/v2/connections 401", "POST /auth/token 201", "PATCH /api/v2/connections 200" }, _airflow.RequestLines());
+            Assert.Equal(new[] { "GET /api/v2/connections 401", "POST /auth/token 201", "GET /api/v2/connections 200", "PATCH /api/v2/connections 200" }, _airflow.RequestLines());
         }
 
         [Fact]
@@ -113,7 +115,7 @@ namespace EcrAirflow.Tests.Rest
             var outcome = await Kit.Write(options, log, Kit.Connection(Kit.Id("tok"), Kit.Secret("t")));
 
             Assert.Single(outcome.Written);
-            Assert.Equal(new[] { "PATCH /api/v2/connections 200" }, _airflow.RequestLines());
+            Assert.Equal(new[] { "GET /api/v2/connections 200", "PATCH /api/v2/connections 200" }, _airflow.RequestLines());
             Kit.NoSecretIn(log.All, token);
         }
 
@@ -147,7 +149,7 @@ namespace EcrAirflow.Tests.Rest
             var outcome = await Kit.Write(Kit.Options(_airflow, AirflowApiVersion.V2), new RecordingLog(), Kit.Connection(id, Kit.Secret("r")));
 
             Assert.Single(outcome.Written);
-            Assert.Equal(new[] { "PATCH /api/v2/connections 503", "PATCH /api/v2/connections 200" }, _airflow.RequestLines());
+            Assert.Equal(new[] { "GET /api/v2/connections 200", "PATCH /api/v2/connections 503", "PATCH /api/v2/connections 200" }, _airflow.RequestLines());
             Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(950), $"Retry-After: 1 was not honoured ({clock.Elapsed}).");
         }
 

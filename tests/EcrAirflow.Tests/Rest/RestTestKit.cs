@@ -73,6 +73,32 @@ namespace EcrAirflow.Tests.Rest
                 Description = "Managed by EcrAirflow (test)",
             };
 
+        /// <summary>What a user left in Airflow before EcrAirflow's first refresh: every field a refresh does not own set.</summary>
+        public static System.Text.Json.Nodes.JsonObject UsersDocker(string password = "users-old-Pa55", string extra = "{\"reauth\": false, \"email\": \"ops@example.com\", \"timeout\": 30}") =>
+            new System.Text.Json.Nodes.JsonObject
+            {
+                ["conn_type"] = "docker",
+                ["host"] = "old.example.com",
+                ["login"] = "olduser",
+                ["password"] = password,
+                ["port"] = 5000,
+                ["schema"] = "v2",
+                ["extra"] = extra,
+                ["description"] = "Team registry",
+            };
+
+        /// <summary>A connection of another type at the id, with a password of its own.</summary>
+        public static System.Text.Json.Nodes.JsonObject Postgres(string password = "pg-Pa55-secret") =>
+            new System.Text.Json.Nodes.JsonObject
+            {
+                ["conn_type"] = "postgres",
+                ["host"] = "db.example.com",
+                ["login"] = "app",
+                ["password"] = password,
+                ["port"] = 5432,
+                ["schema"] = "appdb",
+            };
+
         public static RestSetup Options(AirflowEmulatorFixture airflow, AirflowApiVersion version, string? password = AirflowEmulatorFixture.Password)
         {
             var setup = new RestSetup { Seams = new TestSeams { RetryBaseDelay = TimeSpan.FromMilliseconds(20) } };

@@ -11,11 +11,13 @@ using EcrAirflow.Modes;
 namespace EcrAirflow.Airflow.Api
 {
     /// <summary>
-    /// Airflow 2, stable REST API v1. One connection at a time: PATCH /api/v1/connections/{id} (an update in
-    /// place, so the connection never disappears); on 404 POST /api/v1/connections; on 409 (someone created it
-    /// meanwhile) PATCH again. Reads are GET /api/v1/connections/{id}, which never returns the password
-    /// (writeOnly in the spec). HTTP Basic with a user, Bearer with -AccessToken. Steady state: one PATCH per
-    /// connection. Rest mode sends it over HTTP, Mwaa mode through InvokeRestApi (<see cref="IAirflowTransport"/>).
+    /// Airflow 2, stable REST API v1. One connection at a time: GET /api/v1/connections/{id} (never the password:
+    /// writeOnly in the spec), then POST /api/v1/connections for a new one, or PATCH /api/v1/connections/{id} with
+    /// update_mask for an existing Docker connection (an update in place: it never disappears, and what the
+    /// refresh does not own stays). Something that is not a Docker connection is refused unless
+    /// -ReplaceNonDocker. HTTP Basic with a user, Bearer with -AccessToken. Two requests per connection, steady
+    /// state and first creation alike. Rest mode sends them over HTTP, Mwaa mode through InvokeRestApi
+    /// (<see cref="IAirflowTransport"/>).
     /// </summary>
     internal sealed class AirflowApiV1 : IConnectionTarget
     {
@@ -55,7 +57,7 @@ namespace EcrAirflow.Airflow.Api
         {
             var reply = await _http.SendAsync(HttpMethod.Get, ApiPaths.V1Connection(connectionId), null, _authorization, log, cancellationToken).ConfigureAwait(false);
             var location = Target + " (connection " + connectionId + ")";
-            if (reply.Code == 404 && ApiConnection.IsNotFoundProblem(reply))
+            if (ApiConnection.IsNotFoundProblem(reply, connectionId))
             {
                 return StoredConnection.Missing(connectionId, location);
             }
@@ -68,57 +70,71 @@ namespace EcrAirflow.Airflow.Api
             return ApiConnection.Read(reply, connectionId, location, AirflowApiVersion.V1);
         }
 
+        /// <summary>
+        /// Reads the connection, then writes what a refresh owns: POST a new one, or PATCH an existing Docker
+        /// connection with only host, login, password and description (and extra with -Email/-Reauth: Airflow 2
+        /// replaces the whole extra, so the stored one merged with them), update_mask naming them. A 409 on POST
+        /// (created meanwhile) or a 404 on PATCH (deleted meanwhile) reads and writes once more.
+        /// </summary>
         private async Task<SyncAction> UpsertAsync(DockerConnection connection, IOperationLog log, CancellationToken cancellationToken)
         {
-            var body = ConnectionJson.RestV1(connection);
-            try
+            var stored = await ReadOneAsync(connection.ConnectionId, log, cancellationToken).ConfigureAwait(false);
+            for (var attempt = 0; ; attempt++)
             {
-                return await UpsertAsync(connection, body, log, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                Array.Clear(body, 0, body.Length); // the body holds the ECR password: not kept past its requests
+                var again = attempt == 0;
+                if (stored.Kind == StoredKind.Missing)
+                {
+                    var created = await SendAndClearAsync(HttpMethod.Post, ApiPaths.V1Connections, ConnectionJson.RestV1(connection), log, cancellationToken).ConfigureAwait(false);
+                    if (created.IsSuccess)
+                    {
+                        return Confirmed(created, connection, SyncAction.Created);
+                    }
+
+                    if (created.Code == 409 && again)
+                    {
+                        log.Verbose($"Connection '{connection.ConnectionId}' was created by someone else meanwhile; reading it again.");
+                        stored = await ReadOneAsync(connection.ConnectionId, log, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    throw Fail(created, connection);
+                }
+
+                if (!stored.MayBeReplacedBy(connection))
+                {
+                    throw ModeErrors.NotDocker(stored);
+                }
+
+                var (body, mask) = stored.Kind == StoredKind.Docker ? ApiBodies.V1Update(connection, stored) : ApiBodies.V1Replace(connection);
+                var path = ApiPaths.V1Connection(connection.ConnectionId) + "?update_mask=" + mask;
+                var updated = await SendAndClearAsync(new HttpMethod("PATCH"), path, body, log, cancellationToken).ConfigureAwait(false); // HttpMethod.Patch is not in netstandard2.0
+                if (updated.IsSuccess)
+                {
+                    return Confirmed(updated, connection, SyncAction.Updated);
+                }
+
+                if (ApiConnection.IsNotFoundProblem(updated, connection.ConnectionId) && again)
+                {
+                    log.Verbose($"Connection '{connection.ConnectionId}' was deleted by someone else meanwhile; creating it.");
+                    stored = StoredConnection.Missing(connection.ConnectionId, stored.Location);
+                    continue;
+                }
+
+                throw Fail(updated, connection);
             }
         }
 
-        private async Task<SyncAction> UpsertAsync(DockerConnection connection, byte[] body, IOperationLog log, CancellationToken cancellationToken)
+        /// <summary>One write; the body holds the ECR password and is not kept past its request.</summary>
+        private async Task<AirflowReply> SendAndClearAsync(HttpMethod method, string path, byte[] body, IOperationLog log, CancellationToken cancellationToken)
         {
-            var itemPath = ApiPaths.V1Connection(connection.ConnectionId);
-            var what = $"writing connection '{connection.ConnectionId}'";
-            var patch = new HttpMethod("PATCH"); // HttpMethod.Patch does not exist on netstandard2.0
-
-            var updated = await Send(patch, itemPath, body, log, cancellationToken).ConfigureAwait(false);
-            if (updated.IsSuccess)
+            try
             {
-                return Confirmed(updated, connection, SyncAction.Updated);
+                return await _http.SendAsync(method, path, body, _authorization, log, cancellationToken).ConfigureAwait(false);
             }
-
-            if (updated.Code != 404)
+            finally
             {
-                throw Fail(updated, what, connection);
+                Array.Clear(body, 0, body.Length);
             }
-
-            log.Verbose($"Connection '{connection.ConnectionId}' does not exist yet; creating it.");
-            var created = await Send(HttpMethod.Post, ApiPaths.V1Connections, body, log, cancellationToken).ConfigureAwait(false);
-            if (created.IsSuccess)
-            {
-                return Confirmed(created, connection, SyncAction.Created);
-            }
-
-            if (created.Code != 409)
-            {
-                throw Fail(created, what, connection);
-            }
-
-            // Another writer created it between our PATCH and POST: it exists now, so update it.
-            log.Verbose($"Connection '{connection.ConnectionId}' was created by someone else meanwhile; updating it.");
-            var again = await Send(patch, itemPath, body, log, cancellationToken).ConfigureAwait(false);
-            if (again.IsSuccess)
-            {
-                return Confirmed(again, connection, SyncAction.Updated);
-            }
-
-            throw Fail(again, what, connection);
         }
 
         /// <summary>
@@ -160,10 +176,7 @@ namespace EcrAirflow.Airflow.Api
             { TargetObject = connection.ConnectionId };
         }
 
-        private Task<AirflowReply> Send(HttpMethod method, string path, byte[] body, IOperationLog log, CancellationToken cancellationToken) =>
-            _http.SendAsync(method, path, body, _authorization, log, cancellationToken);
-
-        private EcrAirflowException Fail(AirflowReply reply, string what, DockerConnection connection) =>
-            AirflowErrors.FromReply(reply, AirflowApiVersion.V1, what, _http.Redactor, _http, connection.ConnectionId);
+        private EcrAirflowException Fail(AirflowReply reply, DockerConnection connection) =>
+            AirflowErrors.FromReply(reply, AirflowApiVersion.V1, $"writing connection '{connection.ConnectionId}'", _http.Redactor, _http, connection.ConnectionId);
     }
 }

@@ -13,12 +13,13 @@ using EcrAirflow.Modes;
 namespace EcrAirflow.Airflow.Api
 {
     /// <summary>
-    /// Airflow 3, public REST API v2. The whole batch in one request: PATCH /api/v2/connections with a
-    /// single "create" action and action_on_existence "overwrite" (an upsert that never deletes). The
-    /// reply is 200 even when entities failed, so each connection is judged by create.success and
-    /// create.errors. Reads: GET /api/v2/connections/{id} for one id, one list request (connection_id_pattern,
-    /// paged) for many; the password comes back masked. Authentication: a JWT from POST /auth/token (cached per
-    /// URL and user for the session, renewed once on 401), or -AccessToken as the bearer token as given.
+    /// Airflow 3, public REST API v2. A refresh is two requests for any number of connections: one list read
+    /// (GET /api/v2/connections, connection_id_pattern; the password comes back masked, so do sensitive extra
+    /// values), then one bulk PATCH /api/v2/connections with an "update" of the Docker connections that exist and
+    /// a "create" of the rest (<see cref="BulkPlan"/>, <see cref="ApiBodies.Bulk"/>). Nothing is ever deleted. The
+    /// reply is 200 even when entities failed, so each connection is judged by its action's success and errors
+    /// (<see cref="BulkReply"/>). Authentication: a JWT from POST /auth/token (cached per URL and user for the
+    /// session, renewed once on 401), or -AccessToken as the bearer token as given.
     /// </summary>
     internal sealed class AirflowApiV2 : IConnectionTarget
     {
@@ -41,13 +42,106 @@ namespace EcrAirflow.Airflow.Api
 
         public string Describe(DockerConnection connection) => " at " + Target;
 
+        /// <summary>
+        /// One read of every id (the list), then one bulk request: update what exists, create what does not,
+        /// replace what -ReplaceNonDocker may replace; each id is judged by its action's part of the reply. A
+        /// Docker connection whose extra cannot be sent back gets a PATCH of its own (<see cref="BulkPlan"/>). An id
+        /// another writer created or deleted between our read and our write is skipped by Airflow (skip): those are
+        /// read and written once more (two more requests, only in that race).
+        /// </summary>
         public async Task<SyncOutcome> WriteAsync(IReadOnlyList<DockerConnection> connections, IOperationLog log, CancellationToken cancellationToken)
         {
-            var what = connections.Count == 1
-                ? $"writing connection '{connections[0].ConnectionId}'"
-                : $"writing {connections.Count} connections";
+            var verdicts = new Dictionary<string, object>(StringComparer.Ordinal);
+            IReadOnlyList<DockerConnection> pending = connections;
+            for (var round = 0; round < 2 && pending.Count > 0; round++)
+            {
+                if (round > 0)
+                {
+                    log.Verbose($"Another writer created or deleted {string.Join(", ", pending.Select(c => "'" + c.ConnectionId + "'"))} between the read and the write; reading and writing them again.");
+                }
 
-            var body = ConnectionJson.BulkUpsert(connections);
+                try
+                {
+                    await WriteRoundAsync(pending, verdicts, log, cancellationToken).ConfigureAwait(false);
+                }
+                catch (EcrAirflowException ex) when (round > 0)
+                {
+                    // The first round wrote others already: this failure is the second round's ids' only.
+                    foreach (var connection in pending)
+                    {
+                        verdicts[connection.ConnectionId] = ex;
+                    }
+                }
+
+                pending = pending.Where(c => verdicts[c.ConnectionId] is BulkReply.Skipped).ToList();
+            }
+
+            var outcome = new SyncOutcome();
+            foreach (var connection in connections)
+            {
+                switch (verdicts[connection.ConnectionId])
+                {
+                    case EcrAirflowException error:
+                        outcome.Failed.Add(new ConnectionFailure(connection, error));
+                        break;
+                    case BulkReply.Skipped skipped:
+                        outcome.Failed.Add(new ConnectionFailure(connection, skipped.Error));
+                        break;
+                    case SyncAction action:
+                        outcome.Written.Add(ApiResults.For(connection, Mode, Target, AirflowApiVersion.V2, action));
+                        break;
+                }
+            }
+
+            return outcome;
+        }
+
+        /// <summary>One read and one bulk write (plus the rare own PATCHes) for <paramref name="connections"/>; a verdict for each.</summary>
+        private async Task WriteRoundAsync(IReadOnlyList<DockerConnection> connections, Dictionary<string, object> verdicts, IOperationLog log, CancellationToken cancellationToken)
+        {
+            var stored = await ReadStoredAsync(connections.Select(c => c.ConnectionId).ToList(), log, cancellationToken).ConfigureAwait(false);
+            var plan = BulkPlan.For(connections, stored);
+            foreach (var refused in plan.Refused)
+            {
+                verdicts[refused.Connection.ConnectionId] = refused.Error;
+            }
+
+            if (plan.Count > 0)
+            {
+                try
+                {
+                    await WriteBulkAsync(plan, verdicts, log, cancellationToken).ConfigureAwait(false);
+                }
+                catch (EcrAirflowException ex) when (plan.Refused.Count > 0 || plan.Single.Count > 0)
+                {
+                    // Others of the batch were refused or are still to write: this failure is the bulk part's.
+                    foreach (var connection in plan.Update.Select(u => u.Connection).Concat(plan.Create).Concat(plan.Replace))
+                    {
+                        verdicts[connection.ConnectionId] = ex;
+                    }
+                }
+            }
+
+            foreach (var (connection, there) in plan.Single)
+            {
+                try
+                {
+                    verdicts[connection.ConnectionId] = await PatchOneAsync(connection, there, log, cancellationToken).ConfigureAwait(false);
+                }
+                catch (EcrAirflowException ex)
+                {
+                    verdicts[connection.ConnectionId] = ex;
+                }
+            }
+        }
+
+        /// <summary>The one bulk PATCH /api/v2/connections; each connection's verdict (a SyncAction or an error) from its action's results.</summary>
+        private async Task WriteBulkAsync(BulkPlan plan, Dictionary<string, object> verdicts, IOperationLog log, CancellationToken cancellationToken)
+        {
+            var updated = plan.Update.Select(u => u.Connection.ConnectionId).ToList();
+            var created = plan.Create.Concat(plan.Replace).Select(c => c.ConnectionId).ToList();
+            var what = plan.Count == 1 ? $"writing connection '{updated.Concat(created).Single()}'" : $"writing {plan.Count} connections";
+            var body = ApiBodies.Bulk(plan);
             AirflowReply reply;
             try
             {
@@ -63,10 +157,48 @@ namespace EcrAirflow.Airflow.Api
                 throw AirflowErrors.FromReply(reply, AirflowApiVersion.V2, what, _http.Redactor, _http);
             }
 
-            return Judge(reply, connections);
+            var results = BulkReply.Read(reply, _http.Redactor);
+            foreach (var (connection, _, _) in plan.Update)
+            {
+                verdicts[connection.ConnectionId] = results.Verdict(connection, "update", SyncAction.Updated, reply, updated);
+            }
+
+            foreach (var connection in plan.Create)
+            {
+                verdicts[connection.ConnectionId] = results.Verdict(connection, "create", SyncAction.Created, reply, created);
+            }
+
+            foreach (var connection in plan.Replace)
+            {
+                verdicts[connection.ConnectionId] = results.Verdict(connection, "create", SyncAction.Updated, reply, created);
+            }
         }
 
-        /// <summary>One GET for one id; for many, one list request per page of ids that share a prefix (usually one in all).</summary>
+        /// <summary>PATCH /api/v2/connections/{id} with update_mask: the owned fields only, the extra left as Airflow has it.</summary>
+        private async Task<SyncAction> PatchOneAsync(DockerConnection connection, StoredConnection stored, IOperationLog log, CancellationToken cancellationToken)
+        {
+            log.Verbose($"Connection '{connection.ConnectionId}' has an extra Airflow returns masked or not as JSON: writing it with its own PATCH that leaves the extra as it is.");
+            var (body, query) = ApiBodies.V2Single(connection, stored);
+            AirflowReply reply;
+            try
+            {
+                reply = await SendAuthorizedAsync(new HttpMethod("PATCH"), ApiPaths.V2Connection(connection.ConnectionId) + "?" + query, body, log, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Array.Clear(body, 0, body.Length);
+            }
+
+            if (!reply.IsSuccess)
+            {
+                throw AirflowErrors.FromReply(reply, AirflowApiVersion.V2, $"writing connection '{connection.ConnectionId}'", _http.Redactor, _http, connection.ConnectionId);
+            }
+
+            var written = ApiConnection.Read(reply, connection.ConnectionId, Location(connection.ConnectionId), AirflowApiVersion.V2);
+            return written.Kind == StoredKind.Docker ? SyncAction.Updated : throw ApiConnection.Unexpected(reply, $"the Docker connection '{connection.ConnectionId}'");
+        }
+
+        /// <summary>One list request for any number of ids (more only when over a page of connections share their prefix).</summary>
         public async Task<ReadOutcome> ReadAsync(IReadOnlyList<ConnectionRef> connections, IOperationLog log, CancellationToken cancellationToken)
         {
             var outcome = new ReadOutcome();
@@ -75,27 +207,19 @@ namespace EcrAirflow.Airflow.Api
                 return outcome;
             }
 
-            if (connections.Count == 1)
-            {
-                var id = connections[0].ConnectionId;
-                var reply = await SendAuthorizedAsync(HttpMethod.Get, ApiPaths.V2Connection(id), null, log, cancellationToken).ConfigureAwait(false);
-                if (reply.Code == 404 && ApiConnection.IsNotFoundProblem(reply))
-                {
-                    outcome.Found.Add(StoredConnection.Missing(id, Location(id)));
-                }
-                else if (!reply.IsSuccess)
-                {
-                    throw AirflowErrors.FromReply(reply, AirflowApiVersion.V2, $"reading connection '{id}'", _http.Redactor, _http, id);
-                }
-                else
-                {
-                    outcome.Found.Add(ApiConnection.Read(reply, id, Location(id), AirflowApiVersion.V2));
-                }
+            var stored = await ReadStoredAsync(connections.Select(c => c.ConnectionId).ToList(), log, cancellationToken).ConfigureAwait(false);
+            outcome.Found.AddRange(connections.Select(c => stored[c.ConnectionId]));
+            return outcome;
+        }
 
-                return outcome;
-            }
-
-            var wanted = new HashSet<string>(connections.Select(c => c.ConnectionId), StringComparer.Ordinal);
+        /// <summary>
+        /// GET /api/v2/connections?connection_id_pattern=&lt;the ids' common prefix&gt;, a page of 100 ordered by id,
+        /// filtered to the ids asked for; the next page only while some are missing and more match. One request
+        /// for one id too: the path stays /connections, whatever the id's length (MWAA's 64-character Path).
+        /// </summary>
+        private async Task<Dictionary<string, StoredConnection>> ReadStoredAsync(IReadOnlyList<string> ids, IOperationLog log, CancellationToken cancellationToken)
+        {
+            var wanted = new HashSet<string>(ids, StringComparer.Ordinal);
             var found = new Dictionary<string, StoredConnection>(StringComparer.Ordinal);
             var pattern = CommonPrefix(wanted);
             for (var offset = 0; ; offset += PageSize)
@@ -105,7 +229,8 @@ namespace EcrAirflow.Airflow.Api
                 var reply = await SendAuthorizedAsync(HttpMethod.Get, path, null, log, cancellationToken).ConfigureAwait(false);
                 if (!reply.IsSuccess)
                 {
-                    throw AirflowErrors.FromReply(reply, AirflowApiVersion.V2, $"reading {connections.Count} connections", _http.Redactor, _http);
+                    var what = ids.Count == 1 ? $"reading connection '{ids[0]}'" : $"reading {ids.Count} connections";
+                    throw AirflowErrors.FromReply(reply, AirflowApiVersion.V2, what, _http.Redactor, _http);
                 }
 
                 var (items, total) = ReadPage(reply);
@@ -120,14 +245,12 @@ namespace EcrAirflow.Airflow.Api
                 }
             }
 
-            foreach (var connection in connections)
+            foreach (var id in wanted.Where(id => !found.ContainsKey(id)))
             {
-                outcome.Found.Add(found.TryGetValue(connection.ConnectionId, out var stored)
-                    ? stored
-                    : StoredConnection.Missing(connection.ConnectionId, Location(connection.ConnectionId)));
+                found[id] = StoredConnection.Missing(id, Location(id));
             }
 
-            return outcome;
+            return found;
         }
 
         private string Location(string connectionId) => Target + " (connection " + connectionId + ")";
@@ -160,6 +283,7 @@ namespace EcrAirflow.Airflow.Api
             }
             catch (JsonException)
             {
+                throw ApiConnection.Unexpected(reply, "a list of connections", ApiConnection.NotJson(reply));
             }
 
             throw ApiConnection.Unexpected(reply, "a list of connections");
@@ -205,122 +329,6 @@ namespace EcrAirflow.Airflow.Api
 
             return reply;
         }
-
-        /// <summary>Reads BulkResponse.create: success lists the ids written, errors say what failed.</summary>
-        private SyncOutcome Judge(AirflowReply reply, IReadOnlyList<DockerConnection> connections)
-        {
-            var success = new HashSet<string>(StringComparer.Ordinal);
-            var errors = new List<(string Text, int Status)>();
-            try
-            {
-                using var doc = JsonDocument.Parse(reply.Body);
-                if (doc.RootElement.ValueKind != JsonValueKind.Object
-                    || !doc.RootElement.TryGetProperty("create", out var create)
-                    || create.ValueKind != JsonValueKind.Object)
-                {
-                    throw Unexpected(reply, "it has no \"create\" result");
-                }
-
-                if (create.TryGetProperty("success", out var ok) && ok.ValueKind == JsonValueKind.Array)
-                {
-                    foreach (var id in ok.EnumerateArray())
-                    {
-                        if (id.ValueKind == JsonValueKind.String)
-                        {
-                            success.Add(id.GetString()!);
-                        }
-                    }
-                }
-
-                if (create.TryGetProperty("errors", out var failed) && failed.ValueKind == JsonValueKind.Array)
-                {
-                    foreach (var error in failed.EnumerateArray())
-                    {
-                        errors.Add(ReadError(error));
-                    }
-                }
-            }
-            catch (JsonException)
-            {
-                throw Unexpected(reply, "it is not JSON");
-            }
-
-            var outcome = new SyncOutcome();
-            foreach (var connection in connections)
-            {
-                if (success.Contains(connection.ConnectionId))
-                {
-                    // With overwrite Airflow does not say whether the id existed; reading it back to
-                    // find out would cost a request, so say what is true: it was upserted.
-                    outcome.Written.Add(ApiResults.For(connection, Mode, Target, AirflowApiVersion.V2, SyncAction.Upserted));
-                    continue;
-                }
-
-                outcome.Failed.Add(new ConnectionFailure(connection, EntityError(connection, errors, reply)));
-            }
-
-            return outcome;
-        }
-
-        /// <summary>The error that names this connection, or all of them when none does.</summary>
-        private EcrAirflowException EntityError(DockerConnection connection, List<(string Text, int Status)> errors, AirflowReply reply)
-        {
-            var mine = errors.FindAll(e => e.Text.IndexOf(connection.ConnectionId, StringComparison.Ordinal) >= 0);
-            var chosen = mine.Count > 0 ? mine : errors;
-            if (chosen.Count == 0)
-            {
-                return new EcrAirflowException(AirflowErrors.UnexpectedResponse, FailureKind.InvalidData,
-                    $"Airflow's reply to {reply.Request} neither lists connection '{connection.ConnectionId}' as written nor reports an error for it.",
-                    "Check the connection in Airflow and run the command again.")
-                { TargetObject = connection.ConnectionId };
-            }
-
-            var text = string.Join("; ", chosen.ConvertAll(e => e.Text));
-            var status = chosen[0].Status;
-            var (id, kind) = status switch
-            {
-                400 => (AirflowErrors.RejectedConnection, FailureKind.InvalidData),
-                422 => (AirflowErrors.RejectedConnection, FailureKind.InvalidData),
-                409 => (AirflowErrors.Conflict, FailureKind.InvalidOperation),
-                401 => (AirflowErrors.PermissionDenied, FailureKind.PermissionDenied),
-                403 => (AirflowErrors.PermissionDenied, FailureKind.PermissionDenied),
-                _ => (AirflowErrors.WriteFailed, FailureKind.WriteError),
-            };
-            var code = status > 0 ? $" (status {status})" : "";
-            return new EcrAirflowException(id, kind,
-                $"Airflow 3 did not write connection '{connection.ConnectionId}' in the bulk request {reply.Request}{code}: {text}",
-                "The other connections of the request were judged on their own; fix what Airflow's message names and run the command again.")
-            { TargetObject = connection.ConnectionId };
-        }
-
-        private (string Text, int Status) ReadError(JsonElement error)
-        {
-            var status = 0;
-            string text;
-            if (error.ValueKind == JsonValueKind.Object)
-            {
-                if (error.TryGetProperty("status_code", out var s) && s.ValueKind == JsonValueKind.Number)
-                {
-                    s.TryGetInt32(out status);
-                }
-
-                text = error.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String
-                    ? e.GetString() ?? ""
-                    : AirflowErrors.Detail(error.GetRawText(), _http.Redactor);
-            }
-            else
-            {
-                text = error.ValueKind == JsonValueKind.String ? error.GetString() ?? "" : error.GetRawText();
-            }
-
-            text = _http.Redactor.Redact(text);
-            return (text.Length > 600 ? text.Substring(0, 600) + "…" : text, status);
-        }
-
-        private EcrAirflowException Unexpected(AirflowReply reply, string why) =>
-            new EcrAirflowException(AirflowErrors.UnexpectedResponse, FailureKind.InvalidData,
-                $"Airflow answered {reply.Request} with {reply.Code} but the reply is not a bulk response ({why}); whether the connections were written is unknown.",
-                "Check that -AirflowUrl points at the Airflow 3 API server (not a proxy page), then run the command again: it is safe to repeat.");
 
         private string Password() => _auth.RevealPassword();
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 using EcrAirflow.Internal.Http;
@@ -24,6 +25,7 @@ namespace EcrAirflow.Airflow.Api
         public const string UnexpectedStatus = "AirflowUnexpectedStatus";
         public const string UnexpectedResponse = "AirflowUnexpectedResponse";
         public const string WriteFailed = "AirflowWriteFailed";
+        public const string ExtraMasked = "AirflowExtraMasked";
 
         private const int MaxDetailLength = 600;
 
@@ -91,6 +93,16 @@ namespace EcrAirflow.Airflow.Api
                 "Check that -AirflowUrl points at Airflow and not at another service or proxy page.")
             { TargetObject = target };
         }
+
+        /// <summary>
+        /// -Email/-Reauth on a connection whose extra Airflow returns with masked values: merging into it would write
+        /// the mask over the real values, so that connection is refused, unchanged. Names the keys, never a value.
+        /// </summary>
+        public static EcrAirflowException ExtraMaskedFor(string connectionId, IReadOnlyList<string> keys) =>
+            new EcrAirflowException(ExtraMasked, FailureKind.InvalidOperation,
+                $"Airflow's REST API returns the extra of connection '{connectionId}' with the value of {string.Join(", ", keys.Select(k => "'" + k + "'"))} masked (\"***\"), so -Email/-Reauth cannot be merged into it without writing the mask over the real value; the connection was not written and is unchanged.",
+                "Run without -Email and -Reauth (the extra is then left as it is and only host, login, password and description are written), or change email/reauth in Airflow yourself.")
+            { TargetObject = connectionId };
 
         public static string AuthHint(AirflowApiVersion api) => api == AirflowApiVersion.V2
             ? "Check -AirflowCredential (or -AccessToken): Airflow 3 exchanges the user name and password for a token at POST /auth/token, so the user must exist in the configured auth manager (simple auth manager users, or FAB users)."

@@ -14,15 +14,26 @@ namespace EcrAirflow.Airflow.Api
         public const string Mask = "***";
 
         /// <summary>
-        /// A 404 that says "no such connection" (a problem document on Airflow 2, FastAPI's {"detail": …} on Airflow 3),
-        /// as opposed to a 404 from something that is not Airflow's API at all.
+        /// A 404 that says "no such connection" about this id: Airflow 2's problem document and Airflow 3's
+        /// {"detail": …} both read "The Connection with connection_id: `&lt;id&gt;` was not found". Any other 404 (a
+        /// route the server does not have, Airflow 3 asked for API v1, a proxy's page) is not an answer about the
+        /// connection: it means no API is there.
         /// </summary>
-        public static bool IsNotFoundProblem(AirflowReply reply)
+        public static bool IsNotFoundProblem(AirflowReply reply, string connectionId)
         {
+            if (reply.Code != 404)
+            {
+                return false;
+            }
+
             try
             {
                 using var doc = JsonDocument.Parse(reply.Body);
-                return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("detail", out _);
+                return doc.RootElement.ValueKind == JsonValueKind.Object
+                    && doc.RootElement.TryGetProperty("detail", out var detail)
+                    && detail.ValueKind == JsonValueKind.String
+                    && detail.GetString()!.IndexOf("`" + connectionId + "`", StringComparison.Ordinal) >= 0
+                    && detail.GetString()!.IndexOf("not found", StringComparison.OrdinalIgnoreCase) >= 0;
             }
             catch (JsonException)
             {
@@ -47,6 +58,7 @@ namespace EcrAirflow.Airflow.Api
             }
             catch (JsonException)
             {
+                throw Unexpected(reply, $"the connection '{connectionId}'", NotJson(reply));
             }
 
             throw Unexpected(reply, $"the connection '{connectionId}'");
@@ -83,10 +95,14 @@ namespace EcrAirflow.Airflow.Api
             };
         }
 
-        public static EcrAirflowException Unexpected(AirflowReply reply, string what) =>
+        public static EcrAirflowException Unexpected(AirflowReply reply, string what, string? why = null) =>
             new EcrAirflowException(AirflowErrors.UnexpectedResponse, FailureKind.InvalidData,
-                $"Airflow answered {reply.Request} with {reply.Code}, but the reply is not {what} that the REST API returns.",
+                $"Airflow answered {reply.Request} with {reply.Code}, but the reply is not {what} that the REST API returns{(why == null ? "" : " (" + why + ")")}.",
                 "Check that the URL points at Airflow's API itself, not at a login page or a proxy in front of it.");
+
+        /// <summary>Why a reply that does not parse is not JSON, in a word (a proxy's page, or text).</summary>
+        public static string NotJson(AirflowReply reply) =>
+            reply.Body.TrimStart().StartsWith("<", StringComparison.Ordinal) ? "it is an HTML page" : "it is not JSON";
 
         private static string? Text(JsonElement item, string name) =>
             item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -22,14 +22,16 @@ Each Airflow call is one SigV4-signed POST /restapi/<environment> (signing name 
 env.airflow.<region>.amazonaws.com). Inside the call it is Rest mode, sharing its code:
 
 AIRFLOW 2 (API v1)
-    PATCH /connections/<id>; on 404 POST /connections; on 409 PATCH again. One call per connection in
-    the steady state. InvokeRestApi's Path is at most 64 characters, so a connection id may have at most
-    51 (percent-encoded); a longer one is refused before any call (MwaaPathTooLong). Action: Updated or
-    Created.
+    GET /connections/<id>, then PATCH it with update_mask, or POST /connections when it does not exist
+    yet: two calls per connection, writing only what a refresh owns (host, login, password, the expiry
+    note) as in Rest mode. InvokeRestApi's Path is at most 64 characters, so a connection id may have at
+    most 51 (percent-encoded); a longer one is refused before any call (MwaaPathTooLong). Action: Updated
+    or Created.
 
 AIRFLOW 3 (API v2)
-    One bulk PATCH /connections for every piped credential, per-connection errors read from the reply.
-    Action: Upserted.
+    One GET /connections for every piped credential, then one bulk PATCH /connections (update for what
+    exists, create for the rest): two calls for any number of connections, per-connection errors read
+    from the reply, no path-length limit. Action: Updated or Created.
 
     -ApiVersion Auto (the default) reads AirflowVersion with GetEnvironment once per environment per
     session (3.x: V2, 2.x: V1); V1 or V2 skip that call and its permission. What Airflow answers (MWAA
@@ -50,7 +52,7 @@ IAM
     Auto, airflow:GetEnvironment on arn:aws:airflow:<region>:<account>:environment/<environment>.
 
 RESULTS
-    Action: Created or Updated (Airflow 2), Upserted (Airflow 3). Target is mwaa:<region>:<environment>.
+    Action: Created or Updated. Target is mwaa:<region>:<environment>.
 '@
         # This mode's error ids: id, T (terminating) / N / T/N, category, when.
         Errors      = @'
@@ -62,7 +64,10 @@ NoAwsCredentials, ProfileNotFound, AssumeRoleAccessDenied, InvalidEndpointUrl, t
                                                                      URL instead of the name)
   MwaaPathTooLong                             N   InvalidArgument    Airflow 2: a connection id longer than 51 characters
                                                                      (percent-encoded); InvokeRestApi's Path is at most 64.
-                                                                     Refused before any call
+                                                                     Refused before any call, read or write (Airflow 3 reads
+                                                                     and writes at /connections: no such limit, except for
+                                                                     the rare own PATCH of a connection whose extra Airflow
+                                                                     returns masked)
   MwaaEnvironmentNotFound                     T/N ObjectNotFound     no such environment in that region (and account)
   MwaaAirflowTooOld                           T/N NotImplemented     the environment runs Airflow before 2.4.3 (named in the
                                                                      message): no InvokeRestApi

@@ -48,14 +48,14 @@ namespace EcrAirflow.Modes.Mwaa
             return name;
         }
 
-        /// <summary>Airflow 2 (API v1) writes PATCH /connections/{id}: that path must fit InvokeRestApi's 64 characters.</summary>
+        /// <summary>Airflow 2 (API v1) reads and writes /connections/{id}: that path must fit InvokeRestApi's 64 characters.</summary>
         public static string V1ItemPath(string connectionId) => "/connections/" + ApiPaths.Segment(connectionId);
 
         /// <summary>The longest connection id (as percent-encoded in the path) Airflow 2 takes through InvokeRestApi: 51.</summary>
         public static int MaxV1ConnectionIdLength => MaxPathLength - V1ItemPath(string.Empty).Length;
 
         public static EcrAirflowException PathTooLongFor(string connectionId) => new EcrAirflowException(PathTooLong, FailureKind.InvalidArgument,
-            $"Connection '{connectionId}' cannot be written through MWAA on Airflow 2: InvokeRestApi's Path may be at most {MaxPathLength} characters, and /connections/<id> leaves {MaxV1ConnectionIdLength} for the id (percent-encoded), but this id takes {ApiPaths.Segment(connectionId).Length}.",
+            $"Connection '{connectionId}' cannot be read or written through MWAA on Airflow 2: InvokeRestApi's Path may be at most {MaxPathLength} characters, and /connections/<id> leaves {MaxV1ConnectionIdLength} for the id (percent-encoded), but this id takes {ApiPaths.Segment(connectionId).Length}.",
             $"Use a connection id of at most {MaxV1ConnectionIdLength} characters, e.g. -ConnectionId ecr_<account>; Airflow 3 environments (one bulk request to /connections) have no such limit.")
         { TargetObject = connectionId };
 

@@ -16,8 +16,8 @@ namespace EcrAirflow.Modes.Mwaa
     /// with AWS credentials. It checks the environment name when it is built (before any call), resolves each
     /// connection's region (<see cref="AwsSessions"/>), picks the API (-ApiVersion, else GetEnvironment's
     /// AirflowVersion, once per session) and hands each region's batch to <see cref="AirflowApiV1"/> (Airflow 2:
-    /// PATCH, 404 → POST, 409 → PATCH; GET per id) or <see cref="AirflowApiV2"/> (Airflow 3: one bulk request; one
-    /// list request for many reads) over a <see cref="MwaaTransport"/>. Nothing is ever deleted.
+    /// GET, then PATCH with update_mask or POST, per id) or <see cref="AirflowApiV2"/> (Airflow 3: one list
+    /// request, then one bulk request) over a <see cref="MwaaTransport"/>. Nothing is ever deleted.
     /// </summary>
     internal sealed class MwaaTarget : IConnectionTarget
     {

@@ -23,18 +23,27 @@ Airflow 2 webserver or the Airflow 3 API server, with any path prefix (https://e
         Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl https://airflow.example.com `
             -AirflowCredential $airflowCredential
 
+WHAT A REFRESH WRITES
+    It reads what is there first and writes only what a refresh owns: host, login, password and the
+    expiry note in the description (extra only for -Email/-Reauth, merged into the stored extra). Port,
+    schema, other extra keys and the description's own text stay as they were. A connection of another
+    type at the id is refused (NotDockerConnection) unless -ReplaceNonDocker. Airflow returns sensitive
+    extra values masked ("***"): they are never written back (AirflowExtraMasked with -Email/-Reauth).
+
 AIRFLOW 2 (API v1)
     HTTP Basic with -AirflowCredential (airflow.api.auth.backend.basic_auth in [api] auth_backends).
-    PATCH /api/v1/connections/<id>; on 404 POST /api/v1/connections; on 409 (another writer created it
-    meanwhile) PATCH again. One request per connection in the steady state. Action: Updated or Created.
+    GET /api/v1/connections/<id>, then PATCH it with update_mask, or POST /api/v1/connections when it
+    does not exist yet: two requests per connection. A 409 or 404 from another writer in between reads
+    again. Action: Updated or Created.
 
 AIRFLOW 3 (API v2)
     -AirflowCredential is exchanged for a JWT at POST /auth/token, cached for the session and renewed
-    once on 401; -AccessToken is a bearer token used as given (not with -AirflowCredential). Then one
-    bulk PATCH /api/v2/connections (action create, action_on_existence overwrite) for every piped
-    credential; per-entity errors in its 200 reply become per-connection errors. Airflow sets the fields
-    a bulk create leaves out to null, so give -Email and -Reauth on every run if you use them.
-    Action: Upserted (Airflow does not say whether the connection existed).
+    once on 401; -AccessToken is a bearer token used as given (not with -AirflowCredential). Then one list
+    request (GET /api/v2/connections) for every piped credential and one bulk PATCH /api/v2/connections:
+    an "update" of the Docker connections that exist (complete entities and update_mask, so releases that
+    ignore the mask give the same result) and a "create" of the rest. Two requests for any number of
+    connections; per-entity errors in the 200 reply become per-connection errors. Action: Updated or
+    Created.
 
 WHICH VERSION
     -ApiVersion Auto (the default) asks /api/v2/version, then /api/v1/version, once per URL per session.
@@ -66,7 +75,9 @@ Sync-AirflowEcrConnection -Mode Rest (checked before any request: the T ones)
   AirflowPermissionDenied                     T/N PermissionDenied   403: the user may not edit connections
   AirflowApiNotFound                          T/N ObjectNotFound     404: no Airflow REST API at -AirflowUrl
   AirflowRejectedConnection                   N   InvalidData        400/422, or an Airflow 3 bulk entity error
-  AirflowConnectionConflict                   N   InvalidOperation   409 that persisted
+  AirflowConnectionConflict                   N   InvalidOperation   409 that persisted, or an Airflow 3 bulk entity skipped
+                                                                     because another writer created or deleted it between
+                                                                     the read and the write, twice
   AirflowUnavailable                          T/N ConnectionError    429/5xx after -MaximumRetryCount retries
   AirflowConnectionFailed                     T/N ConnectionError    DNS failure, refused or reset connection, after retries
   AirflowTimeout                              T/N ConnectionError    no answer within -TimeoutSec, after retries
@@ -79,7 +90,14 @@ Sync-AirflowEcrConnection -Mode Rest (checked before any request: the T ones)
                                                                      proxy's login page): never counted as written
   AirflowResponseTooLarge                     T/N InvalidData        the reply is larger than 4 MB (decompressed): not the
                                                                      Airflow API; it is not read further, nor retried
-  AirflowWriteFailed                          N   WriteError         another Airflow 3 bulk entity error
+  AirflowWriteFailed                          N   WriteError         another Airflow 3 bulk entity error, or an id the bulk
+                                                                     action did not reach after another id's error
+  AirflowExtraMasked                          N   InvalidOperation   -Email/-Reauth on a connection whose extra Airflow returns
+                                                                     with masked values ("***" under keys such as *token*,
+                                                                     *secret*, *password*): merging would write the mask over
+                                                                     them, so it is left unchanged (keys named, never values)
+A "T/N" error is terminating when nothing was written yet; once some connections were written, each
+unwritten one gets a non-terminating error whose message lists what was written.
 '@
     }
 }

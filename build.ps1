@@ -173,13 +173,46 @@ function Invoke-Package {
 # Runs a child process on this console (its output streams through) and stops it, with every process it
 # started, when it runs longer than -Minutes: one hung test must not take the whole CI run past its limit.
 # Returns the exit code, or $null when the child was stopped.
-function Invoke-Bounded([string] $FileName, [string[]] $Arguments, [int] $Minutes) {
+function Invoke-Bounded([string] $FileName, [string[]] $Arguments, [int] $Minutes, [string] $LogPath) {
+    # With -LogPath: everything the child prints goes to that file, and only its lines that start with U+001E (what
+    # tests/pester/Invoke-Tests.ps1 means for the reader) are shown, without the mark.
     $psi = [System.Diagnostics.ProcessStartInfo]::new($FileName)
     foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
     $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = [bool]$LogPath
+    $psi.RedirectStandardError = [bool]$LogPath
+    $deadline = [DateTime]::UtcNow.AddMinutes($Minutes)
     $p = [System.Diagnostics.Process]::Start($psi)
     try {
-        if ($p.WaitForExit([int][TimeSpan]::FromMinutes($Minutes).TotalMilliseconds)) { $p.WaitForExit(); return $p.ExitCode }
+        if ($LogPath) {
+            $log = [IO.StreamWriter]::new($LogPath)
+            try {
+                $errors = $p.StandardError.ReadToEndAsync()
+                $next = $p.StandardOutput.ReadLineAsync()
+                $exitedAt = $null
+                while ([DateTime]::UtcNow -lt $deadline) {
+                    if ($next.Wait(500)) {
+                        $line = $next.Result
+                        if ($null -eq $line) { break }
+                        $log.WriteLine($line)
+                        $at = $line.IndexOf([char]0x1E)
+                        if ($at -ge 0) {
+                            $text = $line.Substring($at + 1) -replace "`e\[[0-9;]*m", ''
+                            $color = if ($text -match '^(\[-\]|FAILED )') { 'Red' } elseif ($text -match '^\[\+\]') { 'Green' } else { 'Gray' }
+                            Write-Host $text -ForegroundColor $color
+                        }
+                        $next = $p.StandardOutput.ReadLineAsync()
+                        continue
+                    }
+                    # A process the tests left behind may hold the pipe open after the runner has ended.
+                    if ($p.HasExited) { if (-not $exitedAt) { $exitedAt = [DateTime]::UtcNow } elseif (([DateTime]::UtcNow - $exitedAt).TotalSeconds -gt 10) { break } }
+                }
+                if ($errors.Wait(5000)) { $log.Write($errors.Result) }
+            }
+            finally { $log.Dispose() }
+        }
+        $left = [int][Math]::Max(0, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)
+        if ($p.WaitForExit($left)) { $p.WaitForExit(); return $p.ExitCode }
         $p.Kill($true)
         $null = $p.WaitForExit(30000)
         return $null
@@ -232,7 +265,7 @@ function Invoke-Test {
                 $runner = Join-Path $Root 'tests/pester/Invoke-Tests.ps1'
                 # Windows PowerShell 5.1 loads the netstandard2.0 build by itself ($PSEdition Desktop).
                 $exe, $pre = if ($PesterHost -eq 'WindowsPowerShell') { 'powershell.exe', @('-ExecutionPolicy', 'Bypass') } else { 'dotnet', @('pwsh') }
-                $code = Invoke-Bounded -FileName $exe -Arguments ($pre + @('-NoProfile', '-NonInteractive', '-File', $runner, '-ResultPath', $pesterJson, '-Filter', "$PesterFilter")) -Minutes $LegTimeoutMinutes
+                $code = Invoke-Bounded -FileName $exe -Arguments ($pre + @('-NoProfile', '-NonInteractive', '-File', $runner, '-ResultPath', $pesterJson, '-Filter', "$PesterFilter")) -Minutes $LegTimeoutMinutes -LogPath (Join-Path $results "pester-$leg-$PesterHost.log")
                 if ($code -eq $null) { Write-Warning "Pester ($leg) ran longer than $LegTimeoutMinutes minutes and was stopped; its results are lost and the leg counts as failed."; Remove-Item -LiteralPath $pesterJson -ErrorAction SilentlyContinue }
             }
             finally { Remove-Item Env:ECRAIRFLOW_FRAMEWORK -ErrorAction SilentlyContinue }
@@ -257,6 +290,7 @@ function Invoke-Test {
     }
     Write-Host ''
     foreach ($line in $script:PesterLegs) { Write-Host $line }
+    Write-Host "Everything the Pester suites printed: $(Join-Path $results 'pester-*.log')"
     Write-Host ("xunit: {0} passed, {1} failed, {2} skipped; Pester: {3} passed, {4} failed, {5} skipped" -f $xunit.Passed, $xunit.Failed, $xunit.Skipped, $pester.Passed, $pester.Failed, $pester.Skipped)
     Write-Host "$passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }

@@ -16,7 +16,7 @@
     with -SkipIfValidFor 1h rewrites each connection about once per 12-hour token.
 
     Exits 0 when every connection was written or skipped and 1 otherwise, so the scheduler records a failure.
-    Prints one line per connection (Created, Updated, Upserted or Skipped), never a secret.
+    Prints one line per connection (Created, Updated or Skipped), never a secret.
 
     Rest mode's Airflow credential comes from -AirflowCredentialPath (a file made once with
     Get-Credential | Export-Clixml, protected by DPAPI on Windows) or from the environment variables

@@ -37,7 +37,7 @@ Credentials are collected from the pipeline and written together when the pipeli
         @{ Type = 'EcrAirflow.AirflowConnectionSyncResult'; Description = @'
 One per connection: ConnectionId, Mode, Target (where it was written: a URL without credentials, the CLI command, the variable's scope or file, the secret or parameter, the MWAA environment), ApiVersion, Action, Registry, ExpiresAt, VariableName (EnvironmentVariable), VersionId (SecretsManager), Version and Tier (ParameterStore). Never the password.
 
-Action is Created (it did not exist and was written), Updated (it existed and was replaced in place), Upserted (written with overwrite semantics where the target does not say whether it existed: Airflow 3's bulk API, directly or through MWAA, and the Airflow CLI's import --overwrite), Unchanged (it already held exactly this value, so nothing was written: EnvironmentVariable mode), or Skipped (written nowhere because the stored token stays valid long enough: -SkipIfValidFor). A connection that could not be written gets an error instead of a result.
+Action is Created (it did not exist and was written), Updated (it existed and what a refresh owns in it was replaced; every mode reads before it writes, so it knows), Unchanged (it already held exactly this value, so nothing was written: EnvironmentVariable mode), or Skipped (written nowhere because the stored token stays valid long enough: -SkipIfValidFor). A connection that could not be written gets an error instead of a result.
 '@ }
     )
     Notes       = @'

@@ -7,10 +7,11 @@ namespace EcrAirflow
     {
         Created,
         Updated,
-        /// <summary>Written with overwrite semantics where Airflow does not say whether it existed.</summary>
+        /// <summary>No longer returned (every mode reads before it writes, so it says Created or Updated); kept so scripts
+        /// that compare against it still parse.</summary>
         Upserted,
         Unchanged,
-        /// <summary>-WhatIf or a declined -Confirm: nothing was written.</summary>
+        /// <summary>Nothing was written: the stored token stays valid long enough (-SkipIfValidFor).</summary>
         Skipped,
     }
 

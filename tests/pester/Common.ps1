@@ -154,15 +154,21 @@ function Invoke-Audited([scriptblock] $Script) {
     try {
         [Console]::SetOut($out)
         [Console]::SetError($err)
-        try { $records = @(. $Script *>&1) }
-        catch { $terminating = $_ }
+        try {
+            try { $records = @(. $Script *>&1) }
+            catch { $terminating = $_ }
+            # Shown on the host as well, so the transcript holds the formatted views a user would see; the
+            # console itself goes to a sink then, so a passing test prints nothing on the test run's console.
+            $shown = [IO.StringWriter]::new()
+            [Console]::SetOut($shown)
+            [Console]::SetError($shown)
+            $records | Out-Host
+            if ($terminating) { $terminating | Out-Host }
+        }
         finally {
             [Console]::SetOut($originalOut)
             [Console]::SetError($originalErr)
         }
-        # Shown on the host as well, so the transcript holds the formatted views a user would see.
-        $records | Out-Host
-        if ($terminating) { $terminating | Out-Host }
     }
     finally { $null = Stop-Transcript }
     $transcriptText = Get-Content -LiteralPath $transcript -Raw

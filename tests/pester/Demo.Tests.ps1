@@ -109,7 +109,7 @@ Describe 'The demo (build.ps1 -Task Demo)' -Skip:$NotPwsh {
     It 'shows as the Cli target what a user''s own command would show' {
         $Lines | Where-Object { $_ -cmatch 'AIRFLOW_STANDIN' } | Should -BeNullOrEmpty -Because 'the stand-in''s plumbing is not part of a user''s command'
         if ($IsWindows) { Set-ItResult -Skipped -Because 'the demo skips its Cli part on Windows (the stand-in CLI is a Python script)'; return }
-        @($Lines | Where-Object { $_ -match '^ecr_\d{12}\s+Upserted\s+Cli\s+airflow\s*$' }).Count | Should -Be 2
+        @($Lines | Where-Object { $_ -match '^ecr_\d{12}\s+(Created|Updated)\s+Cli\s+airflow\s*$' }).Count | Should -Be 2
     }
 
     It 'leaves its dotenv file owner-only (0600)' {

@@ -416,6 +416,24 @@ Describe 'Ids that Airflow would read as one variable' {
     }
 }
 
+Describe 'A binding error alone' {
+    It 'a credential piped without -ConnectionId gets PowerShell''s binding error only, not also NoCredentialInput' {
+        $errs = $null
+        $out = New-FakeCredential -Token 'bind-token' | Sync-AirflowEcrConnection -Mode EnvironmentVariable -WhatIf -ErrorVariable errs -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        @($errs) | Should -HaveCount 1 -Because 'a credential did come through the pipeline; only its binding failed'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InputObjectMissingMandatory,*'
+        $errs[0].Exception.Message | Should -Match 'ConnectionId'
+    }
+
+    It 'an empty pipeline still gets NoCredentialInput after an unrelated binding error of an earlier command' {
+        $null = New-FakeCredential -Token 'bind-token' | Sync-AirflowEcrConnection -Mode EnvironmentVariable -WhatIf -ErrorAction SilentlyContinue
+        $errs = $null
+        @() | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable -WhatIf -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'NoCredentialInput,*'
+    }
+}
+
 Describe 'Error ids are documented' {
     BeforeAll {
         $script:DocRoot = if ($env:ECRAIRFLOW_TEST_ROOT) { $env:ECRAIRFLOW_TEST_ROOT } else { (Resolve-Path "$PSScriptRoot/../..").Path }

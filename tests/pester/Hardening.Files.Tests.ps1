@@ -37,7 +37,7 @@ Describe 'Cli: the file the CLI reads is the file EcrAirflow wrote' -Skip:(-not 
     }
     AfterEach { Remove-TestFolder $Work }
 
-    It 'an import file swapped for another one while the CLI starts: ImportFileReplaced, never Upserted' {
+    It 'an import file swapped for another one while the CLI starts: ImportFileReplaced, never a success' {
         # What a watcher with write access to the folder did: rename our file away and put its own in its place.
         $evil = Join-Path $Work 'evil.json'
         '{"ecr_swap": {"conn_type": "docker", "host": "evil.example.com", "login": "AWS", "password": "attacker"}}' | Set-Content -LiteralPath $evil
@@ -67,7 +67,7 @@ Describe 'Cli: the file the CLI reads is the file EcrAirflow wrote' -Skip:(-not 
         $sticky = New-Item -ItemType Directory (Join-Path $Work 'sticky')
         [IO.File]::SetUnixFileMode($sticky.FullName, [IO.UnixFileMode]1023)   # 01777
         $r = New-FakeCredential -Token 'sticky-token' | Sync-AirflowEcrConnection -ConnectionId ecr_sticky -Mode Cli -AirflowCommand 'env', "AIRFLOW_STANDIN_HOME=$StandinHome", $StandIn -WorkingDirectory $sticky.FullName
-        $r.Action | Should -Be 'Upserted'
+        $r.Action | Should -Be 'Created'
         Get-ChildItem -LiteralPath $sticky.FullName -Force | Should -BeNullOrEmpty -Because 'the import file is gone'
     }
 }
@@ -174,7 +174,7 @@ Describe 'As another (unprivileged) user: "read-only" means this user cannot wri
         $standinHome = Join-Path $Dir 'standin'
         $null = New-Item -ItemType Directory $standinHome; chown $OtherUser $standinHome
         $body = "[pscustomobject]@{ Registry = 'r.example.com'; UserName = 'AWS'; Password = 'other-token' } | Sync-AirflowEcrConnection -ConnectionId ecr_other -Mode Cli -AirflowCommand env, 'AIRFLOW_STANDIN_HOME=$standinHome', '$StandIn' -WorkingDirectory '$Dir' | ForEach-Object Action"
-        Invoke-AsOther $body | Should -Be 'Upserted'
+        Invoke-AsOther $body | Should -Be 'Created'
     }
 }
 

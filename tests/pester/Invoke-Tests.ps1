@@ -1,7 +1,10 @@
 # Runs every Pester suite in this fresh pwsh, one file at a time, and writes {Passed, Failed, Skipped, Failures,
 # SkippedTests} to -ResultPath. What a person reads: one line per suite while it runs; then each failure whole, with
 # the file and line of its assertion; then every skipped test with its reason. What passing tests print (verbose and
-# debug text, errors they provoke on purpose, Write-Host) is not shown: it is the tests' business, not the reader's.
+# debug text, errors they provoke on purpose, Write-Host, -WhatIf lines) is not shown: it is the tests' business, not
+# the reader's. The host writes some of it straight to the console, past any stream redirection, so each line meant
+# for the reader starts with an ASCII record separator (U+001E): build.ps1 shows only those lines and keeps the rest
+# in out/test-results/pester-<leg>-<host>.log.
 param(
     [Parameter(Mandatory)] [string] $ResultPath,
     [string] $Filter = 'All'
@@ -16,6 +19,8 @@ if ($PSVersionTable.PSEdition -eq 'Desktop') {
 $pester = Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages/pester/6.2.0/tools/Pester.psd1'
 if ($env:NUGET_PACKAGES) { $pester = Join-Path $env:NUGET_PACKAGES 'pester/6.2.0/tools/Pester.psd1' }
 Import-Module $pester -Force
+$ReaderMark = [string][char]0x1E
+function Write-Reader([string] $Text, [ConsoleColor] $Color = [ConsoleColor]::Gray) { Write-Host ($ReaderMark + $Text) -ForegroundColor $Color }
 $leg = if ($env:ECRAIRFLOW_FRAMEWORK) { " [$($env:ECRAIRFLOW_FRAMEWORK)]" } else { '' }
 
 # Where an error points in the tests: an assertion's file and line, else the first frame outside Pester.
@@ -66,14 +71,14 @@ foreach ($file in $files) {
     }
     $mark, $color = if ($fileFailed -gt 0) { '[-]', 'Red' } else { '[+]', 'Green' }
     $counts = "$($result.PassedCount) passed" + $(if ($fileFailed) { ", $fileFailed failed" } else { '' }) + $(if ($result.SkippedCount) { ", $($result.SkippedCount) skipped" } else { '' })
-    Write-Host ("{0} {1}{2}: {3} ({4:0.0} s)" -f $mark, $file.Name, $leg, $counts, $clock.Elapsed.TotalSeconds) -ForegroundColor $color
+    Write-Reader ("{0} {1}{2}: {3} ({4:0.0} s)" -f $mark, $file.Name, $leg, $counts, $clock.Elapsed.TotalSeconds) $color
 }
 
 foreach ($f in $failures) {
-    Write-Host ''
-    Write-Host "FAILED $($f.Name)" -ForegroundColor Red
-    Write-Host "  at $($f.At)"
-    foreach ($line in ($f.Message -split "`r?`n")) { Write-Host "  $line" }
+    Write-Reader ''
+    Write-Reader "FAILED $($f.Name)" Red
+    Write-Reader "  at $($f.At)"
+    foreach ($line in ($f.Message -split "`r?`n")) { Write-Reader "  $line" }
 }
 
 [pscustomobject]@{ Passed = $passed; Failed = $failed; Skipped = $skipped; Failures = @($failures); SkippedTests = @($skips) } |

@@ -64,7 +64,7 @@ Describe 'build.ps1 -Task Peers' {
         $airflowCredential = [pscredential]::new('admin', (ConvertTo-SecureString 'admin' -AsPlainText -Force))
         $credential = Get-EcrDockerCredential -Force
         $credential.TimeRemaining.TotalHours | Should -BeGreaterThan 11.9 -Because 'the peers hand out 12-hour tokens, as ECR does'
-        ($credential | Sync-AirflowEcrConnection ecr_peers -AirflowUrl $Airflow3 -AirflowCredential $airflowCredential).Action | Should -Be 'Upserted'
+        ($credential | Sync-AirflowEcrConnection ecr_peers -AirflowUrl $Airflow3 -AirflowCredential $airflowCredential).Action | Should -Be 'Created'
         ($credential | Sync-AirflowEcrConnection ecr_peers -Mode SecretsManager).Action | Should -Be 'Created'
         ($credential | Sync-AirflowEcrConnection ecr_peers -Mode Mwaa -MwaaEnvironmentName demo).ConnectionId | Should -Be 'ecr_peers'
         (Test-AirflowEcrConnection ecr_peers -AirflowUrl $Airflow3 -AirflowCredential $airflowCredential).Status | Should -Be 'Fresh'

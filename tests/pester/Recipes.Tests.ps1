@@ -164,7 +164,7 @@ Describe 'The Airflow DAG (examples/airflow/ecr_refresh_then_pull.py)' {
 
         $first = Invoke-RecipeProcess -FileName bash -Arguments @('-c', $command) -Environment $environment
         $first.ExitCode | Should -Be 0 -Because $first.Text
-        $first.Out | Should -Match "(Created|Upserted) $id $([regex]::Escape($Registry)) via Rest V2 "
+        $first.Out | Should -Match "Created $id $([regex]::Escape($Registry)) via Rest V2 "
         (Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq $id).password | Should -BeExactly (Get-IssuedToken)
         Get-EmulatorWrites -Url $Emu.Url | Should -HaveCount 1
 
@@ -244,7 +244,7 @@ Describe 'The <Name> example: its refresh and check steps as the CI runs them' -
 
         $refresh = Invoke-Step Refresh
         $refresh.ExitCode | Should -Be 0 -Because $refresh.Text
-        $refresh.Out | Should -Match "$ConnectionId\s+(Created|Upserted)\s+$([regex]::Escape($Registry))"
+        $refresh.Out | Should -Match "$ConnectionId\s+Created\s+$([regex]::Escape($Registry))"
         (Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq $ConnectionId).password | Should -BeExactly (Get-IssuedToken)
         $check = Invoke-Step Check
         $check.ExitCode | Should -Be 0 -Because $check.Text
@@ -348,7 +348,7 @@ Describe 'The cron and systemd recipes (examples/ecrairflow-refresh.cron, .servi
         $cron = Invoke-RecipeProcess -FileName sh -Arguments @('-c', $command) -Environment $bare
         $cron.ExitCode | Should -Be 0 -Because ($cron.Text + (Get-Content -LiteralPath $LogFile -Raw -ErrorAction SilentlyContinue))
         $log = Get-Content -LiteralPath $LogFile -Raw
-        $log | Should -Match "(Created|Upserted) ecr $([regex]::Escape($Registry)) via Rest"
+        $log | Should -Match "Created ecr $([regex]::Escape($Registry)) via Rest"
         (Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq 'ecr').password | Should -BeExactly (Get-IssuedToken)
 
         # systemd: the EnvironmentFile's assignments (quotes removed, as systemd does), then ExecStart's words.

@@ -84,7 +84,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
         $result.ConnectionId | Should -Be 'ecr'
         $result.Mode | Should -Be 'Cli'
         $result.Target | Should -Be $StandIn
-        $result.Action | Should -Be 'Upserted'
+        $result.Action | Should -Be 'Created' -Because 'the read before the import found no connection'
         $result.Registry | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
 
         $stored = Get-StoredConnection ecr
@@ -172,6 +172,22 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
         Get-StoredConnection ecr | Should -BeNullOrEmpty
     }
 
+    It 'quotes the first lines a failing wrapper printed (docker compose exec -T on an old docker), in the error and in -Verbose' {
+        if ($IsWindows -or $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0') { Set-ItResult -Skipped -Because 'the wrapper here is a POSIX shell script'; return }
+        # What an old docker prints for docker compose exec -T: the cause first, then where to read more.
+        $wrapper = Join-Path $script:StandInHome 'old-docker'
+        [IO.File]::WriteAllText($wrapper, "#!/bin/sh`necho `"unknown shorthand flag: 'T' in -T`" >&2`necho `"See 'docker exec --help'.`" >&2`nexit 1`n")
+        [IO.File]::SetUnixFileMode($wrapper, [IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+        # The verbose records written before the terminating error, and the error itself.
+        $all = @(& { try { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $wrapper, 'compose', 'exec', '-T', 'airflow', 'airflow' -Verbose -ErrorAction Stop 4>&1 } catch { $_ } })
+        $err = $all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | Select-Object -First 1
+        $verbose = $all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+
+        $err.Exception.Message | Should -Match ([regex]::Escape("unknown shorthand flag: 'T' in -T"))
+        ($verbose | Out-String) | Should -Match ([regex]::Escape("airflow (stderr): unknown shorthand flag: 'T' in -T"))
+        Get-ImportCall | Should -BeNullOrEmpty -Because 'nothing is imported when the read already failed'
+    }
+
     It 'stops a CLI that runs longer than -TimeoutSec, says so, and leaves no file' {
         $env:AIRFLOW_STANDIN_SLEEP = '60'
         $err = $null
@@ -229,7 +245,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
         It 'keeps port, schema and extra keys, renews only the note in the description, and -Email changes only email' {
             Set-StoredConnections $Existing
             $result = New-FakeCredential -Token $Token | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -Email 'new@example.com'
-            $result.Action | Should -Be 'Upserted'
+            $result.Action | Should -Be 'Updated' -Because 'the read before the import found it'
 
             $stored = Get-StoreEntry ecr
             $stored.host | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'

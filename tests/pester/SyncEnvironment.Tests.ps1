@@ -285,7 +285,7 @@ Describe 'Sync-AirflowEcrConnection -Mode EnvironmentVariable' {
         It 'sends the merged value to GitHub Actions, masking every form of the token in it' {
             $env:GITHUB_ENV = Join-Path $script:Work 'github_env'
             $env:AIRFLOW_CONN_ECR = $StoredJson
-            $run = Invoke-WithConsole { New-FakeCredential -Token $Token -Token 'tok"+/=en' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable }
+            $run = Invoke-WithConsole { New-FakeCredential -Token 'tok"+/=en' | Sync-AirflowEcrConnection -ConnectionId ecr -Mode EnvironmentVariable }
             $run.Output.Action | Should -Be 'Updated'
             $content = [IO.File]::ReadAllText($env:GITHUB_ENV)
             $content -match "^AIRFLOW_CONN_ECR<<(ghadelimiter_[0-9a-f-]{36})`n(?<value>.*)`n\1`n$" | Should -BeTrue

@@ -27,7 +27,7 @@ Describe 'One declaration of the modes' {
     }
 
     It 'Get-Help -Full lists the parameters of each mode with their defaults there' {
-        $text = Get-Help Sync-AirflowEcrConnection -Full | Out-String -Width 400
+        $text = Get-Help Sync-AirflowEcrConnection -Full | Out-String -Width 4000
         $text | Should -Match 'PARAMETERS PER MODE'
         $text | Should -Match '-Mode Rest: .*-AirflowUrl \(required\).*-TimeoutSec \(default 30\)'
         $text | Should -Match '-Mode Cli: .*-AirflowCommand \(default airflow\).*-TimeoutSec \(default 300\)'
@@ -77,7 +77,7 @@ $cred | Sync-AirflowEcrConnection -ConnectionId ecr_whatif -Mode EnvironmentVari
         finally { Remove-Item Env:WHATIF_TOKEN }
         $all | Should -Match "Airflow connection 'ecr_whatif' \(docker, host 123456789012.dkr.ecr.eu-west-1.amazonaws.com, login AWS\) via Rest at https://airflow.example.com"
         $all | Should -Match 'via Cli: airflow connections import <file> --overwrite'
-        $all | Should -Match 'via EnvironmentVariable: AIRFLOW_CONN_ECR_WHATIF \(Uri\) in Process scope'
+        $all | Should -Match 'via EnvironmentVariable: AIRFLOW_CONN_ECR_WHATIF \(its own form, Uri when new\) in Process scope'
         $all | Should -Match 'set=False'
         $all | Should -Not -Match ([regex]::Escape($token))
         $all | Should -Not -Match ([regex]::Escape([uri]::EscapeDataString($token)))

@@ -142,6 +142,28 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
         $text | Should -Not -Match 'airflow-Pa55'
     }
 
+    It 'tells no credential at all (AirflowCredentialRequired) from a refused one, and a refused -AccessToken gets a hint about the token' {
+        $id = New-TestId 'noauth'
+        $none = $null
+        try { New-FakeCredential -Token 'tok+/=en-none' | Sync-AirflowEcrConnection -ConnectionId $id -Mode Rest -AirflowUrl $Url -ApiVersion $Api -ErrorAction Stop }
+        catch { $none = $_ }
+        $none.FullyQualifiedErrorId | Should -BeLike 'AirflowCredentialRequired,*'
+        $none.CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $none.Exception.Message | Should -Match 'none was given'
+        $none.ErrorDetails.RecommendedAction | Should -Match '-AirflowCredential'
+
+        $token = ConvertTo-SecureString 'not-a-token-of-this-airflow' -AsPlainText -Force
+        $refused = $null
+        try { New-FakeCredential -Token 'tok+/=en-tok' | Sync-AirflowEcrConnection -ConnectionId $id -Mode Rest -AirflowUrl $Url -AccessToken $token -ApiVersion $Api -ErrorAction Stop }
+        catch { $refused = $_ }
+        $refused.FullyQualifiedErrorId | Should -BeLike 'AirflowAuthenticationFailed,*'
+        $refused.Exception.Message | Should -Match 'the token given with -AccessToken'
+        $refused.ErrorDetails.RecommendedAction | Should -Match 'the token itself'
+        $refused.ErrorDetails.RecommendedAction | Should -Not -Match '/auth/token' -Because 'a token given as is never went through /auth/token'
+        ($refused | Out-String) + $refused.Exception.ToString() | Should -Not -Match 'not-a-token-of-this-airflow'
+        (Get-EmulatorConnections -Url $Url | Where-Object connection_id -eq $id) | Should -BeNullOrEmpty
+    }
+
     It '-WhatIf writes nothing and never shows the password' {
         $id = New-TestId 'whatif'
         $transcript = Join-Path ([IO.Path]::GetTempPath()) "whatif-$([guid]::NewGuid().ToString('n')).txt"

@@ -40,6 +40,13 @@ namespace EcrAirflow.Commands
             return false;
         }
 
+        /// <summary>The error for a negative duration (a TimeSpan given as such; text with a minus sign never parses).</summary>
+        public static ErrorRecord? RefuseNegative(string parameter, TimeSpan? value) =>
+            value < TimeSpan.Zero
+                ? AsyncCmdletBase.NewError("InvalidDuration", ErrorCategory.InvalidArgument,
+                    $"-{parameter} is negative ({value}).", "Give a duration such as 1h, 30m or 01:00:00.", value)
+                : null;
+
         public static string Describe(TimeSpan value) =>
             value.TotalDays >= 1 ? $"{(int)value.TotalDays}d {value.Hours}h {value.Minutes:00}m"
             : value.TotalHours >= 1 ? $"{(int)value.TotalHours}h {value.Minutes:00}m"

@@ -23,6 +23,7 @@ namespace EcrAirflow.Commands
         private IConnectionTarget _target = null!;
         private PipedConnection _input = null!;
         private bool _sawInput;
+        private object? _newestErrorBefore;
 
         // ---- pipeline input (binds from EcrDockerCredential and from Get-ECRLoginCommand's output) ----
 
@@ -77,6 +78,13 @@ namespace EcrAirflow.Commands
 
         protected override void BeginProcessing()
         {
+            // Negative, it would call a token that expired minutes ago valid enough to skip.
+            if (Duration.RefuseNegative(nameof(SkipIfValidFor), SkipIfValidFor) is { } negative)
+            {
+                ThrowTerminatingError(negative);
+            }
+
+            _newestErrorBefore = ErrorList() is { Count: > 0 } errors ? errors[0] : null;
             _binding = BindMode();
             _input = new PipedConnection(Force, WriteWarning);
 
@@ -129,9 +137,41 @@ namespace EcrAirflow.Commands
             }
         }
 
+        /// <summary>
+        /// Whether input came but PowerShell could not bind it (a missing mandatory parameter such as -ConnectionId,
+        /// or an input object without Registry): its binding error already says so, and NoCredentialInput would
+        /// wrongly add that nothing came. Read from $Error, where PowerShell records each binding error.
+        /// </summary>
+        private bool InputFailedToBind()
+        {
+            var errors = ErrorList();
+            if (errors == null)
+            {
+                return false;
+            }
+
+            foreach (var entry in errors)
+            {
+                if (ReferenceEquals(entry, _newestErrorBefore))
+                {
+                    break;
+                }
+
+                if (entry is ErrorRecord record && record.Exception is ParameterBindingException
+                    && string.Equals(record.InvocationInfo?.MyCommand?.Name, MyInvocation.MyCommand.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private System.Collections.IList? ErrorList() => GetVariableValue("global:Error") as System.Collections.IList;
+
         protected override void EndProcessing()
         {
-            if (!_sawInput && MyInvocation.ExpectingInput)
+            if (!_sawInput && MyInvocation.ExpectingInput && !InputFailedToBind())
             {
                 // An unattended refresh that silently writes nothing is found out only when the token expires
                 // hours later: say so now (typically the command before it failed or found nothing).

@@ -25,11 +25,13 @@ namespace EcrAirflow.Airflow.Api
         private const string ReadActivity = "Reading Airflow connections (REST API v1)";
 
         private readonly IAirflowTransport _http;
+        private readonly AirflowAuth _auth;
         private readonly AuthenticationHeaderValue? _authorization;
 
         public AirflowApiV1(IAirflowTransport http, AirflowAuth auth, string mode)
         {
             _http = http;
+            _auth = auth;
             _authorization = auth.V1Header();
             Mode = mode;
         }
@@ -64,7 +66,7 @@ namespace EcrAirflow.Airflow.Api
 
             if (!reply.IsSuccess)
             {
-                throw AirflowErrors.FromReply(reply, AirflowApiVersion.V1, $"reading connection '{connectionId}'", _http.Redactor, _http, connectionId);
+                throw AirflowErrors.FromReply(reply, AirflowApiVersion.V1, $"reading connection '{connectionId}'", _http.Redactor, _http, connectionId, _auth);
             }
 
             return ApiConnection.Read(reply, connectionId, location, AirflowApiVersion.V1);
@@ -177,6 +179,6 @@ namespace EcrAirflow.Airflow.Api
         }
 
         private EcrAirflowException Fail(AirflowReply reply, DockerConnection connection) =>
-            AirflowErrors.FromReply(reply, AirflowApiVersion.V1, $"writing connection '{connection.ConnectionId}'", _http.Redactor, _http, connection.ConnectionId);
+            AirflowErrors.FromReply(reply, AirflowApiVersion.V1, $"writing connection '{connection.ConnectionId}'", _http.Redactor, _http, connection.ConnectionId, _auth);
     }
 }

@@ -154,7 +154,7 @@ namespace EcrAirflow.Airflow.Api
 
             if (!reply.IsSuccess)
             {
-                throw AirflowErrors.FromReply(reply, AirflowApiVersion.V2, what, _http.Redactor, _http);
+                throw AirflowErrors.FromReply(reply, AirflowApiVersion.V2, what, _http.Redactor, _http, auth: _auth);
             }
 
             var results = BulkReply.Read(reply, _http.Redactor);
@@ -191,7 +191,7 @@ namespace EcrAirflow.Airflow.Api
 
             if (!reply.IsSuccess)
             {
-                throw AirflowErrors.FromReply(reply, AirflowApiVersion.V2, $"writing connection '{connection.ConnectionId}'", _http.Redactor, _http, connection.ConnectionId);
+                throw AirflowErrors.FromReply(reply, AirflowApiVersion.V2, $"writing connection '{connection.ConnectionId}'", _http.Redactor, _http, connection.ConnectionId, _auth);
             }
 
             var written = ApiConnection.Read(reply, connection.ConnectionId, Location(connection.ConnectionId), AirflowApiVersion.V2);
@@ -230,7 +230,7 @@ namespace EcrAirflow.Airflow.Api
                 if (!reply.IsSuccess)
                 {
                     var what = ids.Count == 1 ? $"reading connection '{ids[0]}'" : $"reading {ids.Count} connections";
-                    throw AirflowErrors.FromReply(reply, AirflowApiVersion.V2, what, _http.Redactor, _http);
+                    throw AirflowErrors.FromReply(reply, AirflowApiVersion.V2, what, _http.Redactor, _http, auth: _auth);
                 }
 
                 var (items, total) = ReadPage(reply);
@@ -388,7 +388,7 @@ namespace EcrAirflow.Airflow.Api
             var what = $"getting a token for user '{_auth.UserName}'";
             if (!reply.IsSuccess)
             {
-                throw AirflowErrors.FromReply(reply, AirflowApiVersion.V2, what, _http.Redactor, _http);
+                throw AirflowErrors.FromReply(reply, AirflowApiVersion.V2, what, _http.Redactor, _http, auth: _auth);
             }
 
             try

@@ -15,6 +15,9 @@ namespace EcrAirflow.Airflow.Api
     {
         public static readonly AirflowAuth None = new AirflowAuth(null, null, null);
 
+        /// <summary>MWAA: the transport signs every call in with AWS credentials; no Airflow credential exists.</summary>
+        public static readonly AirflowAuth ByTransport = new AirflowAuth(null, null, null) { SignedByTransport = true };
+
         public AirflowAuth(string? userName, SecureString? password, SecureString? accessToken)
         {
             UserName = userName;
@@ -28,6 +31,8 @@ namespace EcrAirflow.Airflow.Api
 
         /// <summary>-AccessToken: the bearer token, used as given.</summary>
         public SecureString? AccessToken { get; }
+
+        public bool SignedByTransport { get; private set; }
 
         /// <summary>Whether a request carries a credential (for the clear-text rule).</summary>
         public bool SendsCredential => UserName != null || AccessToken != null;

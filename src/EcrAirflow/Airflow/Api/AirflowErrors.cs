@@ -16,6 +16,7 @@ namespace EcrAirflow.Airflow.Api
     internal static class AirflowErrors
     {
         public const string AuthenticationFailed = "AirflowAuthenticationFailed";
+        public const string CredentialRequired = "AirflowCredentialRequired";
         public const string PermissionDenied = "AirflowPermissionDenied";
         public const string ApiNotFound = "AirflowApiNotFound";
         public const string RejectedConnection = "AirflowRejectedConnection";
@@ -29,8 +30,11 @@ namespace EcrAirflow.Airflow.Api
 
         private const int MaxDetailLength = 600;
 
-        /// <summary>Maps a reply; <paramref name="what"/> says what we were doing ("writing connection 'ecr'").</summary>
-        public static EcrAirflowException FromReply(AirflowReply reply, AirflowApiVersion api, string what, SecretRedactor redactor, IAirflowTransport http, object? target = null)
+        /// <summary>
+        /// Maps a reply; <paramref name="what"/> says what we were doing ("writing connection 'ecr'"), and
+        /// <paramref name="auth"/> how the request signed in, so a 401 tells no credential from a refused one.
+        /// </summary>
+        public static EcrAirflowException FromReply(AirflowReply reply, AirflowApiVersion api, string what, SecretRedactor redactor, IAirflowTransport http, object? target = null, AirflowAuth? auth = null)
         {
             var detail = Detail(reply.Body, redactor);
             var said = detail.Length > 0 ? ": " + detail : ".";
@@ -39,6 +43,16 @@ namespace EcrAirflow.Airflow.Api
             var airflow = api == AirflowApiVersion.V1 ? "Airflow 2 (API v1)" : api == AirflowApiVersion.V2 ? "Airflow 3 (API v2)" : "Airflow";
             switch (reply.Code)
             {
+                case 401 when auth != null && !auth.SendsCredential && !auth.SignedByTransport:
+                    return new EcrAirflowException(CredentialRequired, FailureKind.PermissionDenied,
+                        $"{airflow} asks for a credential, and none was given, when {what} ({where} answered {status}){said}",
+                        "Give -AirflowCredential (an Airflow user that may edit connections, e.g. $airflowCredential = Get-Credential) or -AccessToken (a bearer token).")
+                    { TargetObject = target };
+                case 401 when auth?.AccessToken != null:
+                    return new EcrAirflowException(AuthenticationFailed, FailureKind.PermissionDenied,
+                        $"{airflow} did not accept the token given with -AccessToken when {what} ({where} answered {status}){said}",
+                        AccessTokenHint(api))
+                    { TargetObject = target };
                 case 401:
                     return new EcrAirflowException(AuthenticationFailed, FailureKind.PermissionDenied,
                         $"{airflow} did not accept the credential when {what} ({where} answered {status}){said}",
@@ -109,6 +123,14 @@ namespace EcrAirflow.Airflow.Api
             : api == AirflowApiVersion.V1
                 ? "Check -AirflowCredential (or -AccessToken), and that Airflow 2's [api] auth_backends includes airflow.api.auth.backend.basic_auth (or the backend that accepts your token)."
                 : "Check -AirflowCredential (or -AccessToken); on Airflow 2 [api] auth_backends must include airflow.api.auth.backend.basic_auth, on Airflow 3 the user must exist in the auth manager.";
+
+        /// <summary>A bearer token given as is: what can be wrong with the token itself (no /auth/token is involved).</summary>
+        public static string AccessTokenHint(AirflowApiVersion api) =>
+            "Check the token itself: that it is whole (without 'Bearer ' or quotes), that it was issued by this Airflow, and that it has not expired"
+            + (api == AirflowApiVersion.V1
+                ? " (Airflow 2 accepts a bearer token only through an [api] auth_backends entry that reads one)."
+                : " (Airflow 3's tokens expire after [api_auth] jwt_expiration_time, 24 hours by default).")
+            + " Get a new token, or give -AirflowCredential instead and let the module get one.";
 
         /// <summary>Airflow's explanation from an error body, masked and shortened; "" when there is none.</summary>
         internal static string Detail(string body, SecretRedactor redactor)

@@ -45,7 +45,8 @@ THE IMPORT FILE
     never on a command line, and any CLI text quoted in an error is redacted.
 
 RESULTS
-    A connection counts as written only when the CLI printed "Imported connection <id>". Action: Upserted.
+    A connection counts as written only when the CLI printed "Imported connection <id>". Action:
+    Created or Updated, as the read before the import found it.
     -TimeoutSec (default 300 in this mode) stops a CLI that hangs, so a stuck docker exec cannot block a
     scheduled job (AirflowCliTimeout).
 '@
@@ -65,7 +66,8 @@ Sync-AirflowEcrConnection -Mode Cli
   AirflowCliTooOld                            T   NotImplemented     no "connections import --overwrite" (Airflow < 2.6)
   AirflowCliUsageError                        T   InvalidArgument    the CLI exited 2 (argparse rejected the command line)
   AirflowCliFailed                            T   InvalidOperation   the CLI exited 1 or another non-zero code (its
-                                                                     output, redacted, is in the message)
+                                                                     first stderr lines, or a traceback's exception line,
+                                                                     redacted, are in the message and in -Verbose)
   AirflowCliImportRejected                    N   WriteError         "Could not import connection ..." for one id
   AirflowCliNotConfirmed                      N   InvalidData        exit 0 without "Imported connection <id>"
   AirflowCliTimeout                           T   OperationTimeout   the CLI ran longer than -TimeoutSec (default 300 s

@@ -98,8 +98,9 @@ namespace EcrAirflow.Modes.Cli
         }
 
         /// <summary>
-        /// The line that says what went wrong: for a Python traceback the last "Type: message" line, else
-        /// the last non-empty line of stderr (or stdout when stderr is empty).
+        /// What says what went wrong: for a Python traceback its last "Type: message" line; otherwise the first
+        /// lines of stderr (or of stdout when stderr is empty), where a wrapper such as docker or kubectl puts its
+        /// error before a "Run '... --help'" line.
         /// </summary>
         internal static string Summary(string stderr, string stdout)
         {
@@ -109,15 +110,16 @@ namespace EcrAirflow.Modes.Cli
                 lines = Lines(stdout);
             }
 
-            if (lines.Count == 0)
-            {
-                return string.Empty;
-            }
-
             var exception = lines.LastOrDefault(l => ExceptionLine.IsMatch(l));
-            var line = exception ?? lines[lines.Count - 1];
-            return line.Length > 600 ? line.Substring(0, 600) + "…" : line;
+            var text = exception ?? string.Join(" / ", FirstLines(lines));
+            return text.Length > 600 ? text.Substring(0, 600) + "…" : text;
         }
+
+        /// <summary>The first few non-empty lines of <paramref name="text"/>, each at most 300 characters.</summary>
+        internal static IReadOnlyList<string> FirstLines(string text) => FirstLines(Lines(text));
+
+        private static IReadOnlyList<string> FirstLines(List<string> lines) =>
+            lines.Take(3).Select(l => l.Length > 300 ? l.Substring(0, 300) + "…" : l).ToList();
 
         private static List<string> Lines(string text) => text
             .Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries)

@@ -24,7 +24,7 @@ namespace EcrAirflow.Modes.Cli
         public int TimeoutSec { get; set; } = 300;
 
         internal override string Summary =>
-            "Airflow's database through one 'airflow connections import FILE --overwrite' (Airflow 2.6 or later).";
+            "Airflow's database through the Airflow CLI (2.6 or later): 'connections get' for each id, then one 'connections import FILE --overwrite' of the merged connections.";
 
         internal override string Writes => "Airflow connection";
 

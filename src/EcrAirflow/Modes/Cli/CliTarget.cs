@@ -67,6 +67,7 @@ namespace EcrAirflow.Modes.Cli
                 async c => (found[c.ConnectionId] = await ReadOneAsync(c.ConnectionId, log, cancellationToken).ConfigureAwait(false)).Stored,
                 log, cancellationToken).ConfigureAwait(false);
             var kept = new Dictionary<string, StoredConnection>(StringComparer.Ordinal);
+            var inDatabase = new HashSet<string>(StringComparer.Ordinal);
             var toImport = new List<DockerConnection>();
             foreach (var connection in connections)
             {
@@ -94,6 +95,11 @@ namespace EcrAirflow.Modes.Cli
                     kept[connection.ConnectionId] = stored.Stored;
                 }
 
+                if (stored.Stored.Kind != StoredKind.Missing && stored.InDatabase)
+                {
+                    inDatabase.Add(connection.ConnectionId);
+                }
+
                 toImport.Add(connection);
             }
 
@@ -102,14 +108,14 @@ namespace EcrAirflow.Modes.Cli
                 return outcome;
             }
 
-            await ImportAsync(toImport, kept, outcome, log, cancellationToken).ConfigureAwait(false);
+            await ImportAsync(toImport, kept, inDatabase, outcome, log, cancellationToken).ConfigureAwait(false);
             return outcome;
         }
 
         private const string ReadActivity = "Reading Airflow connections (airflow connections get)";
 
         /// <summary>One import of the complete, merged entities; its results go into <paramref name="outcome"/>.</summary>
-        private async Task ImportAsync(IReadOnlyList<DockerConnection> connections, IReadOnlyDictionary<string, StoredConnection> kept, SyncOutcome outcome, IOperationLog log, CancellationToken cancellationToken)
+        private async Task ImportAsync(IReadOnlyList<DockerConnection> connections, IReadOnlyDictionary<string, StoredConnection> kept, ISet<string> inDatabase, SyncOutcome outcome, IOperationLog log, CancellationToken cancellationToken)
         {
             var redactor = new SecretRedactor();
             foreach (var connection in connections)
@@ -184,7 +190,8 @@ namespace EcrAirflow.Modes.Cli
 
             // Everything the CLI printed is redacted before it can reach a message or a stream.
             run = new CliRunResult(run.ExitCode, redactor.Redact(run.StandardOutput), redactor.Redact(run.StandardError));
-            log.Verbose($"The Airflow CLI exited with code {run.ExitCode}.");
+            LogExit(run, log);
+
             foreach (var line in (run.StandardOutput + "\n" + run.StandardError).Split('\n').Where(l => l.Trim().Length > 0).Take(200))
             {
                 log.Debug("airflow: " + line.TrimEnd('\r'));
@@ -205,8 +212,8 @@ namespace EcrAirflow.Modes.Cli
                         ConnectionId = connection.ConnectionId,
                         Mode = Mode,
                         Target = Target,
-                        // --overwrite does not say whether the id existed before.
-                        Action = SyncAction.Upserted,
+                        // --overwrite does not say whether the id existed; the read just before it did.
+                        Action = inDatabase.Contains(connection.ConnectionId) ? SyncAction.Updated : SyncAction.Created,
                         Registry = connection.Host,
                         ExpiresAt = connection.ExpiresAt,
                     });
@@ -250,8 +257,25 @@ namespace EcrAirflow.Modes.Cli
                 }
             }
 
-            log.Verbose($"The Airflow CLI exited with code {run.ExitCode}.");
+            LogExit(run, log);
+
             return CliGetAnswer.Parse(run, connectionId, Target);
+        }
+
+        /// <summary>
+        /// The exit code, and on failure the first lines of stderr: a wrapper such as docker compose exec says what
+        /// went wrong there, then adds "Run 'docker --help'"; a traceback's exception line, at its end, is in the error.
+        /// </summary>
+        private static void LogExit(CliRunResult run, IOperationLog log)
+        {
+            log.Verbose($"The Airflow CLI exited with code {run.ExitCode}.");
+            if (run.ExitCode != 0)
+            {
+                foreach (var line in CliImportAnswer.FirstLines(run.StandardError))
+                {
+                    log.Verbose("airflow (stderr): " + line);
+                }
+            }
         }
 
         /// <summary>

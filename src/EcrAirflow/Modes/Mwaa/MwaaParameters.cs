@@ -15,7 +15,7 @@ namespace EcrAirflow.Modes.Mwaa
         public AirflowApiVersion ApiVersion { get; set; } = AirflowApiVersion.Auto;
 
         internal override string Summary =>
-            "Amazon MWAA's Airflow database through InvokeRestApi, signed with AWS credentials (environments on Airflow 2.4.3 or later): API v1 on Airflow 2, one bulk request on Airflow 3.";
+            "Amazon MWAA's Airflow database through InvokeRestApi, signed with AWS credentials (environments on Airflow 2.4.3 or later): as Rest mode: API v1 on Airflow 2 (read, then PATCH or POST), on Airflow 3 one list read and one bulk request.";
 
         internal override string Writes => "Airflow connection";
 

@@ -205,8 +205,8 @@ namespace EcrAirflow.Modes.Mwaa
             var aws = _context.RequireAws();
             var transport = new MwaaTransport(session, _environment, redactor, aws.MaximumRetryCount, aws.RetryBaseDelay ?? _context.Seams.RetryBaseDelay);
             IConnectionTarget target = api == AirflowApiVersion.V1
-                ? new AirflowApiV1(transport, AirflowAuth.None, Mode)
-                : new AirflowApiV2(transport, AirflowAuth.None, Mode);
+                ? new AirflowApiV1(transport, AirflowAuth.ByTransport, Mode)
+                : new AirflowApiV2(transport, AirflowAuth.ByTransport, Mode);
             TOutcome outcome;
             try
             {

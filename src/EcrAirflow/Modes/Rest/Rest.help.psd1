@@ -70,8 +70,11 @@ Sync-AirflowEcrConnection -Mode Rest (checked before any request: the T ones)
                                                                      without -AllowUnencryptedAuthentication: every write carries
                                                                      the ECR password, with or without an Airflow credential
   AirflowApiVersionUnknown                    T   InvalidOperation   -ApiVersion Auto, but both version endpoints need auth
-  AirflowAuthenticationFailed                 T/N PermissionDenied   401: wrong user/password/token (a 401 from
-                                                                     /auth/token is not retried)
+  AirflowCredentialRequired                   T/N PermissionDenied   401, and neither -AirflowCredential nor -AccessToken was
+                                                                     given
+  AirflowAuthenticationFailed                 T/N PermissionDenied   401: wrong user/password, or the -AccessToken was refused
+                                                                     (the hint is about the token then); a 401 from
+                                                                     /auth/token is not retried
   AirflowPermissionDenied                     T/N PermissionDenied   403: the user may not edit connections
   AirflowApiNotFound                          T/N ObjectNotFound     404: no Airflow REST API at -AirflowUrl
   AirflowRejectedConnection                   N   InvalidData        400/422, or an Airflow 3 bulk entity error

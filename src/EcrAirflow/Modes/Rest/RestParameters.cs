@@ -31,7 +31,7 @@ namespace EcrAirflow.Modes.Rest
             AirflowCredential != null && AccessToken != null ? RestErrors.CredentialAndAccessToken() : null;
 
         internal override string Summary =>
-            "Airflow's database through the REST API: API v1 on Airflow 2, one bulk request to API v2 on Airflow 3.";
+            "Airflow's database through the REST API, read first, then only what a refresh owns written: API v1 on Airflow 2 (GET, then PATCH or POST), on Airflow 3 one list read and one bulk request to API v2.";
 
         internal override string Writes => "Airflow connection";
 

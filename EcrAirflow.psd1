@@ -6,7 +6,10 @@
     CompanyName          = 'EcrAirflow'
     Copyright            = '(c) EcrAirflow contributors. Apache-2.0.'
     Description          = 'Keeps Apache Airflow Docker connections supplied with fresh Amazon ECR credentials: Get-EcrDockerCredential | Sync-AirflowEcrConnection, through the Airflow REST API (2 and 3), the Airflow CLI, AIRFLOW_CONN_* variables, AWS Secrets Manager, SSM Parameter Store or Amazon MWAA.'
-    RootModule           = 'EcrAirflow.psm1'
+    # A binary module: PowerShell 7.4+ (Core) loads the net8.0 build, Windows PowerShell 5.1 (Desktop) the
+    # netstandard2.0 one. A manifest may test $PSEdition (and nothing else about the platform), so the per-platform
+    # ReadyToRun code lives in EcrAirflow.Core.dll, which this small portable assembly loads on first use.
+    RootModule           = if ($PSEdition -eq 'Core') { 'bin/net8.0/EcrAirflow.dll' } else { 'bin/netstandard2.0/EcrAirflow.dll' }
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('EcrAirflow.Format.ps1xml')

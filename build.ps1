@@ -63,7 +63,8 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
-$Manifest = Import-PowerShellDataFile (Join-Path $Root 'EcrAirflow.psd1')
+. (Join-Path $Root 'build/Manifest.ps1')
+$Manifest = Read-ModuleManifest (Join-Path $Root 'EcrAirflow.psd1')
 $Version = $Manifest.ModuleVersion
 $ModuleDir = Join-Path $Out "EcrAirflow/$Version"
 . (Join-Path $Root 'tests/peers/Peers.ps1')
@@ -105,7 +106,7 @@ function Write-StagedManifest([string] $Source, [string] $Destination, [string] 
     $m = $found[0]
     $text = $text.Substring(0, $m.Index) + $m.Groups['indent'].Value + 'ReleaseNotes = ' + $quoted + $text.Substring($m.Index + $m.Length)
     [IO.File]::WriteAllText($Destination, $text, [Text.UTF8Encoding]::new($true))
-    $staged = Import-PowerShellDataFile -LiteralPath $Destination
+    $staged = Read-ModuleManifest -Path $Destination
     if ($staged.PrivateData.PSData.ReleaseNotes -cne $ReleaseNotes) { throw "The staged manifest's ReleaseNotes do not read back as CHANGELOG.md's section." }
 }
 
@@ -123,21 +124,24 @@ function Invoke-Build {
     foreach ($dir in Get-ChildItem (Join-Path $Root 'module') -Directory | Where-Object Name -ne 'help-src') {
         Copy-Item $dir.FullName -Destination $ModuleDir -Recurse
     }
-    # bin/<tfm>/EcrAirflow.dll is what Import-Module loads; bin/<tfm>/deps/ holds EcrAirflow.Aws.dll and
-    # AWSSDK.* (plus, on netstandard2.0, the BCL polyfills), loaded privately on first use.
-    $shared = @('EcrAirflow.dll', 'System.Management.Automation.dll')
+    # bin/<tfm>/EcrAirflow.dll is the manifest's RootModule (the cmdlets as PowerShell sees them at import);
+    # bin/<tfm>/EcrAirflow.Core.dll is what they do, loaded on first use; bin/<tfm>/deps/ holds EcrAirflow.Aws.dll
+    # and AWSSDK.* (plus, on netstandard2.0, the BCL polyfills), loaded privately after that.
+    $ours = @('EcrAirflow.dll', 'EcrAirflow.Core.dll', 'System.Management.Automation.dll')
     foreach ($tfm in 'net8.0', 'netstandard2.0') {
+        $rootBin = Join-Path $Root "src/EcrAirflow.Root/bin/$Configuration/$tfm"
         $core = Join-Path $Root "src/EcrAirflow/bin/$Configuration/$tfm"
         $aws = Join-Path $Root "src/EcrAirflow.Aws/bin/$Configuration/$tfm"
         $to = Join-Path $ModuleDir "bin/$tfm"
         $deps = Join-Path $to 'deps'
         $null = New-Item -ItemType Directory -Path $deps -Force
-        Copy-Item (Join-Path $core 'EcrAirflow.dll') $to
+        Copy-Item (Join-Path $rootBin 'EcrAirflow.dll') $to
+        Copy-Item (Join-Path $core 'EcrAirflow.Core.dll') $to
         if ($tfm -eq 'netstandard2.0') {
-            # System.Text.Json and friends for Windows PowerShell 5.1, beside EcrAirflow.dll.
-            Get-ChildItem $core -Filter *.dll | Where-Object Name -notin $shared | Copy-Item -Destination $to
+            # System.Text.Json and friends for Windows PowerShell 5.1, beside EcrAirflow.Core.dll.
+            Get-ChildItem $core -Filter *.dll | Where-Object Name -notin $ours | Copy-Item -Destination $to
         }
-        Get-ChildItem $aws -Filter *.dll | Where-Object Name -notin $shared | Copy-Item -Destination $deps
+        Get-ChildItem $aws -Filter *.dll | Where-Object Name -notin $ours | Copy-Item -Destination $deps
     }
     # bin/net8.0/<rid>/: ReadyToRun images of what a cold Get | Sync loads, for win-x64, linux-x64, osx-arm64
     # (build/ReadyToRun.ps1); the portable IL above stays the fallback everywhere else.
@@ -148,7 +152,8 @@ function Invoke-Build {
     # One help topic per mode (about_EcrAirflow_<Mode>), from the About entry of the mode's help source.
     Build-ModeAboutTopics -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -CodeDirectory (Join-Path $Root 'src/EcrAirflow') `
         -CmdletHelpSource (Join-Path $Root 'module/help-src/Sync-AirflowEcrConnection.psd1') -OutputDirectory (Join-Path $ModuleDir 'en-US')
-    foreach ($tfm in @('net8.0', 'netstandard2.0') + @($ReadyToRunRids | ForEach-Object { "net8.0/$_" })) {
+    # Beside each EcrAirflow.dll too (the MAML help file is named after the DLL that holds the cmdlets).
+    foreach ($tfm in 'net8.0', 'netstandard2.0') {
         $null = New-Item -ItemType Directory (Join-Path $ModuleDir "bin/$tfm/en-US") -Force
         Copy-Item $maml (Join-Path $ModuleDir "bin/$tfm/en-US")
     }
@@ -231,6 +236,23 @@ function Get-TrxCounts([string] $Path) {
     [pscustomobject]@{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted; Skipped = [math]::Max([int]$c.notExecuted, @($skips).Count); SkippedTests = @($skips) }
 }
 
+# The module the netstandard2.0 leg imports on PowerShell 7: a copy of the staged one whose manifest names the
+# Desktop branch of RootModule (bin/netstandard2.0/EcrAirflow.dll) outright, which is what Windows PowerShell 5.1
+# reads in the real manifest ($PSEdition is Desktop there, and nothing else may choose). Everything else is the
+# staged files, so the leg runs the 5.1 build's root, its CoreLink and resolver, its core and its deps.
+function New-DesktopLegModule([string] $Destination) {
+    if (Test-Path $Destination) { Remove-Item $Destination -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path (Split-Path $Destination) -Force
+    Copy-Item $ModuleDir $Destination -Recurse
+    $manifest = Join-Path $Destination 'EcrAirflow.psd1'
+    $root = Get-ManifestRootModule $manifest
+    $text = [IO.File]::ReadAllText($manifest)
+    $text = $text.Substring(0, $root.Extent.StartOffset) + "'" + $root.Desktop + "'" + $text.Substring($root.Extent.EndOffset)
+    [IO.File]::WriteAllText($manifest, $text, [Text.UTF8Encoding]::new($true))
+    if ((Read-ModuleManifest $manifest).RootModule -ne $root.Desktop) { throw "The netstandard2.0 leg's manifest does not name $($root.Desktop)." }
+    $manifest
+}
+
 function Invoke-Test {
     $results = Join-Path $Out 'test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
@@ -241,6 +263,8 @@ function Invoke-Test {
     $env:ECRAIRFLOW_TEST_MOTO = $moto.InfoPath
     $env:ECRAIRFLOW_TEST_MOTO_LOG = $moto.RequestLog
     $env:ECRAIRFLOW_TEST_MODULE = Join-Path $ModuleDir 'EcrAirflow.psd1'
+    # The manifest as it ships, whichever leg runs (the netstandard2.0 leg imports a copy, see New-DesktopLegModule).
+    $env:ECRAIRFLOW_TEST_STAGED = Join-Path $ModuleDir 'EcrAirflow.psd1'
     $env:ECRAIRFLOW_TEST_ROOT = $Root
     $env:ECRAIRFLOW_TEST_REPO = Join-Path $Out 'repo'
     $script:PesterLegs = @()
@@ -260,7 +284,11 @@ function Invoke-Test {
         foreach ($leg in $legs) {
             Write-Host "Running Pester in a fresh $PesterHost against the $leg build" -ForegroundColor Cyan
             $pesterJson = Join-Path $results "pester-$leg-$PesterHost.json"
+            # ECRAIRFLOW_FRAMEWORK tells the suites which build this leg runs (for what only one build can do).
             $env:ECRAIRFLOW_FRAMEWORK = $leg
+            $env:ECRAIRFLOW_TEST_MODULE = if ($leg -eq 'netstandard2.0' -and $PesterHost -eq 'pwsh') {
+                New-DesktopLegModule (Join-Path $Out "test-legs/netstandard2.0/EcrAirflow/$Version")
+            } else { Join-Path $ModuleDir 'EcrAirflow.psd1' }
             try {
                 $runner = Join-Path $Root 'tests/pester/Invoke-Tests.ps1'
                 # Windows PowerShell 5.1 loads the netstandard2.0 build by itself ($PSEdition Desktop).

@@ -19,13 +19,20 @@ function Get-TypeLabel([type] $Type) {
     return $Type.Name
 }
 
+function Get-CoreAssembly($Command) {
+    # EcrAirflow.Core, where the mode table is: the cmdlet's assembly (EcrAirflow.dll) loads it on first use, through
+    # its internal CoreLink.
+    $link = $Command.ImplementingType.Assembly.GetType('EcrAirflow.Internal.Loading.CoreLink', $true)
+    $link.GetProperty('Assembly', [System.Reflection.BindingFlags]'NonPublic, Static').GetValue($null)
+}
+
 function Get-ModeTableHelp {
     # What the code's mode table says (internal, so read through reflection): one paragraph per mode, per
     # parameter the line "Modes: Rest (default 30), Cli (default 300)." and its default, the parameters of each
     # mode (for one syntax per mode), and each mode's own parameter descriptions from the help source in its
     # folder (<Mode>.help.psd1, and HttpModeParameters.help.psd1 for what the modes that talk HTTP inherit).
     param([Parameter(Mandatory)] $Command, [Parameter(Mandatory)] [string] $TypeName, [Parameter(Mandatory)] [string] $CodeDirectory)
-    $type = $Command.ImplementingType.Assembly.GetType($TypeName, $true)
+    $type = (Get-CoreAssembly $Command).GetType($TypeName, $true)
     $flags = [System.Reflection.BindingFlags]'NonPublic, Public, Static'
     $call = { param($name, $arguments) $type.GetMethod($name, $flags).Invoke($null, [object[]] $arguments) }
     $lines = @{}
@@ -285,7 +292,7 @@ function Build-ModeAboutTopics {
     try {
         $command = Get-Command Sync-AirflowEcrConnection -Module $module.Name
         $table = Get-ModeTableHelp -Command $command -TypeName 'EcrAirflow.Commands.ModeHelp' -CodeDirectory $CodeDirectory
-        $type = $command.ImplementingType.Assembly.GetType('EcrAirflow.Commands.ModeHelp', $true)
+        $type = (Get-CoreAssembly $command).GetType('EcrAirflow.Commands.ModeHelp', $true)
         $flags = [System.Reflection.BindingFlags]'NonPublic, Public, Static'
         $cmdletSource = Import-PowerShellDataFile $CmdletHelpSource
         $cmdletParameters = @{} + $cmdletSource.Parameters

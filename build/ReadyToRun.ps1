@@ -2,11 +2,14 @@
 # Get-EcrDockerCredential | Sync-AirflowEcrConnection loads, so PowerShell 7.4+ JIT-compiles less of them.
 # Dot-sourced by build.ps1.
 #
-# Layout of the staged module (bin/net8.0 is what PowerShell 7.4+ loads; EcrAirflow.psm1 picks the folder):
-#   bin/net8.0/EcrAirflow.dll, bin/net8.0/deps/*          portable IL: every platform, every file
-#   bin/net8.0/<rid>/EcrAirflow.dll, bin/net8.0/<rid>/deps/EcrAirflow.Aws.dll, AWSSDK.Core.dll
+# Layout of the staged module (bin/net8.0 is what PowerShell 7.4+ loads; the manifest names bin/net8.0/EcrAirflow.dll):
+#   bin/net8.0/EcrAirflow.dll                             the root: portable IL, everywhere (the manifest can
+#                                                         choose a file only by $PSEdition, not by platform)
+#   bin/net8.0/EcrAirflow.Core.dll, bin/net8.0/deps/*     portable IL: every platform, every file
+#   bin/net8.0/<rid>/EcrAirflow.Core.dll, bin/net8.0/<rid>/deps/EcrAirflow.Aws.dll, AWSSDK.Core.dll
 #                                                         ReadyToRun for win-x64, linux-x64, osx-arm64 on
-#                                                         .NET 10+; any other file comes from the portable deps/
+#                                                         .NET 10+ (the root's CoreLink picks the folder);
+#                                                         any other file comes from the portable deps/
 # An R2R image is the same assembly (name, version, public key token, IL and metadata) plus native code,
 # so it loads by name exactly as the IL file does; a runtime that cannot use the native code (another OS
 # or architecture, a method whose assumptions no longer hold) JIT-compiles that IL instead.
@@ -15,7 +18,8 @@
 # version, and .NET 10 (PowerShell 7.6) ignores the 9.x images .NET 8's crossgen2 makes (measured: every
 # method JIT-compiled, as with IL), while .NET 8 would ignore .NET 10's 16.x. One image set per platform is
 # what the 3x package budget allows, so the images target .NET 10, the runtime of the current PowerShell
-# (7.6, LTS); EcrAirflow.psm1 picks them only there and PowerShell 7.4/7.5 (.NET 8/9) run the portable IL as before.
+# (7.6, LTS); CoreLink (src/EcrAirflow.Root/Loading/) picks them only there and PowerShell 7.4/7.5 (.NET 8/9)
+# run the portable IL as before.
 #
 # crossgen2 comes from the SDK (Microsoft.NETCore.App.Crossgen2.<host rid>, restored at the version the
 # SDK picks for net10.0) and runs on this Linux x64 host for all three targets, each against its own
@@ -27,8 +31,9 @@
 $script:ReadyToRunRids = @('win-x64', 'linux-x64', 'osx-arm64')
 
 # What is precompiled: the files every cold Get / Sync loads (build.ps1 -Task Bench, per-phase figures).
-# AWSSDK.SecurityToken/SSO/SSOOIDC load only for profiles that use them: IL is enough there.
-$script:ReadyToRunFiles = @('EcrAirflow.dll', 'deps/EcrAirflow.Aws.dll', 'deps/AWSSDK.Core.dll')
+# AWSSDK.SecurityToken/SSO/SSOOIDC load only for profiles that use them: IL is enough there. EcrAirflow.dll, the
+# root, is not: it holds the cmdlets' declarations and little code, and must load on every platform.
+$script:ReadyToRunFiles = @('EcrAirflow.Core.dll', 'deps/EcrAirflow.Aws.dll', 'deps/AWSSDK.Core.dll')
 
 $script:ReadyToRunToolProject = @'
 <Project Sdk="Microsoft.NET.Sdk">
@@ -125,7 +130,7 @@ function Add-ReadyToRunImages {
         [Parameter(Mandatory)] [string] $WorkDirectory
     )
     $tools = Get-ReadyToRunTools -WorkDirectory $WorkDirectory
-    $il = @((Join-Path $Net8Directory 'EcrAirflow.dll')) + @(Get-ChildItem -LiteralPath (Join-Path $Net8Directory 'deps') -Filter *.dll).FullName
+    $il = @(Get-ChildItem -LiteralPath $Net8Directory -Filter *.dll).FullName + @(Get-ChildItem -LiteralPath (Join-Path $Net8Directory 'deps') -Filter *.dll).FullName
     foreach ($rid in $ReadyToRunRids) {
         foreach ($file in $ReadyToRunFiles) {
             New-ReadyToRunImage -Tools $tools -Rid $rid -InputPath (Join-Path $Net8Directory $file) -OutputPath (Join-Path $Net8Directory "$rid/$file") -ReferencePaths $il

@@ -5,9 +5,13 @@ Airflow API emulator), not this one's.
 
   POST /  X-Amz-Target: *.GetAuthorizationToken  -> ECR's reply (token AWS:<password>, now + 12 h)
   POST /auth/token                               -> Airflow 3's JWT
+  GET /api/v2/connections?...                    -> Airflow 3's list: no connection yet (so Sync creates)
   PATCH /api/v2/connections                      -> Airflow 3's bulk reply: every entity written
-  PATCH /api/v1/connections/<id>                 -> Airflow 2's reply: the connection
+  GET /api/v1/connections/<id>                   -> Airflow 2's 404 (Sync then POSTs)
+  POST /api/v1/connections, PATCH .../<id>       -> Airflow 2's reply: the connection
   anything else (the floor's GET)                -> 200 {"ok": true}
+Sync reads before it writes (issue 22), so a cold Get | Sync -Mode Rest -ApiVersion V2 makes four requests here:
+ECR, token, list, bulk.
 
 Prints "RESPONDER_LISTENING <url>" once listening; stops when its standard input closes.
 """
@@ -44,10 +48,15 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def do_GET(self):
-        self._answer(200, {"ok": True})
+        if self.path.startswith("/api/v2/connections"):
+            self._answer(200, {"connections": [], "total_entries": 0})
+        elif self.path.startswith("/api/v1/connections/"):
+            self._answer(404, {"detail": "The Connection was not found", "status": 404, "title": "Connection not found", "type": "about:blank"})
+        else:
+            self._answer(200, {"ok": True})
 
     def do_POST(self):
-        self._body()
+        body = self._body()
         target = self.headers.get("X-Amz-Target") or ""
         if target.endswith("GetAuthorizationToken"):
             port = self.server.server_address[1]
@@ -58,6 +67,11 @@ class Handler(BaseHTTPRequestHandler):
             }]})
         elif self.path.rstrip("/").endswith("/auth/token"):
             self._answer(201, {"access_token": JWT})
+        elif self.path.rstrip("/").endswith("/api/v1/connections"):
+            try:
+                self._answer(200, json.loads(body or b"{}"))
+            except ValueError:
+                self._answer(200, {})
         else:
             self._answer(200, {"ok": True})
 

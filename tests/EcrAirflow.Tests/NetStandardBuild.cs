@@ -7,7 +7,7 @@ using Xunit;
 namespace EcrAirflow.Tests
 {
     /// <summary>
-    /// The netstandard2.0 EcrAirflow.dll (what Windows PowerShell 5.1 loads), loaded once into its own
+    /// The netstandard2.0 EcrAirflow.Core.dll (what Windows PowerShell 5.1 loads), loaded once into its own
     /// load context so its compiled code can be asked questions beside the net8.0 build the tests reference.
     /// </summary>
     internal static class NetStandardBuild
@@ -15,7 +15,7 @@ namespace EcrAirflow.Tests
         private static readonly Lazy<Assembly> Build = new Lazy<Assembly>(() =>
         {
             var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
-            var path = Path.Combine(RepoPaths.Root, "src", "EcrAirflow", "bin", configuration, "netstandard2.0", "EcrAirflow.dll");
+            var path = Path.Combine(RepoPaths.Root, "src", "EcrAirflow", "bin", configuration, "netstandard2.0", "EcrAirflow.Core.dll");
             Assert.True(File.Exists(path), "the netstandard2.0 build is missing: " + path);
             return new AssemblyLoadContext("netstandard2.0 build under test", isCollectible: false).LoadFromAssemblyPath(path);
         });

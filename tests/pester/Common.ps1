@@ -8,10 +8,13 @@
 # - Get-SecretForms / Assert-NoSecret: a secret plain, percent-encoded (once and twice), JSON-escaped and
 #   base64-encoded at each of the three byte alignments (so it is found inside base64("AWS:" + secret) or a
 #   Basic authorization header too);
-# - New-TcpPeer: a small TCP peer for the faults the emulator cannot make.
+# - New-TcpPeer: a small TCP peer for the faults the emulator cannot make;
+# - Read-ModuleManifest / Get-ManifestRootModule (build/Manifest.ps1, which build.ps1 uses too): the manifest as
+#   Import-Module reads it (its RootModule is an if on $PSEdition, which Import-PowerShellDataFile refuses).
 # Windows PowerShell 5.1 runs it too (the Windows CI leg): no PowerShell-7-only syntax.
 
 . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
+. (Join-Path $PSScriptRoot '../../build/Manifest.ps1')
 
 function New-TestFolder([string] $Tag) {
     $path = Join-Path ([IO.Path]::GetTempPath()) ("ecrairflow-$Tag-" + [guid]::NewGuid().ToString('n').Substring(0, 12))

@@ -1,4 +1,4 @@
-# Offline help, tab completion and the loader's choice of build, as a user meets them.
+# Offline help, tab completion and the manifest's choice of build, as a user meets them.
 BeforeDiscovery {
     # Every mode the module registers: each must have its own offline help topic.
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
@@ -116,32 +116,34 @@ Describe 'Tab completion' {
     }
 }
 
-Describe 'The loader' {
-    It 'picks the net8.0 build on PowerShell 7 and the netstandard2.0 build on Windows PowerShell 5.1' {
-        # The loader's choice on PowerShell 7 (bin/net8.0/<rid>/ where the build made ReadyToRun images for
-        # this platform and runtime, see ReadyToRun.Tests.ps1) and on Windows PowerShell 5.1.
+Describe 'The manifest''s choice of build' {
+    It 'names the net8.0 build for PowerShell 7 and the netstandard2.0 build for Windows PowerShell 5.1, and this leg imports its own' {
+        # The staged manifest (ECRAIRFLOW_TEST_STAGED) chooses by $PSEdition alone; the test task's netstandard2.0
+        # leg imports a copy whose RootModule is that manifest's Desktop branch, as Windows PowerShell 5.1 reads it.
+        $branches = Get-ManifestRootModule $env:ECRAIRFLOW_TEST_STAGED
         $base = Split-Path $env:ECRAIRFLOW_TEST_MODULE
-        $core = & (Get-Module EcrAirflow) { "$bin/EcrAirflow.dll" }
-        if ($PSEdition -eq 'Desktop' -or $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0') { $core = Join-Path $base 'bin/net8.0/EcrAirflow.dll' }
-        $desktop = Join-Path $base 'bin/netstandard2.0/EcrAirflow.dll'
-        $core | Should -Match '[\\/]bin[\\/]net8\.0[\\/]((win|linux|osx)-(x64|arm64)[\\/])?EcrAirflow\.dll$'
+        $core = Join-Path $base $branches.Core
+        $desktop = Join-Path $base $branches.Desktop
+        $core | Should -Match '[\\/]bin[\\/]net8\.0[\\/]EcrAirflow\.dll$'
+        $desktop | Should -Match '[\\/]bin[\\/]netstandard2\.0[\\/]EcrAirflow\.dll$'
         Test-Path $core | Should -BeTrue
         Test-Path $desktop | Should -BeTrue
         [Reflection.AssemblyName]::GetAssemblyName($desktop).Version | Should -Be ([Reflection.AssemblyName]::GetAssemblyName($core).Version)
-        # ECRAIRFLOW_FRAMEWORK=netstandard2.0 (the test task's second leg) loads the 5.1 build on PowerShell 7.
         $expected = if ($PSEdition -eq 'Desktop' -or $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0') { $desktop } else { $core }
+        (Read-ModuleManifest $env:ECRAIRFLOW_TEST_MODULE).RootModule | Should -Be $(if ($expected -eq $desktop) { $branches.Desktop } else { $branches.Core })
         [IO.Path]::GetFullPath((Get-Command Get-EcrDockerCredential).DLL) | Should -Be ([IO.Path]::GetFullPath($expected))
     }
 
     It 'ships the netstandard2.0 build against .NET Standard, with its private dependencies beside it' {
         $dir = Join-Path (Split-Path $env:ECRAIRFLOW_TEST_MODULE) 'bin/netstandard2.0'
+        Test-Path (Join-Path $dir 'EcrAirflow.Core.dll') | Should -BeTrue
         Test-Path (Join-Path $dir 'deps/EcrAirflow.Aws.dll') | Should -BeTrue
         Test-Path (Join-Path $dir 'deps/AWSSDK.Core.dll') | Should -BeTrue
         Test-Path (Join-Path $dir 'System.Text.Json.dll') | Should -BeTrue
     }
 
     It 'declares both editions in the manifest, and only the three cmdlets' {
-        $manifest = Import-PowerShellDataFile $env:ECRAIRFLOW_TEST_MODULE
+        $manifest = Read-ModuleManifest $env:ECRAIRFLOW_TEST_MODULE
         $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
         $manifest.CmdletsToExport | Should -Be @('Get-EcrDockerCredential', 'Sync-AirflowEcrConnection', 'Test-AirflowEcrConnection')
         $manifest.FunctionsToExport.Count | Should -Be 0

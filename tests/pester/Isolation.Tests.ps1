@@ -25,9 +25,14 @@ Describe 'Dependency isolation' {
         [Reflection.AssemblyName]::GetAssemblyName($OldCore).Version.ToString() | Should -Be '3.3.0.0'
     }
 
-    It 'importing the module loads no AWSSDK assembly (they load on first use)' {
-        $r = Invoke-FreshPwsh "Import-Module '$env:ECRAIRFLOW_TEST_MODULE'; @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -like 'AWSSDK*' }).Count"
-        $r.Text.Trim() | Should -Be '0'
+    It 'importing the module loads EcrAirflow.dll alone: no EcrAirflow.Core, no AWSSDK assembly (they load on first use)' {
+        $r = Invoke-FreshPwsh "Import-Module '$env:ECRAIRFLOW_TEST_MODULE'; `$null = Get-Command -Module EcrAirflow; ([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -like 'AWSSDK*' -or `$_.GetName().Name -like 'EcrAirflow*' } | ForEach-Object { `$_.GetName().Name } | Sort-Object) -join ','"
+        $r.Text.Trim() | Should -Be 'EcrAirflow'
+    }
+
+    It '[EcrAirflow.<_>] resolves right after import, as the format file and scripts name it' -ForEach 'EcrDockerCredential', 'AirflowConnectionSyncResult', 'AirflowConnectionStatus', 'SyncMode', 'ParameterTier', 'ConnectionStatus', 'EcrAirflowException' {
+        $r = Invoke-FreshPwsh "Import-Module '$env:ECRAIRFLOW_TEST_MODULE'; [EcrAirflow.$_].FullName + ' ' + [EcrAirflow.$_].Assembly.GetName().Name"
+        $r.Text.Trim() | Should -Be "EcrAirflow.$_ EcrAirflow"
     }
 
     # The netstandard2.0 build on PowerShell 7 shares the default load context (one AWSSDK.Core per process);
@@ -82,6 +87,7 @@ $GetToken
             $cmd.OutputType.Type
             $cmd.Parameters.Values.ParameterType
         }
+        # EcrAirflow.dll holds every type a user can give or get; EcrAirflow.Core's are internal.
         $private = $types | Where-Object { $_ -and $_.Assembly.GetName().Name -notin 'EcrAirflow', 'System.Management.Automation' -and $_.Assembly.GetName().Name -notlike 'System*' }
         $private | Should -BeNullOrEmpty
     }

@@ -6,8 +6,10 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Root = $env:ECRAIRFLOW_TEST_ROOT
     if (-not $Root) { $script:Root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path }
-    $script:Staged = $env:ECRAIRFLOW_TEST_MODULE
-    $script:Source = Import-PowerShellDataFile (Join-Path $Root 'EcrAirflow.psd1')
+    # The staged manifest as it ships (on the test task's netstandard2.0 leg, ECRAIRFLOW_TEST_MODULE is a copy whose
+    # RootModule is already the Desktop branch; see build.ps1).
+    $script:Staged = if ($env:ECRAIRFLOW_TEST_STAGED) { $env:ECRAIRFLOW_TEST_STAGED } else { $env:ECRAIRFLOW_TEST_MODULE }
+    $script:Source = Read-ModuleManifest (Join-Path $Root 'EcrAirflow.psd1')
     $script:Version = $Source.ModuleVersion
     $script:Nupkg = Join-Path $env:ECRAIRFLOW_TEST_REPO "EcrAirflow.$Version.nupkg"
 
@@ -34,6 +36,13 @@ BeforeAll {
 }
 
 Describe 'The staged manifest' {
+    It 'is what Import-Module reads, and Import-PowerShellDataFile does not: its RootModule depends on $PSEdition' {
+        # A manifest may hold if/else on $PSEdition; Import-PowerShellDataFile takes constants only, which is why
+        # build.ps1 and these tests read it with Read-ModuleManifest (build/Manifest.ps1).
+        { Import-PowerShellDataFile $Staged -ErrorAction Stop } | Should -Throw
+        (Read-ModuleManifest $Staged).RootModule | Should -BeIn @((Get-ManifestRootModule $Staged).Core, (Get-ManifestRootModule $Staged).Desktop)
+    }
+
     It 'passes Test-ModuleManifest' {
         { Test-ModuleManifest -Path $Staged -ErrorAction Stop } | Should -Not -Throw
         (Test-ModuleManifest -Path $Staged).Name | Should -Be 'EcrAirflow'
@@ -42,7 +51,7 @@ Describe 'The staged manifest' {
     It 'has the source manifest''s version (the one place the version lives)' {
         $Version | Should -Match '^\d+\.\d+\.\d+$'
         (Test-ModuleManifest -Path $Staged).Version.ToString() | Should -Be $Version
-        (Import-PowerShellDataFile $Staged).ModuleVersion | Should -Be $Version
+        (Read-ModuleManifest $Staged).ModuleVersion | Should -Be $Version
         Split-Path (Split-Path $Staged) -Leaf | Should -Be $Version
     }
 
@@ -50,12 +59,12 @@ Describe 'The staged manifest' {
         $section = Get-Section $Version
         $section | Should -Not -BeNullOrEmpty
         $section | Should -Match '### Added'
-        (Import-PowerShellDataFile $Staged).PrivateData.PSData.ReleaseNotes | Should -BeExactly $section
+        (Read-ModuleManifest $Staged).PrivateData.PSData.ReleaseNotes | Should -BeExactly $section
         (Test-ModuleManifest -Path $Staged).ReleaseNotes | Should -BeExactly $section
     }
 
     It 'has the gallery tags, and keeps the existing ones' {
-        $tags = @((Import-PowerShellDataFile $Staged).PrivateData.PSData.Tags)
+        $tags = @((Read-ModuleManifest $Staged).PrivateData.PSData.Tags)
         foreach ($tag in 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS', 'MWAA', 'SecretsManager', 'AWS', 'ECR', 'Airflow', 'Docker', 'Credentials') {
             $tags | Should -Contain $tag
         }
@@ -63,7 +72,7 @@ Describe 'The staged manifest' {
 
     It 'names no ProjectUri or IconUri (there is none that is real), and the Apache-2.0 licence' {
         foreach ($manifest in (Join-Path $Root 'EcrAirflow.psd1'), $Staged) {
-            $psData = (Import-PowerShellDataFile $manifest).PrivateData.PSData
+            $psData = (Read-ModuleManifest $manifest).PrivateData.PSData
             $psData.Keys | Should -Not -Contain 'ProjectUri'
             $psData.Keys | Should -Not -Contain 'IconUri'
             $psData.LicenseUri | Should -Be 'https://www.apache.org/licenses/LICENSE-2.0'
@@ -115,11 +124,11 @@ Describe 'The nupkg' {
     It 'is built for the manifest version and holds the manifest, the licence, the changelog and every help topic' {
         Test-Path -LiteralPath $Nupkg | Should -BeTrue
         $names = Get-ZipEntryNames $Nupkg
-        Import-Module $Staged -Force   # for the modes it registers: each ships its help topic
+        Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force   # for the modes it registers: each ships its help topic
         $topics = @('en-US/about_EcrAirflow.help.txt') + @([Enum]::GetNames([EcrAirflow.SyncMode]) | ForEach-Object { "en-US/about_EcrAirflow_$_.help.txt" })
-        foreach ($file in @('EcrAirflow.psd1', 'LICENSE', 'CHANGELOG.md', 'EcrAirflow.psm1') + $topics) {
+        foreach ($file in @('EcrAirflow.psd1', 'LICENSE', 'CHANGELOG.md', 'bin/net8.0/EcrAirflow.dll', 'bin/netstandard2.0/EcrAirflow.dll', 'bin/net8.0/EcrAirflow.Core.dll') + $topics) {
             $names | Should -Contain $file
         }
-        $names | Where-Object { $_ -match '\.(cs|pdb)$' -or $_ -match 'Tests\.ps1$' } | Should -BeNullOrEmpty
+        $names | Where-Object { $_ -match '\.(cs|pdb|psm1)$' -or $_ -match 'Tests\.ps1$' } | Should -BeNullOrEmpty
     }
 }

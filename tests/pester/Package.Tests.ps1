@@ -4,7 +4,7 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Repo = $env:ECRAIRFLOW_TEST_REPO
-    $script:Version = (Import-PowerShellDataFile $env:ECRAIRFLOW_TEST_MODULE).ModuleVersion
+    $script:Version = (Read-ModuleManifest $env:ECRAIRFLOW_TEST_MODULE).ModuleVersion
     $script:RepoName = 'EcrAirflowTest-' + [guid]::NewGuid().ToString('n')
     $script:Dest = New-TestFolder 'install'
     Register-PSResourceRepository -Name $RepoName -Uri $Repo -Trusted

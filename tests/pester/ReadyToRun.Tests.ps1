@@ -1,13 +1,13 @@
-# The staged module's ReadyToRun images (build/ReadyToRun.ps1, issue 15): precompiled where the bench shows
-# they pay (the files a cold Get | Sync loads, for win-x64, linux-x64 and osx-arm64 on .NET 10), portable IL
-# everywhere else, the same assembly identities, and the loader picking the right files. Not a timing:
-# build.ps1 -Task Bench measures what the images save.
+# The staged module's ReadyToRun images (build/ReadyToRun.ps1, issues 15 and 23): precompiled where the bench
+# shows they pay (the files a cold Get | Sync loads, for win-x64, linux-x64 and osx-arm64 on .NET 10), portable IL
+# everywhere else (the root EcrAirflow.dll always), the same assembly identities, and the root's CoreLink picking
+# the right files. Not a timing: build.ps1 -Task Bench measures what the images save.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Pwsh = Get-PwshCommandLine
     $script:Moto = Get-Content $env:ECRAIRFLOW_TEST_MOTO -Raw | ConvertFrom-Json
     $script:Bin = Join-Path (Split-Path $env:ECRAIRFLOW_TEST_MODULE) 'bin'
-    $script:Precompiled = @('EcrAirflow.dll', 'deps/EcrAirflow.Aws.dll', 'deps/AWSSDK.Core.dll')
+    $script:Precompiled = @('EcrAirflow.Core.dll', 'deps/EcrAirflow.Aws.dll', 'deps/AWSSDK.Core.dll')
     # COFF machine of an R2R image: the architecture's, XOR-ed with the target OS's constant (none on Windows).
     $script:Machine = @{ 'win-x64' = 0x8664; 'linux-x64' = 0x8664 -bxor 0x7B79; 'osx-arm64' = 0xAA64 -bxor 0x4644 }
 
@@ -40,7 +40,7 @@ BeforeAll {
 
 Describe 'ReadyToRun images' {
     It 'precompiles <File> for <Rid>, with the portable file''s identity' -ForEach @(
-        foreach ($rid in 'win-x64', 'linux-x64', 'osx-arm64') { foreach ($file in 'EcrAirflow.dll', 'deps/EcrAirflow.Aws.dll', 'deps/AWSSDK.Core.dll') { @{ Rid = $rid; File = $file } } }
+        foreach ($rid in 'win-x64', 'linux-x64', 'osx-arm64') { foreach ($file in 'EcrAirflow.Core.dll', 'deps/EcrAirflow.Aws.dll', 'deps/AWSSDK.Core.dll') { @{ Rid = $rid; File = $file } } }
     ) {
         $image = Join-Path $Bin "net8.0/$Rid/$File"
         $portable = Join-Path $Bin "net8.0/$File"
@@ -69,6 +69,8 @@ Describe 'ReadyToRun images' {
             $facts.Machine | Should -Be 0x14C -Because 'portable IL (AnyCPU) has the I386 machine'
         }
         foreach ($file in $Precompiled) { Test-Path -LiteralPath (Join-Path $Bin "net8.0/$file") | Should -BeTrue }
+        # The root, which the manifest names for every platform, is never an image (one would not load elsewhere).
+        foreach ($tfm in 'net8.0', 'netstandard2.0') { (Get-PeFacts (Join-Path $Bin "$tfm/EcrAirflow.dll")).ReadyToRun | Should -BeFalse }
     }
 
     It 'loads the files that fit this PowerShell, and nothing a plain Get does not need' {
@@ -85,23 +87,71 @@ foreach (`$a in [AppDomain]::CurrentDomain.GetAssemblies()) {
         $loaded = @{}
         foreach ($m in [regex]::Matches($r.Text, '(?m)^LOADED (\S+) (.+?)\s*$')) { $loaded[$m.Groups[1].Value] = $m.Groups[2].Value }
         # Keys in the environment: no STS, SSO or SSOOIDC client is needed, so none of their assemblies loads.
-        @($loaded.Keys | Sort-Object) | Should -Be @('AWSSDK.Core', 'EcrAirflow', 'EcrAirflow.Aws')
-        # Where it must load from: a literal per platform, never the loader's rule worked out again. The images
+        @($loaded.Keys | Sort-Object) | Should -Be @('AWSSDK.Core', 'EcrAirflow', 'EcrAirflow.Aws', 'EcrAirflow.Core')
+        # Where it must load from: a literal per platform, never CoreLink's rule worked out again. The images
         # are for the .NET 10 runtime (PowerShell 7.6+); the runtime is the one the child reported.
         $runtime = [int]([regex]::Match($r.Text, 'RUNTIME (\d+)').Groups[1].Value)
         $os = if ($IsWindows) { 'Windows' } elseif ($IsMacOS) { 'macOS' } else { 'Linux' }
         $platform = "$os $([Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)"
         $withImages = @{ 'Windows X64' = 'net8.0/win-x64'; 'Linux X64' = 'net8.0/linux-x64'; 'macOS Arm64' = 'net8.0/osx-arm64' }
-        $expected = if ($env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0' -or $PSEdition -eq 'Desktop') { 'netstandard2.0' }
+        $desktop = $env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0' -or $PSEdition -eq 'Desktop'
+        $rootFolder = if ($desktop) { 'netstandard2.0' } else { 'net8.0' }
+        $expected = if ($desktop) { 'netstandard2.0' }
         elseif ($runtime -ge 10 -and $withImages.ContainsKey($platform)) { $withImages[$platform] }
         else { 'net8.0' }
         $folder = Join-Path $Bin $expected
         Test-Path -LiteralPath $folder -PathType Container | Should -BeTrue -Because "the staged module ships bin/$expected for $platform"
-        foreach ($pair in @(@('EcrAirflow', 'EcrAirflow.dll'), @('EcrAirflow.Aws', 'deps/EcrAirflow.Aws.dll'), @('AWSSDK.Core', 'deps/AWSSDK.Core.dll'))) {
+        [IO.Path]::GetFullPath($loaded['EcrAirflow']) | Should -Be ([IO.Path]::GetFullPath((Join-Path $Bin "$rootFolder/EcrAirflow.dll"))) -Because 'the manifest names the portable root'
+        foreach ($pair in @(@('EcrAirflow.Core', 'EcrAirflow.Core.dll'), @('EcrAirflow.Aws', 'deps/EcrAirflow.Aws.dll'), @('AWSSDK.Core', 'deps/AWSSDK.Core.dll'))) {
             $file = Join-Path $folder $pair[1]
             Test-Path -LiteralPath $file -PathType Leaf | Should -BeTrue -Because "bin/$expected holds $($pair[1])"
             [IO.Path]::GetFullPath($loaded[$pair[0]]) | Should -Be ([IO.Path]::GetFullPath($file)) -Because "$($pair[0]) loads from bin/$expected on $platform (.NET $runtime)"
         }
+    }
+
+    It 'falls back to the portable IL when this platform''s folder holds <Case> (never BadImageFormatException)' -ForEach @(
+        @{ Case = 'another platform''s image'; Kind = 'other' }
+        @{ Case = 'a damaged image (its header fits, its body is cut off)'; Kind = 'damaged' }
+    ) {
+        if ($env:ECRAIRFLOW_FRAMEWORK -eq 'netstandard2.0' -or $PSEdition -eq 'Desktop') {
+            Set-ItResult -Skipped -Because 'the netstandard2.0 build has no platform folders'
+            return
+        }
+        $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+        $arch = "$([Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)".ToLowerInvariant()
+        $mine = "$os-$arch"
+        if ($mine -notin 'win-x64', 'linux-x64', 'osx-arm64' -or [Environment]::Version.Major -lt 10) {
+            Set-ItResult -Skipped -Because "$mine on .NET $([Environment]::Version.Major) has no image to replace: it runs the portable IL anyway (the test above)"
+            return
+        }
+        # A copy of the module whose folder for this platform holds another platform's image (a hand-copied install):
+        # CoreLink reads its header and takes the IL. Or this platform's image cut short (a damaged install): the
+        # header fits, the load fails with BadImageFormatException, and CoreLink takes the IL all the same.
+        $work = New-TestFolder 'r2r-fallback'
+        try {
+            $copy = Join-Path $work 'EcrAirflow'
+            Copy-Item -LiteralPath (Split-Path $env:ECRAIRFLOW_TEST_MODULE) -Destination $copy -Recurse
+            $image = Join-Path $copy "bin/net8.0/$mine/EcrAirflow.Core.dll"
+            if ($Kind -eq 'other') {
+                $other = @('win-x64', 'linux-x64', 'osx-arm64' | Where-Object { $_ -ne $mine })[0]
+                Copy-Item -LiteralPath (Join-Path $copy "bin/net8.0/$other/EcrAirflow.Core.dll") -Destination $image -Force
+            }
+            else {
+                $bytes = [IO.File]::ReadAllBytes($image)
+                (Get-PeFacts $image).Machine | Should -Be $Machine[$mine] -Because 'the cut-off copy keeps a header that names this platform'
+                [IO.File]::WriteAllBytes($image, [byte[]]$bytes[0..4095])
+            }
+            $manifest = Join-Path $copy 'EcrAirflow.psd1'
+            $r = Invoke-FreshPwsh @"
+Import-Module '$manifest'
+`$null = Get-EcrDockerCredential -EndpointUrl '$($Moto.endpoint)' -ErrorAction Stop
+foreach (`$a in [AppDomain]::CurrentDomain.GetAssemblies()) { if (`$a.GetName().Name -eq 'EcrAirflow.Core') { 'CORE ' + `$a.Location } }
+"@
+            $r.ExitCode | Should -Be 0 -Because $r.Text
+            $core = [regex]::Match($r.Text, '(?m)^CORE (.+?)\s*$').Groups[1].Value
+            [IO.Path]::GetFullPath($core) | Should -Be ([IO.Path]::GetFullPath((Join-Path $copy 'bin/net8.0/EcrAirflow.Core.dll')))
+        }
+        finally { Remove-TestFolder $work }
     }
 
     It 'takes a dependency that has no ReadyToRun image from the portable deps/ (assume-role loads AWSSDK.SecurityToken)' {

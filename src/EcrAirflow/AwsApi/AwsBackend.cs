@@ -14,8 +14,8 @@ namespace EcrAirflow.AwsApi
     /// PowerShell 7.4+: into a private AssemblyLoadContext, so a different AWSSDK.Core that another module
     /// (e.g. AWS Tools for PowerShell) loaded into the default context neither breaks us nor is broken by us.
     /// Windows PowerShell 5.1: Assembly.LoadFrom plus an AssemblyResolve handler that only answers with
-    /// files from the module's own folder (<see cref="DesktopAssemblyResolver"/>). Only types from EcrAirflow.dll and the BCL cross the
-    /// boundary (<see cref="IAwsBackend"/>).
+    /// files from the module's own folder (<see cref="DesktopAssemblyResolver"/>). Only types from EcrAirflow.dll,
+    /// EcrAirflow.Core.dll and the BCL cross the boundary (<see cref="IAwsBackend"/>).
     /// </summary>
     internal static class AwsBackend
     {
@@ -24,12 +24,12 @@ namespace EcrAirflow.AwsApi
         private static readonly object Gate = new object();
         private static IAwsBackend? _instance;
 
-        /// <summary>The folder that holds the private dependencies: deps/ beside EcrAirflow.dll.</summary>
+        /// <summary>The folder that holds the private dependencies: deps/ beside EcrAirflow.Core.dll.</summary>
         internal static string DependencyFolder =>
             Path.Combine(Path.GetDirectoryName(typeof(AwsBackend).Assembly.Location) ?? ".", "deps");
 
         /// <summary>
-        /// Where a dependency is looked for, in order: deps/ beside EcrAirflow.dll, then, when this EcrAirflow.dll
+        /// Where a dependency is looked for, in order: deps/ beside EcrAirflow.Core.dll, then, when this EcrAirflow.Core.dll
         /// is a platform's ReadyToRun copy (bin/net8.0/&lt;rid&gt;/, whose deps/ holds only the precompiled files),
         /// the portable bin/net8.0/deps/ for every other file.
         /// </summary>
@@ -39,7 +39,7 @@ namespace EcrAirflow.AwsApi
             {
                 var bin = Path.GetDirectoryName(typeof(AwsBackend).Assembly.Location) ?? ".";
                 var portable = Path.Combine(Path.GetDirectoryName(bin) ?? bin, "deps");
-                return File.Exists(Path.Combine(portable, AssemblyName + ".dll")) && File.Exists(Path.Combine(Path.GetDirectoryName(bin) ?? bin, "EcrAirflow.dll"))
+                return File.Exists(Path.Combine(portable, AssemblyName + ".dll")) && File.Exists(Path.Combine(Path.GetDirectoryName(bin) ?? bin, "EcrAirflow.Core.dll"))
                     ? new[] { DependencyFolder, portable }
                     : new[] { DependencyFolder };
             }
@@ -76,7 +76,7 @@ namespace EcrAirflow.AwsApi
                 assembly = context.LoadFromAssemblyPath(Path.Combine(folder, AssemblyName + ".dll"));
                 LoadMode = "isolated";
 #else
-                DesktopAssemblyResolver.Install(); // normally done at import by ModuleInitializer
+                DesktopAssemblyResolver.Install(); // normally done by CoreLink before it loads this assembly
                 assembly = Assembly.LoadFrom(Path.Combine(folder, AssemblyName + ".dll"));
                 LoadMode = "resolve-handler";
 #endif
@@ -89,9 +89,10 @@ namespace EcrAirflow.AwsApi
 
 #if NET8_0_OR_GREATER
         /// <summary>
-        /// Resolves an assembly from deps/ when it is there. EcrAirflow.dll itself is answered with the copy
-        /// already loaded (never a second one, whose IAwsBackend would be another type); everything else
-        /// (System.Management.Automation, the BCL) comes from the default context, so shared types stay shared.
+        /// Resolves an assembly from deps/ when it is there. EcrAirflow.dll and EcrAirflow.Core.dll are answered with the
+        /// copies already loaded (never a second one, whose IAwsBackend or EcrAirflowException would be another type);
+        /// everything else (System.Management.Automation, the BCL) comes from the default context, so shared types
+        /// stay shared.
         /// </summary>
         private sealed class PrivateLoadContext : AssemblyLoadContext
         {
@@ -105,10 +106,12 @@ namespace EcrAirflow.AwsApi
 
             protected override Assembly? Load(AssemblyName assemblyName)
             {
-                var own = typeof(AwsBackend).Assembly;
-                if (string.Equals(assemblyName.Name, own.GetName().Name, StringComparison.OrdinalIgnoreCase))
+                foreach (var own in new[] { typeof(AwsBackend).Assembly, typeof(EcrAirflowException).Assembly })
                 {
-                    return own;
+                    if (string.Equals(assemblyName.Name, own.GetName().Name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return own;
+                    }
                 }
 
                 foreach (var folder in _folders)

@@ -30,7 +30,7 @@ namespace EcrAirflow.Commands
         {
             if (string.Equals(parameterName, "Mode", StringComparison.OrdinalIgnoreCase))
             {
-                var table = ModeCmdletBase.Table;
+                var table = ModeCmdletBody.Table;
                 var given = (bound?.Keys.Cast<object>() ?? Enumerable.Empty<object>())
                     .Select(k => k.ToString()!)
                     .Where(table.IsModeSpecific)
@@ -38,7 +38,7 @@ namespace EcrAirflow.Commands
                 return ModeRegistry.All.Where(m => given.All(name => table.Accepts(m.Mode, name))).Select(m => m.Name);
             }
 
-            return ModeCmdletBase.Table.Find(ModeOf(bound), parameterName)?.Values ?? Enumerable.Empty<string>();
+            return ModeCmdletBody.Table.Find(ModeOf(bound), parameterName)?.Values ?? Enumerable.Empty<string>();
         }
 
         private static SyncMode ModeOf(IDictionary? bound)

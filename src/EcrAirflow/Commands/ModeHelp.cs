@@ -9,20 +9,20 @@ namespace EcrAirflow.Commands
     /// </summary>
     internal static class ModeHelp
     {
-        public static string[] HelpSections() => ModeCmdletBase.Table.HelpSections();
+        public static string[] HelpSections() => ModeCmdletBody.Table.HelpSections();
 
-        public static string? HelpModesLine(string parameterName) => ModeCmdletBase.Table.HelpModesLine(parameterName);
+        public static string? HelpModesLine(string parameterName) => ModeCmdletBody.Table.HelpModesLine(parameterName);
 
-        public static string? HelpDefault(string parameterName) => ModeCmdletBase.Table.HelpDefault(parameterName);
+        public static string? HelpDefault(string parameterName) => ModeCmdletBody.Table.HelpDefault(parameterName);
 
         public static string[] Modes() => ModeRegistry.All.Select(m => m.Name).ToArray();
 
         /// <summary>The parameters one mode takes (its own and the shared ones), in help order.</summary>
         public static string[] ParametersOf(string mode) =>
-            ModeCmdletBase.Table.Parameters(ModeRegistry.All.First(m => m.Name == mode).Mode).Select(p => p.Name).ToArray();
+            ModeCmdletBody.Table.Parameters(ModeRegistry.All.First(m => m.Name == mode).Mode).Select(p => p.Name).ToArray();
 
         /// <summary>Whether a parameter belongs to some modes only.</summary>
-        public static bool IsModeSpecific(string parameterName) => ModeCmdletBase.Table.IsModeSpecific(parameterName);
+        public static bool IsModeSpecific(string parameterName) => ModeCmdletBody.Table.IsModeSpecific(parameterName);
 
         /// <summary>Where a mode's folder is below src/EcrAirflow (its help source is &lt;folder&gt;/&lt;Mode&gt;.help.psd1).</summary>
         public static string FolderOf(string mode) => "Modes/" + ModeRegistry.All.First(m => m.Name == mode).ParametersType.Namespace!.Split('.').Last();

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Reflection;
 
 namespace EcrAirflow.Modes
 {
@@ -51,18 +50,22 @@ namespace EcrAirflow.Modes
         public override string ToString() => Name;
     }
 
-    /// <summary>Registers a mode: on a <see cref="SyncMode"/> value, the parameter class in the mode's folder.</summary>
-    [AttributeUsage(AttributeTargets.Field)]
-    internal sealed class ModeAttribute : Attribute
-    {
-        public ModeAttribute(Type parameters) => Parameters = parameters;
-
-        public Type Parameters { get; }
-    }
-
-    /// <summary>Every mode, in <see cref="SyncMode"/>'s order, from the <see cref="ModeAttribute"/> on each value.</summary>
+    /// <summary>
+    /// Every mode, in <see cref="SyncMode"/>'s order. SyncMode (the type of -Mode) lives in EcrAirflow.dll, which
+    /// PowerShell reads at import, so each value's parameter class is registered here, one line per mode.
+    /// </summary>
     internal static class ModeRegistry
     {
+        private static readonly Dictionary<SyncMode, Type> Registrations = new Dictionary<SyncMode, Type>
+        {
+            [SyncMode.Rest] = typeof(Rest.RestParameters),
+            [SyncMode.Cli] = typeof(Cli.CliParameters),
+            [SyncMode.EnvironmentVariable] = typeof(EnvironmentVariable.EnvironmentVariableParameters),
+            [SyncMode.SecretsManager] = typeof(SecretsManager.SecretsManagerParameters),
+            [SyncMode.ParameterStore] = typeof(ParameterStore.ParameterStoreParameters),
+            [SyncMode.Mwaa] = typeof(Mwaa.MwaaParameters),
+        };
+
         private static IReadOnlyList<ModeDefinition>? _all;
 
         public static IReadOnlyList<ModeDefinition> All => _all ??= Load();
@@ -70,10 +73,10 @@ namespace EcrAirflow.Modes
         public static ModeDefinition Get(SyncMode mode) => All.FirstOrDefault(m => m.Mode == mode)
             ?? throw new ArgumentOutOfRangeException(nameof(mode), mode, "Not a registered mode.");
 
-        private static IReadOnlyList<ModeDefinition> Load() => typeof(SyncMode)
-            .GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Select(field => new ModeDefinition((SyncMode)field.GetValue(null)!,
-                (field.GetCustomAttribute<ModeAttribute>() ?? throw new InvalidOperationException($"SyncMode.{field.Name} has no [Mode(typeof(...))] registration.")).Parameters))
+        private static IReadOnlyList<ModeDefinition> Load() => ((SyncMode[])Enum.GetValues(typeof(SyncMode)))
+            .Select(mode => new ModeDefinition(mode, Registrations.TryGetValue(mode, out var parameters)
+                ? parameters
+                : throw new InvalidOperationException($"SyncMode.{mode} has no parameter class in ModeRegistry's registrations.")))
             .ToList();
     }
 }

@@ -37,21 +37,4 @@ namespace EcrAirflow.Modes
         /// <summary>Two of this mode's parameters that must not be given together: the error, or null.</summary>
         internal virtual EcrAirflowException? CheckCombination() => null;
     }
-
-    /// <summary>
-    /// A mode that talks HTTP. Besides its own parameters it takes the cmdlets' shared -Proxy, -ProxyCredential,
-    /// -ProxyUseDefaultCredentials and -AllowUnencryptedAuthentication.
-    /// </summary>
-    internal interface IHttpModeParameters
-    {
-        /// <summary>Seconds one HTTP attempt may take.</summary>
-        int TimeoutSec { get; }
-
-        int MaximumRetryCount { get; }
-    }
-
-    /// <summary>A mode that writes to AWS: it also takes the shared AWS parameters (region, credentials, role, endpoint).</summary>
-    internal interface IAwsModeParameters : IHttpModeParameters
-    {
-    }
 }

@@ -1,22 +1,22 @@
-using EcrAirflow.Modes;
-
 namespace EcrAirflow
 {
     // The values users give to the cmdlets' enum parameters (-Mode, -Tier, -ApiVersion, -Format, -Scope,
-    // -CiSystem), beside the output types: part of the public surface, like them.
+    // -CiSystem), beside the output types: part of the public surface, like them, so [EcrAirflow.ParameterTier]
+    // resolves as soon as the module is imported.
 
     /// <summary>
-    /// Where Airflow keeps the connection. Each value registers the mode that implements it (its folder under
-    /// Modes/): adding a mode is its folder and one line here.
+    /// Where Airflow keeps the connection. The type of -Mode, so it lives in EcrAirflow.dll, which PowerShell reads
+    /// at import; each value's mode (its folder under src/EcrAirflow/Modes/) is registered by one line in
+    /// ModeRegistry (Modes/ModeDefinition.cs): adding a mode is its folder, a value here and that line.
     /// </summary>
     public enum SyncMode
     {
-        [Mode(typeof(Modes.Rest.RestParameters))] Rest,
-        [Mode(typeof(Modes.Cli.CliParameters))] Cli,
-        [Mode(typeof(Modes.EnvironmentVariable.EnvironmentVariableParameters))] EnvironmentVariable,
-        [Mode(typeof(Modes.SecretsManager.SecretsManagerParameters))] SecretsManager,
-        [Mode(typeof(Modes.ParameterStore.ParameterStoreParameters))] ParameterStore,
-        [Mode(typeof(Modes.Mwaa.MwaaParameters))] Mwaa,
+        Rest,
+        Cli,
+        EnvironmentVariable,
+        SecretsManager,
+        ParameterStore,
+        Mwaa,
     }
 
     /// <summary>SSM Parameter Store tiers (Advanced and IntelligentTiering parameters above 4 KB are charged by AWS).</summary>

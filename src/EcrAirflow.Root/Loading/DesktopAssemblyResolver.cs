@@ -7,9 +7,10 @@ namespace EcrAirflow.Internal.Loading
     /// <summary>
     /// Windows PowerShell 5.1 (.NET Framework, the netstandard2.0 build): answers assembly requests with
     /// files from this module's own folder (bin/netstandard2.0 and its deps/), whatever version was asked
-    /// for. .NET Framework has no binding redirects for a module, and System.Text.Json, System.Memory and
-    /// AWSSDK refer to each other by versions that differ from the files that ship. Installed by
-    /// <see cref="ModuleInitializer"/> at import.
+    /// for: EcrAirflow.Core itself, and what it needs, since .NET Framework has no binding redirects for a module
+    /// and System.Text.Json, System.Memory and AWSSDK refer to each other by versions that differ from the files
+    /// that ship. Installed by <see cref="CoreLink"/> just before it loads the core, so importing the module
+    /// installs nothing.
     /// </summary>
     internal static class DesktopAssemblyResolver
     {

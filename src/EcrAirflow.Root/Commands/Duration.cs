@@ -40,13 +40,6 @@ namespace EcrAirflow.Commands
             return false;
         }
 
-        /// <summary>The error for a negative duration (a TimeSpan given as such; text with a minus sign never parses).</summary>
-        public static ErrorRecord? RefuseNegative(string parameter, TimeSpan? value) =>
-            value < TimeSpan.Zero
-                ? AsyncCmdletBase.NewError("InvalidDuration", ErrorCategory.InvalidArgument,
-                    $"-{parameter} is negative ({value}).", "Give a duration such as 1h, 30m or 01:00:00.", value)
-                : null;
-
         public static string Describe(TimeSpan value) =>
             value.TotalDays >= 1 ? $"{(int)value.TotalDays}d {value.Hours}h {value.Minutes:00}m"
             : value.TotalHours >= 1 ? $"{(int)value.TotalHours}h {value.Minutes:00}m"
@@ -68,7 +61,7 @@ namespace EcrAirflow.Commands
                 case string text when Duration.TryParse(text, out var parsed):
                     return parsed;
                 default:
-                    var shown = value is string s ? "'" + Airflow.ConnectionInput.Printable(s, 40) + "'" : "A " + (value?.GetType().Name ?? "null");
+                    var shown = value is string s ? "'" + Internal.PrintableText.Of(s, 40) + "'" : "A " + (value?.GetType().Name ?? "null");
                     throw new ArgumentTransformationMetadataException(
                         $"{shown} is not a duration. Give a TimeSpan, hh:mm:ss, or a number with a unit: 90s, 30m, 6h, 1d.");
             }

@@ -8,35 +8,42 @@ using EcrAirflow.Internal;
 namespace EcrAirflow.Commands
 {
     /// <summary>
-    /// Runs async core work from a cmdlet: Ctrl+C (StopProcessing) cancels it, and whatever the work
+    /// The body of every cmdlet (<see cref="AsyncCmdletBase"/> declares it in EcrAirflow.dll and hands each call
+    /// here): runs async core work from the cmdlet, so Ctrl+C (StopProcessing) cancels it, and whatever the work
     /// logs is written to the verbose/debug/warning/progress streams on the pipeline thread, where
     /// PowerShell allows writes.
     /// </summary>
-    public abstract class AsyncCmdletBase : PSCmdlet, IDisposable
+    internal abstract class AsyncCmdletBody : ICommandBody
     {
-        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private readonly AsyncCmdletBase _cmdlet;
 
-        protected override void StopProcessing()
+        protected AsyncCmdletBody(AsyncCmdletBase cmdlet) => _cmdlet = cmdlet;
+
+        public virtual void Begin()
         {
-            _stopping.Cancel();
-            base.StopProcessing();
         }
 
-        /// <summary>PowerShell disposes a cmdlet that implements IDisposable when its pipeline ends.</summary>
-        public void Dispose() => _stopping.Dispose();
+        public virtual void Process()
+        {
+        }
+
+        public virtual void End()
+        {
+        }
 
         /// <summary>Runs <paramref name="work"/> on the thread pool and pumps its log to this thread.</summary>
         internal T RunAsync<T>(Func<IOperationLog, CancellationToken, Task<T>> work)
         {
-            using var pump = new Pump(this);
-            var task = Task.Run(() => work(pump, _stopping.Token));
+            using var pump = new Pump(_cmdlet);
+            var stopping = _cmdlet.StopToken;
+            var task = Task.Run(() => work(pump, stopping));
             task.ContinueWith(_ => pump.Complete(), TaskScheduler.Default);
             pump.Run();
             try
             {
                 return task.GetAwaiter().GetResult();
             }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
             }
@@ -71,6 +78,13 @@ namespace EcrAirflow.Commands
             record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = hint };
             return record;
         }
+
+        /// <summary>The error for a negative duration (a TimeSpan given as such; text with a minus sign never parses).</summary>
+        internal static ErrorRecord? RefuseNegative(string parameter, TimeSpan? value) =>
+            value < TimeSpan.Zero
+                ? NewError("InvalidDuration", ErrorCategory.InvalidArgument,
+                    $"-{parameter} is negative ({value}).", "Give a duration such as 1h, 30m or 01:00:00.", value)
+                : null;
 
         internal static ErrorCategory MapCategory(FailureKind kind) => kind switch
         {

@@ -8,16 +8,16 @@ using EcrAirflow.Modes;
 namespace EcrAirflow.Commands
 {
     /// <summary>
-    /// Sync-AirflowEcrConnection: writes one Airflow Docker connection per piped ECR credential, wherever -Mode
-    /// says. The mode's parameters come from its folder (<see cref="ModeCmdletBase"/>); a piped record becomes a
+    /// What Sync-AirflowEcrConnection (<see cref="SyncAirflowEcrConnectionCommand"/>) does: writes one Airflow Docker
+    /// connection per piped ECR credential, wherever -Mode says. The mode's parameters come from its folder
+    /// (<see cref="ModeCmdletBody"/>); a piped record becomes a
     /// connection in <see cref="PipedConnection"/>; the mode's target writes. Input is collected in ProcessRecord and
     /// written in EndProcessing, so a target can write the whole batch in one call (Airflow 3 bulk, one CLI start).
     /// This class only reads the pipeline, asks ShouldProcess and turns failures into ErrorRecords.
     /// </summary>
-    [Cmdlet(VerbsData.Sync, "AirflowEcrConnection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    [OutputType(typeof(AirflowConnectionSyncResult))]
-    public sealed class SyncAirflowEcrConnectionCommand : ModeCmdletBase
+    internal sealed class SyncAirflowEcrConnectionBody : ModeCmdletBody
     {
+        private readonly SyncAirflowEcrConnectionCommand _cmdlet;
         private readonly List<DockerConnection> _batch = new List<DockerConnection>();
         private ModeBinding _binding = null!;
         private IConnectionTarget _target = null!;
@@ -25,68 +25,20 @@ namespace EcrAirflow.Commands
         private bool _sawInput;
         private object? _newestErrorBefore;
 
-        // ---- pipeline input (binds from EcrDockerCredential and from Get-ECRLoginCommand's output) ----
+        public SyncAirflowEcrConnectionBody(SyncAirflowEcrConnectionCommand cmdlet)
+            : base(cmdlet) => _cmdlet = cmdlet;
 
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("ProxyEndpoint", "Endpoint")]
-        [ValidateNotNullOrEmpty]
-        public string Registry { get; set; } = "";
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Login")]
-        [ValidateNotNullOrEmpty]
-        public string UserName { get; set; } = "";
-
-        /// <summary>SecureString or string; anything else is refused.</summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNull]
-        public object Password { get; set; } = null!;
-
-        /// <summary>Any form an expiry arrives in (ExpiryInput): a time, a deserialized one, ISO text, epoch seconds or ms.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public object? ExpiresAt { get; set; }
-
-        /// <summary>Mandatory; by property name too, which is what makes -ConnectionId { ... } delay binding work.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("ConnId")]
-        [ValidateNotNullOrEmpty]
-        public string ConnectionId { get; set; } = "";
-
-        // ---- what goes into the connection, and the switch every mode takes ----
-
-        [Parameter]
-        public string? Description { get; set; }
-
-        [Parameter]
-        public string? Email { get; set; }
-
-        [Parameter]
-        public SwitchParameter Reauth { get; set; }
-
-        /// <summary>Writes a credential even when its ExpiresAt has passed.</summary>
-        [Parameter]
-        public SwitchParameter Force { get; set; }
-
-        /// <summary>Replaces a value at the name that is not a Docker connection (without it, that is an error).</summary>
-        [Parameter]
-        public SwitchParameter ReplaceNonDocker { get; set; }
-
-        /// <summary>Writes only the connections whose stored token is not for this registry and login, or expires sooner than this.</summary>
-        [Parameter]
-        [DurationTransformation]
-        public TimeSpan? SkipIfValidFor { get; set; }
-
-        protected override void BeginProcessing()
+        public override void Begin()
         {
             // Negative, it would call a token that expired minutes ago valid enough to skip.
-            if (Duration.RefuseNegative(nameof(SkipIfValidFor), SkipIfValidFor) is { } negative)
+            if (RefuseNegative(nameof(SyncAirflowEcrConnectionCommand.SkipIfValidFor), _cmdlet.SkipIfValidFor) is { } negative)
             {
-                ThrowTerminatingError(negative);
+                _cmdlet.ThrowTerminatingError(negative);
             }
 
             _newestErrorBefore = ErrorList() is { Count: > 0 } errors ? errors[0] : null;
             _binding = BindMode();
-            _input = new PipedConnection(Force, WriteWarning);
+            _input = new PipedConnection(_cmdlet.Force, _cmdlet.WriteWarning);
 
             // Built before any input is read: a bad URL, a missing folder or credentials over clear text fail
             // at once, before a single request (a target does no I/O until WriteAsync).
@@ -96,11 +48,11 @@ namespace EcrAirflow.Commands
             }
             catch (EcrAirflowException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex));
+                _cmdlet.ThrowTerminatingError(ToErrorRecord(ex));
             }
         }
 
-        protected override void ProcessRecord()
+        public override void Process()
         {
             _sawInput = true;
             DockerConnection connection;
@@ -109,16 +61,16 @@ namespace EcrAirflow.Commands
             {
                 connection = _input.Read(new PipedRecord
                 {
-                    ConnectionId = ConnectionId,
-                    Registry = Registry,
-                    UserName = UserName,
-                    Password = Password,
-                    ExpiresAt = ExpiresAt,
-                    Region = RegionOnCommandLine ? null : Region,
-                    Description = Description,
-                    Email = Email,
-                    Reauth = MyInvocation.BoundParameters.ContainsKey(nameof(Reauth)) ? Reauth.IsPresent : (bool?)null,
-                    ReplaceNonDocker = ReplaceNonDocker,
+                    ConnectionId = _cmdlet.ConnectionId,
+                    Registry = _cmdlet.Registry,
+                    UserName = _cmdlet.UserName,
+                    Password = _cmdlet.Password,
+                    ExpiresAt = _cmdlet.ExpiresAt,
+                    Region = RegionOnCommandLine ? null : _cmdlet.Region,
+                    Description = _cmdlet.Description,
+                    Email = _cmdlet.Email,
+                    Reauth = _cmdlet.MyInvocation.BoundParameters.ContainsKey(nameof(SyncAirflowEcrConnectionCommand.Reauth)) ? _cmdlet.Reauth.IsPresent : (bool?)null,
+                    ReplaceNonDocker = _cmdlet.ReplaceNonDocker,
                 });
 
                 // An AWS-backed target resolves the connection's region and name here: a missing region or an
@@ -127,11 +79,11 @@ namespace EcrAirflow.Commands
             }
             catch (EcrAirflowException ex)
             {
-                WriteError(ToErrorRecord(ex, ex.TargetObject ?? ConnectionId));
+                _cmdlet.WriteError(ToErrorRecord(ex, ex.TargetObject ?? _cmdlet.ConnectionId));
                 return;
             }
 
-            if (ShouldProcess(description, "Write " + _binding.Mode.Writes))
+            if (_cmdlet.ShouldProcess(description, "Write " + _binding.Mode.Writes))
             {
                 _batch.Add(connection);
             }
@@ -158,7 +110,7 @@ namespace EcrAirflow.Commands
                 }
 
                 if (entry is ErrorRecord record && record.Exception is ParameterBindingException
-                    && string.Equals(record.InvocationInfo?.MyCommand?.Name, MyInvocation.MyCommand.Name, StringComparison.OrdinalIgnoreCase))
+                    && string.Equals(record.InvocationInfo?.MyCommand?.Name, _cmdlet.MyInvocation.MyCommand.Name, StringComparison.OrdinalIgnoreCase))
                 {
                     return true;
                 }
@@ -167,15 +119,15 @@ namespace EcrAirflow.Commands
             return false;
         }
 
-        private System.Collections.IList? ErrorList() => GetVariableValue("global:Error") as System.Collections.IList;
+        private System.Collections.IList? ErrorList() => _cmdlet.GetVariableValue("global:Error") as System.Collections.IList;
 
-        protected override void EndProcessing()
+        public override void End()
         {
-            if (!_sawInput && MyInvocation.ExpectingInput && !InputFailedToBind())
+            if (!_sawInput && _cmdlet.MyInvocation.ExpectingInput && !InputFailedToBind())
             {
                 // An unattended refresh that silently writes nothing is found out only when the token expires
                 // hours later: say so now (typically the command before it failed or found nothing).
-                WriteError(NewError(
+                _cmdlet.WriteError(NewError(
                     "NoCredentialInput",
                     ErrorCategory.ObjectNotFound,
                     "No credential came through the pipeline, so no Airflow connection was written.",
@@ -196,9 +148,9 @@ namespace EcrAirflow.Commands
                 {
                     var due = _batch;
                     var skipped = new List<AirflowConnectionSyncResult>();
-                    if (SkipIfValidFor.HasValue)
+                    if (_cmdlet.SkipIfValidFor.HasValue)
                     {
-                        (due, skipped) = await SkipFresh.PartitionAsync(_target, _batch, SkipIfValidFor.Value, log, ct).ConfigureAwait(false);
+                        (due, skipped) = await SkipFresh.PartitionAsync(_target, _batch, _cmdlet.SkipIfValidFor.Value, log, ct).ConfigureAwait(false);
                     }
 
                     var written = due.Count == 0 ? new SyncOutcome() : await _target.WriteAsync(due, log, ct).ConfigureAwait(false);
@@ -208,7 +160,7 @@ namespace EcrAirflow.Commands
             }
             catch (EcrAirflowException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex));
+                _cmdlet.ThrowTerminatingError(ToErrorRecord(ex));
                 return;
             }
             finally
@@ -218,7 +170,7 @@ namespace EcrAirflow.Commands
 
             foreach (var result in outcome.Written)
             {
-                WriteObject(WithValueIfAsked(result));
+                _cmdlet.WriteObject(WithValueIfAsked(result));
             }
 
             var written = outcome.Written.Count == 0
@@ -231,7 +183,7 @@ namespace EcrAirflow.Commands
                 {
                     RecommendedAction = failure.Error.Hint,
                 };
-                WriteError(record);
+                _cmdlet.WriteError(record);
             }
         }
 

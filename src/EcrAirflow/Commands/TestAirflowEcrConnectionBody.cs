@@ -10,44 +10,27 @@ using EcrAirflow.Registry;
 namespace EcrAirflow.Commands
 {
     /// <summary>
-    /// Test-AirflowEcrConnection: reports what each target holds now for each connection id — nothing, something
+    /// What Test-AirflowEcrConnection (<see cref="TestAirflowEcrConnectionCommand"/>) does: reports what each target holds now for each connection id — nothing, something
     /// that is not a Docker connection, or a Docker connection and when its token expires — and, with -Login,
     /// whether the registry accepts the stored login. Reads through the mode's own read side (one request for many
     /// ids where the target allows), with the same mode parameters as Sync-AirflowEcrConnection.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "AirflowEcrConnection")]
-    [OutputType(typeof(AirflowConnectionStatus), typeof(bool))]
-    public sealed class TestAirflowEcrConnectionCommand : ModeCmdletBase
+    internal sealed class TestAirflowEcrConnectionBody : ModeCmdletBody
     {
+        private readonly TestAirflowEcrConnectionCommand _cmdlet;
         private readonly List<ConnectionRef> _ids = new List<ConnectionRef>();
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
         private ModeBinding _binding = null!;
         private IConnectionTarget _target = null!;
 
-        /// <summary>The ids to test; by property name too, so Sync-AirflowEcrConnection's results pipe straight in.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("ConnId")]
-        [ValidateNotNullOrEmpty]
-        public string[] ConnectionId { get; set; } = Array.Empty<string>();
+        public TestAirflowEcrConnectionBody(TestAirflowEcrConnectionCommand cmdlet)
+            : base(cmdlet) => _cmdlet = cmdlet;
 
-        /// <summary>The line between Fresh and ExpiringSoon.</summary>
-        [Parameter]
-        [DurationTransformation]
-        public TimeSpan MinimumRemaining { get; set; } = TimeSpan.FromHours(1);
-
-        /// <summary>Tries the stored login at the stored registry, as docker does.</summary>
-        [Parameter]
-        public SwitchParameter Login { get; set; }
-
-        /// <summary>One $true or $false: every connection Fresh and every tested login Succeeded.</summary>
-        [Parameter]
-        public SwitchParameter Quiet { get; set; }
-
-        protected override void BeginProcessing()
+        public override void Begin()
         {
-            if (Duration.RefuseNegative(nameof(MinimumRemaining), MinimumRemaining) is { } negative)
+            if (RefuseNegative(nameof(TestAirflowEcrConnectionCommand.MinimumRemaining), _cmdlet.MinimumRemaining) is { } negative)
             {
-                ThrowTerminatingError(negative);
+                _cmdlet.ThrowTerminatingError(negative);
             }
 
             _binding = BindMode();
@@ -57,18 +40,18 @@ namespace EcrAirflow.Commands
             }
             catch (EcrAirflowException ex)
             {
-                ThrowTerminatingError(ToErrorRecord(ex));
+                _cmdlet.ThrowTerminatingError(ToErrorRecord(ex));
             }
         }
 
-        protected override void ProcessRecord()
+        public override void Process()
         {
-            var region = RegionOnCommandLine ? null : Region;
-            foreach (var id in ConnectionId)
+            var region = RegionOnCommandLine ? null : _cmdlet.Region;
+            foreach (var id in _cmdlet.ConnectionId)
             {
                 if (!ConnectionInput.IsValidConnectionId(id))
                 {
-                    WriteError(ToErrorRecord(InputErrors.InvalidConnectionId(id)));
+                    _cmdlet.WriteError(ToErrorRecord(InputErrors.InvalidConnectionId(id)));
                     continue;
                 }
 
@@ -79,13 +62,13 @@ namespace EcrAirflow.Commands
             }
         }
 
-        protected override void EndProcessing()
+        public override void End()
         {
             if (_ids.Count == 0)
             {
-                if (Quiet)
+                if (_cmdlet.Quiet)
                 {
-                    WriteObject(false);
+                    _cmdlet.WriteObject(false);
                 }
 
                 return;
@@ -98,7 +81,7 @@ namespace EcrAirflow.Commands
                 outcome = RunAsync(async (log, ct) =>
                 {
                     var read = await _target.ReadAsync(_ids, log, ct).ConfigureAwait(false);
-                    if (Login)
+                    if (_cmdlet.Login)
                     {
                         var options = new RegistryLoginOptions(_binding.Context.Http, TimeSpan.FromSeconds(Internal.Http.HttpDefaults.TimeoutSec), Internal.Http.HttpDefaults.MaximumRetryCount);
                         foreach (var stored in read.Found.Where(s => s.Kind == StoredKind.Docker && s.PasswordVisibility == PasswordVisibility.Readable))
@@ -112,14 +95,14 @@ namespace EcrAirflow.Commands
             }
             catch (EcrAirflowException ex)
             {
-                if (Quiet)
+                if (_cmdlet.Quiet)
                 {
-                    WriteError(ToErrorRecord(ex));
-                    WriteObject(false);
+                    _cmdlet.WriteError(ToErrorRecord(ex));
+                    _cmdlet.WriteObject(false);
                     return;
                 }
 
-                ThrowTerminatingError(ToErrorRecord(ex));
+                _cmdlet.ThrowTerminatingError(ToErrorRecord(ex));
                 return;
             }
 
@@ -127,7 +110,7 @@ namespace EcrAirflow.Commands
             var statuses = new List<AirflowConnectionStatus>();
             foreach (var stored in outcome.Found)
             {
-                var assessment = Freshness.Assess(stored, MinimumRemaining, now, EcrPassword.ReadExpiry);
+                var assessment = Freshness.Assess(stored, _cmdlet.MinimumRemaining, now, EcrPassword.ReadExpiry);
                 var (login, loginReason) = LoginOf(stored, logins);
                 statuses.Add(new AirflowConnectionStatus
                 {
@@ -146,14 +129,14 @@ namespace EcrAirflow.Commands
 
             foreach (var failure in outcome.Failed)
             {
-                WriteError(ToErrorRecord(failure.Error, failure.ConnectionId));
+                _cmdlet.WriteError(ToErrorRecord(failure.Error, failure.ConnectionId));
                 statuses.Add(new AirflowConnectionStatus
                 {
                     ConnectionId = failure.ConnectionId,
                     Mode = _binding.Mode.Name,
                     Target = _target.Target,
                     Status = ConnectionStatus.Unknown,
-                    Login = Login ? LoginResult.Unavailable : LoginResult.NotTested,
+                    Login = _cmdlet.Login ? LoginResult.Unavailable : LoginResult.NotTested,
                     Reason = $"It could not be read: {failure.Error.Message}",
                 });
             }
@@ -161,22 +144,22 @@ namespace EcrAirflow.Commands
             // One status per id, in the order asked.
             var order = _ids.Select((c, i) => (c.ConnectionId, i)).ToDictionary(p => p.ConnectionId, p => p.i, StringComparer.Ordinal);
             statuses.Sort((a, b) => order[a.ConnectionId].CompareTo(order[b.ConnectionId]));
-            if (Quiet)
+            if (_cmdlet.Quiet)
             {
-                WriteObject(statuses.All(s => s.Status == ConnectionStatus.Fresh && (s.Login == LoginResult.NotTested || s.Login == LoginResult.Succeeded)));
+                _cmdlet.WriteObject(statuses.All(s => s.Status == ConnectionStatus.Fresh && (s.Login == LoginResult.NotTested || s.Login == LoginResult.Succeeded)));
                 return;
             }
 
             foreach (var status in statuses)
             {
-                WriteObject(status);
+                _cmdlet.WriteObject(status);
             }
         }
 
         /// <summary>What -Login found, or why it could not try: the password is not readable there, or there is no login to try.</summary>
         private (LoginResult Login, string? Reason) LoginOf(StoredConnection stored, Dictionary<string, RegistryLoginResult> logins)
         {
-            if (!Login)
+            if (!_cmdlet.Login)
             {
                 return (LoginResult.NotTested, null);
             }

@@ -36,7 +36,8 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # Run only Pester files whose name starts with this (development convenience; All = every file).
+    # Run only Pester files whose name starts with this, or with one of several comma-separated prefixes
+    # (development convenience; All = every file).
     [string] $PesterFilter = 'All',
 
     # Which build the Pester suites import: both (the default, as CI runs them), or one of them. The

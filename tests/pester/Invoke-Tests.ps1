@@ -40,9 +40,9 @@ function Get-FullMessage($ErrorRecord) {
     [string]$ErrorRecord.Exception.Message
 }
 
-# 'All' rather than '*': pwsh on Unix would glob a bare * passed to a native command.
-$pattern = if ($Filter -eq 'All') { '*.Tests.ps1' } else { "$Filter*.Tests.ps1" }
-$files = @(Get-ChildItem $PSScriptRoot -Filter $pattern | Sort-Object Name)
+# 'All' rather than '*': pwsh on Unix would glob a bare * passed to a native command. Several prefixes: comma-separated.
+$patterns = if ($Filter -eq 'All') { @('*.Tests.ps1') } else { @($Filter -split ',' | ForEach-Object { "$($_.Trim())*.Tests.ps1" }) }
+$files = @($patterns | ForEach-Object { Get-ChildItem $PSScriptRoot -Filter $_ } | Sort-Object FullName -Unique)
 $passed = 0; $failed = 0; $skipped = 0
 $failures = [System.Collections.Generic.List[object]]::new()
 $skips = [System.Collections.Generic.List[object]]::new()

@@ -287,7 +287,13 @@ function Build-ModeAboutTopics {
         $table = Get-ModeTableHelp -Command $command -TypeName 'EcrAirflow.Commands.ModeHelp' -CodeDirectory $CodeDirectory
         $type = $command.ImplementingType.Assembly.GetType('EcrAirflow.Commands.ModeHelp', $true)
         $flags = [System.Reflection.BindingFlags]'NonPublic, Public, Static'
-        $cmdletParameters = (Import-PowerShellDataFile $CmdletHelpSource).Parameters
+        $cmdletHelp = Import-PowerShellDataFile $CmdletHelpSource
+        $cmdletParameters = @{} + $cmdletHelp.Parameters
+        # The parameters every mode cmdlet shares are described once, in the file the source names (SharedParameters).
+        if ($cmdletHelp.ContainsKey('SharedParameters')) {
+            $sharedSource = Join-Path (Split-Path $CmdletHelpSource) $cmdletHelp.SharedParameters
+            foreach ($entry in (Import-PowerShellDataFile $sharedSource).Parameters.GetEnumerator()) { $cmdletParameters[$entry.Key] = $entry.Value }
+        }
         $inherited = Join-Path $CodeDirectory 'Modes/AwsModeParameters.help.psd1'
         $shared = if (Test-Path $inherited) { (Import-PowerShellDataFile $inherited).Parameters } else { @{} }
         $modes = @($table.Modes.Keys)

@@ -28,8 +28,8 @@ A REFRESH
     The import replaces a whole connection, so each one is read first with "airflow connections get <id>
     --output json" and imported complete: host, login, password and the description's expiry note are the
     refresh's; port, schema, extra keys and the description's own text stay as they were. A connection of
-    another type is left alone (NotDockerConnection) unless -ReplaceNonDocker. N connections cost N + 1 CLI
-    starts. A failure of a read stops the reads: terminating when nothing was read yet, else each
+    another type is left alone (NotDockerConnection) unless -ReplaceNonDocker. N connections cost N + 1
+    CLI starts. A failure of a read stops the reads: terminating when nothing was read yet, else each
     connection not read gets it, and the ones read are still imported. A connection Airflow finds outside
     its database (a secrets backend, AIRFLOW_CONN_<ID>) is written with a warning: Airflow keeps reading
     the other one. Nothing "connections get" prints (it prints the stored password) reaches a message or a

@@ -19,19 +19,18 @@ the same AWS identity that fetched the token. Airflow is never contacted and nee
     Get-EcrDockerCredential -Region eu-west-1 |
         Sync-AirflowEcrConnection -ConnectionId ecr -Mode ParameterStore
 
-THE PARAMETER
-    <ConnectionsPrefix>/<connection id>: /airflow/connections/ecr with the backend's default prefix
-    (Parameter Store names start with /, and the backend forces one). A refresh reads the parameter first
-    (GetParameter with decryption, and DescribeParameters for its type, key, Description and tier), then
-    one PutParameter with Overwrite that keeps all of them: a String or StringList never becomes a
+    THE PARAMETER <ConnectionsPrefix>/<connection id>: /airflow/connections/ecr with the backend's default
+    prefix (Parameter Store names start with /, and the backend forces one). A refresh reads the parameter
+    first (GetParameter with decryption, and DescribeParameters for its type, key, Description and tier),
+    then one PutParameter with Overwrite that keeps all of them: a String or StringList never becomes a
     SecureString, the user's Description and tags stay, and the tier rises to Advanced only when the size
     needs it. In the value, host, login and password are renewed and everything else is kept (port,
     schema, extra keys, the description's own text, the JSON or URI form unless -Format is given). SSM
-    keeps the versions. A new parameter is a SecureString, encrypted with -KmsKeyId (default: the account's
-    alias/aws/ssm), created without Overwrite with its -Tag values in the same request; a create that
-    finds the parameter already there (a lost reply, another writer) reads it again and tags it by name. A
-    parameter that is not a Docker connection is left as it is (NotDockerConnection; -ReplaceNonDocker
-    replaces it). Steady state: three requests per connection. Nothing is ever deleted.
+    keeps the versions. A new parameter is a SecureString, encrypted with -KmsKeyId (default: the
+    account's alias/aws/ssm), created without Overwrite with its -Tag values in the same request; a create
+    that finds the parameter already there (a lost reply, another writer) reads it again and tags it by
+    name. A parameter that is not a Docker connection is left as it is (NotDockerConnection;
+    -ReplaceNonDocker replaces it). Steady state: three requests per connection. Nothing is ever deleted.
 
 THE TIER
     Without -Tier, the tier follows the size: the account's default up to 4 KB, Advanced above (AWS

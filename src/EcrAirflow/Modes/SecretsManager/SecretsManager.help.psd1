@@ -45,7 +45,8 @@ AWS
     Region: -Region, else AWS_REGION, AWS_DEFAULT_REGION or the profile's, else each piped credential's
     Region. Endpoint: secretsmanager.<region>.<suffix> (FIPS and dual-stack variants),
     AWS_ENDPOINT_URL_SECRETS_MANAGER, then AWS_ENDPOINT_URL. IAM: secretsmanager:GetSecretValue,
-    PutSecretValue and CreateSecret (DescribeSecret with -KmsKeyId) on arn:aws:secretsmanager:<region>:<account>:secret:airflow/connections/<id>-??????
+    PutSecretValue and CreateSecret (DescribeSecret with -KmsKeyId) on
+    arn:aws:secretsmanager:<region>:<account>:secret:airflow/connections/<id>-??????
     (a secret's ARN ends in - and six random characters), secretsmanager:TagResource for -Tag, and
     kms:Decrypt, kms:Encrypt and kms:GenerateDataKey on the key for -KmsKeyId.
 

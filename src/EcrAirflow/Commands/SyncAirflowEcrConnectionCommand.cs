@@ -77,6 +77,11 @@ namespace EcrAirflow.Commands
 
         protected override void BeginProcessing()
         {
+            if (SkipIfValidFor.HasValue && Duration.Check(nameof(SkipIfValidFor), SkipIfValidFor.Value) is EcrAirflowException invalid)
+            {
+                ThrowTerminatingError(ToErrorRecord(invalid));
+            }
+
             _binding = BindMode();
             _input = new PipedConnection(Force, WriteWarning);
 

@@ -45,10 +45,9 @@ namespace EcrAirflow.Commands
 
         protected override void BeginProcessing()
         {
-            if (MinimumRemaining < TimeSpan.Zero)
+            if (Duration.Check(nameof(MinimumRemaining), MinimumRemaining) is EcrAirflowException invalid)
             {
-                ThrowTerminatingError(NewError("InvalidDuration", ErrorCategory.InvalidArgument,
-                    "-MinimumRemaining is negative.", "Give a duration such as 1h, 30m or 01:00:00.", MinimumRemaining));
+                ThrowTerminatingError(ToErrorRecord(invalid));
             }
 
             _binding = BindMode();

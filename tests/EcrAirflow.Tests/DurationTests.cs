@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using Xunit;
 using EcrAirflow.Commands;
 
@@ -54,6 +56,19 @@ namespace EcrAirflow.Tests
                 Assert.Contains("90s, 30m, 6h, 1d", error.Message);
                 Assert.Contains("-SkipIfValidFor 1h", error.Hint);
             }
+        }
+
+        [Fact]
+        public void Typed_bare_90s_and_1d_keep_their_unit_though_PowerShell_reads_them_as_numbers()
+        {
+            // PowerShell 7 reads 90s as the short 90 and (like 5.1) 1d as the decimal 1; the argument keeps the text.
+            var (output, errors) = PowerShellHost.Run(
+                "function f { param([EcrAirflow.Commands.DurationTransformation()] [TimeSpan] $d) $d }; f 90s; f 1d; f 1.5d; f 90; $n = 90; f $n",
+                new Dictionary<string, object?>());
+            Assert.Empty(errors);
+            Assert.Equal(
+                new[] { TimeSpan.FromSeconds(90), TimeSpan.FromDays(1), TimeSpan.FromDays(1.5), Duration.Unreadable, Duration.Unreadable },
+                output.Select(o => (TimeSpan)o.BaseObject));
         }
 
         [Fact]

@@ -88,9 +88,16 @@ namespace EcrAirflow.Commands
                     return span;
                 case string text when Duration.TryParse(text, out var parsed):
                     return parsed;
+
+                // Typed bare, 90s and 1d are PowerShell's own numeric literals (the short 90, the decimal 1): the unit
+                // is gone from the value, but the argument keeps the text as typed, which its PSObject's ToString gives.
+                case object number when IsNumber(number) && inputData is PSObject typed && Duration.TryParse(typed.ToString(), out var fromText):
+                    return fromText;
                 default:
                     return Duration.Unreadable;
             }
         }
+
+        private static bool IsNumber(object value) => value.GetType().IsPrimitive || value is decimal;
     }
 }

@@ -92,12 +92,13 @@ function Get-ModeParameters([Parameter(Mandatory)] [string] $Key) {
     }
 }
 
-# A real ECR token from moto (ECR's format: the password says when it expires): the credential as
-# Get-EcrDockerCredential returns it, the password moto issued, and its own expiration.
+# A real ECR token from moto: the credential as Get-EcrDockerCredential returns it, the password moto issued, and
+# when it expires by its own word (the expiration in the JSON document the password is the base64 of).
 function New-MotoCredential {
     $credential = Get-EcrDockerCredential -Region $TC.Region -EndpointUrl $TC.Moto.endpoint -AwsCredential $TC.Key -Force
-    $token = @(Get-MotoEcrToken -Endpoint $TC.Moto.endpoint -AccessKeyId $TC.Moto.writer.accessKeyId)[-1]
-    [pscustomobject]@{ Credential = $credential; Password = $token.password; ExpiresAt = [DateTimeOffset]::FromUnixTimeSeconds($token.expiresAt) }
+    $password = @(Get-MotoEcrToken -Endpoint $TC.Moto.endpoint -AccessKeyId $TC.Moto.writer.accessKeyId)[-1].password
+    $document = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($password)) | ConvertFrom-Json
+    [pscustomobject]@{ Credential = $credential; Password = $password; ExpiresAt = [DateTimeOffset]::FromUnixTimeSeconds($document.expiration) }
 }
 
 # The same, from a token that lives -Seconds only (the moto peer's lifetime is set back at once).

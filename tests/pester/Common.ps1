@@ -2,7 +2,8 @@
 # - the peers (tests/peers/Peers.ps1, which build.ps1 uses too: moto, the MWAA peer, the Airflow API
 #   emulator, squid) and Invoke-ChildPwsh, a fresh PowerShell with an environment of its own;
 # - test folders under the temp folder named ecrairflow-<tag>-*, removed only through Remove-TestFolder's guard;
-# - fake ECR credentials as Sync-AirflowEcrConnection reads them (New-FakeCredential), test ids;
+# - fake ECR credentials as Sync-AirflowEcrConnection reads them (New-FakeCredential), ECR passwords in ECR's
+#   format with the expiry a test needs (New-EcrPassword), test ids;
 # - Invoke-Audited: runs a command with -Verbose -Debug -ErrorVariable under Start-Transcript, with the
 #   console captured, and returns every place a secret could surface as text;
 # - Get-SecretForms / Assert-NoSecret: a secret plain, percent-encoded (once and twice), JSON-escaped and
@@ -52,6 +53,17 @@ function New-FakeCredential {
         ExpiresAt = $ExpiresAt
         Region    = $Region
     }
+}
+
+# An ECR password as ECR makes it: base64 of its JSON document, whose expiration (epoch seconds) says when the token
+# expires (-ExpiresAt; in the past for an expired one). The payload is random, so two passwords differ within their
+# first 72 bytes (all bcrypt, and so the registry peer, reads of a password).
+function New-EcrPassword([DateTimeOffset] $ExpiresAt = [DateTimeOffset]::UtcNow.AddHours(12)) {
+    $payload = [byte[]]::new(1024)
+    $random = [Security.Cryptography.RandomNumberGenerator]::Create()
+    try { $random.GetBytes($payload) } finally { $random.Dispose() }
+    $json = '{"payload":"' + [Convert]::ToBase64String($payload) + '","datakey":"ZGF0YWtleQ==","version":"2","type":"DATA_KEY","expiration":' + $ExpiresAt.ToUnixTimeSeconds() + '}'
+    [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json))
 }
 
 # An AWS credential (-Credential) from a key the moto or MWAA peer issued: { accessKeyId, secretAccessKey }.

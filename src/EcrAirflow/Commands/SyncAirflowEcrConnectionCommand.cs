@@ -78,13 +78,13 @@ namespace EcrAirflow.Commands
 
         protected override void BeginProcessing()
         {
-            // Negative, it would call a token that expired minutes ago valid enough to skip.
-            if (Duration.RefuseNegative(nameof(SkipIfValidFor), SkipIfValidFor) is { } negative)
+            if (SkipIfValidFor.HasValue && Duration.Check(nameof(SkipIfValidFor), SkipIfValidFor.Value) is EcrAirflowException invalid)
             {
-                ThrowTerminatingError(negative);
+                ThrowTerminatingError(ToErrorRecord(invalid));
             }
 
             _newestErrorBefore = ErrorList() is { Count: > 0 } errors ? errors[0] : null;
+
             _binding = BindMode();
             _input = new PipedConnection(Force, WriteWarning);
 
@@ -202,7 +202,12 @@ namespace EcrAirflow.Commands
                     }
 
                     var written = due.Count == 0 ? new SyncOutcome() : await _target.WriteAsync(due, log, ct).ConfigureAwait(false);
-                    written.Written.InsertRange(0, skipped);
+                    if (skipped.Count > 0)
+                    {
+                        written.Written.AddRange(skipped);
+                        InBatchOrder(written.Written);
+                    }
+
                     return written;
                 });
             }
@@ -233,6 +238,21 @@ namespace EcrAirflow.Commands
                 };
                 WriteError(record);
             }
+        }
+
+        /// <summary>Results in the order their connections came, the skipped ones among the written (as without -SkipIfValidFor).</summary>
+        private void InBatchOrder(List<AirflowConnectionSyncResult> results)
+        {
+            var position = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < _batch.Count; i++)
+            {
+                position[_batch[i].ConnectionId] = i;
+            }
+
+            // OrderBy is stable; an id outside the batch (none is expected) keeps its place at the end.
+            var ordered = results.OrderBy(r => position.TryGetValue(r.ConnectionId, out var i) ? i : int.MaxValue).ToList();
+            results.Clear();
+            results.AddRange(ordered);
         }
 
         /// <summary>-IncludeValue: the value written, as a Value note property (it holds the token, so only when asked).</summary>

@@ -45,9 +45,9 @@ namespace EcrAirflow.Commands
 
         protected override void BeginProcessing()
         {
-            if (Duration.RefuseNegative(nameof(MinimumRemaining), MinimumRemaining) is { } negative)
+            if (Duration.Check(nameof(MinimumRemaining), MinimumRemaining) is EcrAirflowException invalid)
             {
-                ThrowTerminatingError(negative);
+                ThrowTerminatingError(ToErrorRecord(invalid));
             }
 
             _binding = BindMode();
@@ -186,7 +186,8 @@ namespace EcrAirflow.Commands
                 return result.Outcome switch
                 {
                     RegistryLoginOutcome.Succeeded => (LoginResult.Succeeded, null),
-                    RegistryLoginOutcome.Failed => (LoginResult.Failed, "The registry refused the stored login" + (result.Realm != null ? $" (realm \"{result.Realm}\")" : string.Empty) + ": " + result.Reason),
+                    // The problem names the registry, its realm and what it said.
+                    RegistryLoginOutcome.Failed => (LoginResult.Failed, result.Reason),
                     _ => (LoginResult.Unavailable, "The stored login could not be tried: " + result.Reason),
                 };
             }

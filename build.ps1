@@ -14,11 +14,13 @@
       Demo   - Build, then runs Get-EcrDockerCredential | Sync-AirflowEcrConnection in every mode against moto,
                the MWAA peer and the Airflow API emulator (Airflow 2 and 3) on loopback, printing each command
                (secrets as variables) before its result, and ends with the command for your own Airflow.
-      Bench  - Build, then benchmarks (build/Bench.ps1, build/BenchCold.ps1): cold import, Get and Get | Sync
-               as ratios to bare pwsh and to a floor module making the same requests (built into
-               out/bench-floor, never shipped), per-phase JIT and assembly figures, the ECR half vs the AWS
-               CLI and boto3, warm per-iteration latency, requests per run, and scale; prints a table and
-               writes out/bench.md and the "Latest run" section of docs/performance.md. Not part of Test.
+      Bench  - Build, then benchmarks (build/Bench.ps1, BenchCold.ps1, BenchCounts.ps1): cold
+               import, Get and Get | Sync as ratios to bare pwsh and to a floor module making the same requests
+               (built into out/bench-floor, never shipped), per-phase JIT and assembly figures, the ECR half vs
+               the AWS CLI and boto3, warm per-iteration latency, requests per run counted at the peers for
+               every mode (Sync, Sync -SkipIfValidFor, Test), and scale; prints a table and writes out/bench.md
+               (the counts also to out/bench.json) and the "Latest run" section of docs/performance.md. Not
+               part of Test.
       Peers  - Build, then starts the local peers on 127.0.0.1 for trying the module by hand (moto with 12-hour
                ECR tokens, the Airflow 2 and 3 emulators, the MWAA peer), prints the environment variables and
                parameters to use, and stops them on Ctrl+C (build/Peers.ps1).

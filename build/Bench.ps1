@@ -4,9 +4,10 @@
 # them to out/bench.md and, after a full run, to the generated section of docs/performance.md ("Latest run").
 # Dot-sourced by build.ps1 after tests/peers/Peers.ps1; every timed command runs in a child process.
 # The cold rows (the floor module, the fast local responder, per-phase figures) are in build/BenchCold.ps1, the
-# request counts per mode in build/BenchCounts.ps1.
+# request counts per mode in build/BenchCounts.ps1, the soak in build/BenchSoak.ps1.
 . (Join-Path $PSScriptRoot 'BenchCold.ps1')
 . (Join-Path $PSScriptRoot 'BenchCounts.ps1')
+. (Join-Path $PSScriptRoot 'BenchSoak.ps1')
 . (Join-Path $PSScriptRoot 'Docs.ps1')
 
 # ---- statistics and formatting ----
@@ -255,9 +256,13 @@ function Invoke-Bench {
         [string] $Configuration = 'Release',
         [int] $Runs = 10,
         [int] $WarmIterations = 200,
+        # The soak (row 7): its length, and whether each refresh is a fresh pwsh (as a scheduler runs it) or
+        # one long-lived session.
+        [ValidateRange(1, 120)] [int] $SoakMinutes = 10,
+        [ValidateSet('PerRun', 'Session')] [string] $SoakRefresh = 'PerRun',
         # Only the cold rows and the per-phase figures (for development: what issue 15's changes move).
         [switch] $ColdOnly,
-        # Only what is counted, not timed: the requests per run (rows 4, 4b, 4c).
+        # Only what is counted, not timed: the requests per run (rows 4, 4b, 4c) and the soak (row 7).
         [switch] $CountsOnly
     )
     if ($ColdOnly -and $CountsOnly) { throw 'Give -ColdOnly or -CountsOnly, not both.' }
@@ -414,11 +419,14 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
         }
         }
 
-        # Counted, not timed: 4 (requests per run, every mode), 4b (-SkipIfValidFor), 4c (Test).
+        # Counted, not timed: 4 (requests per run, every mode), 4b (-SkipIfValidFor), 4c (Test), 7 (the soak).
         if (-not $ColdOnly) {
             Write-Host 'Rows 4, 4b, 4c: requests per run, counted at the peers (a fresh pwsh per case)' -ForegroundColor Cyan
             $countsFile = & $scriptFile 'counts.ps1' ($BenchCommon + $BenchCountsScript)
             $counts = Measure-BenchCounts -RunFile { param($Extra) Invoke-BenchProcess -CommandLine ($pwshArgs + @('-File', $countsFile)) -Environment ($envBase + $Extra) }
+            Write-Host "Row 7: soak, $SoakMinutes minute(s), refresh $SoakRefresh" -ForegroundColor Cyan
+            $soak = Measure-BenchSoak -PwshArgs $pwshArgs -Environment $envBase -ScriptFile $scriptFile -MotoEndpoint $moto.Endpoint -MotoLog $moto.RequestLog `
+                -AirflowUrl $af3.Url -Minutes $SoakMinutes -Refresh $SoakRefresh
         }
     }
     finally {
@@ -517,6 +525,10 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
     $md.Add('|---|---:|---:|---:|---|---|')
     $md.Add(('| 6. Package | {0:N2} MB | {1:N2} MB | {2:N2}x | <= 3x | {3} |' -f ($size.Full / 1MB), ($size.Portable / 1MB), ($size.Full / $size.Portable), (Format-Verdict ($size.Full -le 3 * $size.Portable))))
     $md.Add('')
+    if ($soak) {
+        foreach ($line in Format-BenchSoakRows -Soak $soak) { $md.Add($line) }
+        $md.Add('')
+    }
     $md.Add(('Total benchmark time: {0:N0} s.' -f $started.Elapsed.TotalSeconds))
 
     $null = New-Item -ItemType Directory -Path (Split-Path $OutFile) -Force

@@ -5,8 +5,10 @@ Airflow API emulator), not this one's.
 
   POST /  X-Amz-Target: *.GetAuthorizationToken  -> ECR's reply (token AWS:<password>, now + 12 h)
   POST /auth/token                               -> Airflow 3's JWT
-  PATCH /api/v2/connections                      -> Airflow 3's bulk reply: every entity written
-  PATCH /api/v1/connections/<id>                 -> Airflow 2's reply: the connection
+  GET /api/v2/connections?connection_id_pattern=<id>%  -> Airflow 3's list: that id, an existing Docker
+                                                    connection (a refresh's steady state: an update)
+  PATCH /api/v2/connections                      -> Airflow 3's bulk reply: every entity of every action written
+  GET or PATCH /api/v1/connections/<id>          -> Airflow 2's reply: the Docker connection <id>
   anything else (the floor's GET)                -> 200 {"ok": true}
 
 Prints "RESPONDER_LISTENING <url>" once listening; stops when its standard input closes.
@@ -14,6 +16,7 @@ Prints "RESPONDER_LISTENING <url>" once listening; stops when its standard input
 import base64
 import json
 import sys
+from urllib.parse import parse_qs, unquote, urlsplit
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +26,15 @@ JWT = ".".join(
     base64.urlsafe_b64encode(part).decode().rstrip("=")
     for part in (b'{"alg":"none"}', json.dumps({"sub": "admin", "exp": int(time.time()) + 86400}).encode(), b"sig")
 )
+
+
+def connection(connection_id, with_password):
+    """A Docker connection as Airflow's API returns it (API v1 never returns the password; v2 masks it)."""
+    item = {"connection_id": connection_id, "conn_type": "docker", "description": None,
+            "host": "123456789012.dkr.ecr.us-east-1.amazonaws.com", "login": "AWS", "schema": None, "port": None, "extra": None}
+    if with_password:
+        item["password"] = "***"
+    return item
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -44,7 +56,14 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def do_GET(self):
-        self._answer(200, {"ok": True})
+        url = urlsplit(self.path)
+        if url.path == "/api/v2/connections":
+            pattern = (parse_qs(url.query).get("connection_id_pattern") or ["ecr%"])[0]
+            self._answer(200, {"connections": [connection(pattern.rstrip("%"), True)], "total_entries": 1})
+        elif url.path.startswith("/api/v1/connections/"):
+            self._answer(200, connection(unquote(url.path[len("/api/v1/connections/"):]), False))
+        else:
+            self._answer(200, {"ok": True})
 
     def do_POST(self):
         self._body()
@@ -63,19 +82,18 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_PATCH(self):
         body = self._body()
-        if self.path.startswith("/api/v2/connections"):
-            ids = []
+        path = urlsplit(self.path).path
+        if path == "/api/v2/connections":
+            results = {}
             try:
                 for action in json.loads(body or b"{}").get("actions", []):
-                    ids += [e.get("connection_id") for e in action.get("entities", [])]
+                    done = results.setdefault(action.get("action"), {"success": [], "errors": []})
+                    done["success"] += [e.get("connection_id") for e in action.get("entities", [])]
             except ValueError:
                 pass
-            self._answer(200, {"create": {"success": ids, "errors": []}})
-        elif self.path.startswith("/api/v1/connections/"):
-            try:
-                self._answer(200, json.loads(body or b"{}"))
-            except ValueError:
-                self._answer(200, {})
+            self._answer(200, results)
+        elif path.startswith("/api/v1/connections/"):
+            self._answer(200, connection(unquote(path[len("/api/v1/connections/"):]), False))
         else:
             self._answer(200, {"ok": True})
 

@@ -23,7 +23,7 @@ namespace EcrAirflow.Commands
         private IConnectionTarget _target = null!;
         private PipedConnection _input = null!;
         private bool _sawInput;
-        private object? _newestErrorBefore;
+        private BindingErrors _bindingErrors = null!;
 
         // ---- pipeline input (binds from EcrDockerCredential and from Get-ECRLoginCommand's output) ----
 
@@ -83,7 +83,7 @@ namespace EcrAirflow.Commands
                 ThrowTerminatingError(ToErrorRecord(invalid));
             }
 
-            _newestErrorBefore = ErrorList() is { Count: > 0 } errors ? errors[0] : null;
+            _bindingErrors = BindingErrors.Mark(this);
 
             _binding = BindMode();
             _input = new PipedConnection(Force, WriteWarning);
@@ -137,41 +137,9 @@ namespace EcrAirflow.Commands
             }
         }
 
-        /// <summary>
-        /// Whether input came but PowerShell could not bind it (a missing mandatory parameter such as -ConnectionId,
-        /// or an input object without Registry): its binding error already says so, and NoCredentialInput would
-        /// wrongly add that nothing came. Read from $Error, where PowerShell records each binding error.
-        /// </summary>
-        private bool InputFailedToBind()
-        {
-            var errors = ErrorList();
-            if (errors == null)
-            {
-                return false;
-            }
-
-            foreach (var entry in errors)
-            {
-                if (ReferenceEquals(entry, _newestErrorBefore))
-                {
-                    break;
-                }
-
-                if (entry is ErrorRecord record && record.Exception is ParameterBindingException
-                    && string.Equals(record.InvocationInfo?.MyCommand?.Name, MyInvocation.MyCommand.Name, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private System.Collections.IList? ErrorList() => GetVariableValue("global:Error") as System.Collections.IList;
-
         protected override void EndProcessing()
         {
-            if (!_sawInput && MyInvocation.ExpectingInput && !InputFailedToBind())
+            if (!_sawInput && MyInvocation.ExpectingInput && !_bindingErrors.InputFailedToBind())
             {
                 // An unattended refresh that silently writes nothing is found out only when the token expires
                 // hours later: say so now (typically the command before it failed or found nothing).
@@ -192,24 +160,7 @@ namespace EcrAirflow.Commands
             SyncOutcome outcome;
             try
             {
-                outcome = RunAsync(async (log, ct) =>
-                {
-                    var due = _batch;
-                    var skipped = new List<AirflowConnectionSyncResult>();
-                    if (SkipIfValidFor.HasValue)
-                    {
-                        (due, skipped) = await SkipFresh.PartitionAsync(_target, _batch, SkipIfValidFor.Value, log, ct).ConfigureAwait(false);
-                    }
-
-                    var written = due.Count == 0 ? new SyncOutcome() : await _target.WriteAsync(due, log, ct).ConfigureAwait(false);
-                    if (skipped.Count > 0)
-                    {
-                        written.Written.AddRange(skipped);
-                        InBatchOrder(written.Written);
-                    }
-
-                    return written;
-                });
+                outcome = RunAsync((log, ct) => SkipFresh.WriteDueAsync(_target, _batch, SkipIfValidFor, log, ct));
             }
             catch (EcrAirflowException ex)
             {
@@ -238,21 +189,6 @@ namespace EcrAirflow.Commands
                 };
                 WriteError(record);
             }
-        }
-
-        /// <summary>Results in the order their connections came, the skipped ones among the written (as without -SkipIfValidFor).</summary>
-        private void InBatchOrder(List<AirflowConnectionSyncResult> results)
-        {
-            var position = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i < _batch.Count; i++)
-            {
-                position[_batch[i].ConnectionId] = i;
-            }
-
-            // OrderBy is stable; an id outside the batch (none is expected) keeps its place at the end.
-            var ordered = results.OrderBy(r => position.TryGetValue(r.ConnectionId, out var i) ? i : int.MaxValue).ToList();
-            results.Clear();
-            results.AddRange(ordered);
         }
 
         /// <summary>-IncludeValue: the value written, as a Value note property (it holds the token, so only when asked).</summary>

@@ -14,11 +14,13 @@
       Demo   - Build, then runs Get-EcrDockerCredential | Sync-AirflowEcrConnection in every mode against moto,
                the MWAA peer and the Airflow API emulator (Airflow 2 and 3) on loopback, printing each command
                (secrets as variables) before its result, and ends with the command for your own Airflow.
-      Bench  - Build, then benchmarks (build/Bench.ps1, build/BenchCold.ps1): cold import, Get and Get | Sync
-               as ratios to bare pwsh and to a floor module making the same requests (built into
-               out/bench-floor, never shipped), per-phase JIT and assembly figures, the ECR half vs the AWS
-               CLI and boto3, warm per-iteration latency, requests per run, and scale; prints a table and
-               writes out/bench.md and the "Latest run" section of docs/performance.md. Not part of Test.
+      Bench  - Build, then benchmarks (build/Bench.ps1, BenchCold.ps1, BenchCounts.ps1, BenchSoak.ps1): cold
+               import, Get and Get | Sync as ratios to bare pwsh and to a floor module making the same requests
+               (built into out/bench-floor, never shipped), per-phase JIT and assembly figures, the ECR half vs
+               the AWS CLI and boto3, warm per-iteration latency, requests per run counted at the peers for
+               every mode (Sync, Sync -SkipIfValidFor, Test), scale, and a soak of -BenchSoakMinutes (2-minute
+               tokens, a refresh every 10 s, Test every 2 s); prints a table and writes out/bench.md (the counts
+               also to out/bench.json) and the "Latest run" section of docs/performance.md. Not part of Test.
       Peers  - Build, then starts the local peers on 127.0.0.1 for trying the module by hand (moto with 12-hour
                ECR tokens, the Airflow 2 and 3 emulators, the MWAA peer), prints the environment variables and
                parameters to use, and stops them on Ctrl+C (build/Peers.ps1).
@@ -57,7 +59,14 @@ param(
     # Counted rounds per cold comparison and runs per warm scale case in -Task Bench (at least 10; 20 by
     # default, the alternating pairs the cold rows need to hold their order on a shared machine).
     [ValidateRange(10, 1000)]
-    [int] $BenchRuns = 20
+    [int] $BenchRuns = 20,
+
+    # The soak in -Task Bench: how long it runs, and whether each refresh is a fresh pwsh (PerRun, as a
+    # scheduler starts it) or all run in one long-lived session (Session).
+    [ValidateRange(1, 120)]
+    [int] $BenchSoakMinutes = 10,
+    [ValidateSet('PerRun', 'Session')]
+    [string] $BenchSoakRefresh = 'PerRun'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -339,6 +348,6 @@ foreach ($t in $Task) {
         'Peers' { Invoke-Build; Invoke-Peers -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -WorkDirectory (Join-Path $Out 'peers') }
         'Demo' { Invoke-Build; Invoke-Demo -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -WorkDirectory (Join-Path $Out 'demo') }
         'Test' { Invoke-Build; Invoke-Package; Invoke-Test }
-        'Bench' { Invoke-Build; Invoke-Bench -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutFile (Join-Path $Out 'bench.md') -DocsFile (Join-Path $Root 'docs/performance.md') -Configuration $Configuration -Runs $BenchRuns }
+        'Bench' { Invoke-Build; Invoke-Bench -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutFile (Join-Path $Out 'bench.md') -DocsFile (Join-Path $Root 'docs/performance.md') -Configuration $Configuration -Runs $BenchRuns -SoakMinutes $BenchSoakMinutes -SoakRefresh $BenchSoakRefresh }
     }
 }

@@ -1,10 +1,13 @@
 # Benchmarks for build.ps1 -Task Bench (not part of -Task Test: timings are printed as ratios measured in
-# one run on one machine, never asserted). Starts moto and the Airflow API emulators (2 and 3) on
-# loopback, runs every row of issue 6, prints Markdown tables and writes them to out/bench.md and, after a full
-# run, to the generated section of docs/performance.md ("Latest run").
+# one run on one machine, never asserted). Starts moto, the MWAA peer and the Airflow API emulators (2 and 3)
+# on loopback, runs every row of issue 6 (and the counts of issues 20 and 21), prints Markdown tables and writes
+# them to out/bench.md and, after a full run, to the generated section of docs/performance.md ("Latest run").
 # Dot-sourced by build.ps1 after tests/peers/Peers.ps1; every timed command runs in a child process.
-# The cold rows (the floor module, the fast local responder, per-phase figures) are in build/BenchCold.ps1.
+# The cold rows (the floor module, the fast local responder, per-phase figures) are in build/BenchCold.ps1, the
+# request counts per mode in build/BenchCounts.ps1, the soak in build/BenchSoak.ps1.
 . (Join-Path $PSScriptRoot 'BenchCold.ps1')
+. (Join-Path $PSScriptRoot 'BenchCounts.ps1')
+. (Join-Path $PSScriptRoot 'BenchSoak.ps1')
 . (Join-Path $PSScriptRoot 'Docs.ps1')
 
 # ---- statistics and formatting ----
@@ -187,102 +190,6 @@ $out = foreach ($name in $Targets.Keys) {
 'BENCH-JSON ' + ($out | ConvertTo-Json -Depth 4 -Compress)
 '@
 
-# Row 4: requests per run, counted at the peers, in one fresh session.
-$script:BenchRequests = $BenchCommon + @'
-
-$rows = [Collections.Generic.List[object]]::new()
-function Add-Row($What, $Expected, $Counted, $Detail) { $rows.Add([pscustomobject]@{ What = $What; Expected = $Expected; Counted = $Counted; Detail = $Detail }) }
-
-# ECR: one request per region.
-$before = Get-EcrCalls
-$regions = 'us-east-1', 'eu-west-1', 'ap-southeast-2'
-$creds = @($regions | ForEach-Object { Get-EcrDockerCredential -Region $_ -EndpointUrl $env:BENCH_MOTO -Force })
-Add-Row "ECR: Get-EcrDockerCredential for $($regions.Count) regions" $regions.Count ((Get-EcrCalls) - $before) "$($creds.Count) credentials"
-$before = Get-EcrCalls
-$again = @($regions | ForEach-Object { Get-EcrDockerCredential -Region $_ -EndpointUrl $env:BENCH_MOTO })
-Add-Row "ECR: the same $($regions.Count) regions again, without -Force (session cache)" 0 ((Get-EcrCalls) - $before) "$($again.Count) credentials from the cache (the moto peer serves now + 12 h expiries)"
-
-$suffix = [guid]::NewGuid().ToString('n').Substring(0, 6)
-$ids = { "ecr_$($_.Region)_$suffix" }
-
-# Airflow 3, API v2: first run in a session = token + bulk; then one bulk request whatever the count.
-$v2 = $Targets['Rest v2']
-Clear-Requests $env:BENCH_AIRFLOW3
-$null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids @v2
-$r = Get-Requests $env:BENCH_AIRFLOW3
-Add-Row "Airflow 3 (API v2), $($creds.Count) connections, first run in the session" 2 $r.Count (($r | ForEach-Object { "$($_.method) $($_.path)" }) -join '; ')
-Clear-Requests $env:BENCH_AIRFLOW3
-$null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids @v2
-$r = Get-Requests $env:BENCH_AIRFLOW3
-Add-Row "Airflow 3 (API v2), $($creds.Count) connections, steady state" 1 $r.Count (($r | ForEach-Object { "$($_.method) $($_.path)" }) -join '; ')
-
-# -ApiVersion Auto adds one probe per Airflow per session.
-$auto = @{ Mode = 'Rest'; AirflowUrl = $env:BENCH_AIRFLOW3; AirflowCredential = $AirflowCredential }
-Clear-Requests $env:BENCH_AIRFLOW3
-$null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids @auto
-$r = Get-Requests $env:BENCH_AIRFLOW3
-Add-Row "Airflow 3, -ApiVersion Auto, first run (token cached)" 2 $r.Count (($r | ForEach-Object { "$($_.method) $($_.path)" }) -join '; ')
-Clear-Requests $env:BENCH_AIRFLOW3
-$null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids @auto
-$r = Get-Requests $env:BENCH_AIRFLOW3
-Add-Row "Airflow 3, -ApiVersion Auto, steady state" 1 $r.Count (($r | ForEach-Object { "$($_.method) $($_.path)" }) -join '; ')
-
-# Airflow 2, API v1: a new id costs PATCH 404 + POST; then one PATCH per connection.
-$v1 = $Targets['Rest v1']
-Clear-Requests $env:BENCH_AIRFLOW2
-$null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids @v1
-$r = Get-Requests $env:BENCH_AIRFLOW2
-Add-Row "Airflow 2 (API v1), $($creds.Count) new connections" (2 * $creds.Count) $r.Count (($r | Group-Object { "$($_.method) $($_.status)" } | ForEach-Object { "$($_.Count)x $($_.Name)" }) -join '; ')
-Clear-Requests $env:BENCH_AIRFLOW2
-$null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids @v1
-$r = Get-Requests $env:BENCH_AIRFLOW2
-Add-Row "Airflow 2 (API v1), $($creds.Count) connections, steady state" $creds.Count $r.Count (($r | Group-Object { "$($_.method) $($_.status)" } | ForEach-Object { "$($_.Count)x $($_.Name)" }) -join '; ')
-
-# Mwaa: InvokeRestApi calls counted at the MWAA peer (AWS_REGION and AWS_ENDPOINT_URL_MWAA set, keys in the
-# default chain). -ApiVersion Auto: GetEnvironment once per environment per session; then Airflow 3 costs one
-# call for the batch, Airflow 2 one per connection (plus a POST for each new one).
-$mwaaLine = { @(Get-MwaaRequests -Peer $MwaaPeer) | ForEach-Object { if ($_.operation -eq 'InvokeRestApi') { "InvokeRestApi $($_.restApiMethod) $($_.restApiPath -replace '/connections/.+', '/connections/<id>')" } else { $_.operation } } }
-$mwaaIds = { "ecr_mwaa_$($_.Region)_$suffix" }   # not the ids the Rest rows created on the same emulators
-$mwaaDetail = { ((& $mwaaLine) | Group-Object | ForEach-Object { "$($_.Count)x $($_.Name)" }) -join '; ' }
-foreach ($case in @(@{ Env = 'bench3'; Label = 'Airflow 3'; First = 2; Steady = 1 }, @{ Env = 'bench2'; Label = 'Airflow 2'; First = 1 + 2 * $creds.Count; Steady = $creds.Count })) {
-    $mwaa = @{ Mode = 'Mwaa'; MwaaEnvironmentName = $case.Env }
-    Clear-MwaaRequests -Peer $MwaaPeer
-    $null = $creds | Sync-AirflowEcrConnection -ConnectionId $mwaaIds @mwaa
-    Add-Row "MWAA, $($case.Label), $($creds.Count) new connections, first run in the session (Auto)" $case.First @(& $mwaaLine).Count (& $mwaaDetail)
-    Clear-MwaaRequests -Peer $MwaaPeer
-    $null = $creds | Sync-AirflowEcrConnection -ConnectionId $mwaaIds @mwaa
-    Add-Row "MWAA, $($case.Label), $($creds.Count) connections, steady state" $case.Steady @(& $mwaaLine).Count (& $mwaaDetail)
-}
-
-# CLI: one start of the airflow CLI for the whole batch.
-$env:AIRFLOW_STANDIN_HOME = $env:BENCH_STANDIN_HOME
-$calls = Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl'
-$null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids -Mode Cli -AirflowCommand $env:BENCH_STANDIN
-$starts = if (Test-Path $calls) { @(Get-Content $calls | Where-Object { $_ }).Count } else { 0 }
-Add-Row "CLI mode, $($creds.Count) connections" 1 $starts 'airflow connections import FILE --overwrite'
-
-# Environment variables: no request at all.
-Add-Row "EnvironmentVariable mode" 0 0 'no network (process environment)'
-
-# The AWS secret stores: one request per connection in steady state (a new secret adds its CreateSecret).
-$writer = [pscredential]::new($env:BENCH_WRITER_KEY, (ConvertTo-SecureString $env:BENCH_WRITER_SECRET -AsPlainText -Force))
-$stores = @{ Region = 'eu-west-1'; EndpointUrl = $env:BENCH_MOTO; AwsCredential = $writer }
-function Get-StoreCalls([int] $Skip, [string] $Like) { @(Get-MotoRequests -RequestLog $env:BENCH_MOTO_LOG | Select-Object -Skip $Skip | Where-Object target -like $Like) }
-foreach ($run in 'first run (new secrets)', 'steady state') {
-    $skip = @(Get-MotoRequests -RequestLog $env:BENCH_MOTO_LOG).Count
-    $null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids -Mode SecretsManager @stores
-    $r = Get-StoreCalls $skip 'secretsmanager.*'
-    Add-Row "SecretsManager, $($creds.Count) connections, $run" $(if ($run -eq 'steady state') { $creds.Count } else { 2 * $creds.Count }) $r.Count (($r | Group-Object target | ForEach-Object { "$($_.Count)x $($_.Name -replace '^secretsmanager\.', '')" }) -join '; ')
-}
-foreach ($run in 'first run (new parameters)', 'steady state') {
-    $skip = @(Get-MotoRequests -RequestLog $env:BENCH_MOTO_LOG).Count
-    $null = $creds | Sync-AirflowEcrConnection -ConnectionId $ids -Mode ParameterStore @stores
-    $r = Get-StoreCalls $skip 'AmazonSSM.*'
-    Add-Row "ParameterStore, $($creds.Count) connections, $run" $creds.Count $r.Count (($r | Group-Object target | ForEach-Object { "$($_.Count)x $($_.Name -replace '^AmazonSSM\.', '')" }) -join '; ')
-}
-'BENCH-JSON ' + ($rows | ConvertTo-Json -Depth 3 -Compress)
-'@
-
 # Row 5: one scale case per fresh pwsh (so PeakWorkingSet64 is this case's alone).
 $script:BenchScale = $BenchCommon + @'
 
@@ -349,9 +256,16 @@ function Invoke-Bench {
         [string] $Configuration = 'Release',
         [int] $Runs = 10,
         [int] $WarmIterations = 200,
+        # The soak (row 7): its length, and whether each refresh is a fresh pwsh (as a scheduler runs it) or
+        # one long-lived session.
+        [ValidateRange(1, 120)] [int] $SoakMinutes = 10,
+        [ValidateSet('PerRun', 'Session')] [string] $SoakRefresh = 'PerRun',
         # Only the cold rows and the per-phase figures (for development: what issue 15's changes move).
-        [switch] $ColdOnly
+        [switch] $ColdOnly,
+        # Only what is counted, not timed: the requests per run (rows 4, 4b, 4c) and the soak (row 7).
+        [switch] $CountsOnly
     )
+    if ($ColdOnly -and $CountsOnly) { throw 'Give -ColdOnly or -CountsOnly, not both.' }
     $started = [Diagnostics.Stopwatch]::StartNew()
     $pwsh = @(Get-PwshCommandLine)
     $python = Get-PythonCommand
@@ -361,7 +275,7 @@ function Invoke-Bench {
     $moto = $null; $af2 = $null; $af3 = $null; $mwaa = $null; $fast = $null
     try {
         Write-Host 'Building the floor module' -ForegroundColor Cyan
-        $floor = Build-BenchFloor -OutDirectory (Join-Path (Split-Path $OutFile) 'bench-floor') -Configuration $Configuration
+        $floor = if (-not $CountsOnly) { Build-BenchFloor -OutDirectory (Join-Path (Split-Path $OutFile) 'bench-floor') -Configuration $Configuration }
         Write-Host 'Starting the fast responder, moto, the MWAA peer and the Airflow emulators (2 and 3) on loopback' -ForegroundColor Cyan
         $fast = Start-BenchResponder
         $moto = Start-MotoPeer -WorkDirectory $work
@@ -407,6 +321,7 @@ function Invoke-Bench {
             BENCH_ITERATIONS       = $WarmIterations
             BENCH_FAST             = $fast.Url
             BENCH_FLOOR            = $floor
+            BENCH_DOTENV           = Join-Path $work 'bench.env'
         }
         $pwshArgs = $pwsh + @('-NoProfile', '-NonInteractive')
         $runPwsh = { param([string] $Command, [hashtable] $Extra = @{}) Invoke-BenchProcess -CommandLine ($pwshArgs + @('-Command', $Command)) -Environment ($envBase + $Extra) }
@@ -419,12 +334,17 @@ function Invoke-Bench {
         $q = "'" + ($ModuleManifest -replace "'", "''") + "'"
         $bare = { & $runPwsh 'exit' }
 
+        $loadBefore = Get-BenchLoad
+        $coldRows = @(); $phaseRows = @()
+        $pairs = [Collections.Generic.List[object]]::new()
+        $notes = [Collections.Generic.List[string]]::new()
+        $warm = @(); $counts = $null; $scale = @(); $soak = $null
+        if (-not $CountsOnly) {
         # 1-2. Cold rows: every command in a fresh pwsh, all against the fast responder, in alternating rounds;
         # each of ours is read against bare pwsh and against the floor making the same requests. Both sides
         # build the Airflow credential the same way (NetworkCredential: ConvertTo-SecureString's module
         # autoload, about 55 ms here, is PowerShell's cost, not EcrAirflow's).
         Write-Host "Rows 1-2: cold start, $Runs rounds (fresh pwsh per sample)" -ForegroundColor Cyan
-        $loadBefore = Get-BenchLoad
         $fq = "'" + ($floor -replace "'", "''") + "'"
         $cred = "`$c = [pscredential]::new(`$env:BENCH_AIRFLOW_USER, [Net.NetworkCredential]::new('', `$env:BENCH_AIRFLOW_PASSWORD).SecurePassword)"
         $cold = [ordered]@{
@@ -433,7 +353,7 @@ function Invoke-Bench {
             'import'        = "Import-Module $q; `$null = Get-Command Get-EcrDockerCredential"
             'floor 1'       = "Import-Module $fq; `$null = Invoke-BenchFloorRequest `$env:BENCH_FAST"
             'get'           = "Import-Module $q; `$null = Get-EcrDockerCredential -EndpointUrl `$env:BENCH_FAST"
-            'floor 3'       = "Import-Module $fq; $cred; `$null = Invoke-BenchFloorRequest `$env:BENCH_FAST, `$env:BENCH_FAST, `$env:BENCH_FAST"
+            'floor 4'       = "Import-Module $fq; $cred; `$null = Invoke-BenchFloorRequest `$env:BENCH_FAST, `$env:BENCH_FAST, `$env:BENCH_FAST, `$env:BENCH_FAST"
             'get sync'      = "Import-Module $q; $cred; `$null = Get-EcrDockerCredential -EndpointUrl `$env:BENCH_FAST | Sync-AirflowEcrConnection -ConnectionId ecr_cold -Mode Rest -ApiVersion V2 -AirflowUrl `$env:BENCH_FAST -AirflowCredential `$c"
         }
         $coldTimes = Measure-BenchCold -Commands $cold -Run { param($Command) & $runPwsh $Command } -Runs $Runs
@@ -448,8 +368,8 @@ function Invoke-Bench {
             [pscustomobject]@{ Row = '1. Cold import'; What = 'Import-Module EcrAirflow + Get-Command'; Key = 'import'; Floor = 'floor import'; Target = 1.05 }
             [pscustomobject]@{ Row = '0. Floor'; What = 'floor: import + 1 request'; Key = 'floor 1'; Floor = $null; Target = 0 }
             [pscustomobject]@{ Row = '2. Cold Get'; What = 'Get-EcrDockerCredential (default chain: keys from the environment)'; Key = 'get'; Floor = 'floor 1'; Target = 1.10 }
-            [pscustomobject]@{ Row = '0. Floor'; What = 'floor: import + 3 requests'; Key = 'floor 3'; Floor = $null; Target = 0 }
-            [pscustomobject]@{ Row = '2. Cold Get \| Sync'; What = 'Get-EcrDockerCredential \| Sync-AirflowEcrConnection -Mode Rest -ApiVersion V2 (ECR, token, bulk)'; Key = 'get sync'; Floor = 'floor 3'; Target = 1.15 }
+            [pscustomobject]@{ Row = '0. Floor'; What = 'floor: import + 4 requests'; Key = 'floor 4'; Floor = $null; Target = 0 }
+            [pscustomobject]@{ Row = '2. Cold Get \| Sync'; What = 'Get-EcrDockerCredential \| Sync-AirflowEcrConnection -Mode Rest -ApiVersion V2 (ECR, token, list, bulk)'; Key = 'get sync'; Floor = 'floor 4'; Target = 1.15 }
         )
 
         # Per-phase figures: import, the first Get, the first Sync per mode.
@@ -459,12 +379,10 @@ function Invoke-Bench {
         $null = New-Item -ItemType Directory -Path $phaseStandIn
         $phaseRows = @(Measure-BenchPhases -Modes 'floor', 'Rest v2', 'Rest v1', 'EnvironmentVariable', 'Cli', 'SecretsManager', 'ParameterStore', 'Mwaa' `
                 -RunFile { param($Extra) $e = @{} + $envBase; $e['BENCH_STANDIN_HOME'] = $phaseStandIn; foreach ($k in $Extra.Keys) { $e[$k] = $Extra[$k] }; Invoke-BenchProcess -CommandLine ($pwshArgs + @('-File', $phasesFile)) -Environment $e } -Samples ([math]::Max(3, [int]($Runs / 4))))
+        }
 
-        $pairs = [Collections.Generic.List[object]]::new()
-        $notes = [Collections.Generic.List[string]]::new()
-        $warm = @(); $requests = @(); $scale = @()
-        # Rows 2 (vs the AWS CLI and boto3) to 5; not re-indented under this if, to keep the diff small.
-        if (-not $ColdOnly) {
+        # Rows 2 (vs the AWS CLI and boto3), 3 and 5, timed; not re-indented under this if, to keep the diff small.
+        if (-not $ColdOnly -and -not $CountsOnly) {
         $ecrOnly = "Import-Module $q; `$null = Get-EcrDockerCredential -Region us-east-1 -EndpointUrl `$env:BENCH_MOTO"
         $ecrA = { & $runPwsh $ecrOnly }
         if ($awsCli) {
@@ -489,11 +407,6 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
         $warmFile = & $scriptFile 'warm.ps1' $BenchWarm
         $warm = Read-BenchJson (Invoke-BenchProcess -CommandLine ($pwshArgs + @('-File', $warmFile)) -Environment $envBase).Output
 
-        # 4. Requests per run.
-        Write-Host 'Row 4: requests per run' -ForegroundColor Cyan
-        $requestsFile = & $scriptFile 'requests.ps1' $BenchRequests
-        $requests = @(Read-BenchJson (Invoke-BenchProcess -CommandLine ($pwshArgs + @('-File', $requestsFile)) -Environment $envBase).Output)
-
         # 5. Scale.
         Write-Host 'Row 5: scale (1, 10, 100 connections; a fresh pwsh per case)' -ForegroundColor Cyan
         $scaleFile = & $scriptFile 'scale.ps1' $BenchScale
@@ -505,10 +418,26 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
             }
         }
         }
+
+        # Counted, not timed: 4 (requests per run, every mode), 4b (-SkipIfValidFor), 4c (Test), 7 (the soak).
+        if (-not $ColdOnly) {
+            Write-Host 'Rows 4, 4b, 4c: requests per run, counted at the peers (a fresh pwsh per case)' -ForegroundColor Cyan
+            $countsFile = & $scriptFile 'counts.ps1' ($BenchCommon + $BenchCountsScript)
+            $counts = Measure-BenchCounts -RunFile { param($Extra) Invoke-BenchProcess -CommandLine ($pwshArgs + @('-File', $countsFile)) -Environment ($envBase + $Extra) }
+            Write-Host "Row 7: soak, $SoakMinutes minute(s), refresh $SoakRefresh" -ForegroundColor Cyan
+            $soak = Measure-BenchSoak -PwshArgs $pwshArgs -Environment $envBase -ScriptFile $scriptFile -MotoEndpoint $moto.Endpoint -MotoLog $moto.RequestLog `
+                -AirflowUrl $af3.Url -Minutes $SoakMinutes -Refresh $SoakRefresh
+        }
     }
     finally {
         foreach ($peer in $mwaa, $af3, $af2, $moto, $fast) { if ($peer) { Stop-Peer $peer } }
         Remove-BenchFolder $work
+    }
+
+    # What was counted, as it came from the children (to read a row's every request, or to format it again).
+    if ($counts -or $soak) {
+        $null = New-Item -ItemType Directory -Path (Split-Path $OutFile) -Force
+        Set-Content -LiteralPath ([IO.Path]::ChangeExtension($OutFile, '.json')) -Encoding utf8 -Value (ConvertTo-Json -InputObject @{ Counts = $counts; Soak = $soak } -Depth 8)
     }
 
     # ---- the report ----
@@ -519,8 +448,9 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
     $md.Add('|---|---|')
     foreach ($e in (Get-BenchMachineInfo).GetEnumerator()) { $md.Add("| $($e.Key) | $($e.Value) |") }
     $md.Add('')
-    $md.Add(('Load: before the cold rows {0}; at the end {1}.' -f $loadBefore, (Get-BenchLoad)))
+    $md.Add(('Load: at the start {0}; at the end {1}.' -f $loadBefore, (Get-BenchLoad)))
     $md.Add('')
+    if (-not $CountsOnly) {
     $md.Add("Cold rows: a fresh pwsh per sample, every command once per round (one warm-up round, then $Runs rounds, alternating forward and backward); medians of wall time for the whole process. Floor = a one-cmdlet binary module (psd1 + dll, built into out/bench-floor, never shipped) that imports and makes plain HttpClient requests; both sides talk to one fast local responder on 127.0.0.1.")
     $md.Add('')
     $md.Add('Wall = what a user waits (the target''s measure); CPU = the process''s own CPU time, all threads, the steadier figure on a shared machine.')
@@ -544,6 +474,7 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
     $md.Add('')
     foreach ($line in Format-BenchPhaseRows -Rows $phaseRows) { $md.Add($line) }
     $md.Add('')
+    }
     if ($pairs.Count) {
     $md.Add("Comparisons: one warm-up each, then $Runs runs alternating A B A B, against moto.")
     $md.Add('')
@@ -554,7 +485,7 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
     }
     $md.Add('')
     }
-    if (-not $ColdOnly) {
+    if (-not $ColdOnly -and -not $CountsOnly) {
     $md.Add("Warm, one session: $WarmIterations iterations of ``Get-EcrDockerCredential -Force | Sync-AirflowEcrConnection`` per mode after 20 warm-up ones (ECR = moto, REST = the emulator); breakdown from 50 separate calls of each half.")
     $md.Add('')
     $md.Add('| Row | Mode | median | p95 | Get -Force alone (median) | Sync alone (median) | target | result |')
@@ -565,23 +496,21 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
                 (Format-Ms (Get-BenchMedian $w.Get)), (Format-Ms (Get-BenchMedian $w.Sync)), (Format-Verdict ($median -le 15))))
     }
     $md.Add('')
-    $md.Add('Requests per run, counted at the peers (moto''s request log, the emulator''s request log, the MWAA peer''s request log, the stand-in CLI''s call log):')
-    $md.Add('')
-    $md.Add('| Row | Run | expected | counted | requests seen | result |')
-    $md.Add('|---|---|---:|---:|---|---|')
-    foreach ($r in $requests) {
-        $md.Add(('| 4. Requests | {0} | {1} | {2} | {3} | {4} |' -f $r.What, $r.Expected, $r.Counted, $r.Detail, (Format-Verdict ($r.Counted -eq $r.Expected))))
     }
-    $md.Add('')
-    $md.Add("Scale: one fresh pwsh per case; one credential piped as N connections into one Airflow. First = first Sync in the process (creates; v2 also gets the token); warm = median of $Runs further runs; requests = one steady-state run; peak working set of that pwsh.")
+    if ($counts) {
+        foreach ($line in Format-BenchCountRows -Counts $counts) { $md.Add($line) }
+        $md.Add('')
+    }
+    if (-not $ColdOnly -and -not $CountsOnly) {
+    $md.Add("Scale: one fresh pwsh per case; one credential piped as N connections into one Airflow. First = first Sync in the process (creates; v2 also gets the token); warm = median of $Runs further runs; requests = one steady-state run (v1: a GET and a PATCH per connection; v2: one list read and one bulk request); peak working set of that pwsh.")
     $md.Add('')
     $md.Add('| Row | API | connections | first run | warm median | requests (steady) | peak working set | target | result |')
     $md.Add('|---|---|---:|---:|---:|---:|---:|---|---|')
     foreach ($s in $scale) {
         $target = ''; $result = 'info'
         if ($s.Target -eq 'Rest v2' -and $s.Count -eq 100) {
-            $target = '1 request, <= 100 ms warm'
-            $result = Format-Verdict ($s.Requests -eq 1 -and $s.Median -le 100)
+            $target = '2 requests, <= 100 ms warm'
+            $result = Format-Verdict ($s.Requests -eq 2 -and $s.Median -le 100)
         }
         $api = if ($s.Target -eq 'Rest v1') { 'v1 (Airflow 2)' } else { 'v2 (Airflow 3)' }
         $md.Add(('| 5. Scale | {0} | {1} | {2} | {3} | {4} | {5:N0} MB | {6} | {7} |' -f $api, $s.Count, (Format-Ms $s.First), (Format-Ms $s.Median), $s.Requests, $s.PeakMB, $target, $result))
@@ -596,6 +525,10 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
     $md.Add('|---|---:|---:|---:|---|---|')
     $md.Add(('| 6. Package | {0:N2} MB | {1:N2} MB | {2:N2}x | <= 3x | {3} |' -f ($size.Full / 1MB), ($size.Portable / 1MB), ($size.Full / $size.Portable), (Format-Verdict ($size.Full -le 3 * $size.Portable))))
     $md.Add('')
+    if ($soak) {
+        foreach ($line in Format-BenchSoakRows -Soak $soak) { $md.Add($line) }
+        $md.Add('')
+    }
     $md.Add(('Total benchmark time: {0:N0} s.' -f $started.Elapsed.TotalSeconds))
 
     $null = New-Item -ItemType Directory -Path (Split-Path $OutFile) -Force
@@ -604,8 +537,8 @@ boto3.client("ecr", region_name="us-east-1", endpoint_url=os.environ["BENCH_MOTO
     $md | ForEach-Object { Write-Host $_ }
     Write-Host ''
     Write-Host "Wrote $OutFile"
-    # A -ColdOnly run has only some of the tables: the page keeps the last full run's.
-    if ($DocsFile -and -not $ColdOnly) {
+    # A -ColdOnly or -CountsOnly run has only some of the tables: the page keeps the last full run's.
+    if ($DocsFile -and -not $ColdOnly -and -not $CountsOnly) {
         # The page has its own heading for the section; the tables start after the report's title line.
         Set-GeneratedSection -Path $DocsFile -Name 'bench' -Lines @($md | Select-Object -Skip 2)
         Write-Host "Wrote the tables into $DocsFile (Latest run)"

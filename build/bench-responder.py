@@ -5,19 +5,18 @@ Airflow API emulator), not this one's.
 
   POST /  X-Amz-Target: *.GetAuthorizationToken  -> ECR's reply (token AWS:<password>, now + 12 h)
   POST /auth/token                               -> Airflow 3's JWT
-  GET /api/v2/connections?...                    -> Airflow 3's list: no connection yet (so Sync creates)
-  PATCH /api/v2/connections                      -> Airflow 3's bulk reply: every entity written
-  GET /api/v1/connections/<id>                   -> Airflow 2's 404 (Sync then POSTs)
-  POST /api/v1/connections, PATCH .../<id>       -> Airflow 2's reply: the connection
+  GET /api/v2/connections?connection_id_pattern=<id>%  -> Airflow 3's list: that id, an existing Docker
+                                                    connection (a refresh's steady state: an update)
+  PATCH /api/v2/connections                      -> Airflow 3's bulk reply: every entity of every action written
+  GET or PATCH /api/v1/connections/<id>          -> Airflow 2's reply: the Docker connection <id>
   anything else (the floor's GET)                -> 200 {"ok": true}
-Sync reads before it writes (issue 22), so a cold Get | Sync -Mode Rest -ApiVersion V2 makes four requests here:
-ECR, token, list, bulk.
 
 Prints "RESPONDER_LISTENING <url>" once listening; stops when its standard input closes.
 """
 import base64
 import json
 import sys
+from urllib.parse import parse_qs, unquote, urlsplit
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,6 +26,15 @@ JWT = ".".join(
     base64.urlsafe_b64encode(part).decode().rstrip("=")
     for part in (b'{"alg":"none"}', json.dumps({"sub": "admin", "exp": int(time.time()) + 86400}).encode(), b"sig")
 )
+
+
+def connection(connection_id, with_password):
+    """A Docker connection as Airflow's API returns it (API v1 never returns the password; v2 masks it)."""
+    item = {"connection_id": connection_id, "conn_type": "docker", "description": None,
+            "host": "123456789012.dkr.ecr.us-east-1.amazonaws.com", "login": "AWS", "schema": None, "port": None, "extra": None}
+    if with_password:
+        item["password"] = "***"
+    return item
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -48,15 +56,17 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def do_GET(self):
-        if self.path.startswith("/api/v2/connections"):
-            self._answer(200, {"connections": [], "total_entries": 0})
-        elif self.path.startswith("/api/v1/connections/"):
-            self._answer(404, {"detail": "The Connection was not found", "status": 404, "title": "Connection not found", "type": "about:blank"})
+        url = urlsplit(self.path)
+        if url.path == "/api/v2/connections":
+            pattern = (parse_qs(url.query).get("connection_id_pattern") or ["ecr%"])[0]
+            self._answer(200, {"connections": [connection(pattern.rstrip("%"), True)], "total_entries": 1})
+        elif url.path.startswith("/api/v1/connections/"):
+            self._answer(200, connection(unquote(url.path[len("/api/v1/connections/"):]), False))
         else:
             self._answer(200, {"ok": True})
 
     def do_POST(self):
-        body = self._body()
+        self._body()
         target = self.headers.get("X-Amz-Target") or ""
         if target.endswith("GetAuthorizationToken"):
             port = self.server.server_address[1]
@@ -67,29 +77,23 @@ class Handler(BaseHTTPRequestHandler):
             }]})
         elif self.path.rstrip("/").endswith("/auth/token"):
             self._answer(201, {"access_token": JWT})
-        elif self.path.rstrip("/").endswith("/api/v1/connections"):
-            try:
-                self._answer(200, json.loads(body or b"{}"))
-            except ValueError:
-                self._answer(200, {})
         else:
             self._answer(200, {"ok": True})
 
     def do_PATCH(self):
         body = self._body()
-        if self.path.startswith("/api/v2/connections"):
-            ids = []
+        path = urlsplit(self.path).path
+        if path == "/api/v2/connections":
+            results = {}
             try:
                 for action in json.loads(body or b"{}").get("actions", []):
-                    ids += [e.get("connection_id") for e in action.get("entities", [])]
+                    done = results.setdefault(action.get("action"), {"success": [], "errors": []})
+                    done["success"] += [e.get("connection_id") for e in action.get("entities", [])]
             except ValueError:
                 pass
-            self._answer(200, {"create": {"success": ids, "errors": []}})
-        elif self.path.startswith("/api/v1/connections/"):
-            try:
-                self._answer(200, json.loads(body or b"{}"))
-            except ValueError:
-                self._answer(200, {})
+            self._answer(200, results)
+        elif path.startswith("/api/v1/connections/"):
+            self._answer(200, connection(unquote(path[len("/api/v1/connections/"):]), False))
         else:
             self._answer(200, {"ok": True})
 

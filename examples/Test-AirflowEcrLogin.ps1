@@ -15,14 +15,16 @@
     for a check that could not run, this script says CRITICAL (2): a connection nobody could read is not one to
     trust at 3 a.m. It exits 0 exactly when Test-AirflowEcrConnection -Quiet would return $true.
 
-    -MinimumRemaining (default 1h) is the line between OK and WARNING: give a monitor that runs every 15 minutes
-    more than the refresh job's own -SkipIfValidFor, and WARNING means the refresh job has stopped refreshing.
+    -MinimumRemaining (default 30m) is the line between OK and WARNING. Keep it below what the refresh job
+    lets a token reach: a job that runs every 15 minutes with -SkipIfValidFor 1h renews each token when it has
+    between 45 and 60 minutes left, so with 30m a WARNING means the job has missed its last runs, not that it
+    is about to run.
     -Login also tries the stored login at the registry (as docker login does); a refused login is CRITICAL, and
     so is a login that could not be tried (e.g. through Airflow's REST API, which never returns the password).
 
     No secret is printed: the statuses hold no password, and errors name the failure, never a credential.
 .EXAMPLE
-    pwsh -NoProfile -NonInteractive -File /opt/ecrairflow/Test-AirflowEcrLogin.ps1 -AirflowUrl https://airflow.example.com -ConnectionId ecr,ecr_us -MinimumRemaining 2h
+    pwsh -NoProfile -NonInteractive -File /opt/ecrairflow/Test-AirflowEcrLogin.ps1 -AirflowUrl https://airflow.example.com -ConnectionId ecr,ecr_us -MinimumRemaining 30m
 .EXAMPLE
     pwsh -NoProfile -NonInteractive -File /opt/ecrairflow/Test-AirflowEcrLogin.ps1 -Mode SecretsManager -Region eu-west-1 -Login
 #>
@@ -40,7 +42,7 @@ param(
     [string] $AirflowCredentialPath,
     [ValidateSet('Auto', 'V1', 'V2')] [string] $ApiVersion = 'Auto',
     # The line between OK and WARNING: 1h, 90m, 01:30:00.
-    [string] $MinimumRemaining = '1h',
+    [string] $MinimumRemaining = '30m',
     # Also try the stored login at the registry.
     [switch] $Login,
     # Where EcrAirflow is, when it is not installed in a PSModulePath folder.

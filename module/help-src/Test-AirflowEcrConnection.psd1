@@ -15,7 +15,7 @@ One read serves many ids where the target allows it: one list request to Airflow
 '@
     Parameters  = @{
         ConnectionId     = 'The Airflow connection ids to test, one or many. From the pipeline too: strings, or objects with a ConnectionId property such as Sync-AirflowEcrConnection''s results.'
-        MinimumRemaining = 'The line between Fresh and ExpiringSoon (default 1 hour). A TimeSpan, hh:mm:ss, or a number with a unit: 90s, 30m, 6h, 1d.'
+        MinimumRemaining = 'The line between Fresh and ExpiringSoon (default 1 hour). A TimeSpan, hh:mm:ss, or a number with a unit: 90s, 30m, 6h, 1d; anything else, or a negative duration, is an error (InvalidDuration) before anything is read.'
         Login            = 'Also tries the stored login at the stored registry (GET /v2/ with Basic credentials, as docker login does): Login Succeeded, Failed (with the registry''s realm in Reason), or Unavailable where the password cannot be read back or the registry not asked. The password is never printed.'
         Quiet            = 'Returns only $true (every connection Fresh and every tested login Succeeded) or $false.'
     }

@@ -7,9 +7,6 @@ namespace EcrAirflow
     {
         Created,
         Updated,
-        /// <summary>No longer returned (every mode reads before it writes, so it says Created or Updated); kept so scripts
-        /// that compare against it still parse.</summary>
-        Upserted,
         Unchanged,
         /// <summary>Nothing was written: the stored token stays valid long enough (-SkipIfValidFor).</summary>
         Skipped,

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Xunit;
 using EcrAirflow.Tests.Rest;
 using EcrAirflow.Airflow;
+using EcrAirflow.Airflow.Api;
 
 namespace EcrAirflow.Tests
 {

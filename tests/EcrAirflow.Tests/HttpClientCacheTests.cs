@@ -90,6 +90,25 @@ namespace EcrAirflow.Tests
         }
 
         [Fact]
+        public void A_proxy_password_for_a_remote_http_proxy_is_refused_even_for_a_loopback_target_that_goes_direct()
+        {
+            // As -Proxy with -ProxyCredential is refused before any target is known: the password is meant for
+            // that proxy (the system proxy, here, in Pester with HTTP_PROXY; -Proxy is the one a unit test can set).
+            var withPassword = new HttpSettings { Proxy = new Uri("http://proxy.example.com:3128"), ProxyCredential = new NetworkCredential("u", "proxy-Pa55") };
+            Assert.Null(withPassword.ProxyFor(new Uri("http://127.0.0.1:8080/")));
+            var refused = Assert.Throws<EcrAirflowException>(() =>
+                withPassword.EnsureNextHopMayCarrySecrets(new Uri("http://127.0.0.1:8080/"), false, "the Airflow password", "-AirflowUrl"));
+            Assert.Equal("UnencryptedAuthenticationRefused", refused.ErrorId);
+            Assert.Contains("-ProxyCredential", refused.Message);
+            withPassword.EnsureNextHopMayCarrySecrets(new Uri("http://127.0.0.1:8080/"), true, "the Airflow password", "-AirflowUrl");
+
+            var local = new HttpSettings { Proxy = new Uri("http://127.0.0.1:3128"), ProxyCredential = new NetworkCredential("u", "proxy-Pa55") };
+            local.EnsureNextHopMayCarrySecrets(new Uri("http://127.0.0.1:8080/"), false, "the Airflow password", "-AirflowUrl");
+            var tls = new HttpSettings { Proxy = new Uri("https://proxy.example.com:3129"), ProxyCredential = new NetworkCredential("u", "proxy-Pa55") };
+            tls.EnsureNextHopMayCarrySecrets(new Uri("http://127.0.0.1:8080/"), false, "the Airflow password", "-AirflowUrl");
+        }
+
+        [Fact]
         public void Both_builds_send_no_Expect_100_continue_and_use_no_client_timeout()
         {
             foreach (var build in new[] { NetStandardBuild.Value, typeof(HttpClientCache).Assembly })

@@ -80,9 +80,10 @@ namespace EcrAirflow.Tests
             Assert.Equal(regions.Select(r => $"ecr_{r}_{suffix}"), results.Select(r => r.ConnectionId));
             Assert.All(results, r => Assert.Equal(SyncAction.Created, r.Action));
             Assert.Equal("123456789012.dkr.ecr.us-east-1.amazonaws.com", results[1].Registry);
-            // The emulator logs a request after its answer is sent: give the log a moment to catch up.
+            // The emulator logs a request after its answer is sent: wait for the line (a loaded machine is slow).
             var lines = _airflow.RequestLines();
-            for (var wait = 0; wait < 40 && !lines.Exists(l => l.StartsWith("PATCH ", StringComparison.Ordinal)); wait++)
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (DateTime.UtcNow < deadline && !lines.Exists(l => l.StartsWith("PATCH ", StringComparison.Ordinal)))
             {
                 System.Threading.Thread.Sleep(50);
                 lines = _airflow.RequestLines();

@@ -174,13 +174,15 @@ function Invoke-ChildPwsh {
         Runs -Script in a fresh process of the PowerShell running us, with -Environment applied to the
         child only (a $null value removes the variable; this process's environment is never touched).
         Returns ExitCode, Out (stdout), Err (stderr) and Text (both). Stops the child after -TimeoutSec.
+        -Wrapper runs the child under another program, e.g. @('strace', '-f', '-o', $log) to see what it opens.
     #>
     param(
         [Parameter(Mandatory)] [string] $Script,
         [hashtable] $Environment = @{},
-        [int] $TimeoutSec = 240
+        [int] $TimeoutSec = 240,
+        [string[]] $Wrapper = @()
     )
-    $pwsh = @(Get-PwshCommandLine)
+    $pwsh = @($Wrapper) + @(Get-PwshCommandLine)
     $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
     Add-ProcessArgument $psi (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded))
@@ -370,3 +372,4 @@ function Clear-EmulatorState {
 . (Join-Path $PSScriptRoot 'Registry.ps1')
 . (Join-Path $PSScriptRoot 'Mwaa.ps1')
 . (Join-Path $PSScriptRoot 'MotoStores.ps1')
+. (Join-Path $PSScriptRoot 'StandIn.ps1')

@@ -1,5 +1,6 @@
-# The proxy peer: Debian's squid with Basic proxy authentication, on a free 127.0.0.1 port, forwarding
-# to loopback only. Dot-sourced by Peers.ps1.
+# The proxy peer: Debian's squid with Basic proxy authentication, on a free 127.0.0.1 port (or on another
+# address of this machine, -ListenAddress: see Add-LoopbackAlias), forwarding to loopback only. Dot-sourced by
+# Peers.ps1.
 #
 # Each Start-ProxyPeer writes a private squid.conf into a fresh folder (squid-<guid>) under -WorkDirectory;
 # everything squid writes (pid file, access.log, cache.log, core dumps) lives there, and there is no disk
@@ -36,9 +37,9 @@ function Test-IsRoot {
     return "$id".Trim() -eq '0'
 }
 
-function Test-LocalPortOpen([int] $Port, [int] $TimeoutMs = 500) {
+function Test-LocalPortOpen([int] $Port, [int] $TimeoutMs = 500, [string] $Address = '127.0.0.1') {
     $client = [System.Net.Sockets.TcpClient]::new()
-    try { return $client.ConnectAsync('127.0.0.1', $Port).Wait($TimeoutMs) -and $client.Connected }
+    try { return $client.ConnectAsync($Address, $Port).Wait($TimeoutMs) -and $client.Connected }
     catch { return $false }
     finally { $client.Dispose() }
 }
@@ -183,13 +184,16 @@ function Start-ProxyPeer {
         Starts squid on a free 127.0.0.1 port with Basic proxy authentication (or none with -NoAuth) and returns
         [pscustomobject]@{ Process; Url; Port; UserName; Password; AccessLog; CacheLog; Directory; SquidPid; ... }.
         Stop it with Stop-Peer or Stop-ProxyPeer. See the top of this file for its rules and log format.
+        -ListenAddress: another IPv4 address of this machine to listen on instead (a loopback alias from
+        Add-LoopbackAlias: a proxy that is not on loopback, as the module sees it, without leaving the machine).
     #>
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] [string] $WorkDirectory,
         [string] $UserName = 'proxyuser',
         [string] $Password = 'proxy-Pa55word',
-        [switch] $NoAuth
+        [switch] $NoAuth,
+        [ValidatePattern('^\d{1,3}(\.\d{1,3}){3}$')] [string] $ListenAddress = '127.0.0.1'
     )
     if (-not $NoAuth -and ($UserName -match '[:\s]' -or -not $UserName)) { throw 'The proxy user name must be non-empty, without colons or spaces.' }
     if (-not $NoAuth -and ($Password -match '[\r\n]' -or -not $Password)) { throw 'The proxy password must be non-empty and on one line.' }
@@ -217,7 +221,7 @@ function Start-ProxyPeer {
         $lines = [System.Collections.Generic.List[string]]::new()
         $lines.AddRange([string[]]@(
             "# Written by Start-ProxyPeer (tests/peers/Proxy.ps1) for one test run.",
-            "http_port 127.0.0.1:$port",
+            "http_port ${ListenAddress}:$port",
             "pid_filename $dir/squid.pid",
             "cache_log $dir/cache.log",
             "cache_store_log none",
@@ -272,12 +276,12 @@ function Start-ProxyPeer {
         if ($first.Wait(10000) -and "$($first.Result)" -match '^SQUID_PID (\d+)$') { $squidPid = [int]$Matches[1] }
         $null = $process.StandardOutput.ReadToEndAsync()
 
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
         $ready = $false
         # Ready once squid logs that it listens (a probe connection of ours would land in the access log).
         while (-not $ready -and -not $process.HasExited -and [DateTime]::UtcNow -lt $deadline) {
             $log = Get-Content -LiteralPath $cacheLog -Raw -ErrorAction SilentlyContinue
-            $ready = "$log" -match "Accepting HTTP Socket connections at \S+ local=127\.0\.0\.1:$port "
+            $ready = "$log" -match "Accepting HTTP Socket connections at \S+ local=$([regex]::Escape($ListenAddress)):$port "
             if (-not $ready) { Start-Sleep -Milliseconds 100 }
         }
         if ($ready) { break }
@@ -285,14 +289,15 @@ function Start-ProxyPeer {
         if (-not $exited) { try { $process.Kill($true) } catch { } }
         $process.WaitForExit(5000) | Out-Null
         $log = Get-Content -LiteralPath $cacheLog -Raw -ErrorAction SilentlyContinue
-        $why = if ($exited) { "squid exited early (code $($process.ExitCode))" } else { 'squid did not accept connections within 30 s' }
+        $why = if ($exited) { "squid exited early (code $($process.ExitCode))" } else { 'squid did not accept connections within 60 s' }
         if ($exited -and $attempt -lt 3 -and "$log$($stderr.Result)" -match 'Address already in use|bind') { continue }   # lost the port race
-        throw "$why on 127.0.0.1:$port. cache.log ($cacheLog):`n$log`nstderr:`n$($stderr.Result)"
+        throw "$why on ${ListenAddress}:$port. cache.log ($cacheLog):`n$log`nstderr:`n$($stderr.Result)"
     }
 
     [pscustomobject]@{
         Process         = $process
-        Url             = "http://127.0.0.1:$port"
+        Url             = "http://${ListenAddress}:$port"
+        Address         = $ListenAddress
         Port            = $port
         UserName        = if ($NoAuth) { $null } else { $UserName }
         Password        = if ($NoAuth) { $null } else { $Password }
@@ -362,7 +367,7 @@ function Get-ProxyAccessLog {
     param(
         [Parameter(Mandatory)] $Proxy,
         [int] $Count = 0,
-        [int] $TimeoutSec = 10
+        [int] $TimeoutSec = 60
     )
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
     while ($true) {
@@ -391,4 +396,75 @@ function Clear-ProxyAccessLog {
     # keeps it open). Call it once no transaction is still open, e.g. before a test's requests.
     param([Parameter(Mandatory)] $Proxy)
     $Proxy.AccessLogOffset = if (Test-Path -LiteralPath $Proxy.AccessLog) { (Get-Item -LiteralPath $Proxy.AccessLog).Length } else { 0 }
+}
+
+function Get-SettledProxyAccessLog {
+    <#
+    .SYNOPSIS
+        The access log entries since the last Clear-ProxyAccessLog, once squid has logged every transaction that
+        ended before this call: for a test that asserts what did NOT go through the proxy, without waiting a fixed
+        time. Sends a marker request (GET http://ecrairflow-marker.invalid/<guid>, which squid denies with 403
+        before authentication, contacting nothing), waits (up to -TimeoutSec) for its line, and returns the
+        entries logged before it. A CONNECT tunnel still open is logged only when it closes: run what opens one
+        in a child process, whose exit closes it.
+    #>
+    param([Parameter(Mandatory)] $Proxy, [int] $TimeoutSec = 60)
+    $marker = 'http://ecrairflow-marker.invalid/' + [guid]::NewGuid().ToString('n')
+    Add-Type -AssemblyName System.Net.Http
+    $handler = [System.Net.Http.HttpClientHandler]::new()
+    $handler.Proxy = [System.Net.WebProxy]::new([uri]$Proxy.Url, $false)
+    $handler.UseProxy = $true
+    $client = [System.Net.Http.HttpClient]::new($handler)
+    try {
+        $response = $client.GetAsync($marker).GetAwaiter().GetResult()
+        if ([int]$response.StatusCode -ne 403) { throw "squid answered the marker request with $([int]$response.StatusCode), not 403." }
+    }
+    finally { $client.Dispose() }
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+    while ($true) {
+        $entries = @(Read-ProxyLogText $Proxy | ForEach-Object { ConvertFrom-ProxyLogLine $_ } | Where-Object { $_ })
+        $at = -1
+        for ($i = 0; $i -lt $entries.Count; $i++) { if ($entries[$i].Url -eq $marker) { $at = $i; break } }
+        # Earlier markers are not the test's traffic either.
+        if ($at -ge 0) { return @($entries | Select-Object -First $at | Where-Object { $_.Url -notlike 'http://ecrairflow-marker.invalid/*' }) }
+        if ([DateTime]::UtcNow -gt $deadline) { throw "squid did not log the marker request within $TimeoutSec s." }
+        Start-Sleep -Milliseconds 100
+    }
+}
+
+# ---- A second address of this machine that is not loopback, for "a proxy on another host" ----
+# The module treats 127.0.0.0/8 and ::1 as this machine and everything else as the network. A /32 from the
+# private range 10.254.254.0/24 added to the lo interface is another host as far as the module can tell,
+# while its packets never leave the machine. Linux and root only (ip addr add); each caller removes exactly the
+# address it added (Remove-LoopbackAlias), and an address that is already in use is never taken.
+
+function Add-LoopbackAlias {
+    <#
+    .SYNOPSIS
+        Adds a free 10.254.254.x/32 to lo and returns [pscustomobject]@{ Address; Prefix; Device }, or a string:
+        the reason it is not possible here (not Linux, not root, no ip command), for a skip.
+    #>
+    if (-not $IsLinux) { return 'a loopback alias needs Linux (ip addr add on lo)' }
+    if (-not (Test-IsRoot)) { return 'adding an address to lo (ip addr add) needs root' }
+    $ip = Get-Command ip -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if (-not $ip) { $ip = Get-Item -LiteralPath '/usr/sbin/ip', '/sbin/ip' -ErrorAction SilentlyContinue | Select-Object -First 1 }
+    if (-not $ip) { return 'the ip command (iproute2) is not installed' }
+    $path = if ($ip.Source) { $ip.Source } else { $ip.FullName }
+    $inUse = "$(& $path -o -4 addr show 2>$null)"
+    foreach ($last in (2..254 | Get-Random -Count 253)) {
+        $address = "10.254.254.$last"
+        if ($inUse -match "inet $([regex]::Escape($address))/") { continue }
+        # Another process may take the same one meanwhile: then ip says "File exists" and the next is tried.
+        $said = & $path addr add "$address/32" dev lo 2>&1
+        if ($LASTEXITCODE -eq 0) { return [pscustomobject]@{ Address = $address; Prefix = "$address/32"; Device = 'lo'; Ip = $path } }
+        if ("$said" -notmatch 'File exists') { return "ip addr add $address/32 dev lo failed: $said" }
+    }
+    'no free address in 10.254.254.0/24'
+}
+
+function Remove-LoopbackAlias($Alias) {
+    # Removes exactly the address Add-LoopbackAlias added (a string reason, or nothing, is ignored).
+    if ($null -eq $Alias -or $Alias -is [string]) { return }
+    & $Alias.Ip addr del $Alias.Prefix dev $Alias.Device 2>&1 | Out-Null
+    if ($LASTEXITCODE -ne 0) { Write-Warning "Could not remove $($Alias.Prefix) from $($Alias.Device): ip addr del $($Alias.Prefix) dev $($Alias.Device)" }
 }

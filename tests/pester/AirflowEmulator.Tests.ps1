@@ -412,7 +412,13 @@ Describe 'Airflow emulator process' {
         $emu = Start-AirflowEmulator -AirflowVersion 3 -TokenLifetimeSeconds 1
         try {
             $token = Invoke-Token $emu
-            Start-Sleep -Seconds 2
+            # Wait for the token's own exp claim to pass (the emulator's clock is this machine's), not a fixed time.
+            $payload = $token.Split('.')[1].Replace('-', '+').Replace('_', '/')
+            $payload += '=' * ((4 - $payload.Length % 4) % 4)
+            $exp = [long]([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($payload)) | ConvertFrom-Json).exp
+            $exp | Should -BeGreaterThan 0
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while ([DateTimeOffset]::UtcNow.ToUnixTimeSeconds() -lt $exp -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
             $r = Invoke-Emu -Uri "$($emu.Url)/api/v2/connections" -Headers @{ Authorization = "Bearer $token" }
             $r.Status | Should -Be 401
             $r.Json.detail | Should -Be 'Token Expired'

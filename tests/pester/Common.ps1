@@ -2,7 +2,8 @@
 # - the peers (tests/peers/Peers.ps1, which build.ps1 uses too: moto, the MWAA peer, the Airflow API
 #   emulator, squid) and Invoke-ChildPwsh, a fresh PowerShell with an environment of its own;
 # - test folders under the temp folder named ecrairflow-<tag>-*, removed only through Remove-TestFolder's guard;
-# - fake ECR credentials as Sync-AirflowEcrConnection reads them (New-FakeCredential), test ids;
+# - fake ECR credentials as Sync-AirflowEcrConnection reads them (New-FakeCredential), ECR passwords in ECR's
+#   format with the expiry a test needs (New-EcrPassword), test ids;
 # - Invoke-Audited: runs a command with -Verbose -Debug -ErrorVariable under Start-Transcript, with the
 #   console captured, and returns every place a secret could surface as text;
 # - Get-SecretForms / Assert-NoSecret: a secret plain, percent-encoded (once and twice), JSON-escaped and
@@ -55,6 +56,17 @@ function New-FakeCredential {
         ExpiresAt = $ExpiresAt
         Region    = $Region
     }
+}
+
+# An ECR password as ECR makes it: base64 of its JSON document, whose expiration (epoch seconds) says when the token
+# expires (-ExpiresAt; in the past for an expired one). The payload is random, so two passwords differ within their
+# first 72 bytes (all bcrypt, and so the registry peer, reads of a password).
+function New-EcrPassword([DateTimeOffset] $ExpiresAt = [DateTimeOffset]::UtcNow.AddHours(12)) {
+    $payload = [byte[]]::new(1024)
+    $random = [Security.Cryptography.RandomNumberGenerator]::Create()
+    try { $random.GetBytes($payload) } finally { $random.Dispose() }
+    $json = '{"payload":"' + [Convert]::ToBase64String($payload) + '","datakey":"ZGF0YWtleQ==","version":"2","type":"DATA_KEY","expiration":' + $ExpiresAt.ToUnixTimeSeconds() + '}'
+    [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json))
 }
 
 # An AWS credential (-Credential) from a key the moto or MWAA peer issued: { accessKeyId, secretAccessKey }.
@@ -194,18 +206,45 @@ function Invoke-Audited([scriptblock] $Script) {
     }
 }
 
-# Files directly in the temp folder (name, size, time), to compare before and after a run.
-function Get-TempSnapshot {
+# A temp folder of the suite's own, for the suites that audit "the temp folder": every process on the machine
+# writes to the shared one (/tmp) at any time, another test run's ecrairflow-*.json files included, so a
+# comparison there fails for what others did. TMPDIR (Unix) and TMP/TEMP (Windows) point at a new test folder,
+# mode 0700 as mktemp -d makes, until Exit-PrivateTemp: [IO.Path]::GetTempPath() reads them on every call, in
+# this process (the module's Path.GetTempPath(): the Cli import file) and in every child it starts. Returns
+# { Path; Shared (the temp folder before); Saved }. Call it after New-TestFolder's other folders are made or
+# not: they are made under whichever temp folder is current, and Remove-TestFolder takes either.
+function Enter-PrivateTemp([string] $Tag = 'tmp') {
+    $shared = [IO.Path]::GetTempPath()
+    $path = New-TestFolder $Tag
+    if (-not $IsWindows) { [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]'UserRead, UserWrite, UserExecute') }
+    $saved = @{}
+    foreach ($name in 'TMPDIR', 'TMP', 'TEMP') {
+        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+        Set-TestEnv $name $path
+    }
+    [pscustomobject]@{ Path = $path; Shared = $shared; Saved = $saved }
+}
+
+# Points the temp variables back where they were and removes the suite's own temp folder.
+function Exit-PrivateTemp($State) {
+    if (-not $State) { return }
+    foreach ($name in $State.Saved.Keys) { Set-TestEnv $name $State.Saved[$name] }
+    Remove-TestFolder $State.Path
+}
+
+# Files directly in the temp folder (-Path: another folder) (name, size, time), to compare before and after a run.
+function Get-TempSnapshot([string] $Path = [IO.Path]::GetTempPath()) {
     $snapshot = @{}
-    foreach ($f in Get-ChildItem -LiteralPath ([IO.Path]::GetTempPath()) -File -Force -ErrorAction SilentlyContinue) {
+    foreach ($f in Get-ChildItem -LiteralPath $Path -File -Force -ErrorAction SilentlyContinue) {
         $snapshot[$f.FullName] = '{0}|{1}' -f $f.Length, $f.LastWriteTimeUtc.Ticks
     }
     $snapshot
 }
 
-# The content of every temp file that appeared or changed since $Before (small ones only).
-function Get-TempChanges([hashtable] $Before) {
-    $after = Get-TempSnapshot
+# The content of every file in the temp folder (-Path: another folder) that appeared or changed since $Before
+# (small ones only).
+function Get-TempChanges([hashtable] $Before, [string] $Path = [IO.Path]::GetTempPath()) {
+    $after = Get-TempSnapshot $Path
     foreach ($name in $after.Keys) {
         if ($Before[$name] -ne $after[$name]) {
             $item = Get-Item -LiteralPath $name -Force -ErrorAction SilentlyContinue

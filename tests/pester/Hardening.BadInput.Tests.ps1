@@ -2,7 +2,8 @@
 # FullyQualifiedErrorId (first part) and category (the ERRORS sections of the about_EcrAirflow topics), show no .NET stack trace or
 # exception dump in any error view, and write nothing anywhere: no Airflow request (emulator log empty),
 # no file created or changed in the test folder, no import file left in the temp folder, no AIRFLOW_CONN_*
-# variable set, no connection stored by the stand-in CLI.
+# variable set, no connection stored by the stand-in CLI. The temp folder is the suite's own (Enter-PrivateTemp):
+# other processes on the machine write ecrairflow-*.json files to the shared one at any time.
 
 BeforeDiscovery {
     # Rows about another user's files hand them to an unprivileged account, which needs root (chown).
@@ -37,12 +38,14 @@ BeforeAll {
         Get-ChildItem -LiteralPath $Path -Recurse -Force -ErrorAction SilentlyContinue |
             ForEach-Object { '{0}|{1}|{2}' -f $_.FullName, ($(if ($_.PSIsContainer) { 'dir' } else { $_.Length })), $_.LastWriteTimeUtc.Ticks } | Sort-Object
     }
+    $script:PrivateTemp = Enter-PrivateTemp 'input-tmp'
 }
 
 AfterAll {
     foreach ($n in $EnvNames) { Set-TestEnv $n $SavedEnv[$n] }
     Stop-Peer $Emu
     if ($ExpiredEcr) { $ExpiredEcr.Dispose() }
+    Exit-PrivateTemp $PrivateTemp
 }
 
 Describe 'Bad input: <Name>' -ForEach @(

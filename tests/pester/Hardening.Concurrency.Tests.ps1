@@ -23,9 +23,10 @@ Describe 'Eight processes at once' {
         # Owner-only, as a file holding tokens should be: a group/world-readable one gets a warning on stdout.
         if (-not $IsWindows) { [IO.File]::SetUnixFileMode($dotenv, [IO.UnixFileMode]'UserRead, UserWrite') }
         $go = Join-Path $Work 'go'
+        $readyDir = New-Item -ItemType Directory -Path (Join-Path $Work 'ready')
         $worker = Join-Path $Work 'worker.ps1'
         @'
-param([int] $N, [string] $Url2, [string] $Url3, [string] $DotEnv, [string] $Go, [string] $Module, [string] $Common)
+param([int] $N, [string] $Url2, [string] $Url3, [string] $DotEnv, [string] $Go, [string] $Ready, [string] $Module, [string] $Common)
 $ErrorActionPreference = 'Stop'
 Import-Module $Module
 . $Common
@@ -34,7 +35,8 @@ $own = New-FakeCredential -Account ('{0:d12}' -f $N) -Token "own-$N+/="
 $shared = New-FakeCredential -Account '999999999999' -Token "shared-$N+/="
 $ids = @{ ('{0:d12}' -f $N) = "ecr_p$N"; '999999999999' = 'ecr_shared' }
 $byId = { $ids[$_.Registry.Substring(8, 12)] }
-# Everything loaded and warmed up; now wait for the others.
+# Everything loaded and warmed up: say so, then wait for the others (the test releases all at once).
+[IO.File]::WriteAllText($Ready, "$N")
 while (-not (Test-Path $Go)) { Start-Sleep -Milliseconds 20 }
 $results = @()
 $results += $own, $shared | Sync-AirflowEcrConnection -ConnectionId $byId -Mode Rest -AirflowUrl $Url2 -AirflowCredential $cred -ApiVersion V1 -MaximumRetryCount 5
@@ -46,7 +48,7 @@ $results | ForEach-Object { [pscustomobject]@{ N = $N; ConnectionId = $_.Connect
         $pwsh = @(Get-PwshCommandLine)
         $processes = foreach ($n in 1..$Count) {
             $psi = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
-            foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $worker, '-N', $n, '-Url2', $Emu2.Url, '-Url3', $Emu3.Url, '-DotEnv', $dotenv, '-Go', $go, '-Module', $env:ECRAIRFLOW_TEST_MODULE, '-Common', (Join-Path $PSScriptRoot 'Common.ps1'))) {
+            foreach ($a in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $worker, '-N', $n, '-Url2', $Emu2.Url, '-Url3', $Emu3.Url, '-DotEnv', $dotenv, '-Go', $go, '-Ready', (Join-Path $readyDir.FullName "$n"), '-Module', $env:ECRAIRFLOW_TEST_MODULE, '-Common', (Join-Path $PSScriptRoot 'Common.ps1'))) {
                 Add-ProcessArgument $psi "$a"
             }
             $psi.RedirectStandardOutput = $true
@@ -55,10 +57,18 @@ $results | ForEach-Object { [pscustomobject]@{ N = $N; ConnectionId = $_.Connect
             $p = [Diagnostics.Process]::Start($psi)
             [pscustomobject]@{ N = $n; Process = $p; Out = $p.StandardOutput.ReadToEndAsync(); Err = $p.StandardError.ReadToEndAsync() }
         }
-        Start-Sleep -Seconds 4   # let every process load the module and reach the go-file wait
+        # Every process has loaded the module and reached the go-file wait when its ready file is there (a loaded
+        # machine takes longer, never a fixed time); one that exited early is reported below with what it said.
+        $deadline = [DateTime]::UtcNow.AddMinutes(5)
+        while (@(Get-ChildItem -LiteralPath $readyDir.FullName -File).Count -lt $Count -and -not @($processes | Where-Object { $_.Process.HasExited }) -and [DateTime]::UtcNow -lt $deadline) {
+            Start-Sleep -Milliseconds 100
+        }
+        $readyCount = @(Get-ChildItem -LiteralPath $readyDir.FullName -File).Count
+        if ($readyCount -lt $Count) { foreach ($p in $processes) { if (-not $p.Process.HasExited) { $p.Process.Kill($true) } } }
+        $readyCount | Should -Be $Count -Because "every worker got ready ($(@($processes | Where-Object { $_.Process.HasExited } | ForEach-Object { "worker $($_.N) exited: $($_.Err.Result)" }) -join '; '))"
         $null = New-Item -ItemType File -Path $go
         foreach ($p in $processes) {
-            if (-not $p.Process.WaitForExit(90000)) { $p.Process.Kill($true); throw "worker $($p.N) did not finish" }
+            if (-not $p.Process.WaitForExit(300000)) { $p.Process.Kill($true); throw "worker $($p.N) did not finish within 5 minutes" }
         }
 
         $reports = foreach ($p in $processes) {

@@ -100,9 +100,11 @@ Describe 'dotenv: a file other users may read gets a warning naming the fix' -Sk
 
 Describe 'As another (unprivileged) user: "read-only" means this user cannot write it' -Skip:(-not ($UnixRules -and $HasOther)) {
     BeforeAll {
-        # A child pwsh run as $OtherUser needs to reach pwsh, the module and its files: copies in a test
-        # folder that user may traverse. Real copies, never hard links: Remove-TestFolder changes the modes
-        # of what it deletes, and through a hard link that would change the originals.
+        # A child pwsh run as $OtherUser needs to reach pwsh, the module and its files, and the stand-in CLI:
+        # copies in a test folder that user may traverse, since the clone may sit in a private folder (mode
+        # 0700, as mktemp -d and many home folders are) and pwsh (the .NET tool) in root's home. Real copies,
+        # never hard links: Remove-TestFolder changes the modes of what it deletes, and through a hard link that
+        # would change the originals.
         $script:Shared = New-TestFolder 'files-other'
         [IO.File]::SetUnixFileMode($Shared, [IO.UnixFileMode]493)   # 0755
         $script:SkipReason = $null
@@ -115,11 +117,16 @@ Describe 'As another (unprivileged) user: "read-only" means this user cannot wri
         $null = New-Item -ItemType Directory $moduleCopy
         cp -a (Split-Path $env:ECRAIRFLOW_TEST_MODULE) $moduleCopy
         $script:OtherModule = Join-Path $moduleCopy ((Split-Path (Split-Path $env:ECRAIRFLOW_TEST_MODULE) -Leaf) + '/EcrAirflow.psd1')
+        $standInCopy = Join-Path $Shared 'standin-cli'
+        cp -a (Split-Path $StandIn) $standInCopy
+        $script:OtherStandIn = Join-Path $standInCopy (Split-Path $StandIn -Leaf)
         $script:OtherHome = Join-Path $Shared 'home'
         $null = New-Item -ItemType Directory $OtherHome
         chown $OtherUser $OtherHome
         runuser -u $OtherUser -- test -r $OtherModule
         if ($LASTEXITCODE -ne 0) { $script:SkipReason = "the temp folder ($([IO.Path]::GetTempPath())) cannot be traversed by $OtherUser" }
+        runuser -u $OtherUser -- test -x $Dotnet
+        if ($LASTEXITCODE -ne 0) { $script:SkipReason = "$OtherUser cannot run the dotnet host ($Dotnet)" }
 
         function Invoke-AsOther([string] $Body) {
             $script = Join-Path $Shared ('run-' + [guid]::NewGuid().ToString('n') + '.ps1')
@@ -173,8 +180,9 @@ Describe 'As another (unprivileged) user: "read-only" means this user cannot wri
     It 'Cli mode in its own temp folder works, with the inode check' {
         $standinHome = Join-Path $Dir 'standin'
         $null = New-Item -ItemType Directory $standinHome; chown $OtherUser $standinHome
-        $body = "[pscustomobject]@{ Registry = 'r.example.com'; UserName = 'AWS'; Password = 'other-token' } | Sync-AirflowEcrConnection -ConnectionId ecr_other -Mode Cli -AirflowCommand env, 'AIRFLOW_STANDIN_HOME=$standinHome', '$StandIn' -WorkingDirectory '$Dir' | ForEach-Object Action"
+        $body = "[pscustomobject]@{ Registry = 'r.example.com'; UserName = 'AWS'; Password = 'other-token' } | Sync-AirflowEcrConnection -ConnectionId ecr_other -Mode Cli -AirflowCommand env, 'AIRFLOW_STANDIN_HOME=$standinHome', '$OtherStandIn' -WorkingDirectory '$Dir' | ForEach-Object Action"
         Invoke-AsOther $body | Should -Be 'Created'
+        (Get-Content -LiteralPath (Join-Path $standinHome 'connections.json') -Raw | ConvertFrom-Json).ecr_other.password | Should -BeExactly 'other-token'
     }
 }
 
@@ -206,7 +214,7 @@ Describe 'Cli: SIGTERM and SIGHUP clean up as Ctrl+C does' -Skip:(-not $UnixRule
     AfterEach {
         # Only what this test started, by its id: the child pwsh, and the stand-in CLI it ran.
         if ($Child -and -not $Child.HasExited) { $Child.Kill() }
-        if ($CliPid) { Get-Process -Id $CliPid -ErrorAction SilentlyContinue | ForEach-Object { $_.Kill() } }
+        if ($CliPid -and (Test-ProcessAlive $CliPid)) { Get-Process -Id $CliPid -ErrorAction SilentlyContinue | ForEach-Object { $_.Kill() } }
         Remove-TestFolder $Work
     }
 
@@ -224,26 +232,30 @@ Import-Module '$env:ECRAIRFLOW_TEST_MODULE'
         $psi.RedirectStandardOutput = $true
         $psi.RedirectStandardError = $true
         $script:Child = [Diagnostics.Process]::Start($psi)
-        $null = $Child.StandardOutput.ReadToEndAsync(); $null = $Child.StandardError.ReadToEndAsync()
+        $out = $Child.StandardOutput.ReadToEndAsync(); $err = $Child.StandardError.ReadToEndAsync()
 
-        # Wait until the CLI's import runs (it records its pid) with the import file in place; the read before it
-        # (connections get) has answered by then.
+        # Each step waits for its event (never a fixed time: a loaded machine is slow, not wrong), with an upper
+        # bound far beyond what any machine needs. First: the CLI's import runs (it records its pid) with the import
+        # file in place; the read before it (connections get) has answered by then.
         $calls = Join-Path $StandinHome 'calls.jsonl'
         $import = $null
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while (-not $import -and [DateTime]::UtcNow -lt $deadline) {
-            Start-Sleep -Milliseconds 100
-            if (Test-Path $calls) { $import = Get-Content -LiteralPath $calls | ForEach-Object { $_ | ConvertFrom-Json } | Where-Object { $_.argv -contains 'import' } }
+        $deadline = [DateTime]::UtcNow.AddSeconds(180)
+        while (-not $import -and -not $Child.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+            # A line the stand-in is still writing does not parse yet: it is read again on the next round.
+            if (Test-Path $calls) { $import = Get-Content -LiteralPath $calls | ForEach-Object { try { $_ | ConvertFrom-Json } catch { } } | Where-Object { $_.argv -contains 'import' } }
+            if (-not $import) { Start-Sleep -Milliseconds 100 }
         }
-        $import | Should -Not -BeNullOrEmpty -Because 'the CLI import started'
+        $import | Should -Not -BeNullOrEmpty -Because "the CLI import started (exited: $($Child.HasExited))"
         $script:CliPid = $import.pid
         @(Get-ChildItem -LiteralPath $Work -Filter 'ecrairflow-*.json').Count | Should -Be 1
 
         kill "-$Signal" $Child.Id
-        $Child.WaitForExit(20000) | Should -BeTrue -Because 'the process still ends after a termination signal'
-        @(Get-ChildItem -LiteralPath $Work -Filter 'ecrairflow-*.json') | Should -BeNullOrEmpty -Because 'the file with the token is removed'
-        $deadline = [DateTime]::UtcNow.AddSeconds(5)
-        while ((Get-Process -Id $CliPid -ErrorAction SilentlyContinue) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-        Get-Process -Id $CliPid -ErrorAction SilentlyContinue | Should -BeNullOrEmpty -Because 'the child CLI is stopped'
+        $Child.WaitForExit(180000) | Should -BeTrue -Because 'the process still ends after a termination signal'
+        $Child.WaitForExit()
+        @(Get-ChildItem -LiteralPath $Work -Filter 'ecrairflow-*.json') | Should -BeNullOrEmpty -Because "the file with the token is removed (pwsh said: $($out.Result) $($err.Result))"
+        # Gone, or a zombie nobody has reaped yet (the container's init may be slow to): either way it has stopped.
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while ((Test-ProcessAlive $CliPid) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        Test-ProcessAlive $CliPid | Should -BeFalse -Because 'the child CLI is stopped'
     }
 }

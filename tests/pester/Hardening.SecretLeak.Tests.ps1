@@ -6,6 +6,8 @@
 # ErrorRecords (-ErrorVariable, $Error, exceptions and inner exceptions), the transcript, the console (minus
 # the CI commands meant to carry secrets), the stand-in CLI's recorded argv, new or changed files in the temp
 # folder, the emulator's request log, moto's and the MWAA peer's. The channels meant for a secret are checked to hold it.
+# The temp folder is the suite's own (Enter-PrivateTemp), so an ecrairflow-*.json another process writes to the
+# shared one is not taken for ours; the shared one is still searched for this run's secrets.
 
 BeforeAll {
     Import-Module $env:ECRAIRFLOW_TEST_MODULE -Force
@@ -75,10 +77,12 @@ BeforeAll {
         $null = Set-EmulatorConnection -Url $Emulator.Url -ConnectionId ecr_audit -Connection @{ connection_id = 'ecr_audit'; conn_type = 'docker'; host = 'old.example.com'; login = 'AWS'; password = 'old'
             extra = (@{ email = 'a@example.com'; registry_token = $ExtraSecret } | ConvertTo-Json -Compress) }
     }
+    $script:PrivateTemp = Enter-PrivateTemp 'leak-tmp'
 }
 
 AfterAll {
     foreach ($n in $EnvNames) { Set-TestEnv $n $SavedEnv[$n] }
+    Exit-PrivateTemp $PrivateTemp
     foreach ($emulator in $Emulators.Values) { Stop-Peer $emulator }
     if ($OwnMoto) { Stop-Peer $OwnMoto }
     Stop-Peer $Mwaa
@@ -331,6 +335,7 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
 
     It 'never shows a secret outside the channel meant for it' -Skip:($NotOnWindows -and $IsWindows) {
         $tempBefore = Get-TempSnapshot
+        $sharedBefore = Get-TempSnapshot $PrivateTemp.Shared
         $run = Invoke-Audited $Script
 
         # The run did what the row says.
@@ -365,6 +370,10 @@ Describe 'Secret-leak audit: <Name>' -ForEach @(
         foreach ($change in Get-TempChanges $tempBefore) {
             $change.Path | Should -Not -BeLike '*ecrairflow-*.json' -Because 'no CLI import file is left behind'
             Assert-NoSecret -Text $change.Text -Secrets $secrets -Where "the temp file $($change.Path)"
+        }
+        # Other processes write to the shared temp folder meanwhile; none of this run's secrets may be there.
+        foreach ($change in Get-TempChanges $sharedBefore $PrivateTemp.Shared) {
+            Assert-NoSecret -Text $change.Text -Secrets $secrets -Where "the shared temp file $($change.Path)"
         }
         foreach ($place in $places.GetEnumerator()) {
             Assert-NoSecret -Text $place.Value -Secrets $secrets -Where $place.Key

@@ -171,7 +171,7 @@ Describe 'Proxy peer: squid with Basic proxy authentication' {
         }
         finally { $client.Dispose() }   # closes the tunnel, so squid logs the CONNECT
         # .NET sends each first request without credentials and answers the 407 with them.
-        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
         do {
             $ok = @(Get-ProxyAccessLog -Proxy $Squid | Where-Object Status -eq 200)
             if ($ok.Count -lt 2) { Start-Sleep -Milliseconds 100 }
@@ -266,6 +266,44 @@ Describe 'Proxy peer -NoAuth' {
         (Invoke-Curl -Uri 'http://10.255.255.1/' -Proxy $Open.Url).Status | Should -Be 403
         $log = @(Get-ProxyAccessLog -Proxy $Open -Count 2)
         $log | ForEach-Object { "$($_.Status) $($_.Host) $($_.User)" } | Should -Be @("200 127.0.0.1:$($Http.Port) ", '403 10.255.255.1 ')
+    }
+}
+
+Describe 'Proxy peer on a loopback alias (-ListenAddress), a proxy on another host as the module sees it' {
+    BeforeAll {
+        $script:Alias = Add-LoopbackAlias
+        $script:AliasSkip = if ($Alias -is [string]) { $Alias } else { $null }
+        if (-not $AliasSkip) { $script:OnAlias = Start-ProxyPeer -WorkDirectory $Temp -ListenAddress $Alias.Address -UserName 'tester' -Password $ProxyPassword }
+        function Get-LoAddresses { @(& ip -o -4 addr show dev lo | ForEach-Object { if ("$_" -match 'inet (\S+)') { $Matches[1] } }) }
+    }
+    AfterAll {
+        if ($script:OnAlias) { Stop-ProxyPeer $script:OnAlias }
+        Remove-LoopbackAlias $script:Alias
+    }
+    BeforeEach { if ($AliasSkip) { Set-ItResult -Skipped -Because $AliasSkip } }
+
+    It 'listens on the alias only and forwards to 127.0.0.1; the settled log leaves out its marker requests' {
+        $OnAlias.Url | Should -Be "http://$($Alias.Address):$($OnAlias.Port)"
+        Get-LoAddresses | Should -Contain "$($Alias.Address)/32"
+        Test-LocalPortOpen -Port $OnAlias.Port -Address $Alias.Address | Should -BeTrue
+        Test-LocalPortOpen -Port $OnAlias.Port | Should -BeFalse -Because 'it does not listen on 127.0.0.1'
+        Clear-ProxyAccessLog -Proxy $OnAlias
+        (Invoke-Curl -Uri "$($Http.Url)/via-alias" -Proxy $OnAlias.Url -ProxyUser $Good).Status | Should -Be 200
+        (Get-OriginRequests $Http).path | Should -Contain '/via-alias'
+        $log = @(Get-SettledProxyAccessLog -Proxy $OnAlias)
+        $log | ForEach-Object { "$($_.Method) $($_.Url) $($_.Status) $($_.User)" } | Should -Be @("GET $($Http.Url)/via-alias 200 tester")
+        @(Get-SettledProxyAccessLog -Proxy $OnAlias).Count | Should -Be 1 -Because 'the first marker is not an entry either'
+    }
+
+    It 'Remove-LoopbackAlias removes exactly the address it was given' {
+        $second = Add-LoopbackAlias
+        $second | Should -Not -BeOfType [string]
+        $second.Address | Should -Not -Be $Alias.Address -Because 'an address in use is never taken'
+        Get-LoAddresses | Should -Contain "$($second.Address)/32"
+        Remove-LoopbackAlias $second
+        Get-LoAddresses | Should -Not -Contain "$($second.Address)/32"
+        Get-LoAddresses | Should -Contain "$($Alias.Address)/32"
+        Get-LoAddresses | Should -Contain '127.0.0.1/8'
     }
 }
 

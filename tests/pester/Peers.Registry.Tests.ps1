@@ -14,14 +14,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Work = New-TestFolder 'registry-peer'
 
-    # An ECR password as ECR makes it: base64 of its JSON document, with a random payload (so two differ early).
-    function New-EcrPassword {
-        $payload = [byte[]]::new(1024)
-        [Security.Cryptography.RandomNumberGenerator]::Create().GetBytes($payload)
-        $expiration = [DateTimeOffset]::UtcNow.AddHours(12).ToUnixTimeSeconds()
-        $json = '{"payload":"' + [Convert]::ToBase64String($payload) + '","datakey":"ZGF0YWtleQ==","version":"2","type":"DATA_KEY","expiration":' + $expiration + '}'
-        [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($json))
-    }
+    # New-EcrPassword (Common.ps1) makes ECR passwords in ECR's format, random from their first bytes.
 
     # One GET with curl: Status, Headers (the response header block), Body. -User "name:password" goes through stdin.
     function Invoke-Registry([string] $Uri, [string] $User) {

@@ -3,6 +3,10 @@
 # plain and through a TLS front (so through a CONNECT tunnel). squid's access log shows which requests
 # went through it, and as which user. The system proxy (HTTP_PROXY / HTTPS_PROXY / NO_PROXY) is read once per
 # process by .NET, so those cases run in a fresh pwsh.
+# A second squid listens on a loopback alias (10.254.254.x/32 added to lo, Add-LoopbackAlias): a plain-http
+# proxy that is not on loopback as the module sees it, i.e. on another host, while nothing leaves the machine.
+# A request to a loopback target never goes through it (it would carry the Airflow password, the JWT and the
+# ECR token to another host in clear): it goes direct, for -Proxy and the system proxy alike.
 
 BeforeDiscovery {
     $script:Can = $IsLinux -and [bool](Get-Command openssl -CommandType Application -ErrorAction SilentlyContinue)
@@ -23,6 +27,49 @@ BeforeAll {
     $script:Airflow = [pscredential]::new('admin', (ConvertTo-SecureString 'proxy-airflow-Pa55' -AsPlainText -Force))
     $script:Get = @{ Region = 'eu-west-1'; EndpointUrl = $Moto.endpoint; Credential = $Aws; Force = $true }
     $script:ViaProxy = @{ Proxy = $Squid.Url; ProxyCredential = $ProxyCredential }
+    # The proxy variables .NET reads (lower case first): a child's system proxy is only what a test sets.
+    # (Case-sensitive keys: on Linux http_proxy and HTTP_PROXY are two variables.)
+    $script:NoSystemProxy = [hashtable]::new([StringComparer]::Ordinal)
+    foreach ($name in 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY') { $NoSystemProxy[$name] = $null }
+
+    # ECR GetAuthorizationToken calls moto answered so far.
+    function Get-EcrCallCount { @(Get-MotoRequests -RequestLog $Moto.log | Where-Object { $_.target -like '*GetAuthorizationToken' }).Count }
+
+    # Runs Get-EcrDockerCredential (moto) | Sync-AirflowEcrConnection (-AirflowUrl, Airflow 3 with its password) in a
+    # fresh pwsh, whose exit closes every connection (so squid has logged each tunnel), with $Environment and the
+    # parameters in $Parameters (PowerShell text, e.g. "-Proxy 'http://…' -ProxyCredential `$proxyCredential").
+    # The secrets reach it through the environment only. Returns the child's result plus Lines: "RESULT <Action>",
+    # "ERROR <id>", "MESSAGE <text>" and "VERBOSE: <text>".
+    function Invoke-ProxiedRun([hashtable] $Environment, [string] $Parameters, [string] $AirflowUrl = $Emulator.Url, [string] $ConnectionId = 'ecr_child', [switch] $SkipCertificateCheck) {
+        $skip = if ($SkipCertificateCheck) { '-SkipCertificateCheck' } else { '' }
+        $script = @"
+Import-Module '$env:ECRAIRFLOW_TEST_MODULE'
+`$aws = [pscredential]::new('$($Moto.allowed.accessKeyId)', (ConvertTo-SecureString `$env:TEST_AWS_SECRET -AsPlainText -Force))
+`$airflow = [pscredential]::new('admin', (ConvertTo-SecureString `$env:TEST_AIRFLOW_PASSWORD -AsPlainText -Force))
+`$proxyCredential = [pscredential]::new('ecrjob', (ConvertTo-SecureString `$env:TEST_PROXY_PASSWORD -AsPlainText -Force))
+& {
+    try {
+        `$credential = Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl '$($Moto.endpoint)' -Credential `$aws -Force -ErrorAction Stop -Verbose $Parameters
+        `$result = `$credential | Sync-AirflowEcrConnection -ConnectionId '$ConnectionId' -AirflowUrl '$AirflowUrl' -AirflowCredential `$airflow -ApiVersion V2 $skip -ErrorAction Stop -Verbose $Parameters
+        "RESULT `$(`$result.Action)"
+    }
+    catch { "ERROR `$(`$_.FullyQualifiedErrorId.Split(',')[0])"; "MESSAGE `$(`$_.Exception.Message)" }
+} 4>&1 | ForEach-Object { if (`$_ -is [System.Management.Automation.VerboseRecord]) { "VERBOSE: `$(`$_.Message)" } else { "`$_" } }
+"@
+        $all = $NoSystemProxy.Clone()
+        foreach ($k in $Environment.Keys) { $all[$k] = $Environment[$k] }
+        $all.TEST_AWS_SECRET = $Moto.allowed.secretAccessKey; $all.TEST_AIRFLOW_PASSWORD = 'proxy-airflow-Pa55'; $all.TEST_PROXY_PASSWORD = $ProxyPassword
+        $run = Invoke-ChildPwsh $script $all
+        $run | Add-Member -NotePropertyName Lines -NotePropertyValue @($run.Out -split "`r?`n" | Where-Object { $_ }) -PassThru
+    }
+
+    # Every secret of a run: the Airflow password, the AWS secret key, the proxy password and the ECR passwords moto issued.
+    function Get-RunSecrets { @('proxy-airflow-Pa55', $Moto.allowed.secretAccessKey, $ProxyPassword) + @(Get-MotoEcrToken -Endpoint $Moto.endpoint | ForEach-Object password) }
+
+    # squid's own files (access log and cache log) hold no form of any secret.
+    function Assert-NoSecretInSquidLogs($Proxy) {
+        foreach ($file in $Proxy.AccessLog, $Proxy.CacheLog) { Assert-NoSecret -Text (Get-Content -LiteralPath $file -Raw) -Secrets (Get-RunSecrets) -Where $file }
+    }
 
     # The Airflow emulator behind a TLS front, for https (and so CONNECT) through squid.
     $script:Cert = Join-Path $Work 'tls.crt'; $script:Key = Join-Path $Work 'tls.key'
@@ -125,8 +172,122 @@ Describe 'Through an authenticating proxy (squid)' -Skip:(-not $Can) {
         $script = "Import-Module '$env:ECRAIRFLOW_TEST_MODULE'; `$aws = [pscredential]::new('$($Moto.allowed.accessKeyId)', (ConvertTo-SecureString '$($Moto.allowed.secretAccessKey)' -AsPlainText -Force)); (Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $($Moto.endpoint) -Credential `$aws -Force).Registry"
         $text = (Invoke-ChildPwsh $script @{ HTTP_PROXY = $Squid.Url; HTTPS_PROXY = $Squid.Url; NO_PROXY = '127.0.0.1' }).Text
         $text | Should -Match '\d{12}\.dkr\.ecr\.eu-west-1\.amazonaws\.com'
-        Start-Sleep -Milliseconds 500
-        @(Get-ProxyAccessLog -Proxy $Squid) | Should -BeNullOrEmpty -Because 'NO_PROXY=127.0.0.1 bypasses the proxy'
+        @(Get-SettledProxyAccessLog -Proxy $Squid) | Should -BeNullOrEmpty -Because 'NO_PROXY=127.0.0.1 bypasses the proxy'
+    }
+
+    It 'a proxy on loopback (a local debugging proxy) is still used for a loopback target, and -Verbose names it for each request, never its password' {
+        $run = Invoke-Audited { Get-EcrDockerCredential @Get @ViaProxy @Audit | Sync-AirflowEcrConnection -ConnectionId ecr_named -AirflowUrl $Emulator.Url -AirflowCredential $Airflow -ApiVersion V2 @ViaProxy @Audit }
+        $run.Errors | Should -BeNullOrEmpty
+        (Get-EmulatorConnections -Emulator $Emulator | Where-Object connection_id -eq 'ecr_named').password | Should -BeExactly (Get-MotoEcrPassword -Endpoint $Moto.endpoint -AccessKeyId $Moto.allowed.accessKeyId)
+        $verbose = @($run.Records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        $via = [regex]::Escape(" goes through the proxy $($Squid.Url)/.")
+        $motoUrl = [regex]::Escape(([uri]$Moto.endpoint).GetLeftPart('Authority'))
+        $emuUrl = [regex]::Escape($Emulator.Url.TrimEnd('/'))
+        @($verbose -match "^POST $motoUrl/$via$") | Should -Not -BeNullOrEmpty -Because "the ECR call is named: $($verbose -join ' | ')"
+        @($verbose -match "^PATCH $emuUrl/api/v2/connections$via$") | Should -Not -BeNullOrEmpty
+        $log = @(Get-SettledProxyAccessLog -Proxy $Squid)
+        ($log | Where-Object { $_.Method -eq 'PATCH' -and $_.User -eq 'ecrjob' -and $_.Status -eq 200 }) | Should -Not -BeNullOrEmpty -Because 'the proxy was really used'
+        Assert-NoSecret -Text $run.Text -Secrets (Get-RunSecrets) -Where 'the streams of the run'
+        Assert-NoSecretInSquidLogs $Squid
+    }
+
+    It 'a system proxy URL with user:password@ is used, and -Verbose names it without them' {
+        $url = 'http://ecrjob:' + [uri]::EscapeDataString($ProxyPassword) + "@127.0.0.1:$($Squid.Port)"
+        $run = Invoke-ProxiedRun -Environment @{ HTTP_PROXY = $url; HTTPS_PROXY = $url } -ConnectionId 'ecr_userinfo'
+        @($run.Lines -match '^RESULT (Created|Updated)$') | Should -HaveCount 1 -Because $run.Text
+        @($run.Lines -like "VERBOSE: * goes through the proxy http://127.0.0.1:$($Squid.Port)/.").Count | Should -BeGreaterOrEqual 3 -Because $run.Text
+        $run.Text | Should -Not -Match 'ecrjob:'
+        Assert-NoSecret -Text $run.Text -Secrets (Get-RunSecrets) -Where 'the child pwsh'
+        $log = @(Get-SettledProxyAccessLog -Proxy $Squid)
+        @($log | Where-Object { $_.User -eq "ecrjob" -and $_.Status -ge 200 -and $_.Status -lt 300 }).Count | Should -BeGreaterOrEqual 3 -Because ($log.Line -join " | ")
+    }
+}
+
+Describe 'A plain-http proxy that is not on loopback (squid on a loopback alias)' -Skip:(-not $Can) {
+    BeforeAll {
+        $script:Alias = Add-LoopbackAlias
+        $script:AliasSkip = if ($Alias -is [string]) { $Alias } else { $null }
+        if (-not $AliasSkip) { $script:Remote = Start-ProxyPeer -WorkDirectory $Work -ListenAddress $Alias.Address -UserName 'ecrjob' -Password $ProxyPassword }
+    }
+    AfterAll {
+        if ($script:Remote) { Stop-ProxyPeer $script:Remote }
+        Remove-LoopbackAlias $script:Alias
+    }
+    BeforeEach {
+        if ($AliasSkip) { Set-ItResult -Skipped -Because $AliasSkip; return }
+        Clear-ProxyAccessLog -Proxy $Remote
+        Clear-EmulatorState -Emulator $Emulator
+        $script:EcrCallsBefore = Get-EcrCallCount
+    }
+
+    It 'listens on the alias, an address the module counts as another host' {
+        $Remote.Url | Should -Be "http://$($Alias.Address):$($Remote.Port)"
+        $Alias.Address | Should -Not -Match '^127\.'
+        Test-LocalPortOpen -Port $Remote.Port -Address $Alias.Address | Should -BeTrue
+    }
+
+    It 'with -Proxy, Get-EcrDockerCredential (moto) and Sync (Airflow 3 with a password) to 127.0.0.1 go direct: squid sees nothing' {
+        $run = Invoke-Audited { Get-EcrDockerCredential @Get -Proxy $Remote.Url @Audit | Sync-AirflowEcrConnection -ConnectionId ecr_direct -AirflowUrl $Emulator.Url -AirflowCredential $Airflow -ApiVersion V2 -Proxy $Remote.Url @Audit }
+        $run.Errors | Should -BeNullOrEmpty
+        "$($run.Output[0].Action)" | Should -BeIn @('Created', 'Updated')
+        Get-EcrCallCount | Should -Be ($EcrCallsBefore + 1) -Because 'moto got the ECR call'
+        (Get-EmulatorConnections -Emulator $Emulator | Where-Object connection_id -eq 'ecr_direct').password | Should -BeExactly (Get-MotoEcrPassword -Endpoint $Moto.endpoint -AccessKeyId $Moto.allowed.accessKeyId)
+        @(Get-EmulatorRequestLines $Emulator 'PATCH') -like 'PATCH /api/v2/connections *' | Should -Not -BeNullOrEmpty -Because 'the emulator got the write'
+        @(Get-SettledProxyAccessLog -Proxy $Remote) | Should -BeNullOrEmpty -Because 'a loopback target never goes through a proxy on another host'
+        ($run.Records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) -join "`n" | Should -Not -Match 'goes through the proxy'
+        Assert-NoSecret -Text $run.Text -Secrets (Get-RunSecrets) -Where 'the streams of the run'
+        Assert-NoSecretInSquidLogs $Remote
+    }
+
+    It 'with HTTP_PROXY and HTTPS_PROXY at it, http and https (a CONNECT) to 127.0.0.1 go direct too, and -Verbose names no proxy' {
+        $system = @{ HTTP_PROXY = $Remote.Url; HTTPS_PROXY = $Remote.Url }
+        $plain = Invoke-ProxiedRun -Environment $system -ConnectionId 'ecr_system_http'
+        @($plain.Lines -match '^RESULT (Created|Updated)$') | Should -HaveCount 1 -Because $plain.Text
+        $tls = Invoke-ProxiedRun -Environment $system -ConnectionId 'ecr_system_https' -AirflowUrl $HttpsAirflow -SkipCertificateCheck
+        @($tls.Lines -match '^RESULT (Created|Updated)$') | Should -HaveCount 1 -Because $tls.Text
+        $explicit = Invoke-ProxiedRun -Environment @{} -Parameters "-Proxy '$($Remote.Url)'" -ConnectionId 'ecr_proxy_https' -AirflowUrl $HttpsAirflow -SkipCertificateCheck
+        @($explicit.Lines -match '^RESULT (Created|Updated)$') | Should -HaveCount 1 -Because $explicit.Text
+
+        Get-EcrCallCount | Should -Be ($EcrCallsBefore + 3)
+        $stored = Get-EmulatorConnections -Emulator $Emulator
+        foreach ($id in 'ecr_system_http', 'ecr_system_https', 'ecr_proxy_https') { ($stored | Where-Object connection_id -eq $id).password | Should -Not -BeNullOrEmpty -Because "$id was written" }
+        @(Get-EmulatorRequestLines $Emulator 'POST' | Where-Object { $_ -like 'POST /auth/token *' }).Count | Should -Be 3
+        @(Get-SettledProxyAccessLog -Proxy $Remote) | Should -BeNullOrEmpty -Because 'the children exited, so squid would have logged any tunnel'
+        foreach ($run in $plain, $tls, $explicit) {
+            @($run.Lines -like 'VERBOSE: *') | Should -Not -BeNullOrEmpty
+            @($run.Lines -like 'VERBOSE: *goes through the proxy*') | Should -BeNullOrEmpty
+            Assert-NoSecret -Text $run.Text -Secrets (Get-RunSecrets) -Where 'the child pwsh'
+        }
+        Assert-NoSecretInSquidLogs $Remote
+    }
+
+    It '-ProxyCredential for the system proxy at it is UnencryptedAuthenticationRefused before any request; -AllowUnencryptedAuthentication allows it' {
+        $system = @{ HTTP_PROXY = $Remote.Url; HTTPS_PROXY = $Remote.Url }
+        $refused = Invoke-ProxiedRun -Environment $system -Parameters '-ProxyCredential $proxyCredential' -ConnectionId 'ecr_refused'
+        $refused.Lines | Should -Contain 'ERROR UnencryptedAuthenticationRefused' -Because $refused.Text
+        ($refused.Lines -like 'MESSAGE *') -join ' ' | Should -Match ([regex]::Escape($Remote.Url))
+        ($refused.Lines -like 'MESSAGE *') -join ' ' | Should -Match 'AllowUnencryptedAuthentication'
+        Get-EcrCallCount | Should -Be $EcrCallsBefore -Because 'nothing was sent'
+        Get-EmulatorRequests -Emulator $Emulator | Should -BeNullOrEmpty
+        Assert-NoSecret -Text $refused.Text -Secrets (Get-RunSecrets) -Where 'the refused run'
+
+        $allowed = Invoke-ProxiedRun -Environment $system -Parameters '-ProxyCredential $proxyCredential -AllowUnencryptedAuthentication' -ConnectionId 'ecr_allowed'
+        @($allowed.Lines -match '^RESULT (Created|Updated)$') | Should -HaveCount 1 -Because $allowed.Text
+        Get-EcrCallCount | Should -Be ($EcrCallsBefore + 1)
+        (Get-EmulatorConnections -Emulator $Emulator | Where-Object connection_id -eq 'ecr_allowed').password | Should -BeExactly (Get-MotoEcrPassword -Endpoint $Moto.endpoint -AccessKeyId $Moto.allowed.accessKeyId)
+        @(Get-SettledProxyAccessLog -Proxy $Remote) | Should -BeNullOrEmpty -Because 'the loopback targets were still reached direct'
+        Assert-NoSecret -Text $allowed.Text -Secrets (Get-RunSecrets) -Where 'the allowed run'
+        Assert-NoSecretInSquidLogs $Remote
+    }
+
+    It '-ProxyCredential with -Proxy at it is refused the same way, and allowed with -AllowUnencryptedAuthentication' {
+        $err = @(try { Get-EcrDockerCredential @Get -Proxy $Remote.Url -ProxyCredential $ProxyCredential } catch { $_ })
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'UnencryptedAuthenticationRefused,*'
+        Get-EcrCallCount | Should -Be $EcrCallsBefore
+        $ok = Get-EcrDockerCredential @Get -Proxy $Remote.Url -ProxyCredential $ProxyCredential -AllowUnencryptedAuthentication
+        $ok.Registry | Should -Match '\d{12}\.dkr\.ecr\.eu-west-1\.amazonaws\.com'
+        Get-EcrCallCount | Should -Be ($EcrCallsBefore + 1)
+        @(Get-SettledProxyAccessLog -Proxy $Remote) | Should -BeNullOrEmpty
     }
 }
 

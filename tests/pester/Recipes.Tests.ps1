@@ -289,11 +289,15 @@ Describe 'The cron and systemd recipes (examples/ecrairflow-refresh.cron, .servi
         $script:Service = Get-Content -LiteralPath (Join-Path $Examples 'ecrairflow-refresh.service')
         $script:Timer = Get-Content -LiteralPath (Join-Path $Examples 'ecrairflow-refresh.timer')
         $script:ExecStart = ($Service | Where-Object { $_ -like 'ExecStart=*' }) -replace '^ExecStart=', ''
-        # The deployment's own places, as the recipes name them, and where the test has them.
+        # The deployment's own places, as the recipes name them, and where the test has them: the scripts are
+        # deployed (copied) into the test folder as into /opt/ecrairflow, so the command lines hold no path of
+        # the clone, which may have spaces in it (the recipes' words are split on white space, as cron and systemd do).
         $script:EnvFile = Join-Path $Dir 'airflow.env'
         $script:LogFile = Join-Path $Dir 'refresh.log'
+        $script:Deployed = Join-Path $Dir 'opt-ecrairflow'
+        Copy-Item -LiteralPath $Examples -Destination $Deployed -Recurse
         function Expand-Deployment([string] $Command) {
-            $Command.Replace('/etc/ecrairflow/airflow.env', $EnvFile).Replace('/usr/bin/pwsh', $Shim).Replace('/opt/ecrairflow/', "$Examples/").
+            $Command.Replace('/etc/ecrairflow/airflow.env', $EnvFile).Replace('/usr/bin/pwsh', $Shim).Replace('/opt/ecrairflow/', "$Deployed/").
             Replace('https://airflow.example.com', $Emu.Url).Replace('/var/log/ecrairflow/refresh.log', $LogFile)
         }
         # Minutes between runs: */N in the minute field, or OnCalendar=*:0/N.

@@ -1,6 +1,8 @@
 # Sync-AirflowEcrConnection -Mode Cli against the stand-in airflow executable (tests/peers/airflow/airflow),
 # which emulates `connections import FILE [--overwrite]` and `connections get ID -o json` with Airflow's
 # messages and exit codes, and logs its argv and the import file's permissions at the moment it ran.
+# The import file goes to the temp folder, here the suite's own (Enter-PrivateTemp), so that the tests that find
+# none left there are not misled by another process writing ecrairflow-*.json files to the shared one.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
@@ -57,7 +59,15 @@ BeforeAll {
 
 
     $script:SavedEnv = @{}
-    $script:EnvNames = 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_VERSION', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_STANDIN_SLEEP', 'AIRFLOW_STANDIN_GET_FAIL', 'AIRFLOW_CONN_ECR'
+    $script:EnvNames = 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_VERSION', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_STANDIN_SLEEP', 'AIRFLOW_STANDIN_SLEEP_COMMAND', 'AIRFLOW_STANDIN_GET_FAIL', 'AIRFLOW_CONN_ECR'
+
+    # The import files in the temp folder, by name.
+    function Get-TempImportFiles { @(Get-ChildItem -LiteralPath ([IO.Path]::GetTempPath()) -Filter 'ecrairflow-*.json' -File -Force -ErrorAction SilentlyContinue | ForEach-Object Name | Sort-Object) }
+    $script:PrivateTemp = Enter-PrivateTemp 'cli-tmp'
+}
+
+AfterAll {
+    Exit-PrivateTemp $PrivateTemp
 }
 
 Describe 'Sync-AirflowEcrConnection -Mode Cli' {
@@ -65,7 +75,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
         foreach ($name in $script:EnvNames) { $script:SavedEnv[$name] = [Environment]::GetEnvironmentVariable($name) }
         $script:StandInHome = New-TestFolder 'cli'
         $env:AIRFLOW_STANDIN_HOME = $script:StandInHome
-        Remove-Item Env:AIRFLOW_STANDIN_VERSION, Env:AIRFLOW_STANDIN_FAIL, Env:AIRFLOW_STANDIN_SLEEP, Env:AIRFLOW_STANDIN_GET_FAIL, Env:AIRFLOW_CONN_ECR -ErrorAction SilentlyContinue
+        Remove-Item Env:AIRFLOW_STANDIN_VERSION, Env:AIRFLOW_STANDIN_FAIL, Env:AIRFLOW_STANDIN_SLEEP, Env:AIRFLOW_STANDIN_SLEEP_COMMAND, Env:AIRFLOW_STANDIN_GET_FAIL, Env:AIRFLOW_CONN_ECR -ErrorAction SilentlyContinue
     }
 
     AfterEach {
@@ -189,15 +199,19 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
     }
 
     It 'stops a CLI that runs longer than -TimeoutSec, says so, and leaves no file' {
+        # The import is the slow one (the read before it answers), so its file exists when the run is stopped.
         $env:AIRFLOW_STANDIN_SLEEP = '60'
+        $env:AIRFLOW_STANDIN_SLEEP_COMMAND = 'import'
+        $before = Get-TempImportFiles
         $err = $null
         try { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $StandIn -TimeoutSec 2 -ErrorAction Stop }
         catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'AirflowCliTimeout,*'
         $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
         $err.ErrorDetails.RecommendedAction | Should -Match 'TimeoutSec'
-        Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'ecrairflow-*.json' -File |
-            Where-Object LastWriteTime -gt (Get-Date).AddMinutes(-1) | Should -BeNullOrEmpty
+        Get-TempImportFiles | Should -Be $before
+        @(Get-ImportCall).Count | Should -Be 1 -Because 'the import did start, with its file'
+        Test-Path -LiteralPath (Get-ImportCall)[0].argv[2] | Should -BeFalse
         Get-StoredConnection ecr | Should -BeNullOrEmpty
     }
 
@@ -213,12 +227,13 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
     }
 
     It 'reports a command that does not exist as ObjectNotFound' {
+        $before = Get-TempImportFiles
         $err = $null
         $missing = Join-Path $script:StandInHome 'no-such-airflow'
         try { New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand $missing -ErrorAction Stop } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'AirflowCommandNotFound,*'
         $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
-        @(Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'ecrairflow-*.json' | Where-Object LastWriteTime -gt (Get-Date).AddMinutes(-1)).Count | Should -Be 0
+        Get-TempImportFiles | Should -Be $before
     }
 
     It 'reports a missing command behind a wrapper (exit 127) as ObjectNotFound' -Skip:$IsWindows {

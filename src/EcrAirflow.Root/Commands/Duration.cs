@@ -7,10 +7,35 @@ namespace EcrAirflow.Commands
 {
     /// <summary>
     /// A duration as people type it: a TimeSpan, hh:mm:ss (or d.hh:mm:ss), or a number with a unit — 90s, 30m, 6h,
-    /// 1d, 1.5h (s, m, h, d; also sec, min, hr, day and their plurals). Anything else is refused with what to type.
+    /// 1d, 1.5h (s, m, h, d; also sec, min, hr, day and their plurals). Anything else, and anything negative, is
+    /// refused with InvalidDuration and what to type.
     /// </summary>
     internal static class Duration
     {
+        /// <summary>
+        /// What <see cref="DurationTransformationAttribute"/> hands the cmdlet for a value it cannot read, so the cmdlet
+        /// reports InvalidDuration (<see cref="Check"/>): an error thrown during binding would be PowerShell's generic
+        /// ParameterArgumentTransformationError. Negative, so it is refused like any negative duration.
+        /// </summary>
+        internal static readonly TimeSpan Unreadable = TimeSpan.MinValue;
+
+        /// <summary>InvalidDuration when <paramref name="value"/> was not a duration or is negative; null when it is one.</summary>
+        public static EcrAirflowException? Check(string parameter, TimeSpan value)
+        {
+            if (value >= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            var what = value == Unreadable ? "is not a duration" : $"is negative ({value})";
+            return new EcrAirflowException(
+                "InvalidDuration",
+                FailureKind.InvalidArgument,
+                $"-{parameter} {what}: it takes a TimeSpan, hh:mm:ss, or a number with a unit (90s, 30m, 6h, 1d), zero or more.",
+                $"Give e.g. -{parameter} 1h, -{parameter} 30m or -{parameter} 01:00:00.")
+            { TargetObject = parameter };
+        }
+
         private static readonly Regex WithUnit = new Regex(
             @"\A\s*(?<n>\d+(?:\.\d+)?)\s*(?<u>s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days)\s*\z",
             RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
@@ -47,7 +72,10 @@ namespace EcrAirflow.Commands
             : $"{Math.Max(0, (int)value.TotalSeconds)}s";
     }
 
-    /// <summary>Turns what a user typed for a duration parameter into a TimeSpan (<see cref="Duration"/>), or says what to type.</summary>
+    /// <summary>
+    /// Turns what a user typed for a duration parameter into a TimeSpan (<see cref="Duration"/>); anything it cannot
+    /// read becomes <see cref="Duration.Unreadable"/>, which the cmdlet refuses with InvalidDuration.
+    /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class DurationTransformationAttribute : ArgumentTransformationAttribute
     {
@@ -60,11 +88,16 @@ namespace EcrAirflow.Commands
                     return span;
                 case string text when Duration.TryParse(text, out var parsed):
                     return parsed;
+
+                // Typed bare, 90s and 1d are PowerShell's own numeric literals (the short 90, the decimal 1): the unit
+                // is gone from the value, but the argument keeps the text as typed, which its PSObject's ToString gives.
+                case object number when IsNumber(number) && inputData is PSObject typed && Duration.TryParse(typed.ToString(), out var fromText):
+                    return fromText;
                 default:
-                    var shown = value is string s ? "'" + Internal.PrintableText.Of(s, 40) + "'" : "A " + (value?.GetType().Name ?? "null");
-                    throw new ArgumentTransformationMetadataException(
-                        $"{shown} is not a duration. Give a TimeSpan, hh:mm:ss, or a number with a unit: 90s, 30m, 6h, 1d.");
+                    return Duration.Unreadable;
             }
         }
+
+        private static bool IsNumber(object value) => value.GetType().IsPrimitive || value is decimal;
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Text;
 using System.Text.RegularExpressions;
-using EcrAirflow.Internal;
 
 namespace EcrAirflow.Airflow
 {
@@ -101,7 +100,29 @@ namespace EcrAirflow.Airflow
         }
 
         /// <summary>A value as it is safe to quote in a message: control characters shown as \uXXXX, and shortened.</summary>
-        public static string Printable(string value, int max = 120) => PrintableText.Of(value, max);
+        public static string Printable(string value, int max = 120)
+        {
+            var sb = new StringBuilder();
+            foreach (var c in value)
+            {
+                if (sb.Length >= max)
+                {
+                    sb.Append('…');
+                    break;
+                }
+
+                if (char.IsControl(c) || c == '\u2028' || c == '\u2029')
+                {
+                    sb.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    sb.Append(c);
+                }
+            }
+
+            return sb.ToString();
+        }
 
         /// <summary>A registry as it is safe to quote: never its user info (user:password@host).</summary>
         public static string PrintableRegistry(string registry)

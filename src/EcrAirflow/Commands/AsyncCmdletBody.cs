@@ -79,13 +79,6 @@ namespace EcrAirflow.Commands
             return record;
         }
 
-        /// <summary>The error for a negative duration (a TimeSpan given as such; text with a minus sign never parses).</summary>
-        internal static ErrorRecord? RefuseNegative(string parameter, TimeSpan? value) =>
-            value < TimeSpan.Zero
-                ? NewError("InvalidDuration", ErrorCategory.InvalidArgument,
-                    $"-{parameter} is negative ({value}).", "Give a duration such as 1h, 30m or 01:00:00.", value)
-                : null;
-
         internal static ErrorCategory MapCategory(FailureKind kind) => kind switch
         {
             FailureKind.InvalidArgument => ErrorCategory.InvalidArgument,

@@ -23,20 +23,20 @@ namespace EcrAirflow.Commands
         private IConnectionTarget _target = null!;
         private PipedConnection _input = null!;
         private bool _sawInput;
-        private object? _newestErrorBefore;
+        private BindingErrors _bindingErrors = null!;
 
         public SyncAirflowEcrConnectionBody(SyncAirflowEcrConnectionCommand cmdlet)
             : base(cmdlet) => _cmdlet = cmdlet;
 
         public override void Begin()
         {
-            // Negative, it would call a token that expired minutes ago valid enough to skip.
-            if (RefuseNegative(nameof(SyncAirflowEcrConnectionCommand.SkipIfValidFor), _cmdlet.SkipIfValidFor) is { } negative)
+            if (_cmdlet.SkipIfValidFor.HasValue && Duration.Check(nameof(SyncAirflowEcrConnectionCommand.SkipIfValidFor), _cmdlet.SkipIfValidFor.Value) is EcrAirflowException invalid)
             {
-                _cmdlet.ThrowTerminatingError(negative);
+                _cmdlet.ThrowTerminatingError(ToErrorRecord(invalid));
             }
 
-            _newestErrorBefore = ErrorList() is { Count: > 0 } errors ? errors[0] : null;
+            _bindingErrors = BindingErrors.Mark(_cmdlet);
+
             _binding = BindMode();
             _input = new PipedConnection(_cmdlet.Force, _cmdlet.WriteWarning);
 
@@ -89,41 +89,9 @@ namespace EcrAirflow.Commands
             }
         }
 
-        /// <summary>
-        /// Whether input came but PowerShell could not bind it (a missing mandatory parameter such as -ConnectionId,
-        /// or an input object without Registry): its binding error already says so, and NoCredentialInput would
-        /// wrongly add that nothing came. Read from $Error, where PowerShell records each binding error.
-        /// </summary>
-        private bool InputFailedToBind()
-        {
-            var errors = ErrorList();
-            if (errors == null)
-            {
-                return false;
-            }
-
-            foreach (var entry in errors)
-            {
-                if (ReferenceEquals(entry, _newestErrorBefore))
-                {
-                    break;
-                }
-
-                if (entry is ErrorRecord record && record.Exception is ParameterBindingException
-                    && string.Equals(record.InvocationInfo?.MyCommand?.Name, _cmdlet.MyInvocation.MyCommand.Name, StringComparison.OrdinalIgnoreCase))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private System.Collections.IList? ErrorList() => _cmdlet.GetVariableValue("global:Error") as System.Collections.IList;
-
         public override void End()
         {
-            if (!_sawInput && _cmdlet.MyInvocation.ExpectingInput && !InputFailedToBind())
+            if (!_sawInput && _cmdlet.MyInvocation.ExpectingInput && !_bindingErrors.InputFailedToBind())
             {
                 // An unattended refresh that silently writes nothing is found out only when the token expires
                 // hours later: say so now (typically the command before it failed or found nothing).
@@ -144,19 +112,7 @@ namespace EcrAirflow.Commands
             SyncOutcome outcome;
             try
             {
-                outcome = RunAsync(async (log, ct) =>
-                {
-                    var due = _batch;
-                    var skipped = new List<AirflowConnectionSyncResult>();
-                    if (_cmdlet.SkipIfValidFor.HasValue)
-                    {
-                        (due, skipped) = await SkipFresh.PartitionAsync(_target, _batch, _cmdlet.SkipIfValidFor.Value, log, ct).ConfigureAwait(false);
-                    }
-
-                    var written = due.Count == 0 ? new SyncOutcome() : await _target.WriteAsync(due, log, ct).ConfigureAwait(false);
-                    written.Written.InsertRange(0, skipped);
-                    return written;
-                });
+                outcome = RunAsync((log, ct) => SkipFresh.WriteDueAsync(_target, _batch, _cmdlet.SkipIfValidFor, log, ct));
             }
             catch (EcrAirflowException ex)
             {

@@ -28,9 +28,9 @@ namespace EcrAirflow.Commands
 
         public override void Begin()
         {
-            if (RefuseNegative(nameof(TestAirflowEcrConnectionCommand.MinimumRemaining), _cmdlet.MinimumRemaining) is { } negative)
+            if (Duration.Check(nameof(TestAirflowEcrConnectionCommand.MinimumRemaining), _cmdlet.MinimumRemaining) is EcrAirflowException invalid)
             {
-                _cmdlet.ThrowTerminatingError(negative);
+                _cmdlet.ThrowTerminatingError(ToErrorRecord(invalid));
             }
 
             _binding = BindMode();
@@ -169,7 +169,8 @@ namespace EcrAirflow.Commands
                 return result.Outcome switch
                 {
                     RegistryLoginOutcome.Succeeded => (LoginResult.Succeeded, null),
-                    RegistryLoginOutcome.Failed => (LoginResult.Failed, "The registry refused the stored login" + (result.Realm != null ? $" (realm \"{result.Realm}\")" : string.Empty) + ": " + result.Reason),
+                    // The problem names the registry, its realm and what it said.
+                    RegistryLoginOutcome.Failed => (LoginResult.Failed, result.Reason),
                     _ => (LoginResult.Unavailable, "The stored login could not be tried: " + result.Reason),
                 };
             }

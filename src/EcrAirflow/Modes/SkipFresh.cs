@@ -18,6 +18,37 @@ namespace EcrAirflow.Modes
     /// </summary>
     internal static class SkipFresh
     {
+        /// <summary>
+        /// Writes <paramref name="batch"/>, or with <paramref name="validFor"/> (-SkipIfValidFor) only the connections
+        /// that are due; the results come in the batch's order, the skipped among the written.
+        /// </summary>
+        public static async Task<SyncOutcome> WriteDueAsync(
+            IConnectionTarget target, IReadOnlyList<DockerConnection> batch, TimeSpan? validFor, IOperationLog log, CancellationToken cancellationToken)
+        {
+            if (!validFor.HasValue)
+            {
+                return await target.WriteAsync(batch, log, cancellationToken).ConfigureAwait(false);
+            }
+
+            var (due, skipped) = await PartitionAsync(target, batch, validFor.Value, log, cancellationToken).ConfigureAwait(false);
+            var outcome = due.Count == 0 ? new SyncOutcome() : await target.WriteAsync(due, log, cancellationToken).ConfigureAwait(false);
+            if (skipped.Count > 0)
+            {
+                var position = new Dictionary<string, int>(StringComparer.Ordinal);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    position[batch[i].ConnectionId] = i;
+                }
+
+                // OrderBy is stable; an id outside the batch (none is expected) keeps its place at the end.
+                var ordered = outcome.Written.Concat(skipped).OrderBy(r => position.TryGetValue(r.ConnectionId, out var i) ? i : int.MaxValue).ToList();
+                outcome.Written.Clear();
+                outcome.Written.AddRange(ordered);
+            }
+
+            return outcome;
+        }
+
         public static async Task<(List<DockerConnection> Due, List<AirflowConnectionSyncResult> Skipped)> PartitionAsync(
             IConnectionTarget target, IReadOnlyList<DockerConnection> connections, TimeSpan validFor, IOperationLog log, CancellationToken cancellationToken)
         {

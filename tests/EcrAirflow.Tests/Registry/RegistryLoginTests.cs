@@ -219,7 +219,7 @@ namespace EcrAirflow.Tests.Registry
                 Assert.Equal(RegistryLoginOutcome.Succeeded, result.Outcome);
                 // squid logs a transaction once it is over; .NET answers each 407 challenge with the credentials.
                 string[] forwarded;
-                var deadline = DateTime.UtcNow.AddSeconds(10);
+                var deadline = DateTime.UtcNow.AddSeconds(60); // an upper bound for a loaded machine; the loop ends when both lines are there
                 do
                 {
                     forwarded = _peers.ProxyLog(proxy, 0).Where(l => l.Split(' ')[2] != "407").ToArray();

@@ -62,22 +62,41 @@ namespace EcrAirflow.Internal.Http
         /// -ProxyCredential crosses it in clear in any case (Basic). Checked before any request, for the system proxy
         /// as for -Proxy.
         /// </summary>
+        /// <remarks>
+        /// -ProxyCredential is checked against the proxy the configuration names for the target even where a
+        /// loopback target goes direct, as -Proxy -ProxyCredential is checked before any target is known: the
+        /// password is meant for that proxy, and the same command pointed at any other target would send it there.
+        /// </remarks>
         public void EnsureNextHopMayCarrySecrets(Uri target, bool allowUnencrypted, string what, string source)
         {
-            var proxy = ProxyFor(target);
-            if (proxy == null || allowUnencrypted)
+            if (allowUnencrypted)
             {
                 return;
             }
 
-            if (target.Scheme == Uri.UriSchemeHttp)
+            var proxy = ProxyFor(target);
+            if (proxy != null && target.Scheme == Uri.UriSchemeHttp)
             {
                 CleartextRule.Ensure(proxy, allowUnencrypted, what + " (sent through the proxy " + SafeUrl.Describe(proxy) + ")", source + " and the proxy (-Proxy, or HTTP_PROXY / the system proxy)");
             }
 
-            if (ProxyCredential != null)
+            var named = ProxyCredential == null ? null : NamedProxyFor(target);
+            if (named != null)
             {
-                CleartextRule.Ensure(proxy, allowUnencrypted, "the proxy password (-ProxyCredential)", Proxy != null ? "-Proxy" : "the system proxy (HTTPS_PROXY / HTTP_PROXY, or WinINET on Windows)");
+                CleartextRule.Ensure(named, allowUnencrypted, "the proxy password (-ProxyCredential)", Proxy != null ? "-Proxy" : "the system proxy (HTTPS_PROXY / HTTP_PROXY, or WinINET on Windows)");
+            }
+        }
+
+        /// <summary>The proxy -Proxy or the system configuration names for <paramref name="uri"/>, loopback or not; null for none.</summary>
+        private Uri? NamedProxyFor(Uri uri)
+        {
+            try
+            {
+                return (EffectiveProxy() as LoopbackStaysLocal)?.NamedProxyFor(uri);
+            }
+            catch (Exception ex) when (ex is PlatformNotSupportedException || ex is InvalidOperationException)
+            {
+                return null;
             }
         }
 

@@ -40,6 +40,21 @@ namespace EcrAirflow.Internal.Http
             return proxy == null || proxy == host || !IsLoopback(proxy);
         }
 
+        /// <summary>
+        /// The proxy the configuration names for <paramref name="destination"/> (-Proxy, or the system's after
+        /// NO_PROXY), even where a loopback destination goes direct; null when it names none.
+        /// </summary>
+        public Uri? NamedProxyFor(Uri destination)
+        {
+            if (_inner.IsBypassed(destination))
+            {
+                return null;
+            }
+
+            var proxy = _inner.GetProxy(destination);
+            return proxy == null || proxy == destination ? null : proxy;
+        }
+
         internal static bool IsLoopback(Uri uri) => uri.IsAbsoluteUri && CleartextRule.IsLoopbackHost(uri.DnsSafeHost);
     }
 }

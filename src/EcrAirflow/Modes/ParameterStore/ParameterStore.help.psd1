@@ -19,11 +19,10 @@ the same AWS identity that fetched the token. Airflow is never contacted and nee
     Get-EcrDockerCredential -Region eu-west-1 |
         Sync-AirflowEcrConnection -ConnectionId ecr -Mode ParameterStore
 
-THE PARAMETER
-    <ConnectionsPrefix>/<connection id>: /airflow/connections/ecr with the backend's default prefix
-    (Parameter Store names start with /, and the backend forces one). A refresh reads the parameter first
-    (GetParameter with decryption, and DescribeParameters for its type, key, Description and tier), then
-    one PutParameter with Overwrite that keeps all of them: a String or StringList never becomes a
+    THE PARAMETER <ConnectionsPrefix>/<connection id>: /airflow/connections/ecr with the backend's default
+    prefix (Parameter Store names start with /, and the backend forces one). A refresh reads the parameter
+    first (GetParameter with decryption, and DescribeParameters for its type, key, Description and tier),
+    then one PutParameter with Overwrite that keeps all of them: a String or StringList never becomes a
     SecureString, the user's Description and tags stay, and the tier rises to Advanced only when the size
     needs it. In the value, host, login and password are renewed and everything else is kept (port,
     schema, extra keys, the description's own text, the JSON or URI form unless -Format is given). SSM

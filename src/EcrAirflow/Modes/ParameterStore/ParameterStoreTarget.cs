@@ -22,7 +22,7 @@ namespace EcrAirflow.Modes.ParameterStore
     /// -Tier says otherwise (Advanced parameters cost money, so the result says which tier was used). What is not
     /// a Docker connection is refused unchanged unless -ReplaceNonDocker. Never a delete.
     /// </summary>
-    internal sealed class ParameterStoreTarget : IConnectionTarget
+    internal sealed class ParameterStoreTarget : SecretStoreTarget
     {
         internal const int StandardMaxBytes = 4096;
         internal const int AdvancedMaxBytes = 8192;
@@ -36,50 +36,37 @@ namespace EcrAirflow.Modes.ParameterStore
 
         private static readonly Regex NamePattern = new Regex(@"\A[A-Za-z0-9_./-]{1,1011}\z", RegexOptions.CultureInvariant);
 
-        private readonly SecretStore _store;
         private readonly ParameterTier? _tier;
 
         public ParameterStoreTarget(ParameterStoreParameters parameters, ModeContext context, IAwsBackend? backend = null)
+            : base(Open(parameters, context, backend))
         {
-            _store = new SecretStore("ParameterStore", "ssm", AwsService.Ssm, context.RequireAws(), parameters.ConnectionsPrefix, "/",
-                parameters.Format, parameters.WasGiven(nameof(parameters.Format)), parameters.KmsKeyId, parameters.Tag, CheckName, backend);
             _tier = parameters.Tier;
-            if (!_store.Prefix.StartsWith("/", StringComparison.Ordinal))
-            {
-                throw ParameterStoreErrors.PrefixNotRooted(_store.Prefix);
-            }
         }
 
-        public string Mode => _store.Mode;
+        private static SecretStore Open(ParameterStoreParameters parameters, ModeContext context, IAwsBackend? backend)
+        {
+            var store = new SecretStore("ParameterStore", "ssm", AwsService.Ssm, context.RequireAws(), parameters.ConnectionsPrefix, "/",
+                parameters.Format, parameters.WasGiven(nameof(parameters.Format)), parameters.KmsKeyId, parameters.Tag, CheckName, backend);
+            if (!store.Prefix.StartsWith("/", StringComparison.Ordinal))
+            {
+                throw ParameterStoreErrors.PrefixNotRooted(store.Prefix);
+            }
 
-        public string Target => _store.Target;
+            return store;
+        }
 
-        private AwsService Service => _store.Service;
+        protected override string WriteActivity => "Writing Airflow connections to SSM Parameter Store";
+
+        protected override string ReadActivity => "Reading Airflow connections from SSM Parameter Store";
 
         /// <summary>What reading a parameter takes (a SecureString under a customer managed key also needs kms:Decrypt).</summary>
-        private static string ReadPermission => "ssm:GetParameter (and kms:Decrypt on a SecureString's key, when it is a customer managed key)";
+        protected override string ReadPermission => "ssm:GetParameter (and kms:Decrypt on a SecureString's key, when it is a customer managed key)";
 
         /// <summary>What a refresh takes: it reads the parameter and what it is, then writes it.</summary>
-        private string RefreshPermission => _store.Permission(
+        private string RefreshPermission => Store.Permission(
             "ssm:GetParameter, ssm:DescribeParameters and ssm:PutParameter (a refresh reads the parameter before it writes)"
-            + (_store.Tags.Count > 0 ? ", and ssm:AddTagsToResource for -Tag" : string.Empty));
-
-        public string Describe(DockerConnection connection)
-        {
-            var name = _store.NameOf(connection.ConnectionId);
-            return $": {name} in {_store.Sessions.For(connection.Region, NullOperationLog.Instance).Region} ({_store.Format})";
-        }
-
-        public Task<SyncOutcome> WriteAsync(IReadOnlyList<DockerConnection> connections, IOperationLog log, CancellationToken cancellationToken) =>
-            OneByOne.WriteAsync(connections, "Writing Airflow connections to SSM Parameter Store", c => WriteOneAsync(c, log, cancellationToken), log, cancellationToken);
-
-        /// <summary>GetParameter with decryption per id, as the backend reads it: a connection, something else, or nothing.</summary>
-        public Task<ReadOutcome> ReadAsync(IReadOnlyList<ConnectionRef> connections, IOperationLog log, CancellationToken cancellationToken) =>
-            OneByOne.ReadAsync(connections, "Reading Airflow connections from SSM Parameter Store", c =>
-            {
-                var name = _store.NameOf(c.ConnectionId);
-                return ReadOneAsync(_store.Sessions.For(c.Region, log), name, c.ConnectionId, ReadPermission, log, cancellationToken);
-            }, log, cancellationToken);
+            + (Store.Tags.Count > 0 ? ", and ssm:AddTagsToResource for -Tag" : string.Empty));
 
         private static void CheckName(string name, string connectionId)
         {
@@ -91,12 +78,12 @@ namespace EcrAirflow.Modes.ParameterStore
             }
         }
 
-        private async Task<StoredConnection> ReadOneAsync(IAwsSession session, string name, string connectionId, string permission, IOperationLog log, CancellationToken cancellationToken)
+        protected override async Task<StoredConnection> ReadOneAsync(IAwsSession session, string name, string connectionId, string permission, IOperationLog log, CancellationToken cancellationToken)
         {
-            var location = _store.Location(session, name);
+            var location = Store.Location(session, name);
             log.Verbose($"Reading parameter {name} in {session.Region} (with decryption).");
             var body = new JsonText().StartObject().Member("Name", name).Name("WithDecryption").Bool(true).EndObject().ToUtf8();
-            var call = _store.Call("GetParameter", body, permission);
+            var call = Store.Call("GetParameter", body, permission);
             var reply = await session.SendAsync(call, log, cancellationToken).ConfigureAwait(false);
             if (!reply.IsSuccess)
             {
@@ -122,27 +109,27 @@ namespace EcrAirflow.Modes.ParameterStore
         /// unknown, and its version says nothing (a lost reply makes our retry version 2). One parameter deleted
         /// between our two reads is created anew. Each turn is taken once; then the last answer is reported.
         /// </summary>
-        private async Task<AirflowConnectionSyncResult> WriteOneAsync(DockerConnection connection, IOperationLog log, CancellationToken cancellationToken)
+        protected override async Task<AirflowConnectionSyncResult> WriteOneAsync(DockerConnection connection, IOperationLog log, CancellationToken cancellationToken)
         {
-            var name = _store.NameOf(connection.ConnectionId);
-            var session = _store.Sessions.For(connection.Region, log);
+            var name = Store.NameOf(connection.ConnectionId);
+            var session = Store.Sessions.For(connection.Region, log);
             var stored = await ReadOneAsync(session, name, connection.ConnectionId, RefreshPermission, log, cancellationToken).ConfigureAwait(false);
             var foundNothing = stored.Kind == StoredKind.Missing;
             bool reread = false, vanished = false;
             while (true)
             {
-                var value = _store.ValueOver(stored, connection, includeDescription: true, log);
+                var value = Store.ValueOver(stored, connection, includeDescription: true, log);
                 var size = Encoding.UTF8.GetByteCount(value);
                 if (stored.Kind == StoredKind.Missing)
                 {
                     var tier = ChooseTier(size, null, connection, name, log);
                     log.Verbose($"Parameter {name} does not exist yet; creating it in {session.Region} (SecureString, {(tier?.ToString() ?? "the account's default tier")}, {size} bytes).");
-                    var create = _store.Call("PutParameter", CreateBody(connection, name, value, tier), RefreshPermission, connection, value);
+                    var create = Store.Call("PutParameter", CreateBody(connection, name, value, tier), RefreshPermission, connection, value);
                     var created = await session.SendAsync(create, log, cancellationToken).ConfigureAwait(false);
                     if (created.IsSuccess)
                     {
                         var (version, usedTier) = ReadReply(created, connection);
-                        return _store.Result(connection, session, name, SyncAction.Created, version: version, tier: usedTier ?? tier?.ToString());
+                        return Store.Result(connection, session, name, SyncAction.Created, version: version, tier: usedTier ?? tier?.ToString());
                     }
 
                     if (created.ErrorCode != "ParameterAlreadyExists" || reread)
@@ -181,7 +168,7 @@ namespace EcrAirflow.Modes.ParameterStore
             CheckKey(connection.ConnectionId, name, metadata);
             var tier = ChooseTier(size, metadata.Tier, connection, name, log);
             log.Verbose($"Writing parameter {name} in {session.Region} ({metadata.Type}{(metadata.IsSecureString ? " with " + (metadata.KeyId ?? DefaultKey) : string.Empty)}, as it was; {(tier?.ToString() ?? "its tier")}, {size} bytes).");
-            var put = _store.Call("PutParameter", OverwriteBody(name, value, metadata, tier), RefreshPermission, connection, value, stored);
+            var put = Store.Call("PutParameter", OverwriteBody(name, value, metadata, tier), RefreshPermission, connection, value, stored);
             var reply = await session.SendAsync(put, log, cancellationToken).ConfigureAwait(false);
             if (!reply.IsSuccess)
             {
@@ -189,9 +176,9 @@ namespace EcrAirflow.Modes.ParameterStore
             }
 
             var (version, usedTier) = ReadReply(reply, connection);
-            if (foundNothing && _store.Tags.Count > 0)
+            if (foundNothing && Store.Tags.Count > 0)
             {
-                var tags = _store.Call("AddTagsToResource", TagBody(name), RefreshPermission, connection, value);
+                var tags = Store.Call("AddTagsToResource", TagBody(name), RefreshPermission, connection, value);
                 var tagged = await session.SendAsync(tags, log, cancellationToken).ConfigureAwait(false);
                 if (!tagged.IsSuccess)
                 {
@@ -199,7 +186,7 @@ namespace EcrAirflow.Modes.ParameterStore
                 }
             }
 
-            return _store.Result(connection, session, name, foundNothing ? SyncAction.Created : SyncAction.Updated, version: version, tier: usedTier ?? tier?.ToString());
+            return Store.Result(connection, session, name, foundNothing ? SyncAction.Created : SyncAction.Updated, version: version, tier: usedTier ?? tier?.ToString());
         }
 
         /// <summary>The parameter's type, key, Description and tier (DescribeParameters, filtered to this name); null when it is gone.</summary>
@@ -214,7 +201,7 @@ namespace EcrAirflow.Modes.ParameterStore
                     .EndArray()
                     .OptionalMember("NextToken", token)
                     .EndObject();
-                var call = _store.Call("DescribeParameters", json.ToUtf8(), RefreshPermission, stored: stored);
+                var call = Store.Call("DescribeParameters", json.ToUtf8(), RefreshPermission, stored: stored);
                 var reply = await session.SendAsync(call, log, cancellationToken).ConfigureAwait(false);
                 if (!reply.IsSuccess)
                 {
@@ -247,19 +234,19 @@ namespace EcrAirflow.Modes.ParameterStore
         /// </summary>
         private void CheckKey(string connectionId, string name, ParameterMetadata metadata)
         {
-            if (string.IsNullOrEmpty(_store.KmsKeyId))
+            if (string.IsNullOrEmpty(Store.KmsKeyId))
             {
                 return;
             }
 
             if (!metadata.IsSecureString)
             {
-                throw ParameterStoreErrors.NotEncrypted(connectionId, name, metadata.Type, _store.KmsKeyId!);
+                throw ParameterStoreErrors.NotEncrypted(connectionId, name, metadata.Type, Store.KmsKeyId!);
             }
 
-            if (!KmsKeys.Same(_store.KmsKeyId!, metadata.KeyId, DefaultKey))
+            if (!KmsKeys.Same(Store.KmsKeyId!, metadata.KeyId, DefaultKey))
             {
-                throw ParameterStoreErrors.KmsKeyMismatch(connectionId, name, metadata.KeyId ?? DefaultKey, _store.KmsKeyId!);
+                throw ParameterStoreErrors.KmsKeyMismatch(connectionId, name, metadata.KeyId ?? DefaultKey, Store.KmsKeyId!);
             }
         }
 
@@ -302,11 +289,11 @@ namespace EcrAirflow.Modes.ParameterStore
                 .Member("Value", value)
                 .Member("Type", "SecureString")
                 .OptionalMember("Tier", tier?.ToString())
-                .OptionalMember("KeyId", _store.KmsKeyId)
+                .OptionalMember("KeyId", Store.KmsKeyId)
                 .Member("Description", $"Airflow connection {connection.ConnectionId} (docker, {connection.Host}), written by EcrAirflow");
-            if (_store.Tags.Count > 0)
+            if (Store.Tags.Count > 0)
             {
-                _store.WriteTags(json);
+                Store.WriteTags(json);
             }
 
             return json.EndObject().ToUtf8();
@@ -325,7 +312,7 @@ namespace EcrAirflow.Modes.ParameterStore
                 .EndObject().ToUtf8();
 
         private byte[] TagBody(string name) =>
-            _store.WriteTags(new JsonText().StartObject()
+            Store.WriteTags(new JsonText().StartObject()
                 .Member("ResourceType", "Parameter")
                 .Member("ResourceId", name))
             .EndObject().ToUtf8();

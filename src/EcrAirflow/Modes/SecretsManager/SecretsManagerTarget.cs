@@ -23,7 +23,7 @@ namespace EcrAirflow.Modes.SecretsManager
     /// their aliases), so no description is written into the value (one the user put there is kept as it is);
     /// the secret's own Description, set on creation, names the module and is never changed afterwards.
     /// </remarks>
-    internal sealed class SecretsManagerTarget : IConnectionTarget
+    internal sealed class SecretsManagerTarget : SecretStoreTarget
     {
         /// <summary>Secrets Manager's limit for a SecretString.</summary>
         internal const int MaxValueBytes = 65536;
@@ -33,50 +33,35 @@ namespace EcrAirflow.Modes.SecretsManager
 
         private static readonly Regex NamePattern = new Regex(@"\A[A-Za-z0-9/_+=.@-]{1,512}\z", RegexOptions.CultureInvariant);
 
-        private readonly SecretStore _store;
 
         public SecretsManagerTarget(SecretsManagerParameters parameters, ModeContext context, IAwsBackend? backend = null)
+            : base(Open(parameters, context, backend))
+        {
+        }
+
+        private static SecretStore Open(SecretsManagerParameters parameters, ModeContext context, IAwsBackend? backend)
         {
             if (string.IsNullOrEmpty(parameters.Separator))
             {
                 throw SecretsManagerErrors.InvalidSeparator();
             }
 
-            _store = new SecretStore("SecretsManager", "secretsmanager", AwsService.SecretsManager, context.RequireAws(), parameters.ConnectionsPrefix,
+            return new SecretStore("SecretsManager", "secretsmanager", AwsService.SecretsManager, context.RequireAws(), parameters.ConnectionsPrefix,
                 parameters.Separator, parameters.Format, parameters.WasGiven(nameof(parameters.Format)), parameters.KmsKeyId, parameters.Tag, CheckName, backend);
         }
 
-        public string Mode => _store.Mode;
+        protected override string WriteActivity => "Writing Airflow connections to AWS Secrets Manager";
 
-        public string Target => _store.Target;
-
-        private AwsService Service => _store.Service;
+        protected override string ReadActivity => "Reading Airflow connections from AWS Secrets Manager";
 
         /// <summary>What reading a secret takes (a customer managed key also needs kms:Decrypt).</summary>
-        private static string ReadPermission => "secretsmanager:GetSecretValue (and kms:Decrypt on the secret's key, when it is a customer managed key)";
+        protected override string ReadPermission => "secretsmanager:GetSecretValue (and kms:Decrypt on the secret's key, when it is a customer managed key)";
 
         /// <summary>What a refresh takes: it reads the secret first, then writes it (or creates it).</summary>
-        private string RefreshPermission => _store.Permission(
+        private string RefreshPermission => Store.Permission(
             "secretsmanager:GetSecretValue and secretsmanager:PutSecretValue (a refresh reads the secret before it writes), secretsmanager:CreateSecret for a new secret"
-            + (_store.Tags.Count > 0 ? " with secretsmanager:TagResource" : string.Empty)
-            + (string.IsNullOrEmpty(_store.KmsKeyId) ? string.Empty : ", and secretsmanager:DescribeSecret for -KmsKeyId"));
-
-        public string Describe(DockerConnection connection)
-        {
-            var name = _store.NameOf(connection.ConnectionId);
-            return $": {name} in {_store.Sessions.For(connection.Region, NullOperationLog.Instance).Region} ({_store.Format})";
-        }
-
-        public Task<SyncOutcome> WriteAsync(IReadOnlyList<DockerConnection> connections, IOperationLog log, CancellationToken cancellationToken) =>
-            OneByOne.WriteAsync(connections, "Writing Airflow connections to AWS Secrets Manager", c => WriteOneAsync(c, log, cancellationToken), log, cancellationToken);
-
-        /// <summary>GetSecretValue per id (the value AWSCURRENT holds): a connection, something else, or nothing.</summary>
-        public Task<ReadOutcome> ReadAsync(IReadOnlyList<ConnectionRef> connections, IOperationLog log, CancellationToken cancellationToken) =>
-            OneByOne.ReadAsync(connections, "Reading Airflow connections from AWS Secrets Manager", c =>
-            {
-                var name = _store.NameOf(c.ConnectionId);
-                return ReadOneAsync(_store.Sessions.For(c.Region, log), name, c.ConnectionId, ReadPermission, log, cancellationToken);
-            }, log, cancellationToken);
+            + (Store.Tags.Count > 0 ? " with secretsmanager:TagResource" : string.Empty)
+            + (string.IsNullOrEmpty(Store.KmsKeyId) ? string.Empty : ", and secretsmanager:DescribeSecret for -KmsKeyId"));
 
         private static void CheckName(string name, string connectionId)
         {
@@ -86,12 +71,12 @@ namespace EcrAirflow.Modes.SecretsManager
             }
         }
 
-        private async Task<StoredConnection> ReadOneAsync(IAwsSession session, string name, string connectionId, string permission, IOperationLog log, CancellationToken cancellationToken)
+        protected override async Task<StoredConnection> ReadOneAsync(IAwsSession session, string name, string connectionId, string permission, IOperationLog log, CancellationToken cancellationToken)
         {
-            var location = _store.Location(session, name);
+            var location = Store.Location(session, name);
             log.Verbose($"Reading secret {name} in {session.Region}.");
             var body = new JsonText().StartObject().Member("SecretId", name).EndObject().ToUtf8();
-            var call = _store.Call("GetSecretValue", body, permission);
+            var call = Store.Call("GetSecretValue", body, permission);
             var reply = await session.SendAsync(call, log, cancellationToken).ConfigureAwait(false);
             if (!reply.IsSuccess)
             {
@@ -124,15 +109,15 @@ namespace EcrAirflow.Modes.SecretsManager
         /// (it may not be a Docker connection, and what it holds is what to keep). Each turn is taken once; a secret
         /// that keeps changing under us is reported, not chased.
         /// </summary>
-        private async Task<AirflowConnectionSyncResult> WriteOneAsync(DockerConnection connection, IOperationLog log, CancellationToken cancellationToken)
+        protected override async Task<AirflowConnectionSyncResult> WriteOneAsync(DockerConnection connection, IOperationLog log, CancellationToken cancellationToken)
         {
-            var name = _store.NameOf(connection.ConnectionId);
-            var session = _store.Sessions.For(connection.Region, log);
+            var name = Store.NameOf(connection.ConnectionId);
+            var session = Store.Sessions.For(connection.Region, log);
             var stored = await ReadOneAsync(session, name, connection.ConnectionId, RefreshPermission, log, cancellationToken).ConfigureAwait(false);
             bool recreated = false, reread = false, keyChecked = false;
             while (true)
             {
-                var value = _store.ValueOver(stored, connection, includeDescription: false, log);
+                var value = Store.ValueOver(stored, connection, includeDescription: false, log);
                 if (System.Text.Encoding.UTF8.GetByteCount(value) > MaxValueBytes)
                 {
                     throw SecretsManagerErrors.ValueTooLarge(connection.ConnectionId);
@@ -140,8 +125,8 @@ namespace EcrAirflow.Modes.SecretsManager
 
                 if (stored.Kind == StoredKind.Missing)
                 {
-                    log.Verbose($"Secret {name} does not exist yet; creating it in {session.Region} ({_store.Format}).");
-                    var create = _store.Call("CreateSecret", CreateBody(connection, name, value), RefreshPermission, connection, value);
+                    log.Verbose($"Secret {name} does not exist yet; creating it in {session.Region} ({Store.Format}).");
+                    var create = Store.Call("CreateSecret", CreateBody(connection, name, value), RefreshPermission, connection, value);
                     var created = await session.SendAsync(create, log, cancellationToken).ConfigureAwait(false);
                     if (created.IsSuccess)
                     {
@@ -159,7 +144,7 @@ namespace EcrAirflow.Modes.SecretsManager
                     continue;
                 }
 
-                if (!keyChecked && !string.IsNullOrEmpty(_store.KmsKeyId))
+                if (!keyChecked && !string.IsNullOrEmpty(Store.KmsKeyId))
                 {
                     await CheckKeyAsync(session, name, connection.ConnectionId, stored, log, cancellationToken).ConfigureAwait(false);
                     keyChecked = true;
@@ -180,7 +165,7 @@ namespace EcrAirflow.Modes.SecretsManager
 
                 log.Verbose($"Secret {name} was deleted meanwhile; creating it again.");
                 recreated = true;
-                stored = StoredConnection.Missing(connection.ConnectionId, _store.Location(session, name));
+                stored = StoredConnection.Missing(connection.ConnectionId, Store.Location(session, name));
             }
         }
 
@@ -195,7 +180,7 @@ namespace EcrAirflow.Modes.SecretsManager
         private async Task CheckKeyAsync(IAwsSession session, string name, string connectionId, StoredConnection stored, IOperationLog log, CancellationToken cancellationToken)
         {
             var body = new JsonText().StartObject().Member("SecretId", name).EndObject().ToUtf8();
-            var call = _store.Call("DescribeSecret", body, "secretsmanager:DescribeSecret (to compare -KmsKeyId with the secret's key)", stored: stored);
+            var call = Store.Call("DescribeSecret", body, "secretsmanager:DescribeSecret (to compare -KmsKeyId with the secret's key)", stored: stored);
             var reply = await session.SendAsync(call, log, cancellationToken).ConfigureAwait(false);
             if (!reply.IsSuccess)
             {
@@ -203,9 +188,9 @@ namespace EcrAirflow.Modes.SecretsManager
             }
 
             var key = SecretStore.ReplyString(reply, "KmsKeyId");
-            if (!KmsKeys.Same(_store.KmsKeyId!, key, DefaultKey))
+            if (!KmsKeys.Same(Store.KmsKeyId!, key, DefaultKey))
             {
-                throw SecretsManagerErrors.KmsKeyMismatch(connectionId, name, key ?? DefaultKey + " (the account's default key)", _store.KmsKeyId!);
+                throw SecretsManagerErrors.KmsKeyMismatch(connectionId, name, key ?? DefaultKey + " (the account's default key)", Store.KmsKeyId!);
             }
 
             log.Verbose($"Secret {name} is encrypted with {key ?? DefaultKey}, the -KmsKeyId given.");
@@ -218,7 +203,7 @@ namespace EcrAirflow.Modes.SecretsManager
                 .Member("SecretString", value)
                 .Member("ClientRequestToken", Guid.NewGuid().ToString("D"))
                 .EndObject().ToUtf8();
-            return _store.Call("PutSecretValue", body, RefreshPermission, connection, value, stored);
+            return Store.Call("PutSecretValue", body, RefreshPermission, connection, value, stored);
         }
 
         private byte[] CreateBody(DockerConnection connection, string name, string value)
@@ -228,10 +213,10 @@ namespace EcrAirflow.Modes.SecretsManager
                 .Member("SecretString", value)
                 .Member("Description", $"Airflow connection {connection.ConnectionId} (docker, {connection.Host}), written by EcrAirflow")
                 .Member("ClientRequestToken", Guid.NewGuid().ToString("D"))
-                .OptionalMember("KmsKeyId", _store.KmsKeyId);
-            if (_store.Tags.Count > 0)
+                .OptionalMember("KmsKeyId", Store.KmsKeyId);
+            if (Store.Tags.Count > 0)
             {
-                _store.WriteTags(json);
+                Store.WriteTags(json);
             }
 
             return json.EndObject().ToUtf8();
@@ -239,7 +224,7 @@ namespace EcrAirflow.Modes.SecretsManager
 
         private AirflowConnectionSyncResult Written(DockerConnection connection, IAwsSession session, string name, SyncAction action, AwsReply reply)
         {
-            return _store.Result(connection, session, name, action, versionId: ReadVersionId(reply, connection));
+            return Store.Result(connection, session, name, action, versionId: ReadVersionId(reply, connection));
         }
 
         /// <summary>PutSecretValue and CreateSecret both answer {"ARN","Name","VersionId",…}: anything else is not a write.</summary>

@@ -151,7 +151,7 @@ function Add-Mark([string] $Phase) {
 $label = {
     param([string] $Message)
     switch -Regex ($Message) {
-        '^Region ' { 'Get: cmdlet, AWS backend load (ALC, AWSSDK.Core), region'; break }
+        '^Region ' { 'Get: cmdlet, core load (EcrAirflow.Core), AWS backend load (ALC, AWSSDK.Core), region'; break }
         ' endpoint ' { 'Get: endpoint'; break }
         '^AWS credentials from' { 'Get: credential resolution'; break }
         '^Signed ' { 'Get: signing (SigV4)'; break }

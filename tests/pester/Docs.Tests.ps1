@@ -156,6 +156,19 @@ Describe 'The performance page' {
         finally { Remove-TestFolder $folder }
     }
 
+    It 'writes blank lines too, as the bench''s report has between its tables' {
+        $folder = New-TestFolder 'docs'
+        try {
+            $copy = Join-Path $folder 'performance.md'
+            Copy-Item -LiteralPath (Join-Path $DocsRoot 'docs/performance.md') -Destination $copy
+            Set-GeneratedSection -Path $copy -Name 'bench' -Lines @('| Machine | |', '', 'Load: test')
+            $after = [IO.File]::ReadAllLines($copy)
+            $begin = [array]::FindIndex($after, [Predicate[string]] { param($l) $l.StartsWith('<!-- bench:begin') })
+            $after[($begin + 1)..($begin + 4)] | Should -Be @('| Machine | |', '', 'Load: test', '<!-- bench:end -->')
+        }
+        finally { Remove-TestFolder $folder }
+    }
+
     It 'refuses a page without the markers, and leaves it as it was' {
         $folder = New-TestFolder 'docs'
         try {

@@ -65,8 +65,7 @@ namespace EcrAirflow.Commands
             return false;
         }
 
-        /// <summary>The error for a negative duration (a TimeSpan given as such; text with a minus sign never parses).</summary>
-
+        /// <summary>A remaining time as the results and -Verbose show it: 2h 05m, 4m 30s.</summary>
         public static string Describe(TimeSpan value) =>
             value.TotalDays >= 1 ? $"{(int)value.TotalDays}d {value.Hours}h {value.Minutes:00}m"
             : value.TotalHours >= 1 ? $"{(int)value.TotalHours}h {value.Minutes:00}m"

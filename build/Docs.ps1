@@ -7,7 +7,7 @@ function Set-GeneratedSection {
     param(
         [Parameter(Mandatory)] [string] $Path,
         [Parameter(Mandatory)] [string] $Name,
-        [Parameter(Mandatory)] [AllowEmptyCollection()] [string[]] $Lines
+        [Parameter(Mandatory)] [AllowEmptyCollection()] [AllowEmptyString()] [string[]] $Lines
     )
     $text = [IO.File]::ReadAllText($Path)
     $newline = if ($text.Contains("`r`n")) { "`r`n" } else { "`n" }

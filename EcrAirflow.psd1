@@ -1,6 +1,6 @@
 @{
     # The one place the version lives: build.ps1 reads it and passes it to dotnet.
-    ModuleVersion        = '0.2.0'
+    ModuleVersion        = '0.3.0'
     GUID                 = '6f0c4a52-3b1e-4f36-9d0a-2e8b1c7d5a41'
     Author               = 'EcrAirflow contributors'
     CompanyName          = 'EcrAirflow'

@@ -230,7 +230,9 @@ function Format-BenchSoakRows {
     if ($ms.Count) { $runDetail += '; a run took {0} (median), {1} (p95)' -f (Format-Ms (Get-BenchMedian $ms)), (Format-Ms (Get-BenchPercentile $ms 95)) }
     if ($failed.Count) { $runDetail += '; first failure: ' + (Format-Cell ($failed[0].Error -replace '\s+', ' ')) }
     $md.Add(('| 7. Soak | refresh runs | {0} | {1} | {2} | {3} |' -f ($s.Seconds / $s.RefreshSeconds), $runs.Count, $runDetail, (Format-Verdict ($failed.Count -eq 0 -and $s.Missed -eq 0))))
-    $md.Add(('| 7. Soak | writes per token lifetime ({0} s) | {1:N1}–{2:N1} | {3:N2} | {4} bulk PATCHes at the emulator in {5} s; {6} runs said they wrote, {7} distinct tokens (expiries) among them | {8} |' -f
+    # The verdict is the upper bound (never more writes than the tokens need); a short soak counts partial
+    # lifetimes at both ends, so it may come out below the steady state's range.
+    $md.Add(('| 7. Soak | writes per token lifetime ({0} s) | at most {2:N1} ({1:N1}–{2:N1} over a long soak) | {3:N2} | {4} bulk PATCHes at the emulator in {5} s; {6} runs said they wrote, {7} distinct tokens (expiries) among them | {8} |' -f
             $s.TokenSeconds, $low, $high, $perLifetime, $s.Patches, $s.Seconds, $written.Count, $distinct,
             (Format-Verdict ($s.Patches -eq $written.Count -and $distinct -eq $written.Count -and $perLifetime -le $high + 1 / $lifetimes))))
     $md.Add(('| 7. Soak | Airflow requests per refresh run | {0:N2} | {1:N2} | {2} POST /auth/token, {3} list reads ({4} GETs less the Test loop''s {5}), {6} bulk PATCHes, {7} other; expected {8} per run + 2 per write | {9} |' -f

@@ -53,17 +53,17 @@ PS> $airflow = Get-Credential admin
 PS> Get-EcrDockerCredential -Region eu-west-1 |
         Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl https://airflow.example.com -AirflowCredential $airflow
 '@
-            Remarks = 'Creates the connection ecr, or replaces its password in place.'
+            Remarks = 'Creates the connection ecr, or refreshes what a refresh owns in it (host, login, password and the note of the token''s expiry in its description) and keeps everything else: port, schema, extra, your own description text.'
         }
         @{
-            Title   = 'Windows Task Scheduler: every 6 hours'
+            Title   = 'Windows Task Scheduler: every 15 minutes, writing only when the token is due'
             Code    = @'
-PS> $action = New-ScheduledTaskAction -Execute pwsh.exe -Argument '-NoProfile -NonInteractive -File C:\jobs\Update-AirflowEcrConnection.ps1'
-PS> $trigger = New-ScheduledTaskTrigger -Once -At (Get-Date) -RepetitionInterval (New-TimeSpan -Hours 6)
+PS> $action = New-ScheduledTaskAction -Execute pwsh.exe -Argument '-NoProfile -NonInteractive -File C:\jobs\Update-AirflowEcrConnection.ps1 -SkipIfValidFor 1h'
+PS> $trigger = New-ScheduledTaskTrigger -Once -At (Get-Date) -RepetitionInterval (New-TimeSpan -Minutes 15)
 PS> $account = Get-Credential svc-airflow    # the account the task runs as
 PS> Register-ScheduledTask -TaskName 'Refresh Airflow ECR login' -Action $action -Trigger $trigger -User $account.UserName -Password $account.GetNetworkCredential().Password
 '@
-            Remarks = 'The script runs Get-EcrDockerCredential | Sync-AirflowEcrConnection with -ErrorAction Stop; see examples/ in the project.'
+            Remarks = 'The script runs Get-EcrDockerCredential | Sync-AirflowEcrConnection with -ErrorAction Stop; see examples/ in the project. With -SkipIfValidFor 1h most runs only read, and a token is renewed when it has less than an hour left.'
         }
         @{
             Title   = 'GitHub Actions: make the connection available to later steps'
@@ -106,6 +106,19 @@ PS> Get-EcrDockerCredential -Region eu-west-1 |
         Sync-AirflowEcrConnection -ConnectionId ecr -Mode ParameterStore -ConnectionsPrefix /prod/airflow/connections -KmsKeyId alias/airflow
 '@
             Remarks = 'Creates a SecureString with that key the first time; afterwards GetParameter and DescribeParameters, then PutParameter with Overwrite keeping the parameter''s type, key, description and tier. The result says the Version and the Tier (Advanced only when the value is over 4 KB).'
+        }
+        @{
+            Title   = 'Refresh only what is due: -SkipIfValidFor'
+            Code    = @'
+PS> $airflow = Get-Credential admin
+PS> Get-EcrDockerCredential -Region eu-west-1 |
+        Sync-AirflowEcrConnection -ConnectionId ecr -AirflowUrl https://airflow.example.com -AirflowCredential $airflow -SkipIfValidFor 1h
+
+ConnectionId Action  Via     Target
+------------ ------  ---     ------
+ecr          Skipped Rest V2 https://airflow.example.com
+'@
+            Remarks = 'Reads what Airflow holds first (on Airflow 3 one request for any number of ids) and writes only a connection whose stored token is for another registry or login, or has less than an hour left. Skipped means nothing was written: the stored token stays valid long enough. Safe to run every few minutes, or as the task right before the DockerOperator one.'
         }
         @{
             Title   = 'See what would change'

@@ -425,8 +425,12 @@ function Get-SettledProxyAccessLog {
         $entries = @(Read-ProxyLogText $Proxy | ForEach-Object { ConvertFrom-ProxyLogLine $_ } | Where-Object { $_ })
         $at = -1
         for ($i = 0; $i -lt $entries.Count; $i++) { if ($entries[$i].Url -eq $marker) { $at = $i; break } }
-        # Earlier markers are not the test's traffic either.
-        if ($at -ge 0) { return @($entries | Select-Object -First $at | Where-Object { $_.Url -notlike 'http://ecrairflow-marker.invalid/*' }) }
+        # Earlier markers are not the test's traffic either; nor is a connection that sent nothing (squid logs it as
+        # error:transaction-end-before-headers, e.g. a port probe's, sometimes only after the log was cleared): it
+        # carried no request, so no secret.
+        if ($at -ge 0) {
+            return @($entries | Select-Object -First $at | Where-Object { $_.Url -notlike 'http://ecrairflow-marker.invalid/*' -and $_.Url -ne 'error:transaction-end-before-headers' })
+        }
         if ([DateTime]::UtcNow -gt $deadline) { throw "squid did not log the marker request within $TimeoutSec s." }
         Start-Sleep -Milliseconds 100
     }

@@ -4,6 +4,13 @@
 
 function Get-StandInPath { Join-Path $PSScriptRoot 'airflow/airflow' }
 
+function Format-CommandLineWord {
+    # An argument as the module's Cli results and messages show it (PowerShell style, pasteable): as is, or in single
+    # quotes when it holds white space or a quote, backtick, $ or ; (e.g. a clone in a path with spaces).
+    param([Parameter(Mandatory)] [string] $Word)
+    if ($Word -match '[\s''"`$;]') { "'" + $Word.Replace("'", "''") + "'" } else { $Word }
+}
+
 function Get-StandInCalls {
     # Every run of the stand-in so far, oldest first ({ argv, files }); none when it never ran.
     param([string] $StandInHome = $env:AIRFLOW_STANDIN_HOME)

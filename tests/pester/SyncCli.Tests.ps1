@@ -93,7 +93,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
         $result | Should -BeOfType 'EcrAirflow.AirflowConnectionSyncResult'
         $result.ConnectionId | Should -Be 'ecr'
         $result.Mode | Should -Be 'Cli'
-        $result.Target | Should -Be $StandIn
+        $result.Target | Should -Be (Format-CommandLineWord $StandIn)
         $result.Action | Should -Be 'Created' -Because 'the read before the import found no connection'
         $result.Registry | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
 
@@ -136,7 +136,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Cli' {
 
     It 'runs through a command prefix (env AIRFLOW_X=1 <airflow>)' -Skip:$IsWindows {
         $result = New-FakeCredential | Sync-AirflowEcrConnection -ConnectionId ecr -Mode Cli -AirflowCommand 'env', 'AIRFLOW_X=1', $StandIn
-        $result.Target | Should -Be "env AIRFLOW_X=1 $StandIn"
+        $result.Target | Should -Be "env AIRFLOW_X=1 $(Format-CommandLineWord $StandIn)"
         $call = Get-ImportCall
         $call[0].env.AIRFLOW_X | Should -Be '1'
         $call[0].argv -join ' ' | Should -Not -BeLike "*$Token*"

@@ -65,6 +65,7 @@ namespace EcrAirflow.Commands
             return false;
         }
 
+        /// <summary>A remaining time as the results and -Verbose show it: 2h 05m, 4m 30s.</summary>
         public static string Describe(TimeSpan value) =>
             value.TotalDays >= 1 ? $"{(int)value.TotalDays}d {value.Hours}h {value.Minutes:00}m"
             : value.TotalHours >= 1 ? $"{(int)value.TotalHours}h {value.Minutes:00}m"

@@ -368,6 +368,7 @@ function Clear-EmulatorState {
 }
 
 # The other peers, each in its own file.
+. (Join-Path $PSScriptRoot 'Apt.ps1')
 . (Join-Path $PSScriptRoot 'Proxy.ps1')
 . (Join-Path $PSScriptRoot 'Registry.ps1')
 . (Join-Path $PSScriptRoot 'Mwaa.ps1')

@@ -5,7 +5,6 @@ using System.IO;
 using System.Net.Http;
 using System.Text;
 using System.Text.Json;
-using System.Threading;
 using Xunit;
 
 namespace EcrAirflow.Tests
@@ -26,31 +25,7 @@ namespace EcrAirflow.Tests
             {
                 info = Path.Combine(Path.GetTempPath(), "ecrairflow-moto-" + Guid.NewGuid().ToString("n") + ".json");
                 _ownInfo = info;
-                var psi = new ProcessStartInfo("python3")
-                {
-                    RedirectStandardInput = true,
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                    UseShellExecute = false,
-                };
-                psi.ArgumentList.Add(Path.Combine(RepoPaths.Root, "tests", "peers", "moto_peer.py"));
-                psi.ArgumentList.Add("--info");
-                psi.ArgumentList.Add(info);
-                _process = Process.Start(psi)!;
-                _process.OutputDataReceived += (_, _) => { };
-                _process.ErrorDataReceived += (_, _) => { };
-                _process.BeginOutputReadLine();
-                _process.BeginErrorReadLine();
-                var deadline = DateTime.UtcNow.AddSeconds(60);
-                while (!File.Exists(info))
-                {
-                    if (_process.HasExited || DateTime.UtcNow > deadline)
-                    {
-                        throw new InvalidOperationException("moto did not start (is moto[server] installed?)");
-                    }
-
-                    Thread.Sleep(100);
-                }
+                _process = PeerProcess.StartPython("moto_peer.py", info, "moto did not start (is moto[server] installed?)");
             }
 
             using var doc = JsonDocument.Parse(File.ReadAllText(info));
@@ -122,14 +97,7 @@ namespace EcrAirflow.Tests
 
         public void Dispose()
         {
-            if (_process != null && !_process.HasExited)
-            {
-                _process.StandardInput.Close();
-                if (!_process.WaitForExit(5000))
-                {
-                    _process.Kill(true);
-                }
-            }
+            PeerProcess.Stop(_process);
 
             if (_ownInfo != null)
             {

@@ -168,24 +168,22 @@ function Get-PwshCommandLine {
     return @('pwsh')
 }
 
-function Invoke-ChildPwsh {
+function Invoke-CapturedProcess {
     <#
     .SYNOPSIS
-        Runs -Script in a fresh process of the PowerShell running us, with -Environment applied to the
-        child only (a $null value removes the variable; this process's environment is never touched).
-        Returns ExitCode, Out (stdout), Err (stderr) and Text (both). Stops the child after -TimeoutSec.
-        -Wrapper runs the child under another program, e.g. @('strace', '-f', '-o', $log) to see what it opens.
+        Runs -FileName with -Arguments (each passed as one argument), with -Environment applied to the child only
+        (a $null value removes the variable; this process's environment is never touched). Returns ExitCode, Out
+        (stdout), Err (stderr) and Text (both). Stops the child after -TimeoutSec and throws, naming it as -What.
     #>
     param(
-        [Parameter(Mandatory)] [string] $Script,
+        [Parameter(Mandatory)] [string] $FileName,
+        [string[]] $Arguments = @(),
         [hashtable] $Environment = @{},
         [int] $TimeoutSec = 240,
-        [string[]] $Wrapper = @()
+        [string] $What = $FileName
     )
-    $pwsh = @($Wrapper) + @(Get-PwshCommandLine)
-    $psi = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
-    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
-    Add-ProcessArgument $psi (@($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded))
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($FileName)
+    Add-ProcessArgument $psi $Arguments
     $psi.UseShellExecute = $false
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
@@ -195,11 +193,30 @@ function Invoke-ChildPwsh {
     $p = [System.Diagnostics.Process]::Start($psi)
     try {
         $out = $p.StandardOutput.ReadToEndAsync(); $err = $p.StandardError.ReadToEndAsync()
-        if (-not $p.WaitForExit($TimeoutSec * 1000)) { $p.Kill(); throw "The child PowerShell ran longer than $TimeoutSec s." }
+        if (-not $p.WaitForExit($TimeoutSec * 1000)) { $p.Kill(); throw "$What ran longer than $TimeoutSec s." }
         $p.WaitForExit()
         [pscustomobject]@{ ExitCode = $p.ExitCode; Out = $out.Result; Err = $err.Result; Text = $out.Result + $err.Result }
     }
     finally { $p.Dispose() }
+}
+
+function Invoke-ChildPwsh {
+    <#
+    .SYNOPSIS
+        Runs -Script in a fresh process of the PowerShell running us (Invoke-CapturedProcess: -Environment for
+        the child only; ExitCode, Out, Err and Text). -Wrapper runs the child under another program, e.g.
+        @('strace', '-f', '-o', $log) to see what it opens.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [hashtable] $Environment = @{},
+        [int] $TimeoutSec = 240,
+        [string[]] $Wrapper = @()
+    )
+    $pwsh = @($Wrapper) + @(Get-PwshCommandLine)
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
+    $arguments = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)
+    Invoke-CapturedProcess -FileName $pwsh[0] -Arguments $arguments -Environment $Environment -TimeoutSec $TimeoutSec -What 'The child PowerShell'
 }
 
 # ---- Airflow API emulator (tests/AirflowEmulator; see its README.md for the contract) ----
@@ -368,6 +385,7 @@ function Clear-EmulatorState {
 }
 
 # The other peers, each in its own file.
+. (Join-Path $PSScriptRoot 'Apt.ps1')
 . (Join-Path $PSScriptRoot 'Proxy.ps1')
 . (Join-Path $PSScriptRoot 'Registry.ps1')
 . (Join-Path $PSScriptRoot 'Mwaa.ps1')

@@ -90,33 +90,7 @@ function Install-SquidIfMissing {
     if (-not (Test-IsRoot)) { throw 'squid is needed for the proxy peer: run as root, or first run: sudo apt-get install -y --no-install-recommends squid' }
 
     Write-Host 'squid is missing: installing Debian''s squid package (for the proxy peer).'
-    $policy = '/usr/sbin/policy-rc.d'
-    $ownPolicy = $false
-    if (-not (Test-Path -LiteralPath $policy)) {
-        # 101 = "action forbidden": invoke-rc.d and deb-systemd-invoke then do not start the service.
-        Set-Content -LiteralPath $policy -Value "#!/bin/sh`n# Written by EcrAirflow's tests while installing squid; removed afterwards.`nexit 101" -NoNewline
-        & chmod 755 $policy
-        $ownPolicy = $true
-    }
-    $savedFrontend = $env:DEBIAN_FRONTEND
-    try {
-        $env:DEBIAN_FRONTEND = 'noninteractive'
-        $install = @('install', '-y', '-qq', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=120', 'squid')
-        $output = & apt-get @install 2>&1 | Out-String
-        if ($LASTEXITCODE -ne 0) {
-            Write-Host $output
-            if ($output -match 'Unable to locate package|has no installation candidate|404\s+Not Found|Failed to fetch') {
-                Write-Host 'The package lists look missing or stale: running apt-get update, then installing again.'
-                & apt-get update -qq -o DPkg::Lock::Timeout=120 2>&1 | Out-Host
-                $output = & apt-get @install 2>&1 | Out-String
-            }
-            if ($LASTEXITCODE -ne 0) { Write-Host $output; throw "apt-get could not install squid (exit code $LASTEXITCODE); install it by hand: apt-get install -y --no-install-recommends squid" }
-        }
-    }
-    finally {
-        $env:DEBIAN_FRONTEND = $savedFrontend
-        if ($ownPolicy) { Remove-Item -LiteralPath $policy -Force -ErrorAction SilentlyContinue }
-    }
+    Install-DebianPackage -Package squid -Hint 'apt-get install -y --no-install-recommends squid'
     Stop-SystemSquid
     $squid = Get-SquidCommand
     if (-not $squid) { throw 'apt-get reported success but squid is still not found (looked on PATH and at /usr/sbin/squid).' }

@@ -64,28 +64,7 @@ function Install-RegistryIfMissing {
 
     $packages = @(if (-not $registry) { 'docker-registry' }) + @(if (-not $htpasswd) { 'apache2-utils' })
     Write-Host "Installing Debian's $($packages -join ' and ') (for the registry peer)."
-    $policy = '/usr/sbin/policy-rc.d'
-    $ownPolicy = $false
-    if (-not (Test-Path -LiteralPath $policy)) {
-        # 101 = "action forbidden": invoke-rc.d and deb-systemd-invoke then do not start the service.
-        Set-Content -LiteralPath $policy -Value "#!/bin/sh`n# Written by EcrAirflow's tests while installing docker-registry; removed afterwards.`nexit 101" -NoNewline
-        & chmod 755 $policy
-        $ownPolicy = $true
-    }
-    $savedFrontend = $env:DEBIAN_FRONTEND
-    try {
-        $env:DEBIAN_FRONTEND = 'noninteractive'
-        & apt-get update -qq -o DPkg::Lock::Timeout=120 2>&1 | Out-Host
-        $output = & apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=120 @packages 2>&1 | Out-String
-        if ($LASTEXITCODE -ne 0) {
-            Write-Host $output
-            throw "apt-get could not install $($packages -join ' ') (exit code $LASTEXITCODE); install by hand: apt-get install -y --no-install-recommends docker-registry apache2-utils"
-        }
-    }
-    finally {
-        $env:DEBIAN_FRONTEND = $savedFrontend
-        if ($ownPolicy) { Remove-Item -LiteralPath $policy -Force -ErrorAction SilentlyContinue }
-    }
+    Install-DebianPackage -Package $packages -UpdateFirst -Hint 'apt-get install -y --no-install-recommends docker-registry apache2-utils'
     Stop-SystemRegistry
     $registry = Get-RegistryCommand
     $htpasswd = Get-HtpasswdCommand

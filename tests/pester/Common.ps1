@@ -42,6 +42,19 @@ function Remove-TestFolder([string] $Path) {
 
 # What Get-EcrDockerCredential outputs, as far as Sync-AirflowEcrConnection reads it: a token valid for 12 hours
 # unless -ExpiresAt says otherwise, with the characters careless encoders break in the default one.
+function Assert-TeamSettingsKept {
+    # What a refresh must keep of the Docker connection the Rest and Mwaa tests seed as a team set it up: port
+    # 5000, schema v2, and an extra with reauth, email and timeout 30. -Stored is the connection as Airflow's API
+    # returns it (extra as JSON text); -Email and -Reauth are what the extra must hold now.
+    param([Parameter(Mandatory)] $Stored, [string] $Email = 'ops@example.com', [bool] $Reauth = $false)
+    $Stored.port | Should -Be 5000
+    $Stored.schema | Should -Be 'v2'
+    $extra = $Stored.extra | ConvertFrom-Json
+    $extra.reauth | Should -Be $Reauth
+    $extra.email | Should -Be $Email
+    $extra.timeout | Should -Be 30
+}
+
 function New-FakeCredential {
     param(
         [string] $Token = 'tok+/=en',

@@ -51,32 +51,6 @@ function New-RecipeEnvironment {
     $environment
 }
 
-# Runs a program with -Environment applied to the child only; returns ExitCode, Out, Err and Text (both).
-function Invoke-RecipeProcess {
-    param(
-        [Parameter(Mandatory)] [string] $FileName,
-        [string[]] $Arguments = @(),
-        [hashtable] $Environment = @{},
-        [int] $TimeoutSec = 240
-    )
-    $psi = [System.Diagnostics.ProcessStartInfo]::new($FileName)
-    Add-ProcessArgument $psi $Arguments
-    $psi.UseShellExecute = $false
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    foreach ($k in $Environment.Keys) {
-        if ($null -eq $Environment[$k]) { $psi.EnvironmentVariables.Remove($k) } else { $psi.EnvironmentVariables[$k] = [string]$Environment[$k] }
-    }
-    $p = [System.Diagnostics.Process]::Start($psi)
-    try {
-        $out = $p.StandardOutput.ReadToEndAsync(); $err = $p.StandardError.ReadToEndAsync()
-        if (-not $p.WaitForExit($TimeoutSec * 1000)) { $p.Kill(); throw "$FileName ran longer than $TimeoutSec s." }
-        $p.WaitForExit()
-        [pscustomobject]@{ ExitCode = $p.ExitCode; Out = $out.Result; Err = $err.Result; Text = $out.Result + $err.Result }
-    }
-    finally { $p.Dispose() }
-}
-
 # A folder with a `pwsh` that runs the PowerShell running the tests (the .NET tool's pwsh is `dotnet pwsh.dll`),
 # for recipes whose command line starts with pwsh or /usr/bin/pwsh. Unix only (a shell script).
 function New-PwshShim([Parameter(Mandatory)] [string] $Folder) {

@@ -44,7 +44,7 @@ Describe 'The monitoring script (examples/Test-AirflowEcrLogin.ps1)' {
         function Invoke-Monitor([string[]] $Arguments, [string] $Password = $AirflowPassword) {
             $pwsh = @(Get-PwshCommandLine)
             $all = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $Monitor, '-AirflowUrl', $Emu.Url) + $Arguments
-            $r = Invoke-RecipeProcess -FileName $pwsh[0] -Arguments $all -Environment (New-RecipeEnvironment -Moto $Moto -AirflowPassword $Password)
+            $r = Invoke-CapturedProcess -FileName $pwsh[0] -Arguments $all -Environment (New-RecipeEnvironment -Moto $Moto -AirflowPassword $Password)
             Assert-NoSecret -Text $r.Text -Secrets (Get-RecipeSecrets) -Where "the monitor's output"
             $r | Add-Member -NotePropertyName Lines -NotePropertyValue @($r.Out -split "`r?`n" | Where-Object { $_ }) -PassThru
         }
@@ -162,14 +162,14 @@ Describe 'The Airflow DAG (examples/airflow/ecr_refresh_then_pull.py)' {
         }
         $id = $Pull[0].kwargs.docker_conn_id
 
-        $first = Invoke-RecipeProcess -FileName bash -Arguments @('-c', $command) -Environment $environment
+        $first = Invoke-CapturedProcess -FileName bash -Arguments @('-c', $command) -Environment $environment
         $first.ExitCode | Should -Be 0 -Because $first.Text
         $first.Out | Should -Match "Created $id $([regex]::Escape($Registry)) via Rest V2 "
         (Get-EmulatorConnections -Url $Emu.Url | Where-Object connection_id -eq $id).password | Should -BeExactly (Get-IssuedToken)
         Get-EmulatorWrites -Url $Emu.Url | Should -HaveCount 1
 
         $null = Invoke-RestMethod -Method Delete -Uri "$($Emu.Url)/_emulator/requests"
-        $second = Invoke-RecipeProcess -FileName bash -Arguments @('-c', $command) -Environment $environment
+        $second = Invoke-CapturedProcess -FileName bash -Arguments @('-c', $command) -Environment $environment
         $second.ExitCode | Should -Be 0 -Because $second.Text
         $second.Out | Should -Match "Skipped $id $([regex]::Escape($Registry)) via Rest "
         Get-EmulatorWrites -Url $Emu.Url | Should -BeNullOrEmpty
@@ -349,7 +349,7 @@ Describe 'The cron and systemd recipes (examples/ecrairflow-refresh.cron, .servi
         $bare = @{ AIRFLOW_API_USER = $null; AIRFLOW_API_PASSWORD = $null; AWS_ACCESS_KEY_ID = $null; AWS_SECRET_ACCESS_KEY = $null; AWS_ENDPOINT_URL_ECR = $null; AWS_REGION = $null; AWS_PROFILE = $null }
 
         $command = Expand-Deployment (($CronFields | Select-Object -Skip 6) -join ' ')
-        $cron = Invoke-RecipeProcess -FileName sh -Arguments @('-c', $command) -Environment $bare
+        $cron = Invoke-CapturedProcess -FileName sh -Arguments @('-c', $command) -Environment $bare
         $cron.ExitCode | Should -Be 0 -Because ($cron.Text + (Get-Content -LiteralPath $LogFile -Raw -ErrorAction SilentlyContinue))
         $log = Get-Content -LiteralPath $LogFile -Raw
         $log | Should -Match "Created ecr $([regex]::Escape($Registry)) via Rest"
@@ -360,7 +360,7 @@ Describe 'The cron and systemd recipes (examples/ecrairflow-refresh.cron, .servi
         $environment = $bare.Clone()
         foreach ($line in Get-Content -LiteralPath $EnvFile) { if ($line -match "^(\w+)='(.*)'$") { $environment[$Matches[1]] = $Matches[2] } }
         $words = -split (Expand-Deployment $ExecStart)
-        $systemd = Invoke-RecipeProcess -FileName $words[0] -Arguments @($words | Select-Object -Skip 1) -Environment $environment
+        $systemd = Invoke-CapturedProcess -FileName $words[0] -Arguments @($words | Select-Object -Skip 1) -Environment $environment
         $systemd.ExitCode | Should -Be 0 -Because $systemd.Text
         $systemd.Out | Should -Match "Skipped ecr $([regex]::Escape($Registry)) via Rest"
         Get-EmulatorWrites -Url $Emu.Url | Should -BeNullOrEmpty

@@ -171,12 +171,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Mwaa on an Airflow <_> environment' -F
         $stored = Get-StoredConnection $Version $id
         $stored.password | Should -BeExactly $token
         $stored.host | Should -Be '123456789012.dkr.ecr.us-east-1.amazonaws.com'
-        $stored.port | Should -Be 5000
-        $stored.schema | Should -Be 'v2'
-        $extra = $stored.extra | ConvertFrom-Json
-        $extra.reauth | Should -BeFalse
-        $extra.email | Should -Be 'ops@example.com'
-        $extra.timeout | Should -Be 30
+        Assert-TeamSettingsKept $stored
         $stored.description | Should -Match '^Team registry; token expires '
         if ($Version -eq 3) { Get-MwaaLine | Should -Be @('InvokeRestApi GET /connections -> 200', 'InvokeRestApi PATCH /connections -> 200') }
         else { Get-MwaaLine | Should -Be @("InvokeRestApi GET /connections/$id -> 200", "InvokeRestApi PATCH /connections/$id -> 200") }

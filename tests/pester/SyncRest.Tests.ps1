@@ -246,12 +246,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest with Airflow <AirflowVersion> (AP
         $stored.password | Should -BeExactly 'tok+/=en-kept'
         $stored.host | Should -Be '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
         $stored.login | Should -Be 'AWS'
-        $stored.port | Should -Be 5000
-        $stored.schema | Should -Be 'v2'
-        $extra = $stored.extra | ConvertFrom-Json
-        $extra.reauth | Should -BeFalse
-        $extra.email | Should -Be 'ops@example.com'
-        $extra.timeout | Should -Be 30
+        Assert-TeamSettingsKept $stored
         $stored.description | Should -Match '^Team registry; token expires \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$'
         # What Airflow was sent: the fields a refresh owns, after one read.
         $write = @(Get-EmulatorRequests -Emulator $Emu | Where-Object method -eq 'PATCH')
@@ -328,12 +323,7 @@ Describe 'Sync-AirflowEcrConnection -Mode Rest on an Airflow 3.0 release whose b
         $result.Action | Should -Be 'Updated'
         $stored = Get-StoredConnection $Old3 $id
         $stored.password | Should -BeExactly 'tok+/=en-30'
-        $stored.port | Should -Be 5000
-        $stored.schema | Should -Be 'v2'
-        $extra = $stored.extra | ConvertFrom-Json
-        $extra.reauth | Should -BeTrue
-        $extra.email | Should -Be 'ops@example.com'
-        $extra.timeout | Should -Be 30
+        Assert-TeamSettingsKept $stored -Reauth $true
         $stored.description | Should -Match '^Team registry; token expires '
     }
 

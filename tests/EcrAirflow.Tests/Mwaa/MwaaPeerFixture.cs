@@ -7,7 +7,6 @@ using System.Net.Http;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading;
 using EcrAirflow.Airflow;
 using EcrAirflow.AwsApi;
 using EcrAirflow.Modes;
@@ -36,31 +35,7 @@ namespace EcrAirflow.Tests.Mwaa
             Airflow2 = new Airflow2Emulator();
             Airflow3 = new Airflow3IgnoringBulkMaskEmulator();
             _info = Path.Combine(Path.GetTempPath(), "ecrairflow-mwaa-" + Guid.NewGuid().ToString("n") + ".info"); // not *.json: the suites watch ecrairflow-*.json in the temp folder
-            var psi = new ProcessStartInfo("python3")
-            {
-                RedirectStandardInput = true,   // the peer stops when this pipe closes
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            psi.ArgumentList.Add(Path.Combine(RepoPaths.Root, "tests", "peers", "mwaa_peer.py"));
-            psi.ArgumentList.Add("--info");
-            psi.ArgumentList.Add(_info);
-            _process = Process.Start(psi)!;
-            _process.OutputDataReceived += (_, _) => { };
-            _process.ErrorDataReceived += (_, _) => { };
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!File.Exists(_info))
-            {
-                if (_process.HasExited || DateTime.UtcNow > deadline)
-                {
-                    throw new InvalidOperationException("The MWAA peer did not start (is botocore installed?).");
-                }
-
-                Thread.Sleep(100);
-            }
+            _process = PeerProcess.StartPython("mwaa_peer.py", _info, "The MWAA peer did not start (is botocore installed?).");
 
             using (var doc = JsonDocument.Parse(File.ReadAllText(_info)))
             {
@@ -138,22 +113,7 @@ namespace EcrAirflow.Tests.Mwaa
 
         public void Dispose()
         {
-            try
-            {
-                if (!_process.HasExited)
-                {
-                    _process.StandardInput.Close();
-                    if (!_process.WaitForExit(5000))
-                    {
-                        _process.Kill(true);
-                    }
-                }
-            }
-            catch (InvalidOperationException)
-            {
-            }
-
-            _process.Dispose();
+            PeerProcess.Stop(_process);
             File.Delete(_info); // by exact path: the info file this fixture named, in the temp folder
             _control.Dispose();
             Airflow2.Dispose();

@@ -184,22 +184,7 @@ namespace EcrAirflow.Tests.Rest
 
         public void Dispose()
         {
-            try
-            {
-                if (!_process.HasExited)
-                {
-                    _process.StandardInput.Close();
-                    if (!_process.WaitForExit(5000))
-                    {
-                        _process.Kill(true);
-                    }
-                }
-            }
-            catch (InvalidOperationException)
-            {
-            }
-
-            _process.Dispose();
+            PeerProcess.Stop(_process);
             _control.Dispose();
         }
 

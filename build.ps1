@@ -139,8 +139,8 @@ function Invoke-Build {
     # and AWSSDK.* (plus, on netstandard2.0, the BCL polyfills), loaded privately after that.
     $ours = @('EcrAirflow.dll', 'EcrAirflow.Core.dll', 'System.Management.Automation.dll')
     foreach ($tfm in 'net8.0', 'netstandard2.0') {
-        $rootBin = Join-Path $Root "src/EcrAirflow.Root/bin/$Configuration/$tfm"
-        $core = Join-Path $Root "src/EcrAirflow/bin/$Configuration/$tfm"
+        $rootBin = Join-Path $Root "src/EcrAirflow/bin/$Configuration/$tfm"
+        $core = Join-Path $Root "src/EcrAirflow.Core/bin/$Configuration/$tfm"
         $aws = Join-Path $Root "src/EcrAirflow.Aws/bin/$Configuration/$tfm"
         $to = Join-Path $ModuleDir "bin/$tfm"
         $deps = Join-Path $to 'deps'
@@ -158,9 +158,9 @@ function Invoke-Build {
     Add-ReadyToRunImages -Net8Directory (Join-Path $ModuleDir 'bin/net8.0') -WorkDirectory (Join-Path $Out 'r2r-tools')
     # MAML help generated from module/help-src and checked against the cmdlets' real parameters.
     $maml = Join-Path $ModuleDir 'en-US/EcrAirflow.dll-Help.xml'
-    Build-MamlHelp -SourceDirectory (Join-Path $Root 'module/help-src') -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutputFile $maml -CodeDirectory (Join-Path $Root 'src/EcrAirflow')
+    Build-MamlHelp -SourceDirectory (Join-Path $Root 'module/help-src') -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutputFile $maml -CodeDirectory (Join-Path $Root 'src/EcrAirflow.Core')
     # One help topic per mode (about_EcrAirflow_<Mode>), from the About entry of the mode's help source.
-    Build-ModeAboutTopics -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -CodeDirectory (Join-Path $Root 'src/EcrAirflow') `
+    Build-ModeAboutTopics -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -CodeDirectory (Join-Path $Root 'src/EcrAirflow.Core') `
         -CmdletHelpSource (Join-Path $Root 'module/help-src/Sync-AirflowEcrConnection.psd1') -OutputDirectory (Join-Path $ModuleDir 'en-US')
     # Beside each EcrAirflow.dll too (the MAML help file is named after the DLL that holds the cmdlets).
     foreach ($tfm in 'net8.0', 'netstandard2.0') {

@@ -139,7 +139,7 @@ else {
 'BENCH-JSON ' + (ConvertTo-Json -InputObject @($rows) -Depth 4 -Compress)
 '@
 
-# What each mode should cost, from what the module does (read src/EcrAirflow/Modes/* and Airflow/Api/*), for N
+# What each mode should cost, from what the module does (read src/EcrAirflow.Core/Modes/* and Airflow/Api/*), for N
 # connections: Sync's first run in a fresh session (N new connections), its steady state, the reads of Sync
 # -SkipIfValidFor when nothing is due, and Test's reads first in a fresh session and again. Why says where a run
 # costs more than two requests (null: a number not counted at any peer).

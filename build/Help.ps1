@@ -79,7 +79,7 @@ function Build-MamlHelp {
         [Parameter(Mandatory)] [string] $SourceDirectory,
         [Parameter(Mandatory)] [string] $ModuleManifest,
         [Parameter(Mandatory)] [string] $OutputFile,
-        # Where the mode folders' help sources are (src/EcrAirflow).
+        # Where the mode folders' help sources are (src/EcrAirflow.Core).
         [Parameter(Mandatory)] [string] $CodeDirectory
     )
     $module = Import-Module $ModuleManifest -Force -PassThru
@@ -276,7 +276,7 @@ function Build-ModeAboutTopics {
     <#
     .SYNOPSIS
         Writes en-US/about_EcrAirflow_<Mode>.help.txt for every mode, so Get-Help about_EcrAirflow_<Mode> works
-        offline: from the About entry of the mode's help source (src/EcrAirflow/Modes/<Folder>/<Mode>.help.psd1:
+        offline: from the About entry of the mode's help source (src/EcrAirflow.Core/Modes/<Folder>/<Mode>.help.psd1:
         Synopsis, Description, Errors), the mode's paragraph and parameters from the mode table in the code, and
         the parameters' descriptions from the help sources (the mode's own, HttpModeParameters.help.psd1, then the
         cmdlet's). A mode without a complete About entry fails the build.
@@ -291,8 +291,8 @@ function Build-ModeAboutTopics {
     $module = Import-Module $ModuleManifest -Force -PassThru
     try {
         $command = Get-Command Sync-AirflowEcrConnection -Module $module.Name
-        $table = Get-ModeTableHelp -Command $command -TypeName 'EcrAirflow.Commands.ModeHelp' -CodeDirectory $CodeDirectory
-        $type = (Get-CoreAssembly $command).GetType('EcrAirflow.Commands.ModeHelp', $true)
+        $table = Get-ModeTableHelp -Command $command -TypeName 'EcrAirflow.Core.Commands.ModeHelp' -CodeDirectory $CodeDirectory
+        $type = (Get-CoreAssembly $command).GetType('EcrAirflow.Core.Commands.ModeHelp', $true)
         $flags = [System.Reflection.BindingFlags]'NonPublic, Public, Static'
         $cmdletSource = Import-PowerShellDataFile $CmdletHelpSource
         $cmdletParameters = @{} + $cmdletSource.Parameters

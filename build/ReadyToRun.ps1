@@ -18,7 +18,7 @@
 # version, and .NET 10 (PowerShell 7.6) ignores the 9.x images .NET 8's crossgen2 makes (measured: every
 # method JIT-compiled, as with IL), while .NET 8 would ignore .NET 10's 16.x. One image set per platform is
 # what the 3x package budget allows, so the images target .NET 10, the runtime of the current PowerShell
-# (7.6, LTS); CoreLink (src/EcrAirflow.Root/Loading/) picks them only there and PowerShell 7.4/7.5 (.NET 8/9)
+# (7.6, LTS); CoreLink (src/EcrAirflow/Internal/Loading/) picks them only there and PowerShell 7.4/7.5 (.NET 8/9)
 # run the portable IL as before.
 #
 # crossgen2 comes from the SDK (Microsoft.NETCore.App.Crossgen2.<host rid>, restored at the version the

@@ -1,6 +1,6 @@
 # The parameters every cmdlet that takes -Mode shares (Sync-AirflowEcrConnection, Test-AirflowEcrConnection),
 # described once: build/Help.ps1 reads this file for a help source that names it as SharedParameters. A mode's own
-# parameters are described in its folder (src/EcrAirflow/Modes/<Mode>/<Mode>.help.psd1).
+# parameters are described in its folder (src/EcrAirflow.Core/Modes/<Mode>/<Mode>.help.psd1).
 @{
     Parameters = @{
         Mode                           = 'Where Airflow keeps the connection: Rest (the Airflow REST API, the default), Cli (the Airflow command line), EnvironmentVariable (AIRFLOW_CONN_* variables), SecretsManager or ParameterStore (where Airflow''s AWS secrets backends read connections), or Mwaa (an Amazon MWAA environment''s Airflow, through InvokeRestApi). Each mode takes its own parameters (listed under PARAMETERS PER MODE in the description, one syntax per mode, and in about_EcrAirflow_<Mode>); a parameter of another mode is an error (ParameterNotValidForMode). Tab completion after -Mode offers the modes that take every parameter already typed.'

@@ -1,8 +1,8 @@
 @{
     Synopsis    = 'Writes Amazon ECR Docker logins into Airflow connections: through the REST API or the Airflow CLI, as AIRFLOW_CONN_* variables, or as AWS Secrets Manager secrets / SSM parameters for Airflow''s secrets backends.'
     # The per-mode parameter lists and each parameter's 'Modes:' line come from the mode table in the code
-    # (EcrAirflow.Commands.ModeHelp), and each mode's own parameters are described in its folder (src/EcrAirflow/Modes/<Mode>/<Mode>.help.psd1).
-    ModeTable   = 'EcrAirflow.Commands.ModeHelp'
+    # (EcrAirflow.Core.Commands.ModeHelp), and each mode's own parameters are described in its folder (src/EcrAirflow.Core/Modes/<Mode>/<Mode>.help.psd1).
+    ModeTable   = 'EcrAirflow.Core.Commands.ModeHelp'
     # -Mode, -Region, -AwsCredential and the other parameters every cmdlet that takes -Mode shares are described once there.
     SharedParameters = 'ModeCmdlets.Shared.psd1'
     Description = @'

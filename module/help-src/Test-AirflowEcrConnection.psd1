@@ -2,7 +2,7 @@
     Synopsis    = 'Reports what each Airflow connection target holds now for a connection id, when its ECR token expires, and (with -Login) whether the registry accepts the stored login.'
     # The per-mode parameter lists come from the mode table in the code, the mode parameters' descriptions from each
     # mode's folder, the shared ones from ModeCmdlets.Shared.psd1: the same declaration Sync-AirflowEcrConnection uses.
-    ModeTable   = 'EcrAirflow.Commands.ModeHelp'
+    ModeTable   = 'EcrAirflow.Core.Commands.ModeHelp'
     SharedParameters = 'ModeCmdlets.Shared.psd1'
     Description = @'
 Test-AirflowEcrConnection reads what the target of -Mode holds for each -ConnectionId, through the same mode parameters as Sync-AirflowEcrConnection, and returns one EcrAirflow.AirflowConnectionStatus per id: Status Fresh, ExpiringSoon, Expired, Missing, NotDocker or Unknown; the Registry it logs in to; ExpiresAt and Remaining; where the expiry came from; and a Reason a person can act on whenever the status is not Fresh or a tested login did not succeed.

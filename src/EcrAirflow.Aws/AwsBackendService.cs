@@ -1,6 +1,6 @@
 using System;
-using EcrAirflow.AwsApi;
-using EcrAirflow.Internal;
+using EcrAirflow.Core.AwsApi;
+using EcrAirflow.Core.Internal;
 
 namespace EcrAirflow.Aws
 {

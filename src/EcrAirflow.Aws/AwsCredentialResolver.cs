@@ -7,10 +7,11 @@ using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
-using EcrAirflow.AwsApi;
-using EcrAirflow.Internal;
+using EcrAirflow.Core.AwsApi;
+using EcrAirflow.Core.Internal;
+using EcrAirflow.Core.Internal.Http;
 using EcrAirflow.Internal.Http;
-using EcrAirflow.Internal.Secrets;
+using EcrAirflow.Core.Internal.Secrets;
 
 namespace EcrAirflow.Aws
 {

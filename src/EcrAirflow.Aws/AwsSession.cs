@@ -9,8 +9,9 @@ using System.Threading.Tasks;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
-using EcrAirflow.AwsApi;
-using EcrAirflow.Internal;
+using EcrAirflow.Core.AwsApi;
+using EcrAirflow.Core.Internal;
+using EcrAirflow.Core.Internal.Http;
 using EcrAirflow.Internal.Http;
 
 namespace EcrAirflow.Aws
@@ -76,7 +77,7 @@ namespace EcrAirflow.Aws
             }
 
             log.Verbose($"{call.Method} {SafeUrl.Describe(uri)} {_service.DisplayName} {call.Operation} (SigV4 {_service.SigningName}/{Endpoint.SigningRegion}, access key {MaskKey(credentials.AccessKey)}).");
-            var client = Internal.Http.HttpClientCache.Get(_request.Http);
+            var client = EcrAirflow.Core.Internal.Http.HttpClientCache.Get(_request.Http);
             using var response = await HttpRetry.SendAsync(
                 client,
                 () =>

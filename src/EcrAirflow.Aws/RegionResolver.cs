@@ -1,6 +1,6 @@
 using System;
 using Amazon.Runtime.CredentialManagement;
-using EcrAirflow.AwsApi;
+using EcrAirflow.Core.AwsApi;
 
 namespace EcrAirflow.Aws
 {

@@ -2,8 +2,8 @@ using System;
 using System.Security.Cryptography;
 using System.Text;
 using Xunit;
-using EcrAirflow.Airflow.Api;
-using EcrAirflow.Modes.Rest;
+using EcrAirflow.Core.Airflow.Api;
+using EcrAirflow.Core.Modes.Rest;
 
 namespace EcrAirflow.Tests
 {

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Security;
 using Xunit;
-using EcrAirflow.Airflow.Api;
+using EcrAirflow.Core.Airflow.Api;
 
 namespace EcrAirflow.Tests
 {

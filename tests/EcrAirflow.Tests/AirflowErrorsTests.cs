@@ -1,6 +1,6 @@
 using Xunit;
-using EcrAirflow.Airflow.Api;
-using EcrAirflow.Internal.Secrets;
+using EcrAirflow.Core.Airflow.Api;
+using EcrAirflow.Core.Internal.Secrets;
 
 namespace EcrAirflow.Tests
 {

@@ -1,6 +1,6 @@
 using System;
 using Xunit;
-using EcrAirflow.AwsApi;
+using EcrAirflow.Core.AwsApi;
 
 namespace EcrAirflow.Tests
 {

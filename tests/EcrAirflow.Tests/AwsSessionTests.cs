@@ -1,8 +1,8 @@
 using System;
 using Xunit;
 using EcrAirflow.Aws;
-using EcrAirflow.AwsApi;
-using EcrAirflow.Internal;
+using EcrAirflow.Core.AwsApi;
+using EcrAirflow.Core.Internal;
 
 namespace EcrAirflow.Tests
 {

@@ -4,8 +4,8 @@ using System.IO;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Xunit;
-using EcrAirflow.Internal;
-using EcrAirflow.Modes.EnvironmentVariable;
+using EcrAirflow.Core.Internal;
+using EcrAirflow.Core.Modes.EnvironmentVariable;
 
 namespace EcrAirflow.Tests
 {

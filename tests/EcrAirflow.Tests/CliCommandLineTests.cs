@@ -5,7 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
 using Xunit;
-using EcrAirflow.Modes.Cli;
+using EcrAirflow.Core.Modes.Cli;
 
 namespace EcrAirflow.Tests
 {
@@ -162,7 +162,7 @@ namespace EcrAirflow.Tests
         public void The_netstandard_build_starts_the_CLI_with_a_quoted_Arguments_string_and_no_ArgumentList()
         {
             var argv = new[] { "docker" }.Concat(ChildArgs).ToArray();
-            var psi = (ProcessStartInfo)NetStandardBuild.CallStatic("EcrAirflow.Modes.Cli.CliProcessRunner", "CreateStartInfo", new object[] { argv })!;
+            var psi = (ProcessStartInfo)NetStandardBuild.CallStatic("EcrAirflow.Core.Modes.Cli.CliProcessRunner", "CreateStartInfo", new object[] { argv })!;
 
             Assert.Equal("docker", psi.FileName);
             Assert.Empty(psi.ArgumentList);
@@ -183,7 +183,7 @@ namespace EcrAirflow.Tests
             // .NET on Unix splits ProcessStartInfo.Arguments by the same Windows rules, so the netstandard2.0
             // build's own RunAsync can be run end to end here: sh prints each argument it got, NUL-terminated.
             var argv = new[] { "/bin/sh", "-c", "printf '%s\\0' \"$@\"", "sh" }.Concat(ChildArgs).ToArray();
-            var run = (Task)NetStandardBuild.CallStatic("EcrAirflow.Modes.Cli.CliProcessRunner", "RunAsync", argv, default(System.Threading.CancellationToken))!;
+            var run = (Task)NetStandardBuild.CallStatic("EcrAirflow.Core.Modes.Cli.CliProcessRunner", "RunAsync", argv, default(System.Threading.CancellationToken))!;
             await run;
             var result = run.GetType().GetProperty("Result")!.GetValue(run)!;
             Assert.Equal(0, (int)result.GetType().GetProperty("ExitCode")!.GetValue(result)!);

@@ -1,8 +1,8 @@
 using System;
 using Xunit;
-using EcrAirflow.Airflow;
-using EcrAirflow.Internal.Secrets;
-using EcrAirflow.Modes.Cli;
+using EcrAirflow.Core.Airflow;
+using EcrAirflow.Core.Internal.Secrets;
+using EcrAirflow.Core.Modes.Cli;
 
 namespace EcrAirflow.Tests
 {

@@ -1,5 +1,5 @@
 using Xunit;
-using EcrAirflow.Modes.Cli;
+using EcrAirflow.Core.Modes.Cli;
 
 namespace EcrAirflow.Tests
 {

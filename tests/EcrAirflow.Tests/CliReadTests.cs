@@ -6,11 +6,12 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Xunit;
-using EcrAirflow.Airflow;
-using EcrAirflow.Internal;
-using EcrAirflow.Internal.Secrets;
+using EcrAirflow.Core.Airflow;
+using EcrAirflow.Core.Internal;
+using EcrAirflow.Core.Internal.Secrets;
 using EcrAirflow.Modes;
-using EcrAirflow.Modes.Cli;
+using EcrAirflow.Core.Modes;
+using EcrAirflow.Core.Modes.Cli;
 
 namespace EcrAirflow.Tests
 {

@@ -6,10 +6,11 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
-using EcrAirflow.Internal;
-using EcrAirflow.Internal.Secrets;
+using EcrAirflow.Core.Internal;
+using EcrAirflow.Core.Internal.Secrets;
 using EcrAirflow.Modes;
-using EcrAirflow.Modes.Cli;
+using EcrAirflow.Core.Modes;
+using EcrAirflow.Core.Modes.Cli;
 
 namespace EcrAirflow.Tests
 {

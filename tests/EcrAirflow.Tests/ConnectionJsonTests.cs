@@ -2,8 +2,8 @@ using System.Linq;
 using System.Text.Json;
 using Xunit;
 using EcrAirflow.Tests.Rest;
-using EcrAirflow.Airflow;
-using EcrAirflow.Airflow.Api;
+using EcrAirflow.Core.Airflow;
+using EcrAirflow.Core.Airflow.Api;
 
 namespace EcrAirflow.Tests
 {

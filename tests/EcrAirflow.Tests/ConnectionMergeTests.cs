@@ -1,8 +1,8 @@
 using System;
 using System.Text.Json;
 using Xunit;
-using EcrAirflow.Airflow;
-using EcrAirflow.Internal.Secrets;
+using EcrAirflow.Core.Airflow;
+using EcrAirflow.Core.Internal.Secrets;
 
 namespace EcrAirflow.Tests
 {

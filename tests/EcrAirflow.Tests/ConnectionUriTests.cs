@@ -1,5 +1,5 @@
 using Xunit;
-using EcrAirflow.Airflow;
+using EcrAirflow.Core.Airflow;
 
 namespace EcrAirflow.Tests
 {

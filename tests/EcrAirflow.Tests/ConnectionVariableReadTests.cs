@@ -7,11 +7,12 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Xunit;
-using EcrAirflow.Airflow;
-using EcrAirflow.Internal;
-using EcrAirflow.Internal.Secrets;
+using EcrAirflow.Core.Airflow;
+using EcrAirflow.Core.Internal;
+using EcrAirflow.Core.Internal.Secrets;
 using EcrAirflow.Modes;
-using EcrAirflow.Modes.EnvironmentVariable;
+using EcrAirflow.Core.Modes;
+using EcrAirflow.Core.Modes.EnvironmentVariable;
 
 namespace EcrAirflow.Tests
 {

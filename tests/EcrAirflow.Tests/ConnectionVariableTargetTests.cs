@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Security;
 using System.Threading.Tasks;
 using Xunit;
-using EcrAirflow.Internal;
-using EcrAirflow.Modes.EnvironmentVariable;
+using EcrAirflow.Core.Internal;
+using EcrAirflow.Core.Modes.EnvironmentVariable;
 
 namespace EcrAirflow.Tests
 {

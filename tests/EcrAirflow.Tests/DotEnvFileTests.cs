@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using Xunit;
-using EcrAirflow.Airflow;
-using EcrAirflow.Modes.EnvironmentVariable;
+using EcrAirflow.Core.Airflow;
+using EcrAirflow.Core.Modes.EnvironmentVariable;
 
 namespace EcrAirflow.Tests
 {

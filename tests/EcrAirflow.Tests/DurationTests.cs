@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Xunit;
 using EcrAirflow.Commands;
+using EcrAirflow.Core.Commands;
 
 namespace EcrAirflow.Tests
 {

@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
-using EcrAirflow.Ecr;
-using EcrAirflow.Internal.Secrets;
+using EcrAirflow.Core.Ecr;
+using EcrAirflow.Core.Internal.Secrets;
 using Xunit;
 
 namespace EcrAirflow.Tests

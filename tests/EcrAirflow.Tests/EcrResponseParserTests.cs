@@ -2,8 +2,8 @@ using System;
 using System.Text;
 using System.Text.Json;
 using Xunit;
-using EcrAirflow.Ecr;
-using EcrAirflow.Internal.Secrets;
+using EcrAirflow.Core.Ecr;
+using EcrAirflow.Core.Internal.Secrets;
 
 namespace EcrAirflow.Tests
 {

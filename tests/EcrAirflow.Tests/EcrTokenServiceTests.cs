@@ -6,10 +6,10 @@ using System.Text;
 using System.Threading.Tasks;
 using Xunit;
 using EcrAirflow.Aws;
-using EcrAirflow.AwsApi;
-using EcrAirflow.Ecr;
-using EcrAirflow.Internal;
-using EcrAirflow.Internal.Secrets;
+using EcrAirflow.Core.AwsApi;
+using EcrAirflow.Core.Ecr;
+using EcrAirflow.Core.Internal;
+using EcrAirflow.Core.Internal.Secrets;
 
 namespace EcrAirflow.Tests
 {

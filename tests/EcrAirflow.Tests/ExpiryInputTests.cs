@@ -1,7 +1,7 @@
 using System;
 using System.Management.Automation;
 using Xunit;
-using EcrAirflow.Airflow;
+using EcrAirflow.Core.Airflow;
 
 namespace EcrAirflow.Tests
 {

@@ -1,6 +1,6 @@
 using System;
 using Xunit;
-using EcrAirflow.Airflow;
+using EcrAirflow.Core.Airflow;
 
 namespace EcrAirflow.Tests
 {

@@ -1,7 +1,7 @@
 using System;
 using Xunit;
-using EcrAirflow.Internal.Files;
-using EcrAirflow.Internal.Files.Native;
+using EcrAirflow.Core.Internal.Files;
+using EcrAirflow.Core.Internal.Files.Native;
 
 namespace EcrAirflow.Tests
 {

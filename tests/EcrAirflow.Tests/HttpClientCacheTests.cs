@@ -5,6 +5,7 @@ using System.Reflection;
 using System.Security.Authentication;
 using Xunit;
 using EcrAirflow.Internal.Http;
+using EcrAirflow.Core.Internal.Http;
 
 namespace EcrAirflow.Tests
 {
@@ -21,14 +22,14 @@ namespace EcrAirflow.Tests
 
         private static object Settings(Assembly build, Action<Type, object>? set = null)
         {
-            var type = build.GetType("EcrAirflow.Internal.Http.HttpSettings", throwOnError: true)!;
+            var type = build.GetType("EcrAirflow.Core.Internal.Http.HttpSettings", throwOnError: true)!;
             var settings = Activator.CreateInstance(type)!;
             set?.Invoke(type, settings);
             return settings;
         }
 
         private static HttpMessageHandler Handler(Assembly build, object settings) =>
-            (HttpMessageHandler)build.GetType("EcrAirflow.Internal.Http.HttpClientCache", true)!
+            (HttpMessageHandler)build.GetType("EcrAirflow.Core.Internal.Http.HttpClientCache", true)!
                 .GetMethod("CreateHandler", BindingFlags.NonPublic | BindingFlags.Static)!
                 .Invoke(null, new[] { settings })!;
 
@@ -113,7 +114,7 @@ namespace EcrAirflow.Tests
         {
             foreach (var build in new[] { NetStandardBuild.Value, typeof(HttpClientCache).Assembly })
             {
-                var get = build.GetType("EcrAirflow.Internal.Http.HttpClientCache", true)!.GetMethod("Get", new[] { typeof(bool) })!;
+                var get = build.GetType("EcrAirflow.Core.Internal.Http.HttpClientCache", true)!.GetMethod("Get", new[] { typeof(bool) })!;
                 var client = (HttpClient)get.Invoke(null, new object[] { false })!;
                 Assert.False(client.DefaultRequestHeaders.ExpectContinue, build.Location);
                 Assert.Equal(System.Threading.Timeout.InfiniteTimeSpan, client.Timeout);

@@ -1,6 +1,6 @@
 using System;
 using Xunit;
-using EcrAirflow.Internal;
+using EcrAirflow.Core.Internal;
 
 namespace EcrAirflow.Tests
 {

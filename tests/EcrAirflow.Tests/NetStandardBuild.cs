@@ -15,7 +15,7 @@ namespace EcrAirflow.Tests
         private static readonly Lazy<Assembly> Build = new Lazy<Assembly>(() =>
         {
             var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
-            var path = Path.Combine(RepoPaths.Root, "src", "EcrAirflow", "bin", configuration, "netstandard2.0", "EcrAirflow.Core.dll");
+            var path = Path.Combine(RepoPaths.Root, "src", "EcrAirflow.Core", "bin", configuration, "netstandard2.0", "EcrAirflow.Core.dll");
             Assert.True(File.Exists(path), "the netstandard2.0 build is missing: " + path);
             return new AssemblyLoadContext("netstandard2.0 build under test", isCollectible: false).LoadFromAssemblyPath(path);
         });

@@ -1,7 +1,7 @@
 using System;
 using System.Security.AccessControl;
 using Xunit;
-using EcrAirflow.Internal.Files;
+using EcrAirflow.Core.Internal.Files;
 
 namespace EcrAirflow.Tests
 {
@@ -55,7 +55,7 @@ namespace EcrAirflow.Tests
         [Fact]
         public void The_netstandard_build_says_the_file_inherits_its_folders_ACL_and_the_net8_build_needs_no_note()
         {
-            var note = (string?)NetStandardBuild.Type("EcrAirflow.Internal.Files.OwnerOnlyFile").GetProperty("ProtectionNote")!.GetValue(null);
+            var note = (string?)NetStandardBuild.Type("EcrAirflow.Core.Internal.Files.OwnerOnlyFile").GetProperty("ProtectionNote")!.GetValue(null);
             Assert.NotNull(note);
             Assert.Contains("cannot set an owner-only ACL", note);
             Assert.Contains("inherits the permissions of its folder", note);

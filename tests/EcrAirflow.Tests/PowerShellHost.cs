@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Security;
 using EcrAirflow.Commands;
+using EcrAirflow.Core.Commands;
 
 namespace EcrAirflow.Tests
 {

@@ -1,4 +1,4 @@
-using EcrAirflow.Airflow;
+using EcrAirflow.Core.Airflow;
 
 namespace EcrAirflow.Tests
 {

@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using System.Text;
 using Xunit;
-using EcrAirflow.Internal.Secrets;
+using EcrAirflow.Core.Internal.Secrets;
 
 namespace EcrAirflow.Tests
 {

@@ -5,8 +5,8 @@ using System.Globalization;
 using System.IO;
 using System.Text.Json;
 using Xunit;
-using EcrAirflow.Airflow;
-using EcrAirflow.Internal.Secrets;
+using EcrAirflow.Core.Airflow;
+using EcrAirflow.Core.Internal.Secrets;
 
 namespace EcrAirflow.Tests
 {

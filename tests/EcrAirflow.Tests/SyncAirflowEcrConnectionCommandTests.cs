@@ -7,6 +7,7 @@ using System.Net;
 using System.Security;
 using Xunit;
 using EcrAirflow.Commands;
+using EcrAirflow.Core.Commands;
 using EcrAirflow.Tests.Rest;
 
 namespace EcrAirflow.Tests

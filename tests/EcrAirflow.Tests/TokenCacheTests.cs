@@ -2,9 +2,9 @@ using System;
 using System.Reflection;
 using System.Security;
 using Xunit;
-using EcrAirflow.AwsApi;
-using EcrAirflow.Ecr;
-using EcrAirflow.Internal.Secrets;
+using EcrAirflow.Core.AwsApi;
+using EcrAirflow.Core.Ecr;
+using EcrAirflow.Core.Internal.Secrets;
 
 namespace EcrAirflow.Tests
 {

@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using Xunit;
-using EcrAirflow.Internal.Files.Native;
+using EcrAirflow.Core.Internal.Files.Native;
 
 namespace EcrAirflow.Tests
 {

@@ -50,13 +50,13 @@ Describe 'One declaration of the modes' {
     }
 
     It 'knows which modes take the parameters already typed (for -Mode)' {
-        [EcrAirflow.Commands.ModeArgumentCompleter]::new().CompleteArgument('Sync-AirflowEcrConnection', 'Mode', '', $null, @{ AirflowCommand = 'airflow' }).CompletionText | Should -Be @('Cli')
-        $shared = [EcrAirflow.Commands.ModeArgumentCompleter]::new().CompleteArgument('Sync-AirflowEcrConnection', 'Mode', '', $null, @{ TimeoutSec = 5 }).CompletionText
+        [EcrAirflow.Core.Commands.ModeArgumentCompleter]::new().CompleteArgument('Sync-AirflowEcrConnection', 'Mode', '', $null, @{ AirflowCommand = 'airflow' }).CompletionText | Should -Be @('Cli')
+        $shared = [EcrAirflow.Core.Commands.ModeArgumentCompleter]::new().CompleteArgument('Sync-AirflowEcrConnection', 'Mode', '', $null, @{ TimeoutSec = 5 }).CompletionText
         $shared | Should -Contain 'Rest'
         $shared | Should -Contain 'Cli'
         $shared | Should -Not -Contain 'EnvironmentVariable'
-        [EcrAirflow.Commands.ModeArgumentCompleter]::new().CompleteArgument('Sync-AirflowEcrConnection', 'Mode', '', $null, @{ KmsKeyId = 'k'; Tier = 'Advanced' }).CompletionText | Should -Be @('ParameterStore')
-        [EcrAirflow.Commands.ModeArgumentCompleter]::new().CompleteArgument('Sync-AirflowEcrConnection', 'Mode', '', $null, @{ MwaaEnvironmentName = 'demo' }).CompletionText | Should -Be @('Mwaa')
+        [EcrAirflow.Core.Commands.ModeArgumentCompleter]::new().CompleteArgument('Sync-AirflowEcrConnection', 'Mode', '', $null, @{ KmsKeyId = 'k'; Tier = 'Advanced' }).CompletionText | Should -Be @('ParameterStore')
+        [EcrAirflow.Core.Commands.ModeArgumentCompleter]::new().CompleteArgument('Sync-AirflowEcrConnection', 'Mode', '', $null, @{ MwaaEnvironmentName = 'demo' }).CompletionText | Should -Be @('Mwaa')
     }
 
     It '-WhatIf names what each mode would write, and where, never the token' {

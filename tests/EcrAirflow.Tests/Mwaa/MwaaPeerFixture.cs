@@ -7,10 +7,11 @@ using System.Net.Http;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EcrAirflow.Airflow;
-using EcrAirflow.AwsApi;
+using EcrAirflow.Core.Airflow;
+using EcrAirflow.Core.AwsApi;
 using EcrAirflow.Modes;
-using EcrAirflow.Modes.Mwaa;
+using EcrAirflow.Core.Modes;
+using EcrAirflow.Core.Modes.Mwaa;
 using EcrAirflow.Tests.Rest;
 
 namespace EcrAirflow.Tests.Mwaa

@@ -4,8 +4,9 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
-using EcrAirflow.Airflow;
+using EcrAirflow.Core.Airflow;
 using EcrAirflow.Modes;
+using EcrAirflow.Core.Modes;
 using EcrAirflow.Tests.Rest;
 
 namespace EcrAirflow.Tests.Mwaa

@@ -4,9 +4,10 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
-using EcrAirflow.AwsApi;
+using EcrAirflow.Core.AwsApi;
 using EcrAirflow.Modes;
-using EcrAirflow.Modes.Mwaa;
+using EcrAirflow.Core.Modes;
+using EcrAirflow.Core.Modes.Mwaa;
 using EcrAirflow.Tests.Rest;
 
 namespace EcrAirflow.Tests.Mwaa

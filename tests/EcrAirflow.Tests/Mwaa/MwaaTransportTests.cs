@@ -5,11 +5,11 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
-using EcrAirflow.Airflow;
-using EcrAirflow.Airflow.Api;
-using EcrAirflow.AwsApi;
-using EcrAirflow.Internal.Secrets;
-using EcrAirflow.Modes.Mwaa;
+using EcrAirflow.Core.Airflow;
+using EcrAirflow.Core.Airflow.Api;
+using EcrAirflow.Core.AwsApi;
+using EcrAirflow.Core.Internal.Secrets;
+using EcrAirflow.Core.Modes.Mwaa;
 using EcrAirflow.Tests.Rest;
 
 namespace EcrAirflow.Tests.Mwaa

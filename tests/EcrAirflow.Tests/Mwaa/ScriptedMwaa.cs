@@ -4,8 +4,8 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
-using EcrAirflow.AwsApi;
-using EcrAirflow.Internal;
+using EcrAirflow.Core.AwsApi;
+using EcrAirflow.Core.Internal;
 
 namespace EcrAirflow.Tests.Mwaa
 {

@@ -8,8 +8,9 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using EcrAirflow.Internal.Http;
-using EcrAirflow.Internal.Secrets;
-using EcrAirflow.Registry;
+using EcrAirflow.Core.Internal.Http;
+using EcrAirflow.Core.Internal.Secrets;
+using EcrAirflow.Core.Registry;
 using EcrAirflow.Tests.Rest;
 using Xunit;
 

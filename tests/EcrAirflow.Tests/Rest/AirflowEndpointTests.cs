@@ -1,7 +1,7 @@
 using System;
 using Xunit;
-using EcrAirflow.Airflow.Api;
-using EcrAirflow.Modes.Rest;
+using EcrAirflow.Core.Airflow.Api;
+using EcrAirflow.Core.Modes.Rest;
 
 namespace EcrAirflow.Tests.Rest
 {

@@ -9,9 +9,10 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
-using EcrAirflow.Airflow;
+using EcrAirflow.Core.Airflow;
 using EcrAirflow.Modes;
-using EcrAirflow.Modes.Rest;
+using EcrAirflow.Core.Modes;
+using EcrAirflow.Core.Modes.Rest;
 
 namespace EcrAirflow.Tests.Rest
 {

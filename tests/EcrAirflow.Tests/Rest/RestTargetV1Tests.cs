@@ -4,7 +4,8 @@ using System.Linq;
 using System.Threading.Tasks;
 using Xunit;
 using EcrAirflow.Modes;
-using EcrAirflow.Modes.Rest;
+using EcrAirflow.Core.Modes;
+using EcrAirflow.Core.Modes.Rest;
 
 namespace EcrAirflow.Tests.Rest
 {

@@ -4,9 +4,9 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Xunit;
-using EcrAirflow.Airflow;
-using EcrAirflow.Airflow.Api;
-using EcrAirflow.Modes.Rest;
+using EcrAirflow.Core.Airflow;
+using EcrAirflow.Core.Airflow.Api;
+using EcrAirflow.Core.Modes.Rest;
 
 namespace EcrAirflow.Tests.Rest
 {

@@ -5,11 +5,13 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
-using EcrAirflow.Airflow;
-using EcrAirflow.Internal;
+using EcrAirflow.Core.Airflow;
+using EcrAirflow.Core.Internal;
 using EcrAirflow.Internal.Http;
+using EcrAirflow.Core.Internal.Http;
 using EcrAirflow.Modes;
-using EcrAirflow.Modes.Rest;
+using EcrAirflow.Core.Modes;
+using EcrAirflow.Core.Modes.Rest;
 
 namespace EcrAirflow.Tests.Rest
 {

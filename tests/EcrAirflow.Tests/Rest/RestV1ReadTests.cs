@@ -3,7 +3,7 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Xunit;
-using EcrAirflow.Airflow;
+using EcrAirflow.Core.Airflow;
 
 namespace EcrAirflow.Tests.Rest
 {

@@ -3,8 +3,8 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Xunit;
-using EcrAirflow.Airflow;
-using EcrAirflow.Airflow.Api;
+using EcrAirflow.Core.Airflow;
+using EcrAirflow.Core.Airflow.Api;
 
 namespace EcrAirflow.Tests.Rest
 {

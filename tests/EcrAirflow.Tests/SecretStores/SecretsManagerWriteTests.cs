@@ -4,10 +4,11 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using EcrAirflow.Airflow;
-using EcrAirflow.AwsApi;
+using EcrAirflow.Core.Airflow;
+using EcrAirflow.Core.AwsApi;
 using EcrAirflow.Modes;
-using EcrAirflow.Modes.SecretsManager;
+using EcrAirflow.Core.Modes;
+using EcrAirflow.Core.Modes.SecretsManager;
 using EcrAirflow.Tests.Rest;
 using Xunit;
 

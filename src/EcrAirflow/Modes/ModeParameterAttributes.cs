@@ -2,6 +2,18 @@ using System;
 
 namespace EcrAirflow.Modes
 {
+    /// <summary>
+    /// The parameter is required in this mode. Missing, it is the error &lt;Name&gt;Required, with this hint, before
+    /// any request. (A [Parameter(Mandatory)] would make it mandatory in every mode, since all modes share the cmdlet.)
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property)]
+    internal sealed class RequiredInModeAttribute : Attribute
+    {
+        public RequiredInModeAttribute(string hint) => Hint = hint;
+
+        public string Hint { get; }
+    }
+
     /// <summary>How help shows the default when the property's initial value does not say it ("the temp folder").</summary>
     [AttributeUsage(AttributeTargets.Property)]
     internal sealed class DefaultTextAttribute : Attribute
@@ -9,6 +21,21 @@ namespace EcrAirflow.Modes
         public DefaultTextAttribute(string text) => Text = text;
 
         public string Text { get; }
+    }
+
+    /// <summary>What tab completion offers for this string parameter in this mode, default first.</summary>
+    [AttributeUsage(AttributeTargets.Property)]
+    internal sealed class CompletionValuesAttribute : Attribute
+    {
+        public CompletionValuesAttribute(params string[] values) => Values = values;
+
+        public string[] Values { get; }
+    }
+
+    /// <summary>A file system path: resolved against PowerShell's current location, not the process's.</summary>
+    [AttributeUsage(AttributeTargets.Property)]
+    internal sealed class ProviderPathAttribute : Attribute
+    {
     }
 
     /// <summary>

@@ -251,6 +251,9 @@ function Invoke-Bench {
     param(
         [Parameter(Mandatory)] [string] $ModuleManifest,
         [Parameter(Mandatory)] [string] $OutFile,
+        # Another build of the module (its .psd1, e.g. main's, staged elsewhere): its import, Get and Get | Sync join
+        # the cold rounds, so a change's before and after are measured alternately, in the same minutes.
+        [string] $BeforeModule,
         # The page whose generated section "bench" gets the tables of a full run (docs/performance.md).
         [string] $DocsFile,
         [string] $Configuration = 'Release',
@@ -356,6 +359,10 @@ function Invoke-Bench {
             'floor 4'       = "Import-Module $fq; $cred; `$null = Invoke-BenchFloorRequest `$env:BENCH_FAST, `$env:BENCH_FAST, `$env:BENCH_FAST, `$env:BENCH_FAST"
             'get sync'      = "Import-Module $q; $cred; `$null = Get-EcrDockerCredential -EndpointUrl `$env:BENCH_FAST | Sync-AirflowEcrConnection -ConnectionId ecr_cold -Mode Rest -ApiVersion V2 -AirflowUrl `$env:BENCH_FAST -AirflowCredential `$c"
         }
+        if ($BeforeModule) {
+            $bq = "'" + ((Resolve-Path -LiteralPath $BeforeModule).Path -replace "'", "''") + "'"
+            foreach ($k in @('import', 'get', 'get sync')) { $cold["before $k"] = $cold[$k].Replace("Import-Module $q;", "Import-Module $bq;") }
+        }
         $coldTimes = Measure-BenchCold -Commands $cold -Run { param($Command) & $runPwsh $Command } -Runs $Runs
         $coldMedian = @{}; $coldCpu = @{}
         foreach ($k in $coldTimes.Wall.Keys) {
@@ -371,6 +378,14 @@ function Invoke-Bench {
             [pscustomobject]@{ Row = '0. Floor'; What = 'floor: import + 4 requests'; Key = 'floor 4'; Floor = $null; Target = 0 }
             [pscustomobject]@{ Row = '2. Cold Get \| Sync'; What = 'Get-EcrDockerCredential \| Sync-AirflowEcrConnection -Mode Rest -ApiVersion V2 (ECR, token, list, bulk)'; Key = 'get sync'; Floor = 'floor 4'; Target = 1.10 }
         )
+        if ($BeforeModule) {
+            $coldRows = foreach ($c in $coldRows) {
+                $c
+                if ($c.Key -in 'import', 'get', 'get sync') {
+                    [pscustomobject]@{ Row = $c.Row + ', before'; What = "the same, with the module at -BenchBefore"; Key = "before $($c.Key)"; Floor = $c.Floor; Target = $c.Target }
+                }
+            }
+        }
 
         # Per-phase figures: import, the first Get, the first Sync per mode.
         Write-Host 'Per-phase figures (fresh pwsh per sample)' -ForegroundColor Cyan

@@ -10,7 +10,6 @@ using Amazon.SecurityToken.Model;
 using EcrAirflow.Core.AwsApi;
 using EcrAirflow.Core.Internal;
 using EcrAirflow.Core.Internal.Http;
-using EcrAirflow.Internal.Http;
 using EcrAirflow.Core.Internal.Secrets;
 
 namespace EcrAirflow.Aws

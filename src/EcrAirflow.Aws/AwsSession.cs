@@ -12,7 +12,6 @@ using Amazon.Runtime.Signing;
 using EcrAirflow.Core.AwsApi;
 using EcrAirflow.Core.Internal;
 using EcrAirflow.Core.Internal.Http;
-using EcrAirflow.Internal.Http;
 
 namespace EcrAirflow.Aws
 {

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Reflection;
-using EcrAirflow.Internal.Loading;
 #if NET8_0_OR_GREATER
 using System.Runtime.Loader;
 #endif

@@ -3,7 +3,6 @@ using System.Management.Automation;
 using System.Net;
 using EcrAirflow.Core.AwsApi;
 using EcrAirflow.Core.Internal.Http;
-using EcrAirflow.Core.Modes;
 
 namespace EcrAirflow.Core.Commands
 {

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Management.Automation;
 using EcrAirflow.Core.Airflow;
 using EcrAirflow.Core.Ecr;
 using EcrAirflow.Core.Modes;

@@ -8,7 +8,6 @@ using System.Threading.Tasks;
 using EcrAirflow.Core.Airflow;
 using EcrAirflow.Core.Internal;
 using EcrAirflow.Core.Internal.Files;
-using EcrAirflow.Core.Internal.Secrets;
 
 namespace EcrAirflow.Core.Modes.EnvironmentVariable
 {

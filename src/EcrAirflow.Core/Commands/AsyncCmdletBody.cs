@@ -58,6 +58,9 @@ namespace EcrAirflow.Core.Commands
             }
         }
 
+        /// <summary>Stops the command with <paramref name="error"/> as a terminating error (its id, category and hint).</summary>
+        private protected void Terminate(EcrAirflowException error) => _cmdlet.ThrowTerminatingError(ToErrorRecord(error));
+
         /// <summary>Turns a core failure into an ErrorRecord with its id, category and hint.</summary>
         internal static ErrorRecord ToErrorRecord(EcrAirflowException ex, object? target = null)
         {

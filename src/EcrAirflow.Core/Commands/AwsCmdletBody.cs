@@ -90,7 +90,7 @@ namespace EcrAirflow.Core.Commands
                 }
                 catch (EcrAirflowException ex)
                 {
-                    _cmdlet.ThrowTerminatingError(ToErrorRecord(ex));
+                    Terminate(ex);
                 }
             }
 

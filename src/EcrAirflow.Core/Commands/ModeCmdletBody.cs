@@ -93,13 +93,29 @@ namespace EcrAirflow.Core.Commands
             return new ModeBinding(mode, parameters, context);
         }
 
+        /// <summary>
+        /// Call from Begin, after <see cref="BindMode"/>: the mode's target, built before any input is read, so a bad
+        /// URL, a missing folder or credentials over clear text stop the command before a single request (a target
+        /// does no I/O until it reads or writes).
+        /// </summary>
+        private protected IConnectionTarget CreateTarget(ModeBinding binding)
+        {
+            try
+            {
+                return binding.CreateTarget();
+            }
+            catch (EcrAirflowException ex)
+            {
+                Terminate(ex);
+                throw; // not reached: Terminate throws
+            }
+        }
+
         private AwsSessionRequest AwsRequestFor(IAwsModeParameters parameters) =>
             BuildAwsSessionRequest(TimeSpan.FromSeconds(parameters.TimeoutSec), parameters.MaximumRetryCount);
 
         /// <summary>Relative paths are relative to PowerShell's current location, not the process's.</summary>
         private string ResolvePath(string path) => string.IsNullOrEmpty(path) ? path : _cmdlet.GetUnresolvedProviderPathFromPSPath(path);
-
-        private void Terminate(EcrAirflowException error) => _cmdlet.ThrowTerminatingError(ToErrorRecord(error));
     }
 
     /// <summary>What <see cref="ModeCmdletBody.BindMode"/> found: the mode, its typed parameters, the shared settings.</summary>

@@ -31,24 +31,14 @@ namespace EcrAirflow.Core.Commands
         {
             if (_cmdlet.SkipIfValidFor.HasValue && Duration.Check(nameof(SyncAirflowEcrConnectionCommand.SkipIfValidFor), _cmdlet.SkipIfValidFor.Value) is EcrAirflowException invalid)
             {
-                _cmdlet.ThrowTerminatingError(ToErrorRecord(invalid));
+                Terminate(invalid);
             }
 
             _bindingErrors = BindingErrors.Mark(_cmdlet);
 
             _binding = BindMode();
             _input = new PipedConnection(_cmdlet.Force, _cmdlet.WriteWarning);
-
-            // Built before any input is read: a bad URL, a missing folder or credentials over clear text fail
-            // at once, before a single request (a target does no I/O until WriteAsync).
-            try
-            {
-                _target = _binding.CreateTarget();
-            }
-            catch (EcrAirflowException ex)
-            {
-                _cmdlet.ThrowTerminatingError(ToErrorRecord(ex));
-            }
+            _target = CreateTarget(_binding);
         }
 
         public override void Process()
@@ -115,7 +105,7 @@ namespace EcrAirflow.Core.Commands
             }
             catch (EcrAirflowException ex)
             {
-                _cmdlet.ThrowTerminatingError(ToErrorRecord(ex));
+                Terminate(ex);
                 return;
             }
             finally

@@ -29,18 +29,11 @@ namespace EcrAirflow.Core.Commands
         {
             if (Duration.Check(nameof(TestAirflowEcrConnectionCommand.MinimumRemaining), _cmdlet.MinimumRemaining) is EcrAirflowException invalid)
             {
-                _cmdlet.ThrowTerminatingError(ToErrorRecord(invalid));
+                Terminate(invalid);
             }
 
             _binding = BindMode();
-            try
-            {
-                _target = _binding.CreateTarget();
-            }
-            catch (EcrAirflowException ex)
-            {
-                _cmdlet.ThrowTerminatingError(ToErrorRecord(ex));
-            }
+            _target = CreateTarget(_binding);
         }
 
         public override void Process()
@@ -101,7 +94,7 @@ namespace EcrAirflow.Core.Commands
                     return;
                 }
 
-                _cmdlet.ThrowTerminatingError(ToErrorRecord(ex));
+                Terminate(ex);
                 return;
             }
 

@@ -260,9 +260,9 @@ function Get-TrxCounts([string] $Path) {
 # reads in the real manifest ($PSEdition is Desktop there, and nothing else may choose). Everything else is the
 # staged files, so the leg runs the 5.1 build's root, its CoreLink and resolver, its core and its deps.
 function New-DesktopLegModule([string] $Destination) {
-    if (Test-Path $Destination) { Remove-Item $Destination -Recurse -Force }
+    if (Test-Path -LiteralPath $Destination) { Remove-Item -LiteralPath $Destination -Recurse -Force }
     $null = New-Item -ItemType Directory -Path (Split-Path $Destination) -Force
-    Copy-Item $ModuleDir $Destination -Recurse
+    Copy-Item -LiteralPath $ModuleDir -Destination $Destination -Recurse
     $manifest = Join-Path $Destination 'EcrAirflow.psd1'
     $root = Get-ManifestRootModule $manifest
     $text = [IO.File]::ReadAllText($manifest)

@@ -359,9 +359,10 @@ function Invoke-Bench {
             'floor 4'       = "Import-Module $fq; $cred; `$null = Invoke-BenchFloorRequest `$env:BENCH_FAST, `$env:BENCH_FAST, `$env:BENCH_FAST, `$env:BENCH_FAST"
             'get sync'      = "Import-Module $q; $cred; `$null = Get-EcrDockerCredential -EndpointUrl `$env:BENCH_FAST | Sync-AirflowEcrConnection -ConnectionId ecr_cold -Mode Rest -ApiVersion V2 -AirflowUrl `$env:BENCH_FAST -AirflowCredential `$c"
         }
+        $beforeKeys = @('import', 'get', 'get sync')  # the rows -BeforeModule measures again
         if ($BeforeModule) {
             $bq = "'" + ((Resolve-Path -LiteralPath $BeforeModule).Path -replace "'", "''") + "'"
-            foreach ($k in @('import', 'get', 'get sync')) { $cold["before $k"] = $cold[$k].Replace("Import-Module $q;", "Import-Module $bq;") }
+            foreach ($k in $beforeKeys) { $cold["before $k"] = $cold[$k].Replace("Import-Module $q;", "Import-Module $bq;") }
         }
         $coldTimes = Measure-BenchCold -Commands $cold -Run { param($Command) & $runPwsh $Command } -Runs $Runs
         $coldMedian = @{}; $coldCpu = @{}
@@ -381,7 +382,7 @@ function Invoke-Bench {
         if ($BeforeModule) {
             $coldRows = foreach ($c in $coldRows) {
                 $c
-                if ($c.Key -in 'import', 'get', 'get sync') {
+                if ($c.Key -in $beforeKeys) {
                     [pscustomobject]@{ Row = $c.Row + ', before'; What = "the same, with the module at -BenchBefore"; Key = "before $($c.Key)"; Floor = $c.Floor; Target = $c.Target }
                 }
             }

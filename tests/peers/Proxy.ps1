@@ -45,7 +45,9 @@ function Test-LocalPortOpen([int] $Port, [int] $TimeoutMs = 500, [string] $Addre
 }
 
 function Test-ProcessAlive([int] $ProcessId) {
-    # Running (a zombie, exited but not yet reaped by its parent, does not count).
+    # Running (a zombie, exited but not yet reaped by its parent, does not count). Without /proc (macOS), whether
+    # the process exists at all, so a check there is never "not running" by default.
+    if (-not (Test-Path -LiteralPath '/proc/self/stat')) { return [bool](Get-Process -Id $ProcessId -ErrorAction SilentlyContinue) }
     $stat = Get-Content -LiteralPath "/proc/$ProcessId/stat" -Raw -ErrorAction SilentlyContinue
     if (-not $stat) { return $false }
     $state = $stat.Substring($stat.LastIndexOf(')') + 2, 1)

@@ -40,8 +40,6 @@ function Remove-TestFolder([string] $Path) {
     else { throw "Refusing to delete '$Path': not a test folder." }
 }
 
-# What Get-EcrDockerCredential outputs, as far as Sync-AirflowEcrConnection reads it: a token valid for 12 hours
-# unless -ExpiresAt says otherwise, with the characters careless encoders break in the default one.
 function Assert-TeamSettingsKept {
     # What a refresh must keep of the Docker connection the Rest and Mwaa tests seed as a team set it up: port
     # 5000, schema v2, and an extra with reauth, email and timeout 30. -Stored is the connection as Airflow's API
@@ -55,6 +53,8 @@ function Assert-TeamSettingsKept {
     $extra.timeout | Should -Be 30
 }
 
+# What Get-EcrDockerCredential outputs, as far as Sync-AirflowEcrConnection reads it: a token valid for 12 hours
+# unless -ExpiresAt says otherwise, with the characters careless encoders break in the default one.
 function New-FakeCredential {
     param(
         [string] $Token = 'tok+/=en',

@@ -46,8 +46,7 @@ Describe 'Scripts that Windows PowerShell 5.1 runs' {
     }
 
     It 'the steps of the Azure Pipelines example use no syntax newer than 5.1 (its AWS task runs powershell.exe)' {
-        . (Join-Path $PSScriptRoot '../peers/Peers.ps1')
-        . (Join-Path $PSScriptRoot 'Recipes.Common.ps1')
+        . (Join-Path $PSScriptRoot 'Recipes.Common.ps1')  # Peers.ps1 came with Common.ps1 (BeforeAll)
         $yaml = Read-YamlFile (Join-Path $RecipesRoot 'examples/azure/refresh-airflow-ecr.yml')
         $scripts = @(foreach ($s in $yaml.steps) { if ($s.powershell) { $s.powershell } elseif ($s.inputs.inlineScript) { $s.inputs.inlineScript } })
         $scripts | Should -Not -BeNullOrEmpty

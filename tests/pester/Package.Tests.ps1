@@ -27,16 +27,15 @@ Describe 'The package' {
         Save-PSResource -Name EcrAirflow -Repository $RepoName -Path $Dest -TrustRepository -ErrorAction Stop
         $manifest = Join-Path $Dest "EcrAirflow/$Version/EcrAirflow.psd1"
         Test-Path $manifest | Should -BeTrue
-        $pwsh = Get-PwshCommandLine
         $script = @"
 `$m = Import-Module '$manifest' -PassThru -ErrorAction Stop
 'BASE ' + `$m.ModuleBase
 'DLL ' + (Get-Command Get-EcrDockerCredential).DLL
-`$cred = [pscredential]::new('$($Moto.allowed.accessKeyId)', (ConvertTo-SecureString '$($Moto.allowed.secretAccessKey)' -AsPlainText -Force))
+`$cred = [pscredential]::new('$($Moto.allowed.accessKeyId)', (ConvertTo-SecureString `$env:TEST_AWS_SECRET -AsPlainText -Force))
 'REGISTRY ' + (Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl '$($Moto.endpoint)' -Credential `$cred -ErrorAction Stop).Registry
 'EXAMPLES ' + (Get-Help Get-EcrDockerCredential).examples.example.Count
 "@
-        $out = (& $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script 2>&1) -join "`n"
+        $out = (Invoke-ChildPwsh $script @{ TEST_AWS_SECRET = $Moto.allowed.secretAccessKey }).Text  # the secret by environment, never on the command line
         $out | Should -Match ("BASE " + [regex]::Escape((Split-Path $manifest)))
         $out | Should -Match ("DLL " + [regex]::Escape($Dest))
         $out | Should -Match "REGISTRY $($Moto.accountId)\.dkr\.ecr\.eu-west-1\.amazonaws\.com"

@@ -74,9 +74,12 @@ server.shutdown()
         $headerFile = Join-Path $Temp "curl-$id.headers"
         $bodyFile = Join-Path $Temp "curl-$id.body"
         $curlArgs = @('-sS', '--max-time', '15', '--proxy', $Proxy, '-D', $headerFile, '-o', $bodyFile, '-w', '%{http_code} %{http_connect}')
-        if ($ProxyUser) { $curlArgs += @('--proxy-user', $ProxyUser) }
         if ($CaCert) { $curlArgs += @('--cacert', $CaCert) }
-        $out = & curl @curlArgs $Uri 2>&1
+        $out = if ($ProxyUser) {
+            # Through stdin (curl's config syntax: a quoted value, \ and " escaped), never on curl's command line.
+            "proxy-user = `"$($ProxyUser.Replace('\', '\\').Replace('"', '\"'))`"" | & curl -K - @curlArgs $Uri 2>&1
+        }
+        else { & curl @curlArgs $Uri 2>&1 }
         $exit = $LASTEXITCODE
         $codes = "$(@($out | Where-Object { $_ -is [string] }) -join '')".Trim() -split ' '
         $result = [pscustomobject]@{
@@ -297,10 +300,12 @@ Describe 'Proxy peer on a loopback alias (-ListenAddress), a proxy on another ho
 
     It 'Remove-LoopbackAlias removes exactly the address it was given' {
         $second = Add-LoopbackAlias
-        $second | Should -Not -BeOfType [string]
-        $second.Address | Should -Not -Be $Alias.Address -Because 'an address in use is never taken'
-        Get-LoAddresses | Should -Contain "$($second.Address)/32"
-        Remove-LoopbackAlias $second
+        try {
+            $second | Should -Not -BeOfType [string]
+            $second.Address | Should -Not -Be $Alias.Address -Because 'an address in use is never taken'
+            Get-LoAddresses | Should -Contain "$($second.Address)/32"
+        }
+        finally { Remove-LoopbackAlias $second }  # never left on lo, whatever failed above
         Get-LoAddresses | Should -Not -Contain "$($second.Address)/32"
         Get-LoAddresses | Should -Contain "$($Alias.Address)/32"
         Get-LoAddresses | Should -Contain '127.0.0.1/8'

@@ -115,8 +115,8 @@ Describe 'Through an authenticating proxy (squid)' -Skip:(-not $Can) {
     It 'https goes through a CONNECT tunnel, and squid logs CONNECT 127.0.0.1:<port>' {
         # squid logs a CONNECT when its tunnel closes, and the module keeps its connections open for the
         # session: the sync runs in a fresh pwsh, whose exit closes the tunnel.
-        $script = "Import-Module '$env:ECRAIRFLOW_TEST_MODULE'; `$p = [pscredential]::new('ecrjob', (ConvertTo-SecureString `$env:TEST_PROXY_PASSWORD -AsPlainText -Force)); `$a = [pscredential]::new('admin', (ConvertTo-SecureString `$env:TEST_AIRFLOW_PASSWORD -AsPlainText -Force)); `$aws = [pscredential]::new('$($Moto.allowed.accessKeyId)', (ConvertTo-SecureString '$($Moto.allowed.secretAccessKey)' -AsPlainText -Force)); (Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $($Moto.endpoint) -Credential `$aws -Force -Proxy '$($Squid.Url)' -ProxyCredential `$p | Sync-AirflowEcrConnection -ConnectionId ecr_tunnel -AirflowUrl '$HttpsAirflow' -AirflowCredential `$a -ApiVersion V2 -SkipCertificateCheck -Proxy '$($Squid.Url)' -ProxyCredential `$p).Action"
-        $text = (Invoke-ChildPwsh $script @{ TEST_PROXY_PASSWORD = $ProxyPassword; TEST_AIRFLOW_PASSWORD = 'proxy-airflow-Pa55' }).Text
+        $script = "Import-Module '$env:ECRAIRFLOW_TEST_MODULE'; `$p = [pscredential]::new('ecrjob', (ConvertTo-SecureString `$env:TEST_PROXY_PASSWORD -AsPlainText -Force)); `$a = [pscredential]::new('admin', (ConvertTo-SecureString `$env:TEST_AIRFLOW_PASSWORD -AsPlainText -Force)); `$aws = [pscredential]::new('$($Moto.allowed.accessKeyId)', (ConvertTo-SecureString `$env:TEST_AWS_SECRET -AsPlainText -Force)); (Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $($Moto.endpoint) -Credential `$aws -Force -Proxy '$($Squid.Url)' -ProxyCredential `$p | Sync-AirflowEcrConnection -ConnectionId ecr_tunnel -AirflowUrl '$HttpsAirflow' -AirflowCredential `$a -ApiVersion V2 -SkipCertificateCheck -Proxy '$($Squid.Url)' -ProxyCredential `$p).Action"
+        $text = (Invoke-ChildPwsh $script @{ TEST_PROXY_PASSWORD = $ProxyPassword; TEST_AIRFLOW_PASSWORD = 'proxy-airflow-Pa55'; TEST_AWS_SECRET = $Moto.allowed.secretAccessKey }).Text
         $text | Should -Match 'Created'
         (Get-EmulatorConnections -Emulator $Emulator | Where-Object connection_id -eq 'ecr_tunnel').password | Should -BeExactly (Get-MotoEcrPassword -Endpoint $Moto.endpoint -AccessKeyId $Moto.allowed.accessKeyId)
         $port = ([uri]$HttpsAirflow).Port
@@ -160,8 +160,8 @@ Describe 'Through an authenticating proxy (squid)' -Skip:(-not $Can) {
     }
 
     It 'the system proxy (HTTP_PROXY) is used by default, with -ProxyCredential answering its challenge' {
-        $script = "Import-Module '$env:ECRAIRFLOW_TEST_MODULE'; `$c = [pscredential]::new('ecrjob', (ConvertTo-SecureString `$env:TEST_PROXY_PASSWORD -AsPlainText -Force)); `$aws = [pscredential]::new('$($Moto.allowed.accessKeyId)', (ConvertTo-SecureString '$($Moto.allowed.secretAccessKey)' -AsPlainText -Force)); (Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $($Moto.endpoint) -Credential `$aws -ProxyCredential `$c -Force).Registry"
-        $text = (Invoke-ChildPwsh $script @{ HTTP_PROXY = $Squid.Url; HTTPS_PROXY = $Squid.Url; NO_PROXY = $null; TEST_PROXY_PASSWORD = $ProxyPassword }).Text
+        $script = "Import-Module '$env:ECRAIRFLOW_TEST_MODULE'; `$c = [pscredential]::new('ecrjob', (ConvertTo-SecureString `$env:TEST_PROXY_PASSWORD -AsPlainText -Force)); `$aws = [pscredential]::new('$($Moto.allowed.accessKeyId)', (ConvertTo-SecureString `$env:TEST_AWS_SECRET -AsPlainText -Force)); (Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $($Moto.endpoint) -Credential `$aws -ProxyCredential `$c -Force).Registry"
+        $text = (Invoke-ChildPwsh $script @{ HTTP_PROXY = $Squid.Url; HTTPS_PROXY = $Squid.Url; NO_PROXY = $null; TEST_PROXY_PASSWORD = $ProxyPassword; TEST_AWS_SECRET = $Moto.allowed.secretAccessKey }).Text
         $text | Should -Match '\d{12}\.dkr\.ecr\.eu-west-1\.amazonaws\.com'
         $motoPort = ([uri]$Moto.endpoint).Port
         (Get-ProxyAccessLog -Proxy $Squid -Count 1 | Where-Object { $_.Url -like "http://127.0.0.1:$motoPort/*" -and $_.User -eq 'ecrjob' }) | Should -Not -BeNullOrEmpty
@@ -169,8 +169,8 @@ Describe 'Through an authenticating proxy (squid)' -Skip:(-not $Can) {
     }
 
     It 'NO_PROXY sends a matching host past the system proxy' {
-        $script = "Import-Module '$env:ECRAIRFLOW_TEST_MODULE'; `$aws = [pscredential]::new('$($Moto.allowed.accessKeyId)', (ConvertTo-SecureString '$($Moto.allowed.secretAccessKey)' -AsPlainText -Force)); (Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $($Moto.endpoint) -Credential `$aws -Force).Registry"
-        $text = (Invoke-ChildPwsh $script @{ HTTP_PROXY = $Squid.Url; HTTPS_PROXY = $Squid.Url; NO_PROXY = '127.0.0.1' }).Text
+        $script = "Import-Module '$env:ECRAIRFLOW_TEST_MODULE'; `$aws = [pscredential]::new('$($Moto.allowed.accessKeyId)', (ConvertTo-SecureString `$env:TEST_AWS_SECRET -AsPlainText -Force)); (Get-EcrDockerCredential -Region eu-west-1 -EndpointUrl $($Moto.endpoint) -Credential `$aws -Force).Registry"
+        $text = (Invoke-ChildPwsh $script @{ HTTP_PROXY = $Squid.Url; HTTPS_PROXY = $Squid.Url; NO_PROXY = '127.0.0.1'; TEST_AWS_SECRET = $Moto.allowed.secretAccessKey }).Text
         $text | Should -Match '\d{12}\.dkr\.ecr\.eu-west-1\.amazonaws\.com'
         @(Get-SettledProxyAccessLog -Proxy $Squid) | Should -BeNullOrEmpty -Because 'NO_PROXY=127.0.0.1 bypasses the proxy'
     }

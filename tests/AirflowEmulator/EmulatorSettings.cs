@@ -34,10 +34,15 @@ internal sealed class EmulatorSettings
 
     public string AirflowRelease => AirflowVersion == 2 ? "2.10.5" : "3.1.0";
 
+    /// <summary>Where the test peers hand the emulator its admin password (never on its command line).</summary>
+    public const string PasswordVariable = "AIRFLOW_EMULATOR_PASSWORD";
+
     public static EmulatorSettings Parse(IReadOnlyList<string> args)
     {
         int version = 3;
-        string user = "admin", password = "admin";
+        // The password from the environment (AIRFLOW_EMULATOR_PASSWORD), so it is on no command line; --password
+        // still works for a quick manual run.
+        string user = "admin", password = Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : "admin";
         var lifetime = TimeSpan.FromSeconds(86400);
         bool watch = true;
         string prefix = "";

@@ -27,7 +27,7 @@ catch (Exception e) when (e is ArgumentException or FormatException or OverflowE
 {
     await Console.Error.WriteLineAsync($"AirflowEmulator: {e.Message}").ConfigureAwait(false);
     await Console.Error.WriteLineAsync(
-        "usage: AirflowEmulator --urls http://127.0.0.1:0 --airflow-version 2|3 [--user NAME] [--password PASS] " +
+        "usage: AirflowEmulator --urls http://127.0.0.1:0 --airflow-version 2|3 [--user NAME] [--password PASS (or AIRFLOW_EMULATOR_PASSWORD)] " +
         "[--token-lifetime-seconds N] [--path-prefix /airflow] [--bulk-update-ignores-mask] [--no-stdin-watch]").ConfigureAwait(false);
     return 2;
 }

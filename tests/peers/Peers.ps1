@@ -173,7 +173,7 @@ function Invoke-CapturedProcess {
     .SYNOPSIS
         Runs -FileName with -Arguments (each passed as one argument), with -Environment applied to the child only
         (a $null value removes the variable; this process's environment is never touched). Returns ExitCode, Out
-        (stdout), Err (stderr) and Text (both). Stops the child after -TimeoutSec and throws, naming it as -What.
+        (stdout), Err (stderr), Text (both) and Lines (stdout's non-empty lines). Stops the child after -TimeoutSec and throws, naming it as -What.
     #>
     param(
         [Parameter(Mandatory)] [string] $FileName,
@@ -195,7 +195,7 @@ function Invoke-CapturedProcess {
         $out = $p.StandardOutput.ReadToEndAsync(); $err = $p.StandardError.ReadToEndAsync()
         if (-not $p.WaitForExit($TimeoutSec * 1000)) { $p.Kill(); throw "$What ran longer than $TimeoutSec s." }
         $p.WaitForExit()
-        [pscustomobject]@{ ExitCode = $p.ExitCode; Out = $out.Result; Err = $err.Result; Text = $out.Result + $err.Result }
+        [pscustomobject]@{ ExitCode = $p.ExitCode; Out = $out.Result; Err = $err.Result; Text = $out.Result + $err.Result; Lines = @($out.Result -split "`r?`n" | Where-Object { $_ }) }
     }
     finally { $p.Dispose() }
 }
@@ -204,7 +204,7 @@ function Invoke-ChildPwsh {
     <#
     .SYNOPSIS
         Runs -Script in a fresh process of the PowerShell running us (Invoke-CapturedProcess: -Environment for
-        the child only; ExitCode, Out, Err and Text). -Wrapper runs the child under another program, e.g.
+        the child only; ExitCode, Out, Err, Text and Lines). -Wrapper runs the child under another program, e.g.
         @('strace', '-f', '-o', $log) to see what it opens.
     #>
     param(
@@ -250,9 +250,10 @@ function Start-AirflowEmulator {
         throw "The Airflow emulator is not built ($dll); run: dotnet build tests/AirflowEmulator/AirflowEmulator.csproj -c $Configuration"
     }
     $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @($dll, '--urls', 'http://127.0.0.1:0', '--airflow-version', "$AirflowVersion", '--user', $UserName, '--password', $Password)) {
+    foreach ($a in @($dll, '--urls', 'http://127.0.0.1:0', '--airflow-version', "$AirflowVersion", '--user', $UserName)) {
         Add-ProcessArgument $psi $a
     }
+    $psi.Environment['AIRFLOW_EMULATOR_PASSWORD'] = $Password  # never on the emulator's command line
     if ($TokenLifetimeSeconds -gt 0) { Add-ProcessArgument $psi '--token-lifetime-seconds'; Add-ProcessArgument $psi "$TokenLifetimeSeconds" }
     if ($PathPrefix) { Add-ProcessArgument $psi '--path-prefix'; Add-ProcessArgument $psi $PathPrefix }
     if ($BulkUpdateIgnoresMask) { Add-ProcessArgument $psi '--bulk-update-ignores-mask' }
@@ -312,8 +313,12 @@ function Get-EmulatorRequestLines {
 
 function Clear-EmulatorRequests {
     # Forgets the request log only (Clear-EmulatorState also forgets connections and faults).
-    param([Parameter(Mandatory, Position = 0)] $Emulator)
-    $null = Invoke-RestMethod -Method Delete -Uri "$($Emulator.Url)/_emulator/requests"
+    [CmdletBinding(DefaultParameterSetName = 'Emulator')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'Emulator', Position = 0)] $Emulator,
+        [Parameter(Mandatory, ParameterSetName = 'Url')] [string] $Url
+    )
+    $null = Invoke-RestMethod -Method Delete -Uri "$(Resolve-EmulatorUrl $Url $Emulator)/_emulator/requests"
 }
 
 function Get-EmulatorConnections {

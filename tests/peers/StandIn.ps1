@@ -12,11 +12,12 @@ function Format-CommandLineWord {
 }
 
 function Get-StandInCalls {
-    # Every run of the stand-in so far, oldest first ({ argv, files }); none when it never ran.
+    # Every run of the stand-in so far, oldest first ({ argv, files }); none when it never ran. A line the stand-in
+    # is still writing does not parse yet and is left out: a caller that waits reads again on its next round.
     param([string] $StandInHome = $env:AIRFLOW_STANDIN_HOME)
     $log = Join-Path $StandInHome 'calls.jsonl'
     if (-not (Test-Path -LiteralPath $log)) { return @() }
-    @(Get-Content -LiteralPath $log | Where-Object { $_ } | ForEach-Object { $_ | ConvertFrom-Json })
+    @(Get-Content -LiteralPath $log | Where-Object { $_ } | ForEach-Object { try { $_ | ConvertFrom-Json } catch { } })
 }
 
 function Set-StandInConnections {

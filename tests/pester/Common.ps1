@@ -53,6 +53,10 @@ function Assert-TeamSettingsKept {
     $extra.timeout | Should -Be 30
 }
 
+# The names of the Cli mode's import files (ecrairflow-*.json) in the temp folder now, sorted: a test compares them
+# before and after to see that none was left behind.
+function Get-TempImportFiles { @(Get-ChildItem -LiteralPath ([IO.Path]::GetTempPath()) -Filter 'ecrairflow-*.json' -File -Force -ErrorAction SilentlyContinue | ForEach-Object Name | Sort-Object) }
+
 # What Get-EcrDockerCredential outputs, as far as Sync-AirflowEcrConnection reads it: a token valid for 12 hours
 # unless -ExpiresAt says otherwise, with the characters careless encoders break in the default one.
 function New-FakeCredential {

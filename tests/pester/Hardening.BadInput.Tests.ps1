@@ -343,7 +343,7 @@ Describe 'Bad input: <Name>' -ForEach @(
         $rowErrors = $null
         $script:FolderBefore = Get-FolderState $Work
         $varsBefore = Get-ConnVariables
-        $tempBefore = @(Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'ecrairflow-*.json' -File -ErrorAction SilentlyContinue).Name
+        $tempBefore = Get-TempImportFiles
         $thrown = $null
         $output = try { . $Run } catch { $thrown = $_ }
 
@@ -369,7 +369,7 @@ Describe 'Bad input: <Name>' -ForEach @(
         Get-EmulatorRequests -Url $Emu.Url | Should -BeNullOrEmpty -Because 'no Airflow request is made'
         Get-FolderState $Work | Should -Be $script:FolderBefore -Because 'no file is created or changed'
         Get-ConnVariables | Should -Be $varsBefore -Because 'no AIRFLOW_CONN_* variable is set'
-        @(Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'ecrairflow-*.json' -File -ErrorAction SilentlyContinue).Name | Should -Be $tempBefore
+        Get-TempImportFiles | Should -Be $tempBefore
         $calls = Join-Path $env:AIRFLOW_STANDIN_HOME 'calls.jsonl'
         $store = Join-Path $env:AIRFLOW_STANDIN_HOME 'connections.json'
         if ($CliRuns -and $script:StoreBefore) { Get-Content -LiteralPath $store -Raw | Should -BeExactly $script:StoreBefore -Because 'what the CLI stored is unchanged' }

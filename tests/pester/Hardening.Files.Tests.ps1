@@ -182,7 +182,7 @@ Describe 'As another (unprivileged) user: "read-only" means this user cannot wri
         $null = New-Item -ItemType Directory $standinHome; chown $OtherUser $standinHome
         $body = "[pscustomobject]@{ Registry = 'r.example.com'; UserName = 'AWS'; Password = 'other-token' } | Sync-AirflowEcrConnection -ConnectionId ecr_other -Mode Cli -AirflowCommand env, 'AIRFLOW_STANDIN_HOME=$standinHome', '$OtherStandIn' -WorkingDirectory '$Dir' | ForEach-Object Action"
         Invoke-AsOther $body | Should -Be 'Created'
-        (Get-Content -LiteralPath (Join-Path $standinHome 'connections.json') -Raw | ConvertFrom-Json).ecr_other.password | Should -BeExactly 'other-token'
+        (Get-StandInConnection -ConnectionId ecr_other -StandInHome $standinHome).password | Should -BeExactly 'other-token'
     }
 }
 
@@ -237,12 +237,10 @@ Import-Module '$env:ECRAIRFLOW_TEST_MODULE'
         # Each step waits for its event (never a fixed time: a loaded machine is slow, not wrong), with an upper
         # bound far beyond what any machine needs. First: the CLI's import runs (it records its pid) with the import
         # file in place; the read before it (connections get) has answered by then.
-        $calls = Join-Path $StandinHome 'calls.jsonl'
         $import = $null
         $deadline = [DateTime]::UtcNow.AddSeconds(180)
         while (-not $import -and -not $Child.HasExited -and [DateTime]::UtcNow -lt $deadline) {
-            # A line the stand-in is still writing does not parse yet: it is read again on the next round.
-            if (Test-Path $calls) { $import = Get-Content -LiteralPath $calls | ForEach-Object { try { $_ | ConvertFrom-Json } catch { } } | Where-Object { $_.argv -contains 'import' } }
+            $import = Get-StandInCalls -StandInHome $StandinHome | Where-Object { $_.argv -contains 'import' }
             if (-not $import) { Start-Sleep -Milliseconds 100 }
         }
         $import | Should -Not -BeNullOrEmpty -Because "the CLI import started (exited: $($Child.HasExited))"

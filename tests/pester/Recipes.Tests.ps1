@@ -46,7 +46,7 @@ Describe 'The monitoring script (examples/Test-AirflowEcrLogin.ps1)' {
             $all = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $Monitor, '-AirflowUrl', $Emu.Url) + $Arguments
             $r = Invoke-CapturedProcess -FileName $pwsh[0] -Arguments $all -Environment (New-RecipeEnvironment -Moto $Moto -AirflowPassword $Password)
             Assert-NoSecret -Text $r.Text -Secrets (Get-RecipeSecrets) -Where "the monitor's output"
-            $r | Add-Member -NotePropertyName Lines -NotePropertyValue @($r.Out -split "`r?`n" | Where-Object { $_ }) -PassThru
+            $r
         }
         Clear-EmulatorState -Url $Emu.Url
         Write-EcrConnection 'ecr_mon'

@@ -62,7 +62,6 @@ BeforeAll {
     $script:EnvNames = 'AIRFLOW_STANDIN_HOME', 'AIRFLOW_STANDIN_VERSION', 'AIRFLOW_STANDIN_FAIL', 'AIRFLOW_STANDIN_SLEEP', 'AIRFLOW_STANDIN_SLEEP_COMMAND', 'AIRFLOW_STANDIN_GET_FAIL', 'AIRFLOW_CONN_ECR'
 
     # The import files in the temp folder, by name.
-    function Get-TempImportFiles { @(Get-ChildItem -LiteralPath ([IO.Path]::GetTempPath()) -Filter 'ecrairflow-*.json' -File -Force -ErrorAction SilentlyContinue | ForEach-Object Name | Sort-Object) }
     $script:PrivateTemp = Enter-PrivateTemp 'cli-tmp'
 }
 

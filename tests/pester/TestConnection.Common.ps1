@@ -96,7 +96,7 @@ function Get-ModeParameters([Parameter(Mandatory)] [string] $Key) {
 # when it expires by its own word (the expiration in the JSON document the password is the base64 of).
 function New-MotoCredential {
     $credential = Get-EcrDockerCredential -Region $TC.Region -EndpointUrl $TC.Moto.endpoint -AwsCredential $TC.Key -Force
-    $password = @(Get-MotoEcrToken -Endpoint $TC.Moto.endpoint -AccessKeyId $TC.Moto.writer.accessKeyId)[-1].password
+    $password = Get-MotoEcrPassword -Endpoint $TC.Moto.endpoint -AccessKeyId $TC.Moto.writer.accessKeyId
     $document = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($password)) | ConvertFrom-Json
     [pscustomobject]@{ Credential = $credential; Password = $password; ExpiresAt = [DateTimeOffset]::FromUnixTimeSeconds($document.expiration) }
 }
@@ -124,14 +124,16 @@ function Get-ExpiryNote([DateTimeOffset] $ExpiresAt) {
     'Managed by EcrAirflow; token expires ' + $ExpiresAt.UtcDateTime.ToString('yyyy-MM-dd HH:mm:ss', [Globalization.CultureInfo]::InvariantCulture) + ' UTC'
 }
 
+# The Airflow emulator behind a Rest or Mwaa row: the row's key ends in its Airflow version (Rest2, Mwaa3).
+function Get-RowEmulator([string] $Key) { $TC.Emulators[[int]$Key.Substring($Key.Length - 1)] }
+
 # Puts a connection at the id in the row's store directly, as a user or another tool would: $Fields holds conn_type,
 # host, login, password and description (any may be left out).
 function Set-StoredConnection([string] $Key, [string] $Id, [hashtable] $Fields) {
     $json = $Fields | ConvertTo-Json -Compress
     switch -Regex ($Key) {
         '^Rest|^Mwaa' {
-            $version = [int]$Key.Substring($Key.Length - 1)
-            $null = Set-EmulatorConnection -Url $TC.Emulators[$version].Url -ConnectionId $Id -Connection (@{ connection_id = $Id } + $Fields)
+            $null = Set-EmulatorConnection -Url (Get-RowEmulator $Key).Url -ConnectionId $Id -Connection (@{ connection_id = $Id } + $Fields)
         }
         '^Cli$' { Set-StandInConnections -Connections @{ $Id = $Fields } -StandInHome $TC.StandInHome }
         '^EnvProcess$' { Set-TestEnv "AIRFLOW_CONN_$($Id.ToUpperInvariant())" $json }
@@ -152,8 +154,7 @@ function Get-PasswordOfValue([string] $Value) {
 function Get-StoredPassword([string] $Key, [string] $Id) {
     switch -Regex ($Key) {
         '^Rest|^Mwaa' {
-            $version = [int]$Key.Substring($Key.Length - 1)
-            (Get-EmulatorConnections -Url $TC.Emulators[$version].Url | Where-Object connection_id -eq $Id).password
+            (Get-EmulatorConnections -Url (Get-RowEmulator $Key).Url | Where-Object connection_id -eq $Id).password
         }
         '^Cli$' { (Get-StandInConnection -ConnectionId $Id -StandInHome $TC.StandInHome).password }
         '^EnvProcess$' { Get-PasswordOfValue ([Environment]::GetEnvironmentVariable("AIRFLOW_CONN_$($Id.ToUpperInvariant())")) }
@@ -167,6 +168,18 @@ function Get-StoredPassword([string] $Key, [string] $Id) {
     }
 }
 
+# The reads a Rest or Mwaa row's peer was asked for the ids ($Asked from Get-PeerRequests): on Airflow 3 one list
+# request for every id, on Airflow 2 one GET per id, in the order given.
+function Assert-AirflowReads([string] $Key, [string[]] $Asked, [string[]] $Ids) {
+    switch ($Key) {
+        'Rest3' { $Asked | Should -Be @('GET /api/v2/connections') -Because 'one list request reads every id' }
+        'Mwaa3' { @($Asked -like 'InvokeRestApi *') | Should -Be @('InvokeRestApi GET /connections') -Because 'one list request reads every id' }
+        'Rest2' { $Asked | Should -Be @($Ids | ForEach-Object { "GET /api/v1/connections/$_" }) }
+        'Mwaa2' { @($Asked -like 'InvokeRestApi *') | Should -Be @($Ids | ForEach-Object { "InvokeRestApi GET /connections/$_" }) }
+        default { throw "Assert-AirflowReads: '$Key' is not a Rest or Mwaa row." }
+    }
+}
+
 # What the row's peer was asked, oldest first, one line each: "GET /api/v2/connections" (the emulator's connection
 # requests), "InvokeRestApi GET /connections" (MWAA), "connections get" (the stand-in), "secretsmanager.GetSecretValue"
 # (moto). Nothing for the environment rows, which have no peer: their tests compare what is stored instead. Take
@@ -174,8 +187,7 @@ function Get-StoredPassword([string] $Key, [string] $Id) {
 function Get-PeerRequests([string] $Key) {
     switch -Regex ($Key) {
         '^Rest' {
-            $version = [int]$Key.Substring($Key.Length - 1)
-            @(Get-EmulatorRequests -Url $TC.Emulators[$version].Url | Where-Object { $_.path -like '/api/v*/connections*' } | ForEach-Object { "$($_.method) $($_.path)" })
+            @(Get-EmulatorRequests -Url (Get-RowEmulator $Key).Url | Where-Object { $_.path -like '/api/v*/connections*' } | ForEach-Object { "$($_.method) $($_.path)" })
         }
         '^Mwaa' { @(Get-MwaaRequests -Peer $TC.Mwaa | ForEach-Object { if ($_.operation -eq 'InvokeRestApi') { "InvokeRestApi $($_.restApiMethod) $($_.restApiPath)" } else { $_.operation } }) }
         '^Cli$' { @(Get-StandInCalls -StandInHome $TC.StandInHome | ForEach-Object { ($_.argv | Select-Object -First 2) -join ' ' }) }

@@ -45,10 +45,7 @@ Describe 'Sync-AirflowEcrConnection -SkipIfValidFor -Mode <Name>' -ForEach $Test
         }
         Select-WriteRequest $Key $asked | Should -BeNullOrEmpty -Because "nothing was due: $($asked -join ', ')"
         switch ($Key) {
-            'Rest3' { $asked | Should -Be @('GET /api/v2/connections') -Because 'one list request reads every id' }
-            'Mwaa3' { @($asked -like 'InvokeRestApi *') | Should -Be @('InvokeRestApi GET /connections') -Because 'one list request reads every id' }
-            'Rest2' { $asked | Should -Be @($ids | ForEach-Object { "GET /api/v1/connections/$_" }) }
-            'Mwaa2' { @($asked -like 'InvokeRestApi *') | Should -Be @($ids | ForEach-Object { "InvokeRestApi GET /connections/$_" }) }
+            { $_ -match '^(Rest|Mwaa)' } { Assert-AirflowReads $Key $asked $ids }
             'Cli' { $asked | Should -Be @('connections get', 'connections get', 'connections get') -Because 'no import' }
             'SecretsManager' { $asked | Should -Be @('secretsmanager.GetSecretValue', 'secretsmanager.GetSecretValue', 'secretsmanager.GetSecretValue') }
             'ParameterStore' { @($asked -notlike 'AmazonSSM.Get*') | Should -BeNullOrEmpty -Because "only reads: $($asked -join ', ')" }
@@ -83,8 +80,7 @@ Describe 'Sync-AirflowEcrConnection -SkipIfValidFor -Mode <Name>' -ForEach $Test
             default { 4 }   # one write per connection that is due
         }
         $writes.Count | Should -Be $expectedWrites -Because "the writes were: $($writes -join ', ')"
-        if ($Key -eq 'Rest2') { @($writes -like "*/$fresh") | Should -BeNullOrEmpty }
-        if ($Key -eq 'Mwaa2') { @($writes -like "*/$fresh") | Should -BeNullOrEmpty }
+        if ($Key -in 'Rest2', 'Mwaa2') { @($writes -like "*/$fresh") | Should -BeNullOrEmpty }
         if ($Key -eq 'Rest3') {
             $bulk = @(Get-EmulatorRequests -Url $TC.Emulators[3].Url | Where-Object { $_.method -eq 'PATCH' -and $_.path -eq '/api/v2/connections' })[-1]
             @($bulk.connectionIds | Sort-Object) | Should -Be @($due | Sort-Object) -Because 'the bulk request carries only what was due'

@@ -139,10 +139,7 @@ Describe 'Test-AirflowEcrConnection -Mode <Name>' -ForEach $TestConnectionModes 
         $asked = @(Get-PeerRequests $Key | Select-Object -Skip $before)
         Select-WriteRequest $Key $asked | Should -BeNullOrEmpty -Because 'a test never writes'
         switch ($Key) {
-            'Rest3' { $asked | Should -Be @('GET /api/v2/connections') -Because 'one list request reads every id' }
-            'Mwaa3' { @($asked -like 'InvokeRestApi *') | Should -Be @('InvokeRestApi GET /connections') -Because 'one list request reads every id' }
-            'Rest2' { $asked | Should -Be @($b, $missing, $a, $pg | ForEach-Object { "GET /api/v1/connections/$_" }) }
-            'Mwaa2' { @($asked -like 'InvokeRestApi *') | Should -Be @($b, $missing, $a, $pg | ForEach-Object { "InvokeRestApi GET /connections/$_" }) }
+            { $_ -match '^(Rest|Mwaa)' } { Assert-AirflowReads $Key $asked @($b, $missing, $a, $pg) }
             'Cli' { $asked | Should -Be @('connections get', 'connections get', 'connections get', 'connections get') }
             'SecretsManager' { @($asked -like '*.GetSecretValue').Count | Should -Be 4 }
             'ParameterStore' { @($asked -like '*.GetParameter*').Count | Should -BeGreaterThan 0 }
@@ -211,7 +208,7 @@ Describe 'Test-AirflowEcrConnection -Mode EnvironmentVariable -Path: the dotenv 
         $script = "Import-Module '$env:ECRAIRFLOW_TEST_MODULE'; Test-AirflowEcrConnection $($ids -join ','),ecr_not_there -Mode EnvironmentVariable -Path '$($TC.Dotenv)' | ForEach-Object { `$_.Status.ToString() }"
         $run = Invoke-ChildPwsh -Script $script -Wrapper @($Strace, '-f', '-qq', '-e', 'trace=open,openat', '-o', $trace)
         $run.ExitCode | Should -Be 0 -Because $run.Text
-        @($run.Out -split "`r?`n" | Where-Object { $_ }) | Should -Be @('Fresh', 'Fresh', 'Fresh', 'Missing')
+        $run.Lines | Should -Be @('Fresh', 'Fresh', 'Fresh', 'Missing')
         $opens = @(Get-Content -LiteralPath $trace | Where-Object { $_.Contains('"' + $TC.Dotenv + '"') })
         $opens.Count | Should -Be 1 -Because ($opens -join "`n")
     }

@@ -34,10 +34,12 @@ namespace EcrAirflow.Tests.Rest
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var a in new[] { dll, "--urls", "http://127.0.0.1:0", "--airflow-version", airflowVersion.ToString(), "--user", User, "--password", Password }.Concat(options))
+            foreach (var a in new[] { dll, "--urls", "http://127.0.0.1:0", "--airflow-version", airflowVersion.ToString(), "--user", User }.Concat(options))
             {
                 psi.ArgumentList.Add(a);
             }
+
+            psi.Environment["AIRFLOW_EMULATOR_PASSWORD"] = Password; // never on the emulator's command line
 
             _process = Process.Start(psi) ?? throw new InvalidOperationException("dotnet did not start.");
             var stderr = _process.StandardError.ReadToEndAsync();

@@ -22,7 +22,8 @@
                tokens, a refresh every 10 s, Test every 2 s); prints a table and writes out/bench.md (the counts
                also to out/bench.json) and the "Latest run" section of docs/performance.md. Not part of Test.
                -BenchBefore <psd1> adds another build's cold rows to the same rounds (a change's before and
-               after); -BenchColdOnly measures only the cold rows and phases.
+               after); -BenchColdOnly measures only the cold rows and phases, -BenchCountsOnly only the request counts
+               and the soak.
       Peers  - Build, then starts the local peers on 127.0.0.1 for trying the module by hand (moto with 12-hour
                ECR tokens, the Airflow 2 and 3 emulators, the MWAA peer), prints the environment variables and
                parameters to use, and stops them on Ctrl+C (build/Peers.ps1).
@@ -75,7 +76,10 @@ param(
     [string] $BenchBefore,
 
     # -Task Bench: only the cold rows and the per-phase figures (a few minutes; the page keeps the last full run).
-    [switch] $BenchColdOnly
+    [switch] $BenchColdOnly,
+
+    # -Task Bench: only what is counted, not timed: the requests per run (rows 4, 4b, 4c) and the soak (row 7).
+    [switch] $BenchCountsOnly
 )
 
 $ErrorActionPreference = 'Stop'
@@ -357,6 +361,6 @@ foreach ($t in $Task) {
         'Peers' { Invoke-Build; Invoke-Peers -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -WorkDirectory (Join-Path $Out 'peers') }
         'Demo' { Invoke-Build; Invoke-Demo -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -WorkDirectory (Join-Path $Out 'demo') }
         'Test' { Invoke-Build; Invoke-Package; Invoke-Test }
-        'Bench' { Invoke-Build; Invoke-Bench -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutFile (Join-Path $Out 'bench.md') -DocsFile (Join-Path $Root 'docs/performance.md') -Configuration $Configuration -Runs $BenchRuns -SoakMinutes $BenchSoakMinutes -SoakRefresh $BenchSoakRefresh -BeforeModule $BenchBefore -ColdOnly:$BenchColdOnly }
+        'Bench' { Invoke-Build; Invoke-Bench -ModuleManifest (Join-Path $ModuleDir 'EcrAirflow.psd1') -OutFile (Join-Path $Out 'bench.md') -DocsFile (Join-Path $Root 'docs/performance.md') -Configuration $Configuration -Runs $BenchRuns -SoakMinutes $BenchSoakMinutes -SoakRefresh $BenchSoakRefresh -BeforeModule $BenchBefore -ColdOnly:$BenchColdOnly -CountsOnly:$BenchCountsOnly }
     }
 }

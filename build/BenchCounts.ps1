@@ -201,74 +201,67 @@ function Format-BenchCountRows {
     $modes = @($Counts.Cases | ForEach-Object Mode | Select-Object -Unique)
     $sizes = @($Counts.Cases | ForEach-Object Count | Select-Object -Unique)
     $failed = { param($c) if ($c.Error) { ' **failed**: ' + (Format-Cell ($c.Error -replace '\s+', ' ')) } else { '' } }
+    # The results of a case (Actions or Statuses), counted as Format-BenchOps counts requests.
+    $results = { param($r) Format-BenchOps @($r | ForEach-Object { [pscustomobject]@{ Op = $_ } }) }
+    # A table's opening: its intro line (if any), then the header row and its alignment row.
+    $table = { param([string] $Intro, [string] $Header, [string] $Align) if ($Intro) { $md.Add($Intro); $md.Add('') }; $md.Add($Header); $md.Add($Align) }
+    # Runs $Row for every mode and connection count, with what that case should cost.
+    $eachCase = { param([scriptblock] $Row) foreach ($mode in $modes) { foreach ($n in $sizes) { & $Row $mode $n (Get-BenchCountExpectation $mode $n) } } }
 
-    $md.Add('Requests per run, counted at the peers (the emulators'' request logs, the MWAA peer''s, moto''s, the stand-in CLI''s call log; for a dotenv file, whether the file was replaced). A fresh pwsh per connection count, as a scheduled run starts one: first run = N new connections; steady state = the same N with a new token. "More than two" marks a run that costs more than two requests at its target.')
-    $md.Add('')
-    $md.Add('| Row | Run | expected | counted | detail | result |')
-    $md.Add('|---|---|---:|---:|---|---|')
+    & $table 'Requests per run, counted at the peers (the emulators'' request logs, the MWAA peer''s, moto''s, the stand-in CLI''s call log; for a dotenv file, whether the file was replaced). A fresh pwsh per connection count, as a scheduled run starts one: first run = N new connections; steady state = the same N with a new token. "More than two" marks a run that costs more than two requests at its target.' `
+        '| Row | Run | expected | counted | detail | result |' '|---|---|---:|---:|---|---|'
     foreach ($r in $Counts.Misc) {
         $md.Add(('| 4. Requests | {0} | {1} | {2} | {3} | {4} |' -f $r.What, $r.Expected, $r.Counted, (Format-Cell $r.Detail), (Format-Verdict ($r.Counted -eq $r.Expected))))
     }
     $md.Add('')
-    $md.Add('| Row | Mode | connections | run | expected | counted | detail | result |')
-    $md.Add('|---|---|---:|---|---:|---:|---|---|')
-    foreach ($mode in $modes) {
-        foreach ($n in $sizes) {
-            $e = Get-BenchCountExpectation $mode $n
-            foreach ($run in @(@{ Case = 'first'; Label = 'first run in the session'; Expected = $e.First }, @{ Case = 'steady'; Label = 'steady state'; Expected = $e.Steady })) {
-                $c = & $case $mode $n $run.Case
-                $counted = @($c.Ops).Count
-                $detail = Format-BenchOps $c.Ops
-                if ($counted -gt 2) { $detail = "more than two ($($e.Why)): $detail" }
-                $detail += '; results: ' + (Format-BenchOps @($c.Results | ForEach-Object { [pscustomobject]@{ Op = $_ } }))
-                $md.Add(('| 4. Requests | {0} | {1} | {2} | {3} | {4} | {5}{6} | {7} |' -f $e.Name, $n, $run.Label, $run.Expected, $counted, (Format-Cell $detail), (& $failed $c),
-                        (Format-Verdict (-not $c.Error -and $counted -eq $run.Expected))))
-            }
+    & $table '' '| Row | Mode | connections | run | expected | counted | detail | result |' '|---|---|---:|---|---:|---:|---|---|'
+    & $eachCase {
+        param($mode, $n, $e)
+        foreach ($run in @(@{ Case = 'first'; Label = 'first run in the session'; Expected = $e.First }, @{ Case = 'steady'; Label = 'steady state'; Expected = $e.Steady })) {
+            $c = & $case $mode $n $run.Case
+            $counted = @($c.Ops).Count
+            $detail = Format-BenchOps $c.Ops
+            if ($counted -gt 2) { $detail = "more than two ($($e.Why)): $detail" }
+            $detail += '; results: ' + (& $results $c.Results)
+            $md.Add(('| 4. Requests | {0} | {1} | {2} | {3} | {4} | {5}{6} | {7} |' -f $e.Name, $n, $run.Label, $run.Expected, $counted, (Format-Cell $detail), (& $failed $c),
+                    (Format-Verdict (-not $c.Error -and $counted -eq $run.Expected))))
         }
     }
     $md.Add('')
 
-    $md.Add('Sync-AirflowEcrConnection -SkipIfValidFor 1h in the steady state (a new token piped, the stored one good for 12 h), in the same session: reads only, no write, every result Skipped.')
-    $md.Add('')
-    $md.Add('| Row | Mode | connections | reads expected | reads counted | writes (must be 0) | detail | result |')
-    $md.Add('|---|---|---:|---:|---:|---:|---|---|')
-    foreach ($mode in $modes) {
-        foreach ($n in $sizes) {
-            $e = Get-BenchCountExpectation $mode $n
-            $c = & $case $mode $n 'skip'
-            $writes = @($c.Ops | Where-Object Kind -eq 'write').Count
-            $reads = @($c.Ops | Where-Object Kind -ne 'write').Count
-            $skipped = @($c.Results | Where-Object { $_ -eq 'Skipped' }).Count
-            $detail = (Format-BenchOps $c.Ops) + '; results: ' + (Format-BenchOps @($c.Results | ForEach-Object { [pscustomobject]@{ Op = $_ } }))
-            $readsExpected = if ($null -eq $e.Skip) { 'n/a' } else { $e.Skip }
-            $readsCounted = if ($null -eq $e.Skip) { 'n/a (a file read)' } else { $reads }
-            $met = -not $c.Error -and $writes -eq 0 -and $skipped -eq $n -and ($null -eq $e.Skip -or $reads -eq $e.Skip)
-            $md.Add(('| 4b. Skip | {0} | {1} | {2} | {3} | {4} | {5}{6} | {7} |' -f $e.Name, $n, $readsExpected, $readsCounted, $writes, (Format-Cell $detail.TrimStart('; ')), (& $failed $c), (Format-Verdict $met)))
-        }
+    & $table 'Sync-AirflowEcrConnection -SkipIfValidFor 1h in the steady state (a new token piped, the stored one good for 12 h), in the same session: reads only, no write, every result Skipped.' `
+        '| Row | Mode | connections | reads expected | reads counted | writes (must be 0) | detail | result |' '|---|---|---:|---:|---:|---:|---|---|'
+    & $eachCase {
+        param($mode, $n, $e)
+        $c = & $case $mode $n 'skip'
+        $writes = @($c.Ops | Where-Object Kind -eq 'write').Count
+        $reads = @($c.Ops | Where-Object Kind -ne 'write').Count
+        $skipped = @($c.Results | Where-Object { $_ -eq 'Skipped' }).Count
+        $detail = (Format-BenchOps $c.Ops) + '; results: ' + (& $results $c.Results)
+        $readsExpected = if ($null -eq $e.Skip) { 'n/a' } else { $e.Skip }
+        $readsCounted = if ($null -eq $e.Skip) { 'n/a (a file read)' } else { $reads }
+        $met = -not $c.Error -and $writes -eq 0 -and $skipped -eq $n -and ($null -eq $e.Skip -or $reads -eq $e.Skip)
+        $md.Add(('| 4b. Skip | {0} | {1} | {2} | {3} | {4} | {5}{6} | {7} |' -f $e.Name, $n, $readsExpected, $readsCounted, $writes, (Format-Cell $detail.TrimStart('; ')), (& $failed $c), (Format-Verdict $met)))
     }
     $md.Add('')
 
-    $md.Add('Test-AirflowEcrConnection on the same ids: first in a fresh pwsh (what a monitoring script started by a scheduler pays), then again in that session.')
-    $md.Add('')
-    $md.Add('| Row | Mode | ids | first: expected | first: counted | again: expected | again: counted | statuses | detail | result |')
-    $md.Add('|---|---|---:|---:|---:|---:|---:|---|---|---|')
-    foreach ($mode in $modes) {
-        foreach ($n in $sizes) {
-            $e = Get-BenchCountExpectation $mode $n
-            $first = & $case $mode $n 'test first'
-            $again = & $case $mode $n 'test again'
-            $both = @($first.Results) + @($again.Results)
-            $fresh = @($both | Where-Object { $_ -eq 'Fresh' }).Count
-            $statuses = Format-BenchOps @($both | ForEach-Object { [pscustomobject]@{ Op = $_ } })
-            $cells = if ($null -eq $e.TestFirst) { 'n/a', 'n/a (a file read)', 'n/a', 'n/a (a file read)' } else { $e.TestFirst, @($first.Ops).Count, $e.TestAgain, @($again.Ops).Count }
-            $detail = (Format-BenchOps $first.Ops) + ' / ' + (Format-BenchOps $again.Ops)
-            if ($null -eq $e.TestFirst) { $detail = 'no request: the file is read once' }
-            elseif (@($first.Ops).Count -gt 2) { $detail = "more than two ($($e.TestWhy)): $detail" }
-            $met = -not $first.Error -and -not $again.Error -and $fresh -eq 2 * $n -and @(@($first.Ops) + @($again.Ops) | Where-Object Kind -eq 'write').Count -eq 0 -and
-                ($null -eq $e.TestFirst -or (@($first.Ops).Count -eq $e.TestFirst -and @($again.Ops).Count -eq $e.TestAgain))
-            $md.Add(('| 4c. Test | {0} | {1} | {2} | {3} | {4} | {5} | {6} | {7}{8} | {9} |' -f $e.Name, $n, $cells[0], $cells[1], $cells[2], $cells[3], $statuses,
-                    (Format-Cell $detail.Trim(' /')), ((& $failed $first) + (& $failed $again)), (Format-Verdict $met)))
-        }
+    & $table 'Test-AirflowEcrConnection on the same ids: first in a fresh pwsh (what a monitoring script started by a scheduler pays), then again in that session.' `
+        '| Row | Mode | ids | first: expected | first: counted | again: expected | again: counted | statuses | detail | result |' '|---|---|---:|---:|---:|---:|---:|---|---|---|'
+    & $eachCase {
+        param($mode, $n, $e)
+        $first = & $case $mode $n 'test first'
+        $again = & $case $mode $n 'test again'
+        $both = @($first.Results) + @($again.Results)
+        $fresh = @($both | Where-Object { $_ -eq 'Fresh' }).Count
+        $statuses = & $results $both
+        $cells = if ($null -eq $e.TestFirst) { 'n/a', 'n/a (a file read)', 'n/a', 'n/a (a file read)' } else { $e.TestFirst, @($first.Ops).Count, $e.TestAgain, @($again.Ops).Count }
+        $detail = (Format-BenchOps $first.Ops) + ' / ' + (Format-BenchOps $again.Ops)
+        if ($null -eq $e.TestFirst) { $detail = 'no request: the file is read once' }
+        elseif (@($first.Ops).Count -gt 2) { $detail = "more than two ($($e.TestWhy)): $detail" }
+        $met = -not $first.Error -and -not $again.Error -and $fresh -eq 2 * $n -and @(@($first.Ops) + @($again.Ops) | Where-Object Kind -eq 'write').Count -eq 0 -and
+            ($null -eq $e.TestFirst -or (@($first.Ops).Count -eq $e.TestFirst -and @($again.Ops).Count -eq $e.TestAgain))
+        $md.Add(('| 4c. Test | {0} | {1} | {2} | {3} | {4} | {5} | {6} | {7}{8} | {9} |' -f $e.Name, $n, $cells[0], $cells[1], $cells[2], $cells[3], $statuses,
+                (Format-Cell $detail.Trim(' /')), ((& $failed $first) + (& $failed $again)), (Format-Verdict $met)))
     }
     $md
 }

@@ -36,9 +36,10 @@ BeforeAll {
 }
 
 Describe 'The staged manifest' {
-    It 'is what Import-Module reads: its RootModule depends on $PSEdition' {
+    It 'is what Import-Module reads, and Import-PowerShellDataFile does not: its RootModule depends on $PSEdition' {
         # A manifest may hold if/else on $PSEdition; Import-PowerShellDataFile takes constants only, which is why
         # build.ps1 and these tests read it with Read-ModuleManifest (build/Manifest.ps1).
+        { Import-PowerShellDataFile $Staged -ErrorAction Stop } | Should -Throw
         $root = Get-ManifestRootModule $Staged
         (Read-ModuleManifest $Staged).RootModule | Should -BeIn @($root.Core, $root.Desktop)
     }

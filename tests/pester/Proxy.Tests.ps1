@@ -219,6 +219,12 @@ Describe 'A plain-http proxy that is not on loopback (squid on a loopback alias)
         $script:EcrCallsBefore = Get-EcrCallCount
     }
 
+    It 'listens on the alias, an address the module counts as another host' {
+        $Remote.Url | Should -Be "http://$($Alias.Address):$($Remote.Port)"
+        $Alias.Address | Should -Not -Match '^127\.'
+        Test-LocalPortOpen -Port $Remote.Port -Address $Alias.Address | Should -BeTrue
+    }
+
     It 'with -Proxy, Get-EcrDockerCredential (moto) and Sync (Airflow 3 with a password) to 127.0.0.1 go direct: squid sees nothing' {
         $run = Invoke-Audited { Get-EcrDockerCredential @Get -Proxy $Remote.Url @Audit | Sync-AirflowEcrConnection -ConnectionId ecr_direct -AirflowUrl $Emulator.Url -AirflowCredential $Airflow -ApiVersion V2 -Proxy $Remote.Url @Audit }
         $run.Errors | Should -BeNullOrEmpty
